@@ -1,0 +1,26 @@
+# Two commands on a fresh machine: `make brief` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: brief test clean
+
+$(BIN)/briefing: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e .
+	@touch $@
+
+$(VENV)/.test-deps: $(BIN)/briefing
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $@
+
+## Set up and build the default brief into output/.
+brief: $(BIN)/briefing
+	$(BIN)/briefing build .
+
+## Set up and run the tests.
+test: $(VENV)/.test-deps
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) output/*.pdf

@@ -1,0 +1,162 @@
+"""Stage 1, load: read the brief folder into a `Brief`.
+
+All file access for a build goes through `resolve_inside` and `read_text`, so no
+path in a brief can reach outside its folder and every file is decoded the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from .errors import BriefFolderError, BriefingError, ManifestError, raise_all
+from .manifest import load_manifest
+from .model import Brief, SectionSource
+from .yamlfile import YamlMap, load_yaml
+
+SECTIONS_DIR = "sections"
+PARTIALS_DIR = "_partials"
+_PREFIX_RE = re.compile(r"^\d+[-_ .]*")
+FRONT_MATTER_KEYS = {"id", "title", "numbered"}
+
+
+def resolve_inside(root: Path, relative: str, origin: Path | None = None, line: int | None = None) -> Path:
+    """Resolve *relative* against the brief root; refuse anything that leaves it.
+
+    Absolute paths, `..` escapes and symlinks pointing outside are all refused.
+    """
+    where = origin or root
+    if "://" in relative or relative.startswith("//"):
+        raise BriefFolderError(f"'{relative}' is a URL; briefs only use files inside the brief folder", where, line)
+    candidate = Path(relative)
+    if candidate.is_absolute():
+        raise BriefFolderError(f"'{relative}' is an absolute path; use a path relative to the brief folder", where, line)
+    resolved = (root / candidate).resolve()
+    if not resolved.is_relative_to(root.resolve()):
+        raise BriefFolderError(f"'{relative}' points outside the brief folder", where, line)
+    return resolved
+
+
+def read_text(path: Path) -> str:
+    """Read a UTF-8 text file (BOM and CRLF tolerated) or explain why not."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise BriefFolderError(f"cannot read file: {exc.strerror}", path) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise BriefingError(
+            f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); save the file as UTF-8",
+            path,
+            line,
+        ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def load_brief(root: Path) -> Brief:
+    """Load the manifest and section files of the brief folder at *root*."""
+    root = root.resolve()
+    if not root.is_dir():
+        raise BriefFolderError("brief folder not found", root)
+    manifest, manifest_path = load_manifest(root)
+    sections_dir = root / SECTIONS_DIR
+    if not sections_dir.is_dir():
+        raise BriefFolderError(f"no '{SECTIONS_DIR}/' folder next to the manifest", root)
+    sources = [_load_section(path, root) for path in _section_files(sections_dir, root)]
+    ordered = _order_sections(sources, manifest.sections, manifest_path)
+    timeline = ()
+    if manifest.timeline:
+        from .timeline import load_timeline
+
+        timeline_path = resolve_inside(root, manifest.timeline, manifest_path)
+        timeline = load_timeline(timeline_path, manifest.language)
+    return Brief(
+        root=root,
+        manifest=manifest,
+        manifest_path=manifest_path,
+        sections=tuple(ordered),
+        partials_dir=sections_dir / PARTIALS_DIR,
+        timeline=timeline,
+    )
+
+
+def _section_files(sections_dir: Path, root: Path) -> list[Path]:
+    files = sorted(p for p in sections_dir.glob("*.md") if not p.name.startswith(("_", ".")))
+    for path in files:
+        resolve_inside(root, str(path.relative_to(root)))
+    return files
+
+
+def _order_sections(sources: list[SectionSource], order: tuple[str, ...], manifest_path: Path) -> list[SectionSource]:
+    seen: dict[str, SectionSource] = {}
+    errors: list[BriefingError] = []
+    for source in sources:
+        if source.id in seen:
+            errors.append(ManifestError(f"section id '{source.id}' is also used by {seen[source.id].path.name}", source.path, 1))
+        seen[source.id] = source
+    raise_all(errors)
+    if not order:
+        return sources
+    by_name = {s.path.name: s for s in sources} | {s.path.stem: s for s in sources} | seen
+    missing = [name for name in order if name not in by_name]
+    if missing:
+        raise ManifestError(
+            f"'sections' names {', '.join(repr(m) for m in missing)}, which no file in sections/ provides "
+            f"(known: {', '.join(sorted(seen))})",
+            manifest_path,
+        )
+    return [by_name[name] for name in order]
+
+
+def _load_section(path: Path, root: Path) -> SectionSource:
+    text = read_text(path)
+    meta, template = split_front_matter(text, path)
+    default_id = _PREFIX_RE.sub("", path.stem) or path.stem
+    title = meta.get("title")
+    if not isinstance(title, str) or not title.strip():
+        line = meta.lines.get("title", 1) if isinstance(meta, YamlMap) else 1
+        raise ManifestError("front matter needs a 'title:' (the section heading)", path, line)
+    numbered = meta.get("numbered", True)
+    if not isinstance(numbered, bool):
+        raise ManifestError("'numbered' must be true or false", path, meta.lines["numbered"])
+    section_id = meta.get("id", default_id)
+    if not isinstance(section_id, str) or not section_id.strip():
+        raise ManifestError("'id' must be a non-empty text", path, meta.lines["id"])
+    return SectionSource(
+        id=section_id.strip(),
+        path=path,
+        title=title.strip(),
+        numbered=numbered,
+        template=template,
+        meta=dict(meta),
+    )
+
+
+def split_front_matter(text: str, path: Path) -> tuple[YamlMap, str]:
+    """Split `---` front matter off *text*; blank its lines so line numbers still match."""
+    lines = text.split("\n")
+    empty = YamlMap()
+    empty.line, empty.lines = 1, {}
+    if not lines or lines[0].strip() != "---":
+        return empty, text
+    for index in range(1, len(lines)):
+        if lines[index].strip() in ("---", "..."):
+            break
+    else:
+        raise ManifestError("front matter starts with '---' on line 1 but is never closed with '---'", path, 1)
+    yaml_text = "\n" * 1 + "\n".join(lines[1:index])
+    meta = load_yaml(yaml_text, path) if yaml_text.strip() else empty
+    if meta is None:
+        meta = empty
+    if not isinstance(meta, YamlMap):
+        raise ManifestError("front matter must be a mapping of keys to values", path, 2)
+    errors: list[BriefingError] = [
+        ManifestError(f"unknown front matter key '{key}' (known: {', '.join(sorted(FRONT_MATTER_KEYS))})", path, meta.lines[key])
+        for key in meta
+        if key not in FRONT_MATTER_KEYS
+    ]
+    raise_all(errors)
+    body = "\n" * (index + 1) + "\n".join(lines[index + 1 :])
+    return meta, body
+

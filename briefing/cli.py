@@ -1,0 +1,73 @@
+"""The command line. The only place that prints errors and chooses exit codes.
+
+Exit codes: 0 success, 1 a problem in the brief (named with file and line),
+2 a usage error (bad option or argument), 3 an internal error (a bug in briefing).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import EXIT_INTERNAL, BriefingError
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="briefing")
+@click.option("--debug", is_flag=True, help="Show the full traceback when something fails.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """Turn a brief folder (brief.yaml + sections/*.md) into a print-ready PDF."""
+    ctx.obj = {"debug": debug}
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s: %(message)s")
+
+
+@main.command()
+@click.argument("brief_dir", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the PDF (default: BRIEF_DIR/output/<id>.pdf).")
+@click.pass_context
+def build(ctx: click.Context, brief_dir: Path, output: Path | None) -> None:
+    """Build the brief in BRIEF_DIR (default: the current folder) into a PDF."""
+    from .build import build as run_build
+
+    result = _run(ctx, lambda: run_build(brief_dir, output), brief_dir)
+    click.echo(f"{_shown(result.path)}  ({result.pages} pages, {result.size / 1024:.0f} KiB)")
+
+
+def _run(ctx: click.Context, action, root: Path):  # type: ignore[no-untyped-def]
+    """Run *action*; turn a BriefingError into a short message and its exit code."""
+    try:
+        return action()
+    except BriefingError as exc:
+        if ctx.obj.get("debug"):
+            raise
+        click.echo(f"error: {exc.format(Path.cwd())}", err=True)
+        ctx.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        ctx.exit(130)
+    except Exception as exc:  # a bug in briefing, not in the brief
+        if ctx.obj.get("debug"):
+            raise
+        click.echo(
+            f"error: internal error while building {root}: {type(exc).__name__}: {exc}\n"
+            "This is a bug in briefing; run with --debug for the traceback and report it.",
+            err=True,
+        )
+        ctx.exit(EXIT_INTERNAL)
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,70 @@
+"""The timeline's entries as flowables for the sidebar column."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.platypus import Flowable, Paragraph
+
+from .. import i18n
+from ..model import TimelineEvent
+from .markup import MarkupWriter, escape
+from .theme import Styles, Theme
+
+
+class TimelineEntry(Flowable):
+    """One event: the date on top, then the title and text; highlighted ones get a bar.
+
+    It never splits across pages unless it alone is taller than a page, and then it
+    splits into its paragraphs.
+    """
+
+    BAR = 2.2
+    INDENT = 6.0
+
+    def __init__(self, parts: list[Paragraph], highlight: bool, accent: colors.Color, space_after: float):
+        super().__init__()
+        self.parts = parts
+        self.highlight = highlight
+        self.accent = accent
+        self.spaceAfter = space_after
+        self._heights: list[float] = []
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        inner = avail_width - self.INDENT
+        self._heights = [p.wrap(inner, avail_height)[1] for p in self.parts]
+        self.width = avail_width
+        self.height = sum(self._heights)
+        return self.width, self.height
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        _, height = self.wrap(avail_width, avail_height)
+        return list(self.parts) if height > avail_height and len(self.parts) > 1 else []
+
+    def draw(self) -> None:
+        canvas = self.canv
+        if self.highlight:
+            canvas.saveState()
+            canvas.setFillColor(self.accent)
+            canvas.rect(0, 0, self.BAR, self.height, stroke=0, fill=1)
+            canvas.restoreState()
+        y = self.height
+        for part, h in zip(self.parts, self._heights):
+            y -= h
+            part.drawOn(canvas, self.INDENT, y)
+
+
+def timeline_flowables(events: tuple[TimelineEvent, ...], theme: Theme, styles: Styles, language: str) -> list[Any]:
+    markup = MarkupWriter(theme.mono, theme.accent)
+    entries: list[Any] = []
+    for event in events:
+        date = event.date.label or i18n.format_span(event.date.start, event.date.end, language, event.date.precision)
+        title = escape(event.title)
+        if event.highlight:
+            title = f"<b>{title}</b>"
+        parts = [Paragraph(escape(date), styles.sidebar_date), Paragraph(title, styles.sidebar_title)]
+        if event.text:
+            parts.append(Paragraph(markup.write(event.text), styles.sidebar_text))
+        entries.append(TimelineEntry(parts, event.highlight, theme.color(theme.accent), space_after=7))
+    return entries

@@ -1,0 +1,222 @@
+"""Stage 3, parse: rendered Markdown text -> the typed document model.
+
+markdown-it-py does the parsing (CommonMark + GFM tables + `:::` callouts); this
+module only converts its syntax tree into our blocks and inlines, dispatching on
+node type from a table. An unsupported construct is an error with its line,
+never silently dropped. Raw HTML is off, so `<b>` in a section is just text.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+
+from markdown_it import MarkdownIt
+from markdown_it.tree import SyntaxTreeNode
+from mdit_py_plugins.container import container_plugin
+
+from .errors import MarkdownError
+from .model import (
+    Block,
+    Callout,
+    Code,
+    CodeBlock,
+    Emph,
+    Heading,
+    Inline,
+    LineBreak,
+    Link,
+    ListBlock,
+    Paragraph,
+    Quote,
+    Rule,
+    SourcePos,
+    Strike,
+    Strong,
+    Table,
+    Text,
+)
+
+CALLOUT_KINDS = ("bluf", "keypoints", "note")
+
+
+@lru_cache(maxsize=1)
+def markdown_parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "typographer": True})
+    md.enable(["table", "strikethrough", "replacements", "smartquotes"])
+    for kind in CALLOUT_KINDS:
+        md.use(container_plugin, name=kind)
+    return md
+
+
+def parse_markdown(text: str, path: Path) -> tuple[Block, ...]:
+    """Parse a section's rendered Markdown into blocks."""
+    tree = SyntaxTreeNode(markdown_parser().parse(text))
+    return _Converter(path).blocks(tree)
+
+
+def parse_inline(text: str, path: Path, line: int | None = None) -> tuple[Inline, ...]:
+    """Parse inline Markdown (emphasis, links, code) from a short text such as a timeline entry."""
+    tokens = markdown_parser().parseInline(text)
+    tree = SyntaxTreeNode(tokens)
+    converter = _Converter(path, line_offset=(line or 1) - 1)
+    return tuple(inline for node in tree.children for inline in converter.inlines(node))
+
+
+class _Converter:
+    def __init__(self, path: Path, line_offset: int = 0):
+        self.path = path
+        self.line_offset = line_offset
+
+    # ---------------------------------------------------------------- blocks
+
+    def blocks(self, parent: SyntaxTreeNode) -> tuple[Block, ...]:
+        result: list[Block] = []
+        for node in parent.children:
+            builder = self._block_builder(node)
+            result.append(builder(self, node))
+        return tuple(result)
+
+    def _block_builder(self, node: SyntaxTreeNode) -> Callable[["_Converter", SyntaxTreeNode], Block]:
+        if node.type.startswith("container_"):
+            return _Converter.callout
+        builder = BLOCK_BUILDERS.get(node.type)
+        if builder is None:
+            raise MarkdownError(f"unsupported Markdown construct '{node.type}'", self.path, self.line(node))
+        return builder
+
+    def pos(self, node: SyntaxTreeNode) -> SourcePos:
+        return SourcePos(self.path, self.line(node))
+
+    def line(self, node: SyntaxTreeNode) -> int | None:
+        return node.map[0] + 1 + self.line_offset if node.map else None
+
+    def heading(self, node: SyntaxTreeNode) -> Heading:
+        level = int(node.tag[1])
+        if level == 1:
+            raise MarkdownError(
+                "'#' headings are section titles and come from the front matter 'title:'; "
+                "use '##' and '###' for headings inside a section",
+                self.path,
+                self.line(node),
+            )
+        return Heading(min(level, 4), self.inline_children(node), self.pos(node))
+
+    def paragraph(self, node: SyntaxTreeNode) -> Paragraph:
+        return Paragraph(self.inline_children(node), self.pos(node))
+
+    def bullet_list(self, node: SyntaxTreeNode) -> ListBlock:
+        return ListBlock(False, 1, tuple(self.blocks(item) for item in node.children), self.pos(node))
+
+    def ordered_list(self, node: SyntaxTreeNode) -> ListBlock:
+        start = int(node.attrs.get("start", 1))
+        return ListBlock(True, start, tuple(self.blocks(item) for item in node.children), self.pos(node))
+
+    def blockquote(self, node: SyntaxTreeNode) -> Quote:
+        return Quote(self.blocks(node), self.pos(node))
+
+    def code(self, node: SyntaxTreeNode) -> CodeBlock:
+        return CodeBlock(node.content.rstrip("\n"), self.pos(node))
+
+    def rule(self, node: SyntaxTreeNode) -> Rule:
+        return Rule(self.pos(node))
+
+    def table(self, node: SyntaxTreeNode) -> Table:
+        header: tuple[tuple[Inline, ...], ...] = ()
+        rows: list[tuple[tuple[Inline, ...], ...]] = []
+        aligns: tuple[str, ...] = ()
+        for part in node.children:
+            for row in part.children:
+                cells = tuple(self.inline_children(cell) for cell in row.children)
+                if part.type == "thead":
+                    header = cells
+                    aligns = tuple(_cell_align(cell) for cell in row.children)
+                else:
+                    rows.append(cells)
+        return Table(header, tuple(rows), aligns, self.pos(node))
+
+    def callout(self, node: SyntaxTreeNode) -> Callout:
+        kind = node.type.removeprefix("container_")
+        title = node.info.strip()[len(kind) :].strip()
+        return Callout(kind, title, self.blocks(node), self.pos(node))
+
+    # ---------------------------------------------------------------- inlines
+
+    def inline_children(self, node: SyntaxTreeNode) -> tuple[Inline, ...]:
+        result: list[Inline] = []
+        for child in node.children:
+            result.extend(self.inlines(child))
+        return tuple(result)
+
+    def inlines(self, node: SyntaxTreeNode) -> list[Inline]:
+        if node.type == "inline":
+            return list(self.inline_children(node))
+        builder = INLINE_BUILDERS.get(node.type)
+        if builder is None:
+            raise MarkdownError(f"unsupported inline Markdown '{node.type}'", self.path, self._inline_line(node))
+        return [builder(self, node)]
+
+    def _inline_line(self, node: SyntaxTreeNode) -> int | None:
+        while node is not None and not node.map:
+            node = node.parent  # type: ignore[assignment]
+        return self.line(node) if node is not None else None
+
+    def image(self, node: SyntaxTreeNode) -> Inline:
+        raise MarkdownError(
+            "images are not supported in this version of the brief format", self.path, self._inline_line(node)
+        )
+
+
+BLOCK_BUILDERS: dict[str, Callable[[_Converter, SyntaxTreeNode], Block]] = {
+    "heading": _Converter.heading,
+    "paragraph": _Converter.paragraph,
+    "bullet_list": _Converter.bullet_list,
+    "ordered_list": _Converter.ordered_list,
+    "blockquote": _Converter.blockquote,
+    "fence": _Converter.code,
+    "code_block": _Converter.code,
+    "hr": _Converter.rule,
+    "table": _Converter.table,
+}
+
+INLINE_BUILDERS: dict[str, Callable[[_Converter, SyntaxTreeNode], Inline]] = {
+    "text": lambda c, n: Text(n.content),
+    "softbreak": lambda c, n: Text(" "),
+    "hardbreak": lambda c, n: LineBreak(),
+    "em": lambda c, n: Emph(c.inline_children(n)),
+    "strong": lambda c, n: Strong(c.inline_children(n)),
+    "s": lambda c, n: Strike(c.inline_children(n)),
+    "code_inline": lambda c, n: Code(n.content),
+    "link": lambda c, n: Link(str(n.attrs.get("href", "")), c.inline_children(n)),
+    "image": _Converter.image,
+}
+
+
+def _cell_align(cell: SyntaxTreeNode) -> str:
+    style = str(cell.attrs.get("style", ""))
+    for align in ("center", "right"):
+        if align in style:
+            return align
+    return "left"
+
+
+def number_headings(blocks: tuple[Block, ...], section_number: str | None) -> tuple[Block, ...]:
+    """Give level-2 and level-3 headings numbers like "2.1" and "2.1.3"."""
+    if section_number is None:
+        return blocks
+    from dataclasses import replace
+
+    counters = [0, 0]
+    result: list[Block] = []
+    for block in blocks:
+        if isinstance(block, Heading) and block.level in (2, 3):
+            if block.level == 2:
+                counters = [counters[0] + 1, 0]
+                number = f"{section_number}.{counters[0]}"
+            else:
+                counters[1] += 1
+                number = f"{section_number}.{max(counters[0], 1)}.{counters[1]}"
+            block = replace(block, number=number)
+        result.append(block)
+    return tuple(result)

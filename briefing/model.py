@@ -1,0 +1,224 @@
+"""The typed document model passed between pipeline stages.
+
+Every stage hands the next a frozen value: the loader a `Brief`, the parser a
+`Document`. Nothing here knows about ReportLab.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Union
+
+
+@dataclass(frozen=True)
+class SourcePos:
+    """Where a piece of content came from, for error messages."""
+
+    path: Path
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else str(self.path)
+
+
+# --------------------------------------------------------------------------- manifest
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """The validated contents of `brief.yaml`."""
+
+    id: str
+    title: str
+    date: dt.date
+    language: str = "id"
+    subtitle: str | None = None
+    organisation: str | None = None
+    authors: tuple[str, ...] = ()
+    marking: str | None = None
+    notice: str | None = None
+    subject: str | None = None
+    sections: tuple[str, ...] = ()
+    numbered_headings: bool = True
+    paper: str = "A4"
+    timeline: str | None = None
+    variables: dict[str, Any] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- inlines
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True)
+class Emph:
+    children: tuple["Inline", ...]
+
+
+@dataclass(frozen=True)
+class Strong:
+    children: tuple["Inline", ...]
+
+
+@dataclass(frozen=True)
+class Strike:
+    children: tuple["Inline", ...]
+
+
+@dataclass(frozen=True)
+class Code:
+    text: str
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    children: tuple["Inline", ...]
+
+
+@dataclass(frozen=True)
+class LineBreak:
+    """A hard line break (two trailing spaces or a backslash in Markdown)."""
+
+
+Inline = Union[Text, Emph, Strong, Strike, Code, Link, LineBreak]
+
+
+# --------------------------------------------------------------------------- blocks
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    """1 is a section title; Markdown `##` is 2, `###` is 3, deeper levels are 4."""
+    children: tuple[Inline, ...]
+    pos: SourcePos
+    number: str | None = None
+    """"2.1" when headings are numbered, else None."""
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    children: tuple[Inline, ...]
+    pos: SourcePos
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    ordered: bool
+    start: int
+    items: tuple[tuple["Block", ...], ...]
+    pos: SourcePos
+
+
+@dataclass(frozen=True)
+class Quote:
+    blocks: tuple["Block", ...]
+    pos: SourcePos
+
+
+@dataclass(frozen=True)
+class CodeBlock:
+    text: str
+    pos: SourcePos
+
+
+@dataclass(frozen=True)
+class Rule:
+    pos: SourcePos
+
+
+@dataclass(frozen=True)
+class Table:
+    header: tuple[tuple[Inline, ...], ...]
+    """One tuple of inlines per header cell."""
+    rows: tuple[tuple[tuple[Inline, ...], ...], ...]
+    aligns: tuple[str, ...]
+    """"left", "center" or "right" per column."""
+    pos: SourcePos
+
+
+@dataclass(frozen=True)
+class Callout:
+    """A boxed block: `::: bluf`, `::: keypoints Title`, `::: note Title`."""
+
+    kind: str
+    title: str
+    blocks: tuple["Block", ...]
+    pos: SourcePos
+
+
+Block = Union[Heading, Paragraph, ListBlock, Quote, CodeBlock, Rule, Table, Callout]
+
+
+# --------------------------------------------------------------------------- brief
+
+
+@dataclass(frozen=True)
+class SectionSource:
+    """A section file as loaded: front matter split off, template text kept."""
+
+    id: str
+    path: Path
+    title: str
+    numbered: bool
+    template: str
+    """The template text, front matter blanked out so line numbers match the file."""
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TimelineDate:
+    """A point or span in time at year, month or day precision."""
+
+    start: dt.date
+    end: dt.date | None
+    precision: str
+    """"year", "month" or "day" (of both ends)."""
+    label: str | None = None
+    """Free text shown instead of the formatted date ("1990-an")."""
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    date: TimelineDate
+    title: str
+    text: tuple[Inline, ...]
+    tags: tuple[str, ...]
+    highlight: bool
+    pos: SourcePos
+
+
+@dataclass(frozen=True)
+class Brief:
+    """The loaded brief folder: everything read from disk, nothing rendered."""
+
+    root: Path
+    manifest: Manifest
+    manifest_path: Path
+    sections: tuple[SectionSource, ...]
+    partials_dir: Path
+    timeline: tuple[TimelineEvent, ...] = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    blocks: tuple[Block, ...]
+    pos: SourcePos
+    number: str | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed brief, ready for layout."""
+
+    manifest: Manifest
+    sections: tuple[Section, ...]
+    timeline: tuple[TimelineEvent, ...] = ()

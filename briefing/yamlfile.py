@@ -1,0 +1,93 @@
+"""Safe YAML loading that remembers the line of every mapping key and list item.
+
+PyYAML's `safe_load` forgets positions; we compose the node graph with the safe
+loader and build plain values ourselves, so schema errors can name their line and
+alias bombs (`&a [*a, *a, ...]`) hit a node budget instead of eating memory.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ManifestError
+
+#: Upper bound on nodes built from one file (aliases count each time they expand).
+MAX_NODES = 200_000
+MAX_DEPTH = 64
+
+
+class YamlMap(dict[str, Any]):
+    """A mapping with `line` (its own) and `lines` (each key's, 1-based)."""
+
+    line: int
+    lines: dict[str, int]
+
+
+class YamlList(list[Any]):
+    """A sequence with `line` and `lines` (each item's, 1-based)."""
+
+    line: int
+    lines: list[int]
+
+
+def load_yaml(text: str, path: Path) -> Any:
+    """Parse *text* (the contents of *path*) into YamlMap/YamlList/scalars."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        return _Builder(loader, path).build(node, 0)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = exc.problem or exc.context or "malformed YAML"
+        raise ManifestError(f"invalid YAML: {problem}", path, line) from None
+    except yaml.YAMLError as exc:
+        raise ManifestError(f"invalid YAML: {exc}", path) from None
+    finally:
+        loader.dispose()
+
+
+class _Builder:
+    def __init__(self, loader: yaml.SafeLoader, path: Path):
+        self.loader = loader
+        self.path = path
+        self.count = 0
+
+    def build(self, node: yaml.Node, depth: int) -> Any:
+        self.count += 1
+        line = node.start_mark.line + 1
+        if self.count > MAX_NODES or depth > MAX_DEPTH:
+            raise ManifestError(
+                "YAML is too large or too deeply nested (recursive or repeated aliases?)",
+                self.path,
+                line,
+            )
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, depth, line)
+        if isinstance(node, yaml.SequenceNode):
+            result = YamlList(self.build(item, depth + 1) for item in node.value)
+            result.line = line
+            result.lines = [item.start_mark.line + 1 for item in node.value]
+            return result
+        return self.loader.construct_object(node, deep=True)
+
+    def _mapping(self, node: yaml.MappingNode, depth: int, line: int) -> YamlMap:
+        self.loader.flatten_mapping(node)
+        result = YamlMap()
+        result.line = line
+        result.lines = {}
+        for key_node, value_node in node.value:
+            key = self.loader.construct_object(key_node, deep=True)
+            key_line = key_node.start_mark.line + 1
+            if not isinstance(key, str):
+                key = str(key)
+            if key in result:
+                raise ManifestError(f"duplicate key '{key}'", self.path, key_line)
+            result[key] = self.build(value_node, depth + 1)
+            result.lines[key] = key_line
+        return result
