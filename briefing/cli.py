@@ -46,7 +46,8 @@ def _run(ctx: click.Context, action, root: Path):  # type: ignore[no-untyped-def
     except BriefingError as exc:
         if ctx.obj.get("debug"):
             raise
-        click.echo(f"error: {exc.format(Path.cwd())}", err=True)
+        for line in exc.format(Path.cwd()).splitlines():
+            click.echo(f"error: {line}", err=True)
         ctx.exit(exc.exit_code)
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)

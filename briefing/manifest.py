@@ -51,9 +51,21 @@ def _to_tuple(value: Any) -> tuple[str, ...]:
 
 
 def _is_date(value: Any) -> str | None:
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return None
-    return "must be a date written YYYY-MM-DD"
+    try:
+        _to_date(value)
+    except (TypeError, ValueError):
+        return "must be a date written YYYY-MM-DD"
+    return None
+
+
+def _to_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and len(value.strip()) == 10:
+        return dt.date.fromisoformat(value.strip())
+    raise ValueError(value)
 
 
 def _is_bool(value: Any) -> str | None:
@@ -83,7 +95,7 @@ FIELDS: dict[str, FieldSpec] = {
     "id": FieldSpec(_is_id),
     "title": FieldSpec(_is_text, str.strip, required=True),
     "subtitle": FieldSpec(_is_text, str.strip),
-    "date": FieldSpec(_is_date, required=True),
+    "date": FieldSpec(_is_date, _to_date, required=True),
     "language": FieldSpec(_one_of(LANGUAGES)),
     "organisation": FieldSpec(_is_text, str.strip),
     "authors": FieldSpec(_is_text_list, _to_tuple),

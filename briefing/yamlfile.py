@@ -17,6 +17,7 @@ from .errors import ManifestError
 #: Upper bound on nodes built from one file (aliases count each time they expand).
 MAX_NODES = 200_000
 MAX_DEPTH = 64
+_PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 
 class YamlMap(dict[str, Any]):
@@ -67,6 +68,8 @@ class _Builder:
                 self.path,
                 line,
             )
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_TAGS:
+            raise ManifestError(f"YAML tag '{node.tag}' is not allowed; use plain lists and mappings", self.path, line)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, depth, line)
         if isinstance(node, yaml.SequenceNode):

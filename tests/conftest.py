@@ -1,0 +1,83 @@
+"""Shared fixtures: the default brief built once, and small briefs made on the fly."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pdfplumber
+import pytest
+import yaml
+from pypdf import PdfReader
+
+from briefing.build import build
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def normalise(text: str) -> str:
+    """Text without whitespace, hyphens or soft hyphens: survives line breaks and hyphenation."""
+    return re.sub(r"[\s\-\u00ad\u2010]", "", text)
+
+
+@pytest.fixture(scope="session")
+def default_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("default") / "brief.pdf"
+    build(REPO, out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def default_text(default_pdf: Path) -> list[str]:
+    """The text of each page of the default brief."""
+    with pdfplumber.open(default_pdf) as pdf:
+        return [page.extract_text() or "" for page in pdf.pages]
+
+
+def write_brief(root: Path, manifest: dict[str, Any] | str, sections: dict[str, str], **files: str) -> Path:
+    """Make a brief folder: brief.yaml, sections/<name>, and any extra files (path=content)."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "sections").mkdir(exist_ok=True)
+    text = manifest if isinstance(manifest, str) else yaml.safe_dump(manifest, allow_unicode=True, sort_keys=False)
+    (root / "brief.yaml").write_text(text, encoding="utf-8")
+    for name, body in sections.items():
+        target = root / "sections" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(textwrap.dedent(body).lstrip("\n"), encoding="utf-8")
+    for name, body in files.items():
+        target = root / name.replace("__", "/")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(textwrap.dedent(body).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+BASIC_MANIFEST = {"title": "Test Brief", "date": "2022-10-07", "language": "id"}
+
+
+@pytest.fixture
+def basic_manifest() -> dict[str, Any]:
+    return dict(BASIC_MANIFEST)
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real `briefing` CLI in a subprocess (so tracebacks would be visible)."""
+    return subprocess.run(
+        [sys.executable, "-m", "briefing", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def page_words(pdf_path: Path) -> list[list[dict[str, Any]]]:
+    with pdfplumber.open(pdf_path) as pdf:
+        return [page.extract_words() for page in pdf.pages]
+
+
+def reader(pdf_path: Path) -> PdfReader:
+    return PdfReader(pdf_path)
