@@ -69,8 +69,10 @@ def load_brief(root: Path) -> Brief:
     if manifest.timeline:
         from .timeline import load_timeline
 
-        timeline_path = resolve_inside(root, manifest.timeline, manifest_path)
+        timeline_path = resolve_inside(root, manifest.timeline.file, manifest_path)
         timeline = load_timeline(timeline_path, manifest.language)
+        if manifest.timeline.order == "reverse":
+            timeline = timeline[::-1]
     return Brief(
         root=root,
         manifest=manifest,

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .errors import BriefingError, ManifestError, raise_all
-from .model import Manifest
+from .model import Manifest, TimelineOptions
 from .yamlfile import YamlMap, load_yaml
 
 MANIFEST_NAME = "brief.yaml"
@@ -87,6 +87,30 @@ def _is_id(value: Any) -> str | None:
     return "must be lowercase letters, digits, '.', '_' or '-'"
 
 
+TIMELINE_CHOICES = {"side": ("right", "left"), "order": ("chronological", "reverse")}
+
+
+def _is_timeline(value: Any) -> str | None:
+    if isinstance(value, str):
+        return _is_text(value)
+    if not isinstance(value, dict) or not isinstance(value.get("file"), str):
+        return "must be a file name, or a mapping with 'file' (and optionally 'side', 'order')"
+    for key, item in value.items():
+        if key == "file":
+            continue
+        if key not in TIMELINE_CHOICES:
+            return f"has unknown key '{key}' (known: file, side, order)"
+        if item not in TIMELINE_CHOICES[key]:
+            return f"'{key}' must be one of " + ", ".join(TIMELINE_CHOICES[key])
+    return None
+
+
+def _to_timeline(value: Any) -> TimelineOptions:
+    if isinstance(value, str):
+        return TimelineOptions(value.strip())
+    return TimelineOptions(**dict(value))
+
+
 def _is_mapping(value: Any) -> str | None:
     return None if isinstance(value, dict) else "must be a mapping of names to values"
 
@@ -105,7 +129,7 @@ FIELDS: dict[str, FieldSpec] = {
     "sections": FieldSpec(_is_text_list, _to_tuple),
     "numbered_headings": FieldSpec(_is_bool),
     "paper": FieldSpec(_one_of(PAPERS)),
-    "timeline": FieldSpec(_is_text),
+    "timeline": FieldSpec(_is_timeline, _to_timeline),
     "variables": FieldSpec(_is_mapping, dict),
 }
 

@@ -27,6 +27,17 @@ class SourcePos:
 
 
 @dataclass(frozen=True)
+class TimelineOptions:
+    """`timeline:` in the manifest: a file name, or a mapping with these keys."""
+
+    file: str
+    side: str = "right"
+    """"right" or "left": which side of the body the sidebar takes."""
+    order: str = "chronological"
+    """"chronological" (oldest first) or "reverse" (latest developments first)."""
+
+
+@dataclass(frozen=True)
 class Manifest:
     """The validated contents of `brief.yaml`."""
 
@@ -43,7 +54,7 @@ class Manifest:
     sections: tuple[str, ...] = ()
     numbered_headings: bool = True
     paper: str = "A4"
-    timeline: str | None = None
+    timeline: TimelineOptions | None = None
     variables: dict[str, Any] = field(default_factory=dict)
 
 

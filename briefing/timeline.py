@@ -16,7 +16,7 @@ from .errors import BriefingError, TimelineError, raise_all
 from .model import SourcePos, TimelineDate, TimelineEvent
 from .yamlfile import YamlList, YamlMap, load_yaml
 
-EVENT_KEYS = {"date", "title", "text", "tags", "highlight", "label", "cite"}
+EVENT_KEYS = {"date", "title", "text", "tags", "highlight", "label"}
 _PATTERNS = (
     ("day", re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")),
     ("month", re.compile(r"^(\d{4})-(\d{2})$")),

@@ -175,3 +175,27 @@ def test_brief_without_timeline_has_full_width_body(tmp_path: Path) -> None:
     right = max(w["x1"] for w in body)
     assert right > block.x + block.width * 0.9  # lines run across the whole text block
     assert min(w["x0"] for w in body) >= block.x - 0.5
+
+
+def test_sidebar_on_the_left_and_reverse_order(tmp_path: Path) -> None:
+    manifest = {**BASIC_MANIFEST, "timeline": {"file": "timeline.yaml", "side": "left", "order": "reverse"}}
+    events = "- {date: 1948, title: Awal sekali}\n- {date: 2022, title: Paling baru}\n"
+    write_brief(tmp_path, manifest, {"a.md": BODY}, **{"timeline.yaml": events})
+    out = tmp_path / "out.pdf"
+    build(tmp_path, out)
+    with pdfplumber.open(out) as pdf:
+        words = _body_region_words(pdf.pages[0])
+    body = [w for w in words if "Serif" in w["fontname"]]
+    newest = next(w for w in words if w["text"] == "Paling")
+    oldest = next(w for w in words if w["text"] == "Awal")
+    assert newest["top"] < oldest["top"]  # reverse: latest first
+    assert newest["x1"] < min(w["x0"] for w in body)  # the sidebar sits left of the body
+
+
+def test_bad_timeline_option_names_manifest_line(tmp_path: Path) -> None:
+    from briefing.brief import load_brief
+
+    write_brief(tmp_path, "title: X\ndate: 2022-01-01\ntimeline:\n  file: t.yaml\n  side: top\n", {"a.md": BODY})
+    with pytest.raises(Exception) as info:
+        load_brief(tmp_path)
+    assert "brief.yaml:3" in str(info.value) and "side" in str(info.value)

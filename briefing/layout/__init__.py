@@ -50,9 +50,10 @@ def render_pdf(document: Document, theme: Theme = DEFAULT_THEME) -> RenderedPdf:
     page_size = PAPER_SIZES[manifest.paper]
     has_sidebar = bool(document.timeline)
 
-    provisional = make_geometry(theme, page_size, has_sidebar, 0)
+    side = manifest.timeline.side if manifest.timeline else "right"
+    provisional = make_geometry(theme, page_size, has_sidebar, 0, side)
     cover = _Cover(document, theme, styles, provisional.page_width, provisional.block)
-    geometry = make_geometry(theme, page_size, has_sidebar, cover.height)
+    geometry = make_geometry(theme, page_size, has_sidebar, cover.height, side)
 
     sidebar_pages = paginate([], 0, 0, 0)
     if geometry.sidebar is not None:

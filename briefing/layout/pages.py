@@ -57,7 +57,8 @@ class Geometry:
         return Rect(self.sidebar.x, self.sidebar.y, self.sidebar.width, self.first_top - self.sidebar.y)
 
 
-def make_geometry(theme: Theme, page_size: tuple[float, float], has_sidebar: bool, cover_height: float) -> Geometry:
+def make_geometry(theme: Theme, page_size: tuple[float, float], has_sidebar: bool, cover_height: float,
+                  sidebar_side: str = "right") -> Geometry:
     width, height = page_size
     side = theme.margin_side if has_sidebar else theme.margin_side_single
     block = Rect(side, theme.margin_bottom, width - 2 * side, height - theme.margin_top - theme.margin_bottom)
@@ -65,8 +66,13 @@ def make_geometry(theme: Theme, page_size: tuple[float, float], has_sidebar: boo
     main = block
     if has_sidebar:
         sidebar_width = block.width * theme.sidebar_fraction
-        main = Rect(block.x, block.y, block.width - sidebar_width - theme.gutter, block.height)
-        sidebar = Rect(block.x + block.width - sidebar_width, block.y, sidebar_width, block.height)
+        main_width = block.width - sidebar_width - theme.gutter
+        if sidebar_side == "left":
+            sidebar = Rect(block.x, block.y, sidebar_width, block.height)
+            main = Rect(block.x + sidebar_width + theme.gutter, block.y, main_width, block.height)
+        else:
+            main = Rect(block.x, block.y, main_width, block.height)
+            sidebar = Rect(block.x + main_width + theme.gutter, block.y, sidebar_width, block.height)
     first_top = height - COVER_TOP - cover_height
     return Geometry(width, height, block, main, sidebar, first_top)
 
