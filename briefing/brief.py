@@ -73,6 +73,11 @@ def load_brief(root: Path) -> Brief:
         timeline = load_timeline(timeline_path, manifest.language)
         if manifest.timeline.order == "reverse":
             timeline = timeline[::-1]
+    sources = ()
+    if manifest.sources:
+        from .sources import load_sources
+
+        sources = load_sources(resolve_inside(root, manifest.sources.file, manifest_path))
     return Brief(
         root=root,
         manifest=manifest,
@@ -80,6 +85,7 @@ def load_brief(root: Path) -> Brief:
         sections=tuple(ordered),
         partials_dir=sections_dir / PARTIALS_DIR,
         timeline=timeline,
+        sources=sources,
     )
 
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .brief import load_brief
+from .cite import resolve_citations
+from .errors import BriefingWarning, raise_all
 from .markdown import number_headings, parse_markdown
 from .model import Brief, Document, Section, SourcePos
 from .templating import make_environment, render_section, template_context
@@ -19,22 +21,28 @@ class BuildResult:
     path: Path
     pages: int
     size: int
+    warnings: tuple[BriefingWarning, ...] = ()
 
 
-def build(root: Path, output: Path | None = None) -> BuildResult:
-    """Build the brief folder at *root* into a PDF and return where it went."""
+def build(root: Path, output: Path | None = None, strict: bool = False) -> BuildResult:
+    """Build the brief folder at *root* into a PDF and return where it went.
+
+    With *strict*, any warning fails the build before anything is written.
+    """
     brief = load_brief(root)
-    document = parse_brief(brief)
+    document, warnings = parse_brief(brief)
     from .layout import render_pdf
 
     pdf = render_pdf(document)
+    if strict:
+        raise_all(list(warnings))
     target = output if output is not None else brief.root / OUTPUT_DIR / f"{brief.manifest.id}.pdf"
     write_atomic(target, pdf.data)
-    return BuildResult(target, pdf.pages, len(pdf.data))
+    return BuildResult(target, pdf.pages, len(pdf.data), tuple(warnings))
 
 
-def parse_brief(brief: Brief) -> Document:
-    """Render every section's template, then parse the Markdown into the model."""
+def parse_brief(brief: Brief) -> tuple[Document, list[BriefingWarning]]:
+    """Render every section's template, parse the Markdown, resolve citations."""
     env = make_environment(brief.partials_dir)
     context = template_context(brief)
     sections: list[Section] = []
@@ -47,5 +55,7 @@ def parse_brief(brief: Brief) -> Document:
             section_number = str(number)
         blocks = number_headings(parse_markdown(text, source.path), section_number)
         sections.append(Section(source.id, source.title, blocks, SourcePos(source.path, 1), section_number))
-    return Document(brief.manifest, tuple(sections), brief.timeline)
+    cited, uncited, warnings = resolve_citations(tuple(sections), brief.timeline, brief.sources, brief.manifest_path)
+    document = Document(brief.manifest, tuple(sections), brief.timeline, cited, uncited)
+    return document, list(warnings)
 

@@ -30,12 +30,15 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.argument("brief_dir", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the PDF (default: BRIEF_DIR/output/<id>.pdf).")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors: fail instead of writing the PDF.")
 @click.pass_context
-def build(ctx: click.Context, brief_dir: Path, output: Path | None) -> None:
+def build(ctx: click.Context, brief_dir: Path, output: Path | None, strict: bool) -> None:
     """Build the brief in BRIEF_DIR (default: the current folder) into a PDF."""
     from .build import build as run_build
 
-    result = _run(ctx, lambda: run_build(brief_dir, output), brief_dir)
+    result = _run(ctx, lambda: run_build(brief_dir, output, strict=strict), brief_dir)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning.format(Path.cwd())}", err=True)
     click.echo(f"{_shown(result.path)}  ({result.pages} pages, {result.size / 1024:.0f} KiB)")
 
 

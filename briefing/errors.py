@@ -73,6 +73,10 @@ class OutputError(BriefingError):
     """The PDF could not be written."""
 
 
+class BriefingWarning(BriefingError):
+    """A problem worth telling the author about that does not stop the build (unless --strict)."""
+
+
 class ErrorList(BriefingError):
     """Several problems found in one pass; shown one per line."""
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .errors import BriefingError, ManifestError, raise_all
-from .model import Manifest, TimelineOptions
+from .model import Manifest, SourcesOptions, TimelineOptions
 from .yamlfile import YamlMap, load_yaml
 
 MANIFEST_NAME = "brief.yaml"
@@ -111,6 +111,30 @@ def _to_timeline(value: Any) -> TimelineOptions:
     return TimelineOptions(**dict(value))
 
 
+SOURCES_OPTIONS = {"qr": (True, False), "further_reading": (True, False), "markers": ("brackets", "superscript")}
+
+
+def _is_sources(value: Any) -> str | None:
+    if isinstance(value, str):
+        return _is_text(value)
+    if not isinstance(value, dict) or not isinstance(value.get("file"), str):
+        return "must be a file name, or a mapping with 'file' (and optionally 'qr', 'further_reading', 'markers')"
+    for key, item in value.items():
+        if key == "file":
+            continue
+        if key not in SOURCES_OPTIONS:
+            return f"has unknown key '{key}' (known: file, {', '.join(SOURCES_OPTIONS)})"
+        if item not in SOURCES_OPTIONS[key] or (isinstance(item, bool) != isinstance(SOURCES_OPTIONS[key][0], bool)):
+            return f"'{key}' must be one of " + ", ".join(str(c).lower() for c in SOURCES_OPTIONS[key])
+    return None
+
+
+def _to_sources(value: Any) -> SourcesOptions:
+    if isinstance(value, str):
+        return SourcesOptions(value.strip())
+    return SourcesOptions(**dict(value))
+
+
 def _is_mapping(value: Any) -> str | None:
     return None if isinstance(value, dict) else "must be a mapping of names to values"
 
@@ -130,6 +154,7 @@ FIELDS: dict[str, FieldSpec] = {
     "numbered_headings": FieldSpec(_is_bool),
     "paper": FieldSpec(_one_of(PAPERS)),
     "timeline": FieldSpec(_is_timeline, _to_timeline),
+    "sources": FieldSpec(_is_sources, _to_sources),
     "variables": FieldSpec(_is_mapping, dict),
 }
 

@@ -8,11 +8,13 @@ never silently dropped. Raw HTML is off, so `<b>` in a section is just text.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.container import container_plugin
 
@@ -20,6 +22,8 @@ from .errors import MarkdownError
 from .model import (
     Block,
     Callout,
+    Citation,
+    CiteItem,
     Code,
     CodeBlock,
     Emph,
@@ -38,13 +42,38 @@ from .model import (
     Text,
 )
 
-CALLOUT_KINDS = ("bluf", "keypoints", "note")
+CALLOUT_KINDS = ("bluf", "keypoints", "note", "readalso")
+
+#: `[@key]`, `[@key, hlm. 3]`, `[@a; @b, p. 2]` (Pandoc's citation syntax).
+_CITATION_RE = re.compile(r"\[(@[^\[\]\n]*)\]")
+_CITE_ITEM_RE = re.compile(r"^\s*@([\w][\w:.#$%&+?<>~/-]*)\s*(?:,\s*(.+?))?\s*$")
+
+
+def _citation_rule(state: StateInline, silent: bool) -> bool:
+    if not state.src.startswith("[@", state.pos):
+        return False
+    match = _CITATION_RE.match(state.src, state.pos)
+    if not match:
+        return False
+    items = []
+    for part in match.group(1).split(";"):
+        item = _CITE_ITEM_RE.match(part)
+        if not item:
+            return False
+        key = item.group(1).rstrip(".:")
+        items.append(CiteItem(key, item.group(2)))
+    if not silent:
+        token = state.push("citation", "", 0)
+        token.meta = {"items": tuple(items), "line_offset": state.src.count("\n", 0, state.pos)}
+    state.pos = match.end()
+    return True
 
 
 @lru_cache(maxsize=1)
 def markdown_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": True})
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
+    md.inline.ruler.before("link", "citation", _citation_rule)
     for kind in CALLOUT_KINDS:
         md.use(container_plugin, name=kind)
     return md
@@ -162,6 +191,12 @@ class _Converter:
             node = node.parent  # type: ignore[assignment]
         return self.line(node) if node is not None else None
 
+    def citation(self, node: SyntaxTreeNode) -> Inline:
+        line = self._inline_line(node)
+        if line is not None:
+            line += node.meta.get("line_offset", 0)
+        return Citation(node.meta["items"], SourcePos(self.path, line))
+
     def image(self, node: SyntaxTreeNode) -> Inline:
         raise MarkdownError(
             "images are not supported in this version of the brief format", self.path, self._inline_line(node)
@@ -190,6 +225,7 @@ INLINE_BUILDERS: dict[str, Callable[[_Converter, SyntaxTreeNode], Inline]] = {
     "code_inline": lambda c, n: Code(n.content),
     "link": lambda c, n: Link(str(n.attrs.get("href", "")), c.inline_children(n)),
     "image": _Converter.image,
+    "citation": _Converter.citation,
 }
 
 

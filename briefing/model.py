@@ -38,6 +38,19 @@ class TimelineOptions:
 
 
 @dataclass(frozen=True)
+class SourcesOptions:
+    """`sources:` in the manifest: a file name, or a mapping with these keys."""
+
+    file: str
+    qr: bool = False
+    """Print a QR code beside each URL in the appendix."""
+    further_reading: bool = False
+    """List sources nothing cites under "Bacaan Lanjutan" / "Further reading"."""
+    markers: str = "brackets"
+    """"brackets" ([3]) or "superscript"."""
+
+
+@dataclass(frozen=True)
 class Manifest:
     """The validated contents of `brief.yaml`."""
 
@@ -55,6 +68,7 @@ class Manifest:
     numbered_headings: bool = True
     paper: str = "A4"
     timeline: TimelineOptions | None = None
+    sources: SourcesOptions | None = None
     variables: dict[str, Any] = field(default_factory=dict)
 
 
@@ -97,7 +111,22 @@ class LineBreak:
     """A hard line break (two trailing spaces or a backslash in Markdown)."""
 
 
-Inline = Union[Text, Emph, Strong, Strike, Code, Link, LineBreak]
+@dataclass(frozen=True)
+class CiteItem:
+    key: str
+    locator: str | None = None
+    """"hlm. 3" in `[@key, hlm. 3]`."""
+
+
+@dataclass(frozen=True)
+class Citation:
+    """`[@a]`, `[@a, hlm. 3]` or `[@a; @b]`: numbered markers linking to the sources appendix."""
+
+    items: tuple[CiteItem, ...]
+    pos: SourcePos
+
+
+Inline = Union[Text, Emph, Strong, Strike, Code, Link, LineBreak, Citation]
 
 
 # --------------------------------------------------------------------------- blocks
@@ -206,6 +235,26 @@ class TimelineEvent:
 
 
 @dataclass(frozen=True)
+class Source:
+    """One entry of the sources file."""
+
+    id: str
+    title: str
+    pos: SourcePos
+    author: tuple[str, ...] = ()
+    publisher: str | None = None
+    date: TimelineDate | None = None
+    url: str | None = None
+    accessed: dt.date | None = None
+    type: str | None = None
+    note: str | None = None
+    reliability: str | None = None
+    """Admiralty grading of the source, A-F."""
+    credibility: str | None = None
+    """Admiralty grading of the information, 1-6."""
+
+
+@dataclass(frozen=True)
 class Brief:
     """The loaded brief folder: everything read from disk, nothing rendered."""
 
@@ -215,6 +264,7 @@ class Brief:
     sections: tuple[SectionSource, ...]
     partials_dir: Path
     timeline: tuple[TimelineEvent, ...] = ()
+    sources: tuple[Source, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -233,3 +283,6 @@ class Document:
     manifest: Manifest
     sections: tuple[Section, ...]
     timeline: tuple[TimelineEvent, ...] = ()
+    cited: tuple[Source, ...] = ()
+    """Sources in order of first citation; a source's marker number is its index + 1."""
+    uncited: tuple[Source, ...] = ()

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from .errors import BriefingError, TimelineError, raise_all
-from .model import SourcePos, TimelineDate, TimelineEvent
+from .model import Citation, CiteItem, SourcePos, Text, TimelineDate, TimelineEvent
 from .yamlfile import YamlList, YamlMap, load_yaml
 
-EVENT_KEYS = {"date", "title", "text", "tags", "highlight", "label"}
+EVENT_KEYS = {"date", "title", "text", "tags", "highlight", "label", "cite"}
 _PATTERNS = (
     ("day", re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")),
     ("month", re.compile(r"^(\d{4})-(\d{2})$")),
@@ -119,4 +119,12 @@ def _event(item: Any, path: Path, line: int, index: int) -> TimelineEvent:
     if not isinstance(highlight, bool):
         raise TimelineError(f"{where}: 'highlight' must be true or false", path, item.lines["highlight"])
     inlines = parse_inline(text.strip(), path, item.lines.get("text", line)) if text.strip() else ()
+    cite = item.get("cite", [])
+    if isinstance(cite, str):
+        cite = [cite]
+    if not isinstance(cite, list) or not all(isinstance(c, str) and c.strip() for c in cite):
+        raise TimelineError(f"{where}: 'cite' must be a source id or a list of them", path, item.lines["cite"])
+    if cite:
+        citation = Citation(tuple(CiteItem(c.strip().lstrip("@")) for c in cite), SourcePos(path, item.lines["cite"]))
+        inlines = (*inlines, Text(" "), citation) if inlines else (citation,)
     return TimelineEvent(date, title.strip(), inlines, tuple(tags), highlight, SourcePos(path, line))

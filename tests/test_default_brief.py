@@ -74,7 +74,7 @@ def test_outline_lists_the_headings(default_pdf: Path) -> None:
     reader = PdfReader(default_pdf)
     top = [item for item in reader.outline if not isinstance(item, list)]
     titles = [item.title for item in top]
-    assert titles == ["Ringkasan", "1 Dukungan Politik", "2 Dukungan bagi Perang Ukraina", "3 Hubungan Ekonomi", "4 Prospek"]
+    assert titles == ["Ringkasan", "1 Dukungan Politik", "2 Dukungan bagi Perang Ukraina", "3 Hubungan Ekonomi", "4 Prospek", "Sumber"]
     nested = [item for item in reader.outline if isinstance(item, list)]
     assert any(child.title == "1.1 Menyeimbangkan Beijing dan Moskow" for group in nested for child in group)
     # Each bookmark lands on a real page, in non-decreasing order.

@@ -21,11 +21,12 @@ from reportlab.platypus.doctemplate import LayoutError as RLLayoutError
 
 from .. import __version__, i18n
 from ..errors import LayoutError
-from ..model import Document
+from ..model import Document, SourcesOptions
 from .fonts import face, register_fonts
-from .markup import escape
+from .markup import MarkupWriter, escape
+from .sources import appendix_flowables
 from .pages import COVER_TOP, BriefDocTemplate, Decor, DeferredCanvas, Rect, SidebarFlush, make_geometry, paginate
-from .story import StoryBuilder
+from .story import HeadingParagraph, StoryBuilder
 from .theme import DEFAULT_THEME, PAPER_SIZES, Styles, Theme, make_styles
 from .timeline import timeline_flowables
 
@@ -55,17 +56,23 @@ def render_pdf(document: Document, theme: Theme = DEFAULT_THEME) -> RenderedPdf:
     cover = _Cover(document, theme, styles, provisional.page_width, provisional.block)
     geometry = make_geometry(theme, page_size, has_sidebar, cover.height, side)
 
+    sources = manifest.sources or SourcesOptions("")
+    numbers = {source.id: number for number, source in enumerate(document.cited, start=1)}
+    markup = MarkupWriter(theme.mono, theme.accent, numbers, sources.markers)
+
     sidebar_pages = paginate([], 0, 0, 0)
     if geometry.sidebar is not None:
-        entries = timeline_flowables(document.timeline, theme, styles, language)
+        entries = timeline_flowables(document.timeline, theme, styles, language, markup)
         head = styles.sidebar_head.leading + styles.sidebar_head.spaceAfter + 2 * SIDEBAR_PAD
         first = geometry.sidebar_first()
         assert first is not None
         sidebar_pages = paginate(entries, geometry.sidebar.width - 2 * SIDEBAR_PAD,
                                  first.height - head, geometry.sidebar.height - head)
 
-    builder = StoryBuilder(theme, styles, language, geometry.main.width)
+    builder = StoryBuilder(theme, styles, language, geometry.main.width, markup)
     story = [flowable for section in document.sections for flowable in builder.section(section)]
+    story += appendix_flowables(document.cited, document.uncited, sources, theme, styles, language,
+                                geometry.main.width, HeadingParagraph)
     story.append(SidebarFlush())
 
     buffer = io.BytesIO()

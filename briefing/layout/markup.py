@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Callable
 from xml.sax.saxutils import escape as _xml_escape
 
-from ..model import Code, Emph, Inline, LineBreak, Link, Strike, Strong, Text
+from ..model import Citation, Code, Emph, Inline, LineBreak, Link, Strike, Strong, Text
 
 
 def escape(text: str) -> str:
@@ -19,12 +19,24 @@ def escape(text: str) -> str:
     return _xml_escape(cleaned, {'"': "&quot;"})
 
 
-class MarkupWriter:
-    """Writes inlines as markup; *fonts* name the faces for code spans, *link_color* links."""
+def source_anchor(number: int) -> str:
+    """The named destination of the sources-appendix entry numbered *number*."""
+    return f"src-{number}"
 
-    def __init__(self, mono_font: str, link_color: str):
+
+class MarkupWriter:
+    """Writes inlines as markup.
+
+    *numbers* maps source ids to their marker numbers; *markers* is "brackets" or
+    "superscript".
+    """
+
+    def __init__(self, mono_font: str, link_color: str, numbers: dict[str, int] | None = None,
+                 markers: str = "brackets"):
         self.mono_font = mono_font
         self.link_color = link_color
+        self.numbers = numbers or {}
+        self.markers = markers
         self._writers: dict[type, Callable[[Inline], str]] = {
             Text: lambda n: escape(n.text),  # type: ignore[union-attr]
             Emph: lambda n: f"<i>{self.write(n.children)}</i>",  # type: ignore[union-attr]
@@ -33,10 +45,16 @@ class MarkupWriter:
             Code: lambda n: f'<font face="{self.mono_font}" size="-1">{escape(n.text)}</font>',  # type: ignore[union-attr]
             LineBreak: lambda n: "<br/>",
             Link: self._link,
+            Citation: self._citation,
         }
 
     def write(self, inlines: tuple[Inline, ...] | list[Inline]) -> str:
-        return "".join(self._writers[type(node)](node) for node in inlines)
+        out = [self._writers[type(node)](node) for node in inlines]
+        for index in range(len(inlines) - 1):
+            # "kata [1]": the marker never starts a line on its own.
+            if isinstance(inlines[index + 1], Citation) and out[index].endswith(" "):
+                out[index] = out[index][:-1] + "&#160;"
+        return "".join(out)
 
     def _link(self, node: Inline) -> str:
         assert isinstance(node, Link)
@@ -44,6 +62,18 @@ class MarkupWriter:
         if not _is_linkable(node.url):
             return body
         return f'<a href="{escape(node.url)}" color="{self.link_color}">{body}</a>'
+
+
+    def _citation(self, node: Inline) -> str:
+        assert isinstance(node, Citation)
+        parts = []
+        for item in node.items:
+            number = self.numbers[item.key]
+            link = f'<a href="#{source_anchor(number)}" color="{self.link_color}">{number}</a>'
+            parts.append(f"{link}, {escape(item.locator)}" if item.locator else link)
+        if self.markers == "superscript":
+            return "<super>" + ",".join(parts) + "</super>"
+        return "[" + "; ".join(parts) + "]"
 
 
 def _is_linkable(url: str) -> bool:
@@ -59,6 +89,8 @@ def plain_text(inlines: tuple[Inline, ...]) -> str:
             parts.append(node.text)
         elif isinstance(node, LineBreak):
             parts.append(" ")
+        elif isinstance(node, Citation):
+            continue
         else:
             parts.append(plain_text(node.children))
     return "".join(parts)

@@ -41,9 +41,9 @@ class StoryBuilder:
     language: str
     width: float
     """Width of the body column, for tables."""
+    markup: MarkupWriter
 
     def __post_init__(self) -> None:
-        self.markup = MarkupWriter(self.theme.mono, self.theme.accent)
         self._list_styles: dict[tuple[float, bool], ParagraphStyle] = {}
         self._list_indent = 0.0
 
@@ -165,11 +165,15 @@ class StoryBuilder:
             else:
                 inner.extend(BUILDERS[type(item)](self, item))
         fill = self.theme.accent_light if block.kind in ("bluf", "keypoints") else self.theme.tint
+        stroke: dict[str, object] = {"strokeWidth": 0}
+        if block.kind == "readalso":  # a related-reading pointer: outlined, not tinted
+            fill = "#ffffff"
+            stroke = {"strokeWidth": 0.8, "strokeColor": colors.HexColor(self.theme.accent)}
         pad = 9
         label_flow = Paragraph(escape(label.upper()), self.styles.box_label)
         return [
             Spacer(0, 4),
-            FrameBG(color=colors.HexColor(fill), start=True, strokeWidth=0),
+            FrameBG(color=colors.HexColor(fill), start=True, **stroke),
             Indenter(pad, pad),
             Spacer(0, pad - 2),
             KeepTogether([label_flow, *inner[:1]]),

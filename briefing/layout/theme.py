@@ -84,6 +84,7 @@ class Styles:
     cover_subtitle: ParagraphStyle
     cover_meta: ParagraphStyle
     cover_notice: ParagraphStyle
+    source_entry: ParagraphStyle
 
 
 def make_styles(theme: Theme, language: str) -> Styles:
@@ -136,6 +137,7 @@ def make_styles(theme: Theme, language: str) -> Styles:
         cover_title=derive("cover_title", fontName=sans_bold, fontSize=24, leading=28, textColor=colors.white, alignment=TA_LEFT, hyphenationLang=""),
         cover_subtitle=derive("cover_subtitle", fontName=face(theme.serif, "italic"), fontSize=12, leading=16, textColor=theme.color("#dde6f0"), alignment=TA_LEFT, hyphenationLang=""),
         cover_meta=derive("cover_meta", fontName=sans, fontSize=9, leading=12, textColor=muted, alignment=TA_LEFT, hyphenationLang=""),
+        source_entry=derive("source_entry", fontSize=9, leading=12.5, leftIndent=18, bulletIndent=0, spaceAfter=5, bulletFontName=face(theme.serif), **small),
         cover_notice=derive("cover_notice", fontName=face(theme.sans, "italic"), fontSize=8, leading=10, textColor=muted, alignment=TA_LEFT, hyphenationLang=""),
     )
 

@@ -55,8 +55,8 @@ class TimelineEntry(Flowable):
             part.drawOn(canvas, self.INDENT, y)
 
 
-def timeline_flowables(events: tuple[TimelineEvent, ...], theme: Theme, styles: Styles, language: str) -> list[Any]:
-    markup = MarkupWriter(theme.mono, theme.accent)
+def timeline_flowables(events: tuple[TimelineEvent, ...], theme: Theme, styles: Styles, language: str,
+                       markup: MarkupWriter) -> list[Any]:
     entries: list[Any] = []
     for event in events:
         date = event.date.label or i18n.format_span(event.date.start, event.date.end, language, event.date.precision)

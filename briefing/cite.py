@@ -1,0 +1,63 @@
+"""Resolve citations: check every key, number sources in order of first citation.
+
+Numbering follows reading order: the sections in order, then the timeline. A source
+keeps its number wherever it is cited again. Sources nothing cites are warnings.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import fields, is_dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+from .errors import BriefingError, BriefingWarning, ManifestError, raise_all
+from .model import Citation, Section, Source, TimelineEvent
+
+
+def iter_citations(node: Any) -> Iterator[Citation]:
+    """Every Citation inside *node* (a block, inline, section or tuple of them), in order."""
+    if isinstance(node, Citation):
+        yield node
+    elif isinstance(node, tuple):
+        for item in node:
+            yield from iter_citations(item)
+    elif is_dataclass(node) and not isinstance(node, type):
+        for field in fields(node):
+            value = getattr(node, field.name)
+            if isinstance(value, (tuple, Citation)) or is_dataclass(value):
+                yield from iter_citations(value)
+
+
+def resolve_citations(
+    sections: tuple[Section, ...],
+    timeline: tuple[TimelineEvent, ...],
+    sources: tuple[Source, ...],
+    manifest_path: Path,
+) -> tuple[tuple[Source, ...], tuple[Source, ...], list[BriefingWarning]]:
+    """Return (cited sources in first-citation order, uncited sources, warnings)."""
+    by_id = {source.id: source for source in sources}
+    order: dict[str, Source] = {}
+    errors: list[BriefingError] = []
+    for citation in iter_citations((sections, timeline)):
+        for item in citation.items:
+            source = by_id.get(item.key)
+            if source is None:
+                errors.append(_unknown(item.key, citation, by_id, manifest_path))
+            elif item.key not in order:
+                order[item.key] = source
+    raise_all(errors)
+    uncited = tuple(s for s in sources if s.id not in order)
+    warnings = [BriefingWarning(f"source '{s.id}' is never cited", s.pos.path, s.pos.line) for s in uncited]
+    return tuple(order.values()), uncited, warnings
+
+
+def _unknown(key: str, citation: Citation, by_id: dict[str, Source], manifest_path: Path) -> BriefingError:
+    if not by_id:
+        return ManifestError(
+            f"citation [@{key}] but the brief has no sources file (add 'sources: sources.yaml' to brief.yaml)",
+            citation.pos.path, citation.pos.line,
+        )
+    close = difflib.get_close_matches(key, list(by_id), n=1, cutoff=0.6)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    return BriefingError(f"unknown source '{key}' in citation{hint}", citation.pos.path, citation.pos.line)

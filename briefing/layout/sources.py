@@ -1,0 +1,97 @@
+"""The sources appendix: numbered entries that work on paper (full URLs, optional QR codes)."""
+
+from __future__ import annotations
+
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+
+from .. import i18n
+from ..model import Source, SourcesOptions
+from .markup import escape, source_anchor
+from .theme import Styles, Theme
+
+QR_SIZE = 20 * mm
+
+
+def format_entry(source: Source, language: str, link_color: str) -> str:
+    """One entry as paragraph markup: who, “what”, where, when, URL, access date, grading."""
+    parts: list[str] = []
+    lead = ", ".join(source.author) or source.publisher
+    if lead:
+        parts.append(escape(lead) + ".")
+    if source.type in ("report", "book", "dataset"):
+        parts.append(f"<i>{escape(source.title)}</i>.")
+    else:
+        parts.append(f"\u201c{escape(source.title)}.\u201d")
+    where = [source.publisher] if source.author and source.publisher else []
+    if source.date:
+        where.append(i18n.format_span(source.date.start, source.date.end, language, source.date.precision))
+    if where:
+        parts.append(escape(", ".join(w for w in where if w)) + ".")
+    if source.url:
+        parts.append(f'<a href="{escape(source.url)}" color="{link_color}">{escape(source.url)}</a>.')
+    if source.accessed:
+        accessed = i18n.label(language, "accessed").format(date=i18n.format_date(source.accessed, language))
+        parts.append(escape(accessed[0].upper() + accessed[1:]) + ".")
+    if source.note:
+        parts.append(escape(source.note.rstrip(".")) + ".")
+    extra = _grading(source, language)
+    if extra:
+        parts.append(f'<font size="-1" color="#5b6472">{escape(extra)}</font>')
+    return " ".join(parts)
+
+
+def _grading(source: Source, language: str) -> str:
+    bits = []
+    if source.type:
+        bits.append(i18n.label(language, f"type.{source.type}"))
+    if source.reliability or source.credibility:
+        code = f"{source.reliability or ''}{source.credibility or ''}"
+        words = [i18n.label(language, f"reliability.{source.reliability}") if source.reliability else None,
+                 i18n.label(language, f"credibility.{source.credibility}") if source.credibility else None]
+        bits.append(f"{i18n.label(language, 'grading')} {code} ({'; '.join(w for w in words if w)})")
+    return " · ".join(bits)
+
+
+def appendix_flowables(cited: tuple[Source, ...], uncited: tuple[Source, ...], options: SourcesOptions,
+                       theme: Theme, styles: Styles, language: str, width: float,
+                       heading: type) -> list[Flowable]:
+    """Heading "Sumber" and one numbered entry per cited source (plus further reading)."""
+    flowables: list[Flowable] = []
+    if cited:
+        title = i18n.label(language, "sources")
+        flowables.append(heading(escape(title), styles.h1, title, 0))
+        for number, source in enumerate(cited, start=1):
+            markup = f'<a name="{source_anchor(number)}"/>' + format_entry(source, language, theme.accent)
+            flowables.append(_entry(markup, f"{number}.", source, options, styles, width))
+    if options.further_reading and uncited:
+        title = i18n.label(language, "further_reading")
+        flowables.append(heading(escape(title), styles.h2, title, 1))
+        for source in uncited:
+            flowables.append(_entry(format_entry(source, language, theme.accent), "\u2022", source, options, styles, width))
+    return flowables
+
+
+def _entry(markup: str, bullet: str, source: Source, options: SourcesOptions, styles: Styles, width: float) -> Flowable:
+    paragraph = Paragraph(markup, styles.source_entry, bulletText=bullet)
+    if not (options.qr and source.url):
+        return paragraph
+    table = Table([[paragraph, _qr(source.url)]], colWidths=[width - QR_SIZE - 4 * mm, QR_SIZE + 4 * mm],
+                  style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                    ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
+                                    ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+                                    ("FONTNAME", (0, 0), (-1, -1), styles.source_entry.fontName)]))
+    return KeepTogether([table, Spacer(0, 2)])
+
+
+def _qr(url: str) -> Drawing:
+    """A vector QR code, QR_SIZE square including its 4-module quiet zone."""
+    widget = QrCodeWidget(url, barLevel="M", barBorder=4)
+    x0, y0, x1, y1 = widget.getBounds()
+    drawing = Drawing(QR_SIZE, QR_SIZE, transform=[QR_SIZE / (x1 - x0), 0, 0, QR_SIZE / (y1 - y0), 0, 0])
+    drawing.add(widget)
+    return drawing
+
+
