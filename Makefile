@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: brief test clean
+.PHONY: brief test images clean
 
 $(BIN)/briefing: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ brief: $(BIN)/briefing
 ## Set up and run the tests.
 test: $(VENV)/.test-deps
 	$(BIN)/python -m pytest
+
+## Redraw the default brief's figures (assets/*.png).
+images: $(BIN)/briefing
+	$(BIN)/python tools/make_images.py
 
 clean:
 	rm -rf $(VENV) output/*.pdf

@@ -33,7 +33,8 @@ def build(root: Path, output: Path | None = None, strict: bool = False) -> Build
     document, warnings = parse_brief(brief)
     from .layout import render_pdf
 
-    pdf = render_pdf(document)
+    pdf = render_pdf(document, cache_dir=brief.root / OUTPUT_DIR / ".cache")
+    warnings += pdf.warnings
     if strict:
         raise_all(list(warnings))
     target = output if output is not None else brief.root / OUTPUT_DIR / f"{brief.manifest.id}.pdf"
@@ -53,7 +54,7 @@ def parse_brief(brief: Brief) -> tuple[Document, list[BriefingWarning]]:
         if source.numbered and brief.manifest.numbered_headings:
             number += 1
             section_number = str(number)
-        blocks = number_headings(parse_markdown(text, source.path), section_number)
+        blocks = number_headings(parse_markdown(text, source.path, brief.root), section_number)
         sections.append(Section(source.id, source.title, blocks, SourcePos(source.path, 1), section_number))
     cited, uncited, warnings = resolve_citations(tuple(sections), brief.timeline, brief.sources, brief.manifest_path)
     document = Document(brief.manifest, tuple(sections), brief.timeline, cited, uncited)

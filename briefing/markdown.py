@@ -16,6 +16,7 @@ from typing import Callable
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markdown_it.tree import SyntaxTreeNode
+from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.container import container_plugin
 
 from .errors import MarkdownError
@@ -27,6 +28,7 @@ from .model import (
     Code,
     CodeBlock,
     Emph,
+    Figure,
     Heading,
     Inline,
     LineBreak,
@@ -74,15 +76,16 @@ def markdown_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": True})
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.inline.ruler.before("link", "citation", _citation_rule)
+    md.use(attrs_plugin, after=("image",))
     for kind in CALLOUT_KINDS:
         md.use(container_plugin, name=kind)
     return md
 
 
-def parse_markdown(text: str, path: Path) -> tuple[Block, ...]:
-    """Parse a section's rendered Markdown into blocks."""
+def parse_markdown(text: str, path: Path, root: Path | None = None) -> tuple[Block, ...]:
+    """Parse a section's rendered Markdown into blocks; image paths resolve against *root*."""
     tree = SyntaxTreeNode(markdown_parser().parse(text))
-    return _Converter(path).blocks(tree)
+    return _Converter(path, root=root).blocks(tree)
 
 
 def parse_inline(text: str, path: Path, line: int | None = None) -> tuple[Inline, ...]:
@@ -93,10 +96,15 @@ def parse_inline(text: str, path: Path, line: int | None = None) -> tuple[Inline
     return tuple(inline for node in tree.children for inline in converter.inlines(node))
 
 
+FIGURE_ATTRS = {"caption", "credit", "width", "side"}
+FIGURE_WIDTHS = ("column", "full", "inset")
+
+
 class _Converter:
-    def __init__(self, path: Path, line_offset: int = 0):
+    def __init__(self, path: Path, line_offset: int = 0, root: Path | None = None):
         self.path = path
         self.line_offset = line_offset
+        self.root = root
 
     # ---------------------------------------------------------------- blocks
 
@@ -132,8 +140,37 @@ class _Converter:
             )
         return Heading(min(level, 4), self.inline_children(node), self.pos(node))
 
-    def paragraph(self, node: SyntaxTreeNode) -> Paragraph:
+    def paragraph(self, node: SyntaxTreeNode) -> Block:
+        inline = node.children[0] if node.children else None
+        parts = [c for c in (inline.children if inline else []) if not (c.type == "text" and not c.content.strip())]
+        if len(parts) == 1 and parts[0].type == "image":
+            return self.figure(parts[0], node)
         return Paragraph(self.inline_children(node), self.pos(node))
+
+    def figure(self, image: SyntaxTreeNode, paragraph: SyntaxTreeNode) -> Figure:
+        from .brief import resolve_inside
+        from .images import inspect
+
+        line = self.line(paragraph)
+        attrs = {k: str(v) for k, v in image.attrs.items() if k not in ("src", "alt", "title", "id", "class")}
+        unknown = sorted(set(attrs) - FIGURE_ATTRS)
+        if unknown:
+            raise MarkdownError(f"unknown figure attribute '{unknown[0]}' (known: {', '.join(sorted(FIGURE_ATTRS))})", self.path, line)
+        width = attrs.get("width", "column")
+        if width not in FIGURE_WIDTHS:
+            raise MarkdownError(f"figure width must be one of {', '.join(FIGURE_WIDTHS)}, not '{width}'", self.path, line)
+        side = attrs.get("side", "right")
+        if side not in ("right", "left"):
+            raise MarkdownError(f"figure side must be right or left, not '{side}'", self.path, line)
+        if self.root is None:
+            raise MarkdownError("figures are not allowed here", self.path, line)
+        src = str(image.attrs.get("src", ""))
+        path = resolve_inside(self.root, src, self.path, line)
+        info = inspect(path, self.path, line)
+        caption_text = attrs.get("caption") or str(image.attrs.get("title") or "")
+        caption = parse_inline(caption_text, self.path, line) if caption_text.strip() else ()
+        alt = "".join(child.content for child in image.children if child.type == "text") or caption_text
+        return Figure(path, alt, caption, attrs.get("credit"), width, side, (info.width, info.height), SourcePos(self.path, line))
 
     def bullet_list(self, node: SyntaxTreeNode) -> ListBlock:
         return ListBlock(False, 1, tuple(self.blocks(item) for item in node.children), self.pos(node))
@@ -199,7 +236,9 @@ class _Converter:
 
     def image(self, node: SyntaxTreeNode) -> Inline:
         raise MarkdownError(
-            "images are not supported in this version of the brief format", self.path, self._inline_line(node)
+            "an image must stand alone in its own paragraph (a blank line before and after it)",
+            self.path,
+            self._inline_line(node),
         )
 
 

@@ -193,7 +193,25 @@ class Callout:
     pos: SourcePos
 
 
-Block = Union[Heading, Paragraph, ListBlock, Quote, CodeBlock, Rule, Table, Callout]
+@dataclass(frozen=True)
+class Figure:
+    """`![alt](assets/x.png){caption="…" credit="…" width=column|full|inset side=right|left}`."""
+
+    path: Path
+    """Resolved, inside the brief folder, checked to be a readable image."""
+    alt: str
+    caption: tuple[Inline, ...]
+    credit: str | None
+    width: str
+    """"column" (the body column), "full" (the whole text block) or "inset" (text beside it)."""
+    side: str
+    """For insets: "right" or "left"."""
+    pixels: tuple[int, int]
+    """Width and height in pixels, after EXIF orientation."""
+    pos: SourcePos
+
+
+Block = Union[Heading, Paragraph, ListBlock, Quote, CodeBlock, Rule, Table, Callout, Figure]
 
 
 # --------------------------------------------------------------------------- brief

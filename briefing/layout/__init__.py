@@ -12,64 +12,58 @@ import io
 import os
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 
 from reportlab import rl_config
-from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph
 from reportlab.platypus.doctemplate import LayoutError as RLLayoutError
 
 from .. import __version__, i18n
-from ..errors import LayoutError
+from ..errors import BriefingWarning, LayoutError
 from ..model import Document, SourcesOptions
+from .cover import Cover
 from .fonts import face, register_fonts
-from .markup import MarkupWriter, escape
+from .markup import MarkupWriter
+from .pages import BriefDocTemplate, Decor, DeferredCanvas, Sidebar, SidebarFlush, make_geometry
 from .sources import appendix_flowables
-from .pages import COVER_TOP, BriefDocTemplate, Decor, DeferredCanvas, Rect, SidebarFlush, make_geometry, paginate
 from .story import HeadingParagraph, StoryBuilder
-from .theme import DEFAULT_THEME, PAPER_SIZES, Styles, Theme, make_styles
+from .theme import DEFAULT_THEME, PAPER_SIZES, Theme, make_styles
 from .timeline import timeline_flowables
 
 # Image streams compressed, not ASCII85-encoded in pure Python.
 rl_config.useA85 = 0
-
-SIDEBAR_PAD = 3 * mm
 
 
 @dataclass(frozen=True)
 class RenderedPdf:
     data: bytes
     pages: int
+    warnings: tuple[BriefingWarning, ...] = ()
 
 
-def render_pdf(document: Document, theme: Theme = DEFAULT_THEME) -> RenderedPdf:
-    """Lay out *document* and return the finished PDF."""
+def render_pdf(document: Document, theme: Theme = DEFAULT_THEME, cache_dir: Path | None = None) -> RenderedPdf:
+    """Lay out *document* and return the finished PDF (and layout warnings, e.g. low dpi)."""
     register_fonts()
     manifest = document.manifest
     language = manifest.language
     styles = make_styles(theme, language)
     page_size = PAPER_SIZES[manifest.paper]
     has_sidebar = bool(document.timeline)
-
     side = manifest.timeline.side if manifest.timeline else "right"
+
     provisional = make_geometry(theme, page_size, has_sidebar, 0, side)
-    cover = _Cover(document, theme, styles, provisional.page_width, provisional.block)
+    cover = Cover(document, theme, styles, provisional.page_width, provisional.block)
     geometry = make_geometry(theme, page_size, has_sidebar, cover.height, side)
 
     sources = manifest.sources or SourcesOptions("")
     numbers = {source.id: number for number, source in enumerate(document.cited, start=1)}
     markup = MarkupWriter(theme.mono, theme.accent, numbers, sources.markers)
 
-    sidebar_pages = paginate([], 0, 0, 0)
+    sidebar = None
     if geometry.sidebar is not None:
         entries = timeline_flowables(document.timeline, theme, styles, language, markup)
-        head = styles.sidebar_head.leading + styles.sidebar_head.spaceAfter + 2 * SIDEBAR_PAD
-        first = geometry.sidebar_first()
-        assert first is not None
-        sidebar_pages = paginate(entries, geometry.sidebar.width - 2 * SIDEBAR_PAD,
-                                 first.height - head, geometry.sidebar.height - head)
+        sidebar = Sidebar(entries, i18n.label(language, "timeline"), i18n.label(language, "continued"), styles, theme)
 
-    builder = StoryBuilder(theme, styles, language, geometry.main.width, markup)
+    builder = StoryBuilder(theme, styles, language, geometry, markup, cache_dir)
     story = [flowable for section in document.sections for flowable in builder.section(section)]
     story += appendix_flowables(document.cited, document.uncited, sources, theme, styles, language,
                                 geometry.main.width, HeadingParagraph)
@@ -82,9 +76,7 @@ def render_pdf(document: Document, theme: Theme = DEFAULT_THEME) -> RenderedPdf:
         theme=theme,
         styles=styles,
         decor=_decor(document),
-        sidebar=sidebar_pages,
-        sidebar_label=i18n.label(language, "timeline"),
-        continued_label=i18n.label(language, "continued"),
+        sidebar=sidebar,
         cover=cover.draw,
         title=manifest.title,
         author="; ".join(manifest.authors) or (manifest.organisation or ""),
@@ -101,7 +93,7 @@ def render_pdf(document: Document, theme: Theme = DEFAULT_THEME) -> RenderedPdf:
         doc.build(story, canvasmaker=canvasmaker)
     except RLLayoutError as exc:
         raise LayoutError(f"content cannot be placed on the page: {exc}") from None
-    return RenderedPdf(buffer.getvalue(), doc.page)
+    return RenderedPdf(buffer.getvalue(), doc.page, tuple(builder.warnings))
 
 
 def _decor(document: Document) -> Decor:
@@ -117,70 +109,14 @@ def _decor(document: Document) -> Decor:
 
 def _fix_creation_date(doc: BriefDocTemplate, date: dt.date) -> None:
     """CreationDate/ModDate come from SOURCE_DATE_EPOCH, else the brief's own date."""
-    if os.environ.get("SOURCE_DATE_EPOCH", "").strip():
-        return
     stamp = f"D:{date:%Y%m%d}000000+00'00'"
+    from_env = bool(os.environ.get("SOURCE_DATE_EPOCH", "").strip())
     original = doc.beforeDocument
 
     def before_document() -> None:
-        doc.canv._doc.setDateFormatter(lambda *_: stamp)
+        if not from_env:
+            doc.canv._doc.setDateFormatter(lambda *_: stamp)
         doc.canv.showOutline()
         original()
 
     doc.beforeDocument = before_document  # type: ignore[method-assign]
-
-
-class _Cover:
-    """The title block on page 1: a full-width band, then date, authors and notice."""
-
-    PAD = 6 * mm
-
-    def __init__(self, document: Document, theme: Theme, styles: Styles, page_width: float, block: Rect):
-        m = document.manifest
-        self.theme = theme
-        self.page_width = page_width
-        self.block = block
-        band = []
-        if m.organisation:
-            band.append(Paragraph(escape(m.organisation.upper()), styles.cover_org))
-        band.append(Paragraph(escape(m.title), styles.cover_title))
-        if m.subtitle:
-            band.append(Paragraph(escape(m.subtitle), styles.cover_subtitle))
-        meta_bits = [i18n.format_date(m.date, m.language)]
-        if m.authors:
-            meta_bits.append(f"{i18n.label(m.language, 'authors')}: {', '.join(m.authors)}")
-        below = [Paragraph(escape("  ·  ".join(meta_bits)), styles.cover_meta)]
-        if m.notice:
-            below.append(Paragraph(escape(m.notice), styles.cover_notice))
-        self.band = band
-        self.below = below
-        width = block.width
-        self.band_height = self.PAD * 2 + sum(p.wrap(width, 1000)[1] for p in band) + 4 * (len(band) - 1)
-        self.below_height = 4 * mm + sum(p.wrap(width, 1000)[1] + 2 for p in below) + 5 * mm
-        self.height = self.band_height + self.below_height
-
-    def draw(self, canvas: Canvas) -> None:
-        theme = self.theme
-        top = canvas._pagesize[1] - COVER_TOP
-        canvas.saveState()
-        canvas.setFillColor(theme.color(theme.accent))
-        canvas.rect(0, top - self.band_height, self.page_width, self.band_height, stroke=0, fill=1)
-        canvas.restoreState()
-        y = top - self.PAD
-        for paragraph in self.band:
-            _, h = paragraph.wrap(self.block.width, 1000)
-            y -= h
-            paragraph.drawOn(canvas, self.block.x, y)
-            y -= 4
-        y = top - self.band_height - 4 * mm
-        for paragraph in self.below:
-            _, h = paragraph.wrap(self.block.width, 1000)
-            y -= h
-            paragraph.drawOn(canvas, self.block.x, y)
-            y -= 2
-        canvas.saveState()
-        canvas.setStrokeColor(theme.color(theme.rule))
-        canvas.setLineWidth(0.5)
-        rule_y = top - self.height + 2.5 * mm
-        canvas.line(self.block.x, rule_y, self.block.x + self.block.width, rule_y)
-        canvas.restoreState()

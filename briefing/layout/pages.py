@@ -1,14 +1,14 @@
 """Page geometry, page templates, running heads and the timeline sidebar.
 
-The body flows through one frame per page. The timeline sidebar is a second flow:
-it is paginated up front into per-page chunks (it never depends on the body), each
-chunk drawn beside the body on its page, and the document template picks each
-page's template from how many sidebar pages there are.
+The body flows through one frame per page. The timeline sidebar is a second flow,
+drawn at the end of each page into its own column, around any band a full-width
+figure took; the document template gives the next page a sidebar column for as
+long as events remain.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from reportlab.lib import colors
@@ -84,44 +84,97 @@ COVER_TOP = 15 * mm
 # ---------------------------------------------------------------------------- sidebar
 
 
-@dataclass
-class SidebarPages:
-    """The timeline, cut into what each page's sidebar shows."""
+class Sidebar:
+    """The timeline as a second flow, drawn at the end of each page around what the body placed.
 
-    pages: list[list[Flowable]] = field(default_factory=list)
-    heights: list[float] = field(default_factory=list)
+    Nothing in it depends on the body, except the bands that full-width figures take
+    across the page: the sidebar fills the column above and below them.
+    """
 
-    def __len__(self) -> int:
-        return len(self.pages)
+    PAD = 3 * mm
+    MIN_BAND = 40.0
+
+    def __init__(self, entries: list[Flowable], label: str, continued: str, styles: Styles, theme: Theme):
+        self.pending = list(entries)
+        self.label = label
+        self.continued = continued
+        self.styles = styles
+        self.theme = theme
+        self.pages_drawn = 0
+
+    def draw(self, canvas: Canvas, column: Rect, exclusions: list[tuple[float, float]]) -> None:
+        """Fill *column* (minus the excluded vertical bands) with the next events."""
+        if not self.pending:
+            return
+        heading = self.label + ("" if self.pages_drawn == 0 else f" {self.continued}")
+        for index, band in enumerate(_bands(column, exclusions, self.MIN_BAND)):
+            self._fill(canvas, band, heading if index == 0 else None, whole_column=band.height >= column.height - 1)
+            if not self.pending:
+                break
+        self.pages_drawn += 1
+
+    def _fill(self, canvas: Canvas, band: Rect, heading: str | None, whole_column: bool) -> None:
+        inner = band.width - 2 * self.PAD
+        head = Paragraph(escape(heading), self.styles.sidebar_head) if heading else None
+        head_h = head.wrap(inner, band.height)[1] + self.styles.sidebar_head.spaceAfter if head else 0.0
+        available = band.height - 2 * self.PAD - head_h
+        taken, used = _take(self.pending, inner, available, force=whole_column)
+        if not taken:
+            return
+        height = self.PAD * 2 + head_h + used
+        t = self.theme
+        canvas.saveState()
+        canvas.setFillColor(t.color(t.tint))
+        canvas.rect(band.x, band.top - height, band.width, height, stroke=0, fill=1)
+        canvas.setFillColor(t.color(t.accent))
+        canvas.rect(band.x, band.top - 1.2, band.width, 1.2, stroke=0, fill=1)
+        canvas.restoreState()
+        y = band.top - self.PAD
+        if head:
+            y -= head.height
+            head.drawOn(canvas, band.x + self.PAD, y)
+            y -= self.styles.sidebar_head.spaceAfter
+        for item in taken:
+            _, h = item.wrap(inner, available)
+            y -= h
+            item.drawOn(canvas, band.x + self.PAD, y)
+            y -= item.getSpaceAfter()
 
 
-def paginate(flowables: list[Flowable], width: float, first_height: float, later_height: float) -> SidebarPages:
-    """Split *flowables* into page-sized chunks the way a Frame would, without drawing."""
-    result = SidebarPages()
-    pending = list(flowables)
-    available = first_height
+def _take(pending: list[Flowable], width: float, available: float, force: bool) -> tuple[list[Flowable], float]:
+    """Move what fits in *available* points from *pending*, splitting the way a Frame would."""
+    taken: list[Flowable] = []
+    used = 0.0
     while pending:
-        taken: list[Flowable] = []
-        used = 0.0
-        while pending:
-            item = pending[0]
-            _, h = item.wrap(width, available - used)
-            if used + h <= available + 1e-6:
-                taken.append(pending.pop(0))
-                used += h + item.getSpaceAfter()
-                continue
-            parts = item.split(width, available - used) if not taken else []
-            if len(parts) > 1:
-                pending[0:1] = parts
-                continue
-            if not taken:  # alone and taller than the column: place it anyway, it clips
-                taken.append(pending.pop(0))
-                used += h
-            break
-        result.pages.append(taken)
-        result.heights.append(used)
-        available = later_height
-    return result
+        item = pending[0]
+        _, h = item.wrap(width, available - used)
+        if used + h <= available + 1e-6:
+            taken.append(pending.pop(0))
+            used += h + item.getSpaceAfter()
+            continue
+        parts = item.split(width, available - used) if not taken else []
+        if len(parts) > 1:
+            pending[0:1] = parts
+            continue
+        if not taken and force:  # alone and taller than a whole column: place it, clipped
+            taken.append(pending.pop(0))
+            used += h
+        break
+    return taken, used
+
+
+def _bands(column: Rect, exclusions: list[tuple[float, float]], minimum: float) -> list[Rect]:
+    """*column* minus the excluded (bottom, top) ranges, top band first."""
+    bands: list[Rect] = []
+    top = column.top
+    for bottom_ex, top_ex in sorted(exclusions, key=lambda band: -band[1]):
+        if top_ex < top and top - max(top_ex, column.y) >= minimum:
+            low = max(top_ex, column.y)
+            bands.append(Rect(column.x, low, column.width, top - low))
+        top = min(top, bottom_ex)
+    if top - column.y >= minimum:
+        bands.append(Rect(column.x, column.y, column.width, top - column.y))
+    return bands
 
 
 # ---------------------------------------------------------------------------- document
@@ -154,8 +207,7 @@ class BriefDocTemplate(BaseDocTemplate):
     """Page templates for page 1 (title block), sidebar pages and plain pages."""
 
     def __init__(self, buffer: Any, *, geometry: Geometry, theme: Theme, styles: Styles, decor: Decor,
-                 sidebar: SidebarPages, sidebar_label: str, continued_label: str,
-                 cover: Callable[[Canvas], None], **metadata: Any):
+                 sidebar: Sidebar | None, cover: Callable[[Canvas], None], **metadata: Any):
         super().__init__(buffer, pagesize=(geometry.page_width, geometry.page_height),
                          leftMargin=geometry.block.x, rightMargin=geometry.block.x,
                          topMargin=geometry.page_height - geometry.block.top, bottomMargin=geometry.block.y,
@@ -165,26 +217,67 @@ class BriefDocTemplate(BaseDocTemplate):
         self.styles = styles
         self.decor = decor
         self.sidebar = sidebar
-        self.sidebar_label = sidebar_label
-        self.continued_label = continued_label
         self.cover = cover
+        self._exclusions: list[tuple[float, float]] = []
+        self._deferred: list[Flowable] = []
+        self._deferred_page = 0
         self._outline_level = -1
         self._heading_count = 0
         g = geometry
         self.addPageTemplates([
-            PageTemplate("first", [_frame("body", g.main_first())], onPage=self._on_first_page),
-            PageTemplate("sidebar", [_frame("body", g.main)], onPage=self._on_later_page),
+            PageTemplate("first", [_frame("body", g.main_first())], onPage=self._on_first_page,
+                         onPageEnd=lambda canvas, doc: self._draw_sidebar(canvas, g.sidebar_first())),
+            PageTemplate("sidebar", [_frame("body", g.main)], onPage=self._on_later_page,
+                         onPageEnd=lambda canvas, doc: self._draw_sidebar(canvas, g.sidebar)),
             PageTemplate("plain", [_frame("body", g.main)], onPage=self._on_later_page),
         ])
 
     # -- flow control
 
+    def _should_float(self, flowable: Flowable) -> bool:
+        """A figure that does not fit below the text floats to the top of the next page.
+
+        Text goes on filling this page meanwhile, instead of leaving a hole. Once one
+        figure floats, later ones queue behind it so figures keep their order.
+        """
+        if self._deferred:
+            return True
+        frame = self.frame
+        if frame._atTop:
+            return False
+        space = frame._y - frame._y1p - flowable.getSpaceBefore()
+        _, height = flowable.wrap(frame._getAvailableWidth(), space)
+        return height > space
+
+    def _sidebar_pending(self) -> bool:
+        return self.sidebar is not None and bool(self.sidebar.pending)
+
     def afterPage(self) -> None:
-        self.handle_nextPageTemplate("sidebar" if self.page < len(self.sidebar) else "plain")
+        self.handle_nextPageTemplate("sidebar" if self._sidebar_pending() else "plain")
+
+    def beforePage(self) -> None:
+        self._exclusions = []
+
+    def exclude_band(self, bottom: float, top: float) -> None:
+        """A full-width figure covers this vertical range of the current page."""
+        self._exclusions.append((bottom, top))
+
+    def _draw_sidebar(self, canvas: Canvas, column: Rect | None) -> None:
+        if self.sidebar is not None and column is not None:
+            self.sidebar.draw(canvas, column, self._exclusions)
 
     def handle_flowable(self, flowables: list[Flowable]) -> None:
+        if self._deferred and self.page > self._deferred_page:
+            flowables[0:0] = self._deferred  # floated figures open the new page
+            self._deferred = []
+        if flowables and getattr(flowables[0], "floats", False) and self._should_float(flowables[0]):
+            self._deferred.append(flowables.pop(0))
+            self._deferred_page = self.page
+            if not flowables:
+                flowables.append(PageBreak())
+            return
         if flowables and isinstance(flowables[0], SidebarFlush):
-            if self.page < len(self.sidebar):
+            if self._sidebar_pending():
                 flowables.insert(0, PageBreak())
             else:
                 flowables.pop(0)
@@ -207,7 +300,6 @@ class BriefDocTemplate(BaseDocTemplate):
     def _on_first_page(self, canvas: Canvas, doc: Any) -> None:
         self.cover(canvas)
         self._markings(canvas)
-        self._sidebar(canvas, 0, self.geometry.sidebar_first())
 
     def _on_later_page(self, canvas: Canvas, doc: Any) -> None:
         g, t = self.geometry, self.theme
@@ -222,8 +314,6 @@ class BriefDocTemplate(BaseDocTemplate):
         canvas.line(g.block.x, y - 2.5 * mm, g.block.x + g.block.width, y - 2.5 * mm)
         canvas.restoreState()
         self._markings(canvas)
-        if g.sidebar is not None:
-            self._sidebar(canvas, self.page - 1, g.sidebar)
 
     def _markings(self, canvas: Canvas) -> None:
         g, t = self.geometry, self.theme
@@ -252,32 +342,6 @@ class BriefDocTemplate(BaseDocTemplate):
         canvas.drawRightString(g.block.x + g.block.width, g.block.y - 8 * mm,
                                self.decor.page_label.format(page=page, total=total))
         canvas.restoreState()
-
-    def _sidebar(self, canvas: Canvas, index: int, rect: Rect | None) -> None:
-        if rect is None or index >= len(self.sidebar):
-            return
-        t = self.theme
-        label = self.sidebar_label + ("" if index == 0 else f" {self.continued_label}")
-        head = Paragraph(escape(label), self.styles.sidebar_head)
-        pad = 3 * mm
-        inner = rect.width - 2 * pad
-        _, head_h = head.wrap(inner, rect.height)
-        height = pad + head_h + self.styles.sidebar_head.spaceAfter + self.sidebar.heights[index] + pad
-        top = rect.top
-        canvas.saveState()
-        canvas.setFillColor(t.color(t.tint))
-        canvas.rect(rect.x, top - height, rect.width, height, stroke=0, fill=1)
-        canvas.setFillColor(t.color(t.accent))
-        canvas.rect(rect.x, top - 1.2, rect.width, 1.2, stroke=0, fill=1)
-        canvas.restoreState()
-        y = top - pad - head_h
-        head.drawOn(canvas, rect.x + pad, y)
-        y -= self.styles.sidebar_head.spaceAfter
-        for item in self.sidebar.pages[index]:
-            _, h = item.wrap(inner, rect.height)
-            y -= h
-            item.drawOn(canvas, rect.x + pad, y)
-            y -= item.getSpaceAfter()
 
 
 def _frame(frame_id: str, rect: Rect) -> Frame:

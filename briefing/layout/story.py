@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 from reportlab.lib import colors
@@ -10,6 +11,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import (
     Flowable,
     FrameBG,
+    ImageAndFlowables,
     Indenter,
     KeepTogether,
     Paragraph,
@@ -20,8 +22,12 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import HRFlowable
 
 from .. import i18n
-from ..model import Block, Callout, CodeBlock, Heading, ListBlock, Paragraph as ParaBlock, Quote, Rule, Section, Table
+from ..errors import BriefingWarning
+from ..images import LOW_DPI, ImageInfo
+from ..model import Block, Callout, CodeBlock, Figure, Heading, ListBlock, Paragraph as ParaBlock, Quote, Rule, Section, Table
+from .figures import FigureFlowable, Span, prepared_image
 from .markup import MarkupWriter, escape, plain_text
+from .pages import Geometry
 from .theme import Styles, Theme
 
 
@@ -39,13 +45,20 @@ class StoryBuilder:
     theme: Theme
     styles: Styles
     language: str
-    width: float
-    """Width of the body column, for tables."""
+    geometry: Geometry
     markup: MarkupWriter
+    cache_dir: Path | None = None
+
+    INSET_FRACTION = 0.42
+    INSET_WRAP_PARAGRAPHS = 3
+    SMALL_TABLE_ROWS = 8
 
     def __post_init__(self) -> None:
+        self.width = self.geometry.main.width
         self._list_styles: dict[tuple[float, bool], ParagraphStyle] = {}
         self._list_indent = 0.0
+        self._figures = 0
+        self.warnings: list[BriefingWarning] = []
 
     def section(self, section: Section) -> list[Flowable]:
         number = f'<font color="{self.theme.accent}">{section.number}</font>&#160;&#160;' if section.number else ""
@@ -55,12 +68,61 @@ class StoryBuilder:
 
     def blocks(self, blocks: tuple[Block, ...]) -> list[Flowable]:
         result: list[Flowable] = []
-        for block, following in zip(blocks, (*blocks[1:], None)):
+        index = 0
+        while index < len(blocks):
+            block = blocks[index]
+            following = blocks[index + 1] if index + 1 < len(blocks) else None
+            if isinstance(block, Figure) and block.width == "inset":
+                beside = _paragraph_run(blocks, index + 1, self.INSET_WRAP_PARAGRAPHS)
+                result.extend(self.inset(block, beside))
+                index += 1 + len(beside)
+                continue
             flowables = BUILDERS[type(block)](self, block)
             if _introduces(block, following):
                 flowables[-1].keepWithNext = 1
             result.extend(flowables)
+            index += 1
         return result
+
+    # -- figures
+
+    def figure(self, block: Figure) -> list[Flowable]:
+        if block.width == "inset":
+            return self.inset(block, [])
+        span = None
+        width = self.width
+        if block.width == "full":
+            span = Span(self.geometry.block.x, self.geometry.block.width)
+            width = self.geometry.block.width
+        return [self._figure_flowable(block, width, span)]
+
+    def inset(self, block: Figure, beside: list[ParaBlock]) -> list[Flowable]:
+        """A narrow figure with the following paragraphs wrapped beside it."""
+        width = self.width * self.INSET_FRACTION
+        figure = self._figure_flowable(block, width, None)
+        figure.spaceBefore = figure.spaceAfter = 0
+        text = [flow for paragraph in beside for flow in self.paragraph(paragraph)]
+        side = block.side
+        padding = {"imageLeftPadding": 9 if side == "right" else 0, "imageRightPadding": 9 if side == "left" else 0}
+        holder = _SizedBox(figure, width)
+        return [Spacer(0, 4), ImageAndFlowables(holder, text, imageSide=side, imageBottomPadding=6, **padding)]
+
+    def _figure_flowable(self, block: Figure, width: float, span: Span | None) -> FigureFlowable:
+        info = ImageInfo(block.path, block.pixels[0], block.pixels[1], "")
+        max_height = self.geometry.main.height * 0.55
+        placed = min(width, max_height * block.pixels[0] / block.pixels[1])
+        image, dpi = prepared_image(info, placed, self.cache_dir)
+        if dpi < LOW_DPI:
+            self.warnings.append(BriefingWarning(
+                f"image '{block.path.name}' prints at {dpi:.0f} dpi (below {LOW_DPI}); it will look blurred",
+                block.pos.path, block.pos.line))
+        self._figures += 1
+        caption = None
+        if block.caption:
+            label = f"{i18n.label(self.language, 'figure')} {self._figures}"
+            caption = Paragraph(f"<b>{escape(label)}.</b> {self.markup.write(block.caption)}", self.styles.caption)
+        credit = Paragraph(escape(block.credit), self.styles.credit) if block.credit else None
+        return FigureFlowable(image, block.pixels, caption, credit, max_height, block.alt, span)
 
     def heading(self, block: Heading) -> list[Flowable]:
         style = {2: self.styles.h2, 3: self.styles.h3}.get(block.level, self.styles.h4)
@@ -152,6 +214,8 @@ class StoryBuilder:
             if align != "left":
                 style.add("ALIGN", (index, 0), (index, -1), align.upper())
         table = RLTable(data, colWidths=widths, repeatRows=1, splitInRow=1, style=style, hAlign="LEFT")
+        if len(data) <= self.SMALL_TABLE_ROWS:  # a short table is read as one: never split it
+            return [Spacer(0, 2), KeepTogether([table]), Spacer(0, 10)]
         return [Spacer(0, 2), table, Spacer(0, 10)]
 
     def callout(self, block: Callout) -> list[Flowable]:
@@ -194,7 +258,41 @@ BUILDERS: dict[type, Callable[[StoryBuilder, Block], list[Flowable]]] = {
     Rule: StoryBuilder.rule,  # type: ignore[dict-item]
     Table: StoryBuilder.table,  # type: ignore[dict-item]
     Callout: StoryBuilder.callout,  # type: ignore[dict-item]
+    Figure: StoryBuilder.figure,  # type: ignore[dict-item]
 }
+
+
+class _SizedBox(Flowable):
+    """Gives ImageAndFlowables a fixed-width image: wraps its content at *width*."""
+
+    def __init__(self, content: Flowable, width: float):
+        super().__init__()
+        self.content = content
+        self.box_width = width
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        _, height = self.content.wrap(self.box_width, avail_height)
+        self.width, self.height = self.box_width, height
+        return self.width, height
+
+    def _restrictSize(self, avail_width: float, avail_height: float) -> tuple[float, float]:  # noqa: N802
+        """ImageAndFlowables' hook to shrink an image: a figure keeps its size."""
+        return self.width, self.height
+
+    def _unRestrictSize(self) -> None:  # noqa: N802
+        pass
+
+    def draw(self) -> None:
+        self.content.drawOn(self.canv, 0, 0)
+
+
+def _paragraph_run(blocks: tuple[Block, ...], start: int, limit: int) -> list[ParaBlock]:
+    run: list[ParaBlock] = []
+    for block in blocks[start:start + limit]:
+        if not isinstance(block, ParaBlock):
+            break
+        run.append(block)
+    return run
 
 
 def _introduces(block: Block, following: Block | None) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -85,6 +85,8 @@ class Styles:
     cover_meta: ParagraphStyle
     cover_notice: ParagraphStyle
     source_entry: ParagraphStyle
+    caption: ParagraphStyle
+    credit: ParagraphStyle
 
 
 def make_styles(theme: Theme, language: str) -> Styles:
@@ -132,11 +134,13 @@ def make_styles(theme: Theme, language: str) -> Styles:
         sidebar_head=derive("sidebar_head", fontName=sans_bold, fontSize=10, leading=12, textColor=accent, spaceAfter=6, alignment=TA_LEFT, hyphenationLang=""),
         sidebar_date=derive("sidebar_date", fontName=sans_bold, fontSize=8.5, leading=10.5, textColor=accent, alignment=TA_LEFT, hyphenationLang=""),
         sidebar_title=derive("sidebar_title", fontName=sans, fontSize=8.5, leading=10.5, textColor=ink, **small),
-        sidebar_text=derive("sidebar_text", fontName=sans, fontSize=8, leading=10, textColor=muted, **small),
+        sidebar_text=derive("sidebar_text", fontName=sans, fontSize=8, leading=9.6, textColor=muted, **small),
         cover_org=derive("cover_org", fontName=sans_bold, fontSize=8.5, leading=11, textColor=theme.color("#c9d6e5"), alignment=TA_LEFT, hyphenationLang=""),
         cover_title=derive("cover_title", fontName=sans_bold, fontSize=24, leading=28, textColor=colors.white, alignment=TA_LEFT, hyphenationLang=""),
         cover_subtitle=derive("cover_subtitle", fontName=face(theme.serif, "italic"), fontSize=12, leading=16, textColor=theme.color("#dde6f0"), alignment=TA_LEFT, hyphenationLang=""),
         cover_meta=derive("cover_meta", fontName=sans, fontSize=9, leading=12, textColor=muted, alignment=TA_LEFT, hyphenationLang=""),
+        caption=derive("caption", fontName=sans, fontSize=8.5, leading=11, textColor=ink, **small),
+        credit=derive("credit", fontName=sans, fontSize=7, leading=9, textColor=muted, alignment=TA_RIGHT, hyphenationLang=""),
         source_entry=derive("source_entry", fontSize=9, leading=12.5, leftIndent=18, bulletIndent=0, spaceAfter=5, bulletFontName=face(theme.serif), **small),
         cover_notice=derive("cover_notice", fontName=face(theme.sans, "italic"), fontSize=8, leading=10, textColor=muted, alignment=TA_LEFT, hyphenationLang=""),
     )

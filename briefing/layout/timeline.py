@@ -66,5 +66,5 @@ def timeline_flowables(events: tuple[TimelineEvent, ...], theme: Theme, styles: 
         parts = [Paragraph(escape(date), styles.sidebar_date), Paragraph(title, styles.sidebar_title)]
         if event.text:
             parts.append(Paragraph(markup.write(event.text), styles.sidebar_text))
-        entries.append(TimelineEntry(parts, event.highlight, theme.color(theme.accent), space_after=7))
+        entries.append(TimelineEntry(parts, event.highlight, theme.color(theme.accent), space_after=5.5))
     return entries

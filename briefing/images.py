@@ -1,0 +1,144 @@
+"""Open, check and prepare images for print with Pillow.
+
+Every image is checked when the brief is parsed (exists, inside the brief, a real
+image, not a decompression bomb, not truncated) so errors name the section line.
+For layout, `prepare` returns print-ready bytes: EXIF orientation applied, alpha
+flattened onto white, 16-bit and palette images converted, and anything far
+sharper than print needs downsampled to about 300 dpi at its placed size. Results
+are cached on disk under `output/.cache/` so rebuilds stay fast.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from .errors import BriefingError
+
+#: Refuse images with more pixels than this (decompression bombs).
+MAX_PIXELS = 64_000_000
+TARGET_DPI = 300
+DOWNSAMPLE_ABOVE_DPI = 450
+LOW_DPI = 150
+FORMATS = {"JPEG", "PNG", "GIF", "WEBP", "TIFF", "MPO"}
+
+
+class ImageError(BriefingError):
+    """An image is missing, unreadable, not an image, or too large."""
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    path: Path
+    width: int
+    """Pixel width after EXIF orientation."""
+    height: int
+    format: str
+
+
+def inspect(path: Path, origin: Path, line: int | None) -> ImageInfo:
+    """Check that *path* is a usable image; raise ImageError naming the section line."""
+    name = path.name
+    if not path.is_file():
+        raise ImageError(f"image '{name}' not found", origin, line)
+    try:
+        with _open(path) as image:
+            if image.format not in FORMATS:
+                raise ImageError(f"'{name}' is a {image.format} image; use JPEG, PNG, GIF, WebP or TIFF", origin, line)
+            width, height = image.size
+            if _rotated(image):
+                width, height = height, width
+            image.load()  # decodes everything: catches truncated files
+            return ImageInfo(path, width, height, image.format)
+    except ImageError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageError(f"'{name}' has more than {MAX_PIXELS:,} pixels; scale it down", origin, line) from None
+    except UnidentifiedImageError:
+        raise ImageError(f"'{name}' is not an image Pillow can read", origin, line) from None
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise ImageError(f"'{name}' cannot be read ({exc}); is it truncated?", origin, line) from None
+
+
+def _open(path: Path) -> Image.Image:
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        return Image.open(path)
+
+
+def _rotated(image: Image.Image) -> bool:
+    try:
+        return image.getexif().get(0x0112, 1) in (5, 6, 7, 8)
+    except Exception:  # a broken EXIF block is not worth failing the build
+        return False
+
+
+def effective_dpi(info: ImageInfo, placed_width_pt: float) -> float:
+    return info.width / (placed_width_pt / 72.0) if placed_width_pt > 0 else float("inf")
+
+
+def prepare(info: ImageInfo, placed_width_pt: float, cache_dir: Path | None) -> bytes:
+    """Print-ready image bytes (JPEG for photos, PNG otherwise) for the placed width."""
+    source = info.path.read_bytes()
+    target_px = None
+    if effective_dpi(info, placed_width_pt) > DOWNSAMPLE_ABOVE_DPI:
+        target_px = max(1, round(placed_width_pt / 72.0 * TARGET_DPI))
+    key = hashlib.sha256(source + f"|{target_px}|v1".encode()).hexdigest()[:32]
+    cached = cache_dir / f"{key}.img" if cache_dir else None
+    if cached is not None and cached.is_file():
+        return cached.read_bytes()
+    data = _convert(source, info, target_px)
+    if cached is not None:
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            cached.write_bytes(data)
+        except OSError:
+            pass  # a cache we cannot write is only slower
+    return data
+
+
+def _convert(source: bytes, info: ImageInfo, target_px: int | None) -> bytes:
+    with _open_bytes(source) as image:
+        plain_jpeg = image.format == "JPEG" and image.mode in ("RGB", "L") and not _rotated(image)
+        if plain_jpeg and target_px is None:
+            return source  # already print-ready: embed the original bytes untouched
+        image = ImageOps.exif_transpose(image)
+        image = _flatten(image)
+        if target_px is not None and image.width > target_px:
+            height = max(1, round(image.height * target_px / image.width))
+            image = image.resize((target_px, height), Image.Resampling.LANCZOS)
+        out = io.BytesIO()
+        if info.format in ("JPEG", "MPO") or (image.mode == "RGB" and info.format == "WEBP"):
+            image.save(out, "JPEG", quality=90, optimize=True)
+        else:
+            image.save(out, "PNG", optimize=False, compress_level=6)
+        return out.getvalue()
+
+
+def _open_bytes(data: bytes) -> Image.Image:
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    return Image.open(io.BytesIO(data))
+
+
+def _flatten(image: Image.Image) -> Image.Image:
+    """RGB or grayscale 8-bit, transparency composited onto white paper."""
+    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
+        image = image.point(lambda v: v / 256).convert("L")
+    if image.mode == "P":
+        image = image.convert("RGBA" if "transparency" in image.info else "RGB")
+    if image.mode in ("LA", "RGBA", "PA"):
+        rgba = image.convert("RGBA")
+        paper = Image.new("RGB", rgba.size, "white")
+        paper.paste(rgba, mask=rgba.getchannel("A"))
+        return paper
+    if image.mode == "CMYK":
+        return image.convert("RGB")
+    if image.mode not in ("RGB", "L"):
+        return image.convert("RGB")
+    return image

@@ -1,0 +1,70 @@
+"""The title block on page 1: a full-width band with organisation, title and subtitle,
+then the date, authors and notice below it."""
+
+from __future__ import annotations
+
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph
+
+from .. import i18n
+from ..model import Document
+from .markup import escape
+from .pages import COVER_TOP, Rect
+from .theme import Styles, Theme
+
+
+class Cover:
+    """The title block on page 1: a full-width band, then date, authors and notice."""
+
+    PAD = 6 * mm
+
+    def __init__(self, document: Document, theme: Theme, styles: Styles, page_width: float, block: Rect):
+        m = document.manifest
+        self.theme = theme
+        self.page_width = page_width
+        self.block = block
+        band = []
+        if m.organisation:
+            band.append(Paragraph(escape(m.organisation.upper()), styles.cover_org))
+        band.append(Paragraph(escape(m.title), styles.cover_title))
+        if m.subtitle:
+            band.append(Paragraph(escape(m.subtitle), styles.cover_subtitle))
+        meta_bits = [i18n.format_date(m.date, m.language)]
+        if m.authors:
+            meta_bits.append(f"{i18n.label(m.language, 'authors')}: {', '.join(m.authors)}")
+        below = [Paragraph(escape("  ·  ".join(meta_bits)), styles.cover_meta)]
+        if m.notice:
+            below.append(Paragraph(escape(m.notice), styles.cover_notice))
+        self.band = band
+        self.below = below
+        width = block.width
+        self.band_height = self.PAD * 2 + sum(p.wrap(width, 1000)[1] for p in band) + 4 * (len(band) - 1)
+        self.below_height = 4 * mm + sum(p.wrap(width, 1000)[1] + 2 for p in below) + 5 * mm
+        self.height = self.band_height + self.below_height
+
+    def draw(self, canvas: Canvas) -> None:
+        theme = self.theme
+        top = canvas._pagesize[1] - COVER_TOP
+        canvas.saveState()
+        canvas.setFillColor(theme.color(theme.accent))
+        canvas.rect(0, top - self.band_height, self.page_width, self.band_height, stroke=0, fill=1)
+        canvas.restoreState()
+        y = top - self.PAD
+        for paragraph in self.band:
+            _, h = paragraph.wrap(self.block.width, 1000)
+            y -= h
+            paragraph.drawOn(canvas, self.block.x, y)
+            y -= 4
+        y = top - self.band_height - 4 * mm
+        for paragraph in self.below:
+            _, h = paragraph.wrap(self.block.width, 1000)
+            y -= h
+            paragraph.drawOn(canvas, self.block.x, y)
+            y -= 2
+        canvas.saveState()
+        canvas.setStrokeColor(theme.color(theme.rule))
+        canvas.setLineWidth(0.5)
+        rule_y = top - self.height + 2.5 * mm
+        canvas.line(self.block.x, rule_y, self.block.x + self.block.width, rule_y)
+        canvas.restoreState()

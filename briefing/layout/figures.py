@@ -1,0 +1,106 @@
+"""Figures on the page: the image, its caption and its credit as one flowable.
+
+A figure never splits from its caption. It scales down to the width it is given and,
+if still too tall, to a maximum height; it never shrinks to squeeze into the rest of
+a page — it moves to the next one instead. A full-width figure spans the sidebar
+column too: it tells the document which band of the page it covers, and the sidebar
+flows around that band.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from reportlab.lib.utils import ImageReader
+from reportlab.platypus import Flowable, Paragraph
+
+from ..images import ImageInfo, effective_dpi, prepare
+
+
+class PrintImage(ImageReader):
+    """An ImageReader over prepared bytes, named by content so identical images embed once.
+
+    ReportLab names an image by hashing `getRGBData()`; for JPEGs (embedded as-is,
+    never decoded) we hand it the content hash instead of decoding the whole photo.
+    """
+
+    def __init__(self, data: bytes):
+        super().__init__(io.BytesIO(data))
+        self._content_key = hashlib.sha256(data).hexdigest().encode()
+
+    def getRGBData(self) -> Any:
+        if self.jpeg_fh():
+            self._dataA = None  # JPEGs carry no alpha
+            return self._content_key
+        return super().getRGBData()
+
+
+@dataclass
+class Span:
+    """Where a full-width figure really goes: the text block, in page coordinates."""
+
+    x: float
+    width: float
+
+
+class FigureFlowable(Flowable):
+    GAP = 4.0
+    floats = True
+    """When it does not fit below the text, it moves to the top of the next page and text fills in."""
+
+    def __init__(self, image: PrintImage, pixels: tuple[int, int], caption: Paragraph | None,
+                 credit: Paragraph | None, max_height: float, alt: str, span: Span | None = None):
+        super().__init__()
+        self.image = image
+        self.ratio = pixels[1] / pixels[0]
+        self.caption = caption
+        self.credit = credit
+        self.max_height = max_height
+        self.alt = alt
+        self.span = span
+        self.spaceBefore = 6
+        self.spaceAfter = 10
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        width = self.span.width if self.span else avail_width
+        self.box_width = width
+        self.image_width = width
+        self.image_height = width * self.ratio
+        if self.image_height > self.max_height:
+            self.image_height = self.max_height
+            self.image_width = self.image_height / self.ratio
+        self.caption_height = self.caption.wrap(width, 10_000)[1] if self.caption else 0.0
+        self.credit_height = self.credit.wrap(width, 10_000)[1] if self.credit else 0.0
+        text = self.caption_height + self.credit_height
+        self.height = self.image_height + (self.GAP + text if text else 0.0)
+        self.width = avail_width
+        return avail_width, self.height
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        if self.span is not None:
+            doc = getattr(canvas, "_doctemplate", None)
+            if doc is not None and hasattr(doc, "exclude_band"):
+                doc.exclude_band(y - self.spaceAfter, y + self.height + self.spaceBefore)
+            x = self.span.x
+        super().drawOn(canvas, x, y, _sW)
+
+    def draw(self) -> None:
+        canvas = self.canv
+        left = (self.box_width - self.image_width) / 2
+        top = self.height
+        canvas.drawImage(self.image, left, top - self.image_height, self.image_width, self.image_height)
+        y = top - self.image_height - self.GAP
+        if self.caption:
+            y -= self.caption_height
+            self.caption.drawOn(canvas, 0, y)
+        if self.credit:
+            y -= self.credit_height
+            self.credit.drawOn(canvas, 0, y)
+
+
+def prepared_image(info: ImageInfo, placed_width: float, cache_dir: Any) -> tuple[PrintImage, float]:
+    """The print-ready image for *placed_width* points, and its effective dpi there."""
+    return PrintImage(prepare(info, placed_width, cache_dir)), effective_dpi(info, placed_width)
