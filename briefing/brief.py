@@ -7,16 +7,17 @@ path in a brief can reach outside its folder and every file is decoded the same 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from .errors import BriefFolderError, BriefingError, ManifestError, raise_all
-from .manifest import load_manifest
-from .model import Brief, SectionSource
+from .manifest import LANGUAGES, load_manifest
+from .model import Brief, Manifest, SectionSource
 from .yamlfile import YamlMap, load_yaml
 
 SECTIONS_DIR = "sections"
 PARTIALS_DIR = "_partials"
 _PREFIX_RE = re.compile(r"^\d+[-_ .]*")
-FRONT_MATTER_KEYS = {"id", "title", "numbered"}
+FRONT_MATTER_KEYS = {"id", "title", "numbered", "level", "audiences", "tags"}
 
 
 def resolve_inside(root: Path, relative: str, origin: Path | None = None, line: int | None = None) -> Path:
@@ -63,21 +64,26 @@ def load_brief(root: Path) -> Brief:
     sections_dir = root / SECTIONS_DIR
     if not sections_dir.is_dir():
         raise BriefFolderError(f"no '{SECTIONS_DIR}/' folder next to the manifest", root)
-    sources = [_load_section(path, root) for path in _section_files(sections_dir, root)]
-    ordered = _order_sections(sources, manifest.sections, manifest_path)
-    timeline = ()
+    sections = _load_sections(_section_files(sections_dir, root), manifest, manifest_path)
+    ordered = _order_sections(sections, manifest.sections, manifest_path)
+    other_languages = sorted({a.language for a in manifest.audiences if a.language} - {manifest.language})
+    timeline: tuple = ()
+    timeline_variants: dict[str, tuple] = {}
     if manifest.timeline:
-        from .timeline import load_timeline
-
-        timeline_path = resolve_inside(root, manifest.timeline.file, manifest_path)
-        timeline = load_timeline(timeline_path, manifest.language)
-        if manifest.timeline.order == "reverse":
-            timeline = timeline[::-1]
-    sources = ()
+        path = resolve_inside(root, manifest.timeline.file, manifest_path)
+        order = manifest.timeline.order
+        timeline = _timeline(path, manifest.language, order)
+        for language, variant in _language_variants(root, path, other_languages, manifest_path):
+            timeline_variants[language] = _timeline(variant, language, order)
+    sources: tuple = ()
+    source_variants: dict[str, tuple] = {}
     if manifest.sources:
         from .sources import load_sources
 
-        sources = load_sources(resolve_inside(root, manifest.sources.file, manifest_path))
+        path = resolve_inside(root, manifest.sources.file, manifest_path)
+        sources = load_sources(path)
+        for language, variant in _language_variants(root, path, other_languages, manifest_path):
+            source_variants[language] = load_sources(variant)
     return Brief(
         root=root,
         manifest=manifest,
@@ -86,7 +92,47 @@ def load_brief(root: Path) -> Brief:
         partials_dir=sections_dir / PARTIALS_DIR,
         timeline=timeline,
         sources=sources,
+        timeline_variants=timeline_variants,
+        source_variants=source_variants,
     )
+
+
+def _language_variants(root: Path, path: Path, languages: list[str], origin: Path) -> list[tuple[str, Path]]:
+    """`timeline.en.yaml` beside `timeline.yaml`, for each language an audience reads."""
+    found = []
+    for language in languages:
+        variant = path.with_name(f"{path.stem}.{language}{path.suffix}")
+        if variant.is_file():
+            found.append((language, resolve_inside(root, str(variant.relative_to(root)), origin)))
+    return found
+
+
+def _timeline(path: Path, language: str, order: str) -> tuple:
+    from .timeline import load_timeline
+
+    events = load_timeline(path, language)
+    return events[::-1] if order == "reverse" else events
+
+
+def _load_sections(files: list[Path], manifest: Manifest, manifest_path: Path) -> list[SectionSource]:
+    """Load base section files, attaching `name.<audience|language>.md` files as their variants."""
+    suffixes = {a.id for a in manifest.audiences} | set(LANGUAGES)
+    bases: dict[str, Path] = {}
+    variant_files: list[tuple[str, str, Path]] = []
+    for path in files:
+        stem, _, suffix = path.stem.rpartition(".")
+        if stem and suffix in suffixes:
+            variant_files.append((stem, suffix, path))
+        else:
+            bases[path.stem] = path
+    loaded = {stem: _load_section(path) for stem, path in bases.items()}
+    for stem, suffix, path in variant_files:
+        base = loaded.get(stem)
+        if base is None:
+            raise ManifestError(f"'{path.name}' is a variant of '{stem}.md', which does not exist", path, 1)
+        variant = replace(_load_section(path, default_id=base.id), id=base.id)
+        base.variants[suffix] = variant
+    return list(loaded.values())
 
 
 def _section_files(sections_dir: Path, root: Path) -> list[Path]:
@@ -117,10 +163,10 @@ def _order_sections(sources: list[SectionSource], order: tuple[str, ...], manife
     return [by_name[name] for name in order]
 
 
-def _load_section(path: Path, root: Path) -> SectionSource:
+def _load_section(path: Path, default_id: str | None = None) -> SectionSource:
     text = read_text(path)
     meta, template = split_front_matter(text, path)
-    default_id = _PREFIX_RE.sub("", path.stem) or path.stem
+    default_id = default_id or _PREFIX_RE.sub("", path.stem) or path.stem
     title = meta.get("title")
     if not isinstance(title, str) or not title.strip():
         line = meta.lines.get("title", 1) if isinstance(meta, YamlMap) else 1
@@ -131,6 +177,16 @@ def _load_section(path: Path, root: Path) -> SectionSource:
     section_id = meta.get("id", default_id)
     if not isinstance(section_id, str) or not section_id.strip():
         raise ManifestError("'id' must be a non-empty text", path, meta.lines["id"])
+    lists = {}
+    for key in ("audiences", "tags"):
+        value = meta.get(key, [])
+        value = [value] if isinstance(value, str) else value
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ManifestError(f"'{key}' must be a list of names", path, meta.lines[key])
+        lists[key] = tuple(v.strip() for v in value)
+    level = meta.get("level")
+    if level is not None and not isinstance(level, str):
+        raise ManifestError("'level' must be a handling level name", path, meta.lines["level"])
     return SectionSource(
         id=section_id.strip(),
         path=path,
@@ -138,6 +194,9 @@ def _load_section(path: Path, root: Path) -> SectionSource:
         numbered=numbered,
         template=template,
         meta=dict(meta),
+        level=level.strip().upper() if level else None,
+        audiences=lists["audiences"],
+        tags=lists["tags"],
     )
 
 

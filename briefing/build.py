@@ -1,17 +1,23 @@
-"""The pipeline, in order: load -> render -> parse -> lay out -> write."""
+"""The pipeline, in order: load -> (per edition) render -> parse -> tailor -> lay out -> write."""
 
 from __future__ import annotations
 
+import dataclasses
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Iterator
 
 from .brief import load_brief
-from .cite import resolve_citations
-from .errors import BriefingWarning, raise_all
+from .cite import iter_citations, resolve_citations
+from .edition import Edition, Omission, check_leaks, edition_marking, plan_edition, select_audiences, tailor
+from .errors import BriefingError, BriefingWarning, raise_all
 from .markdown import number_headings, parse_markdown
 from .model import Brief, Document, Section, SourcePos
 from .templating import make_environment, render_section, template_context
-from .write import write_atomic
+from .write import sweep_temp_files, write_atomic
 
 OUTPUT_DIR = "output"
 
@@ -21,42 +27,151 @@ class BuildResult:
     path: Path
     pages: int
     size: int
+    edition: str
+    """The audience id, or '' for a brief without audiences."""
     warnings: tuple[BriefingWarning, ...] = ()
+    report: Path | None = None
 
 
-def build(root: Path, output: Path | None = None, strict: bool = False) -> BuildResult:
-    """Build the brief folder at *root* into a PDF and return where it went.
+class UsageError(BriefingError):
+    exit_code = 2
 
-    With *strict*, any warning fails the build before anything is written.
+
+def build(root: Path, output: Path | None = None, strict: bool = False, audiences: tuple[str, ...] = (),
+          report: bool = False, on_done: Callable[[BuildResult], None] | None = None) -> list[BuildResult]:
+    """Build every edition (or the named *audiences*) of the brief at *root*.
+
+    With *strict*, any warning fails an edition before its PDF is written. Editions
+    build in parallel worker processes when there are several and more than one core.
     """
     brief = load_brief(root)
-    document, warnings = parse_brief(brief)
+    targets = select_audiences(brief.manifest, audiences)
+    if output is not None and len(targets) > 1:
+        raise UsageError("-o/--output names one file, but this brief has several editions; add --audience NAME")
+    jobs = [(a.id if a else None, output, strict, report) for a in targets]
+    sweep_temp_files(output.parent if output is not None else brief.root / OUTPUT_DIR)
+    results = []
+    for result in _run_jobs(brief, jobs):
+        results.append(result)
+        if on_done is not None:
+            on_done(result)
+    return results
+
+
+def build_edition(brief: Brief, audience_id: str | None, output: Path | None, strict: bool, report: bool) -> BuildResult:
+    audience = next((a for a in brief.manifest.audiences if a.id == audience_id), None)
+    edition = plan_edition(brief, audience)
+    document, warnings, omitted = parse_edition(brief, edition)
     from .layout import render_pdf
 
-    pdf = render_pdf(document, cache_dir=brief.root / OUTPUT_DIR / ".cache")
+    out_dir = brief.root / OUTPUT_DIR
+    pdf = render_pdf(document, cache_dir=out_dir / ".cache")
     warnings += pdf.warnings
+    budget = audience.page_budget if audience else None
+    if budget is not None and pdf.pages > budget:
+        raise BriefingError(f"edition '{edition.name}' runs to {pdf.pages} pages; its page_budget is {budget}",
+                            brief.manifest_path)
     if strict:
         raise_all(list(warnings))
-    target = output if output is not None else brief.root / OUTPUT_DIR / f"{brief.manifest.id}.pdf"
+    target = output if output is not None else out_dir / f"{edition.name}.pdf"
     write_atomic(target, pdf.data)
-    return BuildResult(target, pdf.pages, len(pdf.data), tuple(warnings))
+    report_path = None
+    if report:
+        report_path = target.with_suffix(".report.txt")
+        write_atomic(report_path, _report(edition, document, pdf.pages, omitted).encode("utf-8"))
+    return BuildResult(target, pdf.pages, len(pdf.data), audience_id or "", tuple(warnings), report_path)
 
 
 def parse_brief(brief: Brief) -> tuple[Document, list[BriefingWarning]]:
-    """Render every section's template, parse the Markdown, resolve citations."""
+    """The document of a brief's default edition (the first audience, or the only one)."""
+    audience = brief.manifest.audiences[0] if brief.manifest.audiences else None
+    document, warnings, _ = parse_edition(brief, plan_edition(brief, audience))
+    return document, warnings
+
+
+def parse_edition(brief: Brief, edition: Edition) -> tuple[Document, list[BriefingWarning], list[Omission]]:
+    """Render the edition's templates, parse the Markdown, tailor it, resolve citations."""
     env = make_environment(brief.partials_dir)
-    context = template_context(brief)
+    context = template_context(edition.manifest, edition.audience)
+    levels = brief.manifest.levels
+    omitted = list(edition.omitted)
+    present = {s.level for s in edition.sections if s.level} | {e.level for e in edition.timeline if e.level}
     sections: list[Section] = []
     number = 0
-    for source in brief.sections:
+    for source in edition.sections:
         text = render_section(env, source, context)
         section_number = None
         if source.numbered and brief.manifest.numbered_headings:
             number += 1
             section_number = str(number)
-        blocks = number_headings(parse_markdown(text, source.path, brief.root), section_number)
-        sections.append(Section(source.id, source.title, blocks, SourcePos(source.path, 1), section_number))
-    cited, uncited, warnings = resolve_citations(tuple(sections), brief.timeline, brief.sources, brief.manifest_path)
-    document = Document(brief.manifest, tuple(sections), brief.timeline, cited, uncited)
-    return document, list(warnings)
+        blocks = parse_markdown(text, source.path, brief.root)
+        section = Section(source.id, source.title, blocks, SourcePos(source.path, 1), section_number)
+        (section,) = tailor([section], edition.audience, levels, brief.root, omitted, present)
+        sections.append(dataclasses.replace(section, blocks=number_headings(section.blocks, section_number)))
+    cited, uncited, warnings = resolve_citations(tuple(sections), edition.timeline, edition.sources, brief.manifest_path)
+    check_leaks(cited, list(iter_citations((tuple(sections), edition.timeline))), edition.audience, levels)
+    present |= {s.level for s in cited if s.level}
+    omitted += [Omission(f"source '{s.id}'", _where(s.pos, brief.root), "not cited in this edition") for s in uncited]
+    manifest = dataclasses.replace(edition.manifest, marking=edition_marking(brief.manifest, edition.audience, present))
+    document = Document(manifest, tuple(sections), edition.timeline, cited, uncited)
+    if edition.audience is not None:  # an edition leaves sources out on purpose: not worth a warning
+        warnings = []
+    return document, list(warnings), omitted
 
+
+def _where(pos: SourcePos, root: Path) -> str:
+    try:
+        return f"{pos.path.relative_to(root)}:{pos.line}"
+    except ValueError:
+        return str(pos)
+
+
+def _report(edition: Edition, document: Document, pages: int, omitted: list[Omission]) -> str:
+    audience = edition.audience
+    title = f"{audience.label} ({audience.id})" if audience else "default edition"
+    lines = [
+        f"Edition: {title}",
+        f"Marking: {document.manifest.marking or '-'}",
+        f"Language: {document.manifest.language}",
+        f"Pages: {pages}",
+        f"Sections: {', '.join(s.id for s in document.sections) or '-'}",
+        f"Timeline events: {len(document.timeline)}",
+        f"Sources cited: {len(document.cited)}",
+        "",
+        "Left out:" if omitted else "Left out: nothing",
+        *(f"  - {item}" for item in omitted),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------------- parallel editions
+
+_WORKER_BRIEF: Brief | None = None
+
+
+def _run_jobs(brief: Brief, jobs: list[tuple]) -> Iterator[BuildResult]:
+    workers = min(len(jobs), os.cpu_count() or 1)
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        for job in jobs:
+            yield build_edition(brief, *job)
+        return
+    global _WORKER_BRIEF
+    _WORKER_BRIEF = brief  # inherited by the forked workers: the brief is loaded once
+    _warm_up()
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = [pool.submit(_worker, *job) for job in jobs]
+        for future in futures:
+            yield future.result()
+
+
+def _warm_up() -> None:
+    """Import the layout stage and register fonts once, before forking."""
+    from .layout import fonts
+
+    fonts.register_fonts()
+
+
+def _worker(audience_id: str | None, output: Path | None, strict: bool, report: bool) -> BuildResult:
+    assert _WORKER_BRIEF is not None
+    return build_edition(_WORKER_BRIEF, audience_id, output, strict, report)

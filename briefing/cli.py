@@ -31,15 +31,53 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the PDF (default: BRIEF_DIR/output/<id>.pdf).")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors: fail instead of writing the PDF.")
+@click.option("-a", "--audience", "audiences", multiple=True, metavar="NAME",
+              help="Build only this audience's edition (repeatable). Default: every edition.")
+@click.option("--report", is_flag=True, help="Also write <pdf>.report.txt: what each edition left out and why.")
 @click.pass_context
-def build(ctx: click.Context, brief_dir: Path, output: Path | None, strict: bool) -> None:
-    """Build the brief in BRIEF_DIR (default: the current folder) into a PDF."""
+def build(ctx: click.Context, brief_dir: Path, output: Path | None, strict: bool, audiences: tuple[str, ...],
+          report: bool) -> None:
+    """Build the brief in BRIEF_DIR (default: the current folder) into PDFs.
+
+    A brief with audiences builds one edition per audience, in parallel, into
+    output/<id>-<audience>.pdf.
+    """
     from .build import build as run_build
 
-    result = _run(ctx, lambda: run_build(brief_dir, output, strict=strict), brief_dir)
-    for warning in result.warnings:
-        click.echo(f"warning: {warning.format(Path.cwd())}", err=True)
-    click.echo(f"{_shown(result.path)}  ({result.pages} pages, {result.size / 1024:.0f} KiB)")
+    def done(result) -> None:  # type: ignore[no-untyped-def]
+        for warning in result.warnings:
+            click.echo(f"warning: {warning.format(Path.cwd())}", err=True)
+        label = f"{result.edition:<10} " if result.edition else ""
+        click.echo(f"{label}{_shown(result.path)}  ({result.pages} pages, {result.size / 1024:.0f} KiB)")
+        if result.report:
+            click.echo(f"{' ' * len(label)}{_shown(result.report)}")
+
+    _run(ctx, lambda: run_build(brief_dir, output, strict=strict, audiences=audiences, report=report, on_done=done),
+         brief_dir)
+
+
+@main.command("audiences")
+@click.argument("brief_dir", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.pass_context
+def list_audiences(ctx: click.Context, brief_dir: Path) -> None:
+    """List the brief's audiences and the sections each edition gets."""
+    from .brief import load_brief
+    from .edition import plan_edition
+
+    def show() -> None:
+        brief = load_brief(brief_dir)
+        if not brief.manifest.audiences:
+            click.echo("This brief declares no audiences: `briefing build` makes one edition.")
+        for audience in brief.manifest.audiences:
+            edition = plan_edition(brief, audience)
+            facts = [edition.manifest.language, audience.level or "all levels"]
+            if audience.page_budget:
+                facts.append(f"max {audience.page_budget} pages")
+            click.echo(f"{audience.id}: {audience.label} ({', '.join(facts)})")
+            for section in edition.sections:
+                click.echo(f"    {section.id:<28} {section.path.name}")
+
+    _run(ctx, show, brief_dir)
 
 
 def _run(ctx: click.Context, action, root: Path):  # type: ignore[no-untyped-def]

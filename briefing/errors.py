@@ -25,6 +25,10 @@ class BriefingError(Exception):
         self.path = Path(path) if path is not None else None
         self.line = line
 
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        """Keep path and line when an error crosses from a worker process."""
+        return (_rebuild, (type(self), self.message, self.path, self.line))
+
     def location(self, root: Path | None = None) -> str:
         """`path:line` relative to *root* where possible, or '' when unknown."""
         if self.path is None:
@@ -85,8 +89,17 @@ class ErrorList(BriefingError):
         super().__init__(ordered[0].message, ordered[0].path, ordered[0].line)
         self.errors = ordered
 
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (ErrorList, (self.errors,))
+
     def format(self, root: Path | None = None) -> str:
         return "\n".join(e.format(root) for e in self.errors)
+
+
+def _rebuild(cls: type, message: str, path: Path | None, line: int | None) -> BriefingError:
+    error = cls.__new__(cls)
+    BriefingError.__init__(error, message, path, line)
+    return error
 
 
 def raise_all(errors: list[BriefingError]) -> None:

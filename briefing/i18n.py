@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from functools import lru_cache
 
 LABELS: dict[str, dict[str, str]] = {
@@ -17,6 +18,7 @@ LABELS: dict[str, dict[str, str]] = {
         "keypoints": "Pokok-Pokok Penilaian",
         "note": "Catatan",
         "authors": "Penyusun",
+        "recipients": "Kepada",
         "date": "Tanggal",
         "further_reading": "Bacaan Lanjutan",
         "readalso": "Baca Juga",
@@ -55,6 +57,7 @@ LABELS: dict[str, dict[str, str]] = {
         "keypoints": "Key judgements",
         "note": "Note",
         "authors": "Prepared by",
+        "recipients": "To",
         "date": "Date",
         "further_reading": "Further reading",
         "readalso": "Read also",
@@ -90,6 +93,26 @@ DATE_PATTERNS = {"day": "d MMMM y", "month": "MMMM y", "year": "y"}
 
 def label(language: str, key: str) -> str:
     return LABELS.get(language, LABELS["en"])[key]
+
+
+@dataclass(frozen=True)
+class Locale:
+    """An edition's language plus the manifest's label overrides (`labels:` in brief.yaml)."""
+
+    language: str
+    overrides: tuple[tuple[str, str], ...] = ()
+
+    def label(self, key: str) -> str:
+        for name, text in self.overrides:
+            if name == key:
+                return text
+        return label(self.language, key)
+
+    def date(self, value: dt.date, precision: str = "day") -> str:
+        return format_date(value, self.language, precision)
+
+    def span(self, start: dt.date, end: dt.date | None, precision: str) -> str:
+        return format_span(start, end, self.language, precision)
 
 
 @lru_cache(maxsize=4096)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .errors import BriefingError, ManifestError, raise_all
-from .model import Manifest, SourcesOptions, TimelineOptions
+from .model import Audience, Manifest, SourcesOptions, TimelineOptions
 from .yamlfile import YamlMap, load_yaml
 
 MANIFEST_NAME = "brief.yaml"
@@ -87,52 +87,48 @@ def _is_id(value: Any) -> str | None:
     return "must be lowercase letters, digits, '.', '_' or '-'"
 
 
-TIMELINE_CHOICES = {"side": ("right", "left"), "order": ("chronological", "reverse")}
+def _file_options(choices: dict[str, tuple[Any, ...]], target: type) -> tuple[Callable[[Any], str | None], Callable[[Any], Any]]:
+    """check/convert for a key that is a file name, or a mapping with 'file' and options."""
+    known = ", ".join(["file", *choices])
+
+    def check(value: Any) -> str | None:
+        if isinstance(value, str):
+            return _is_text(value)
+        if not isinstance(value, dict) or not isinstance(value.get("file"), str):
+            return f"must be a file name, or a mapping with 'file' (known keys: {known})"
+        for key, item in value.items():
+            if key == "file":
+                continue
+            if key not in choices:
+                return f"has unknown key '{key}' (known: {known})"
+            allowed = choices[key]
+            if item not in allowed or isinstance(item, bool) != isinstance(allowed[0], bool):
+                return f"'{key}' must be one of " + ", ".join(str(c).lower() if isinstance(c, bool) else c for c in allowed)
+        return None
+
+    def convert(value: Any) -> Any:
+        return target(value.strip()) if isinstance(value, str) else target(**dict(value))
+
+    return check, convert
 
 
-def _is_timeline(value: Any) -> str | None:
-    if isinstance(value, str):
-        return _is_text(value)
-    if not isinstance(value, dict) or not isinstance(value.get("file"), str):
-        return "must be a file name, or a mapping with 'file' (and optionally 'side', 'order')"
-    for key, item in value.items():
-        if key == "file":
-            continue
-        if key not in TIMELINE_CHOICES:
-            return f"has unknown key '{key}' (known: file, side, order)"
-        if item not in TIMELINE_CHOICES[key]:
-            return f"'{key}' must be one of " + ", ".join(TIMELINE_CHOICES[key])
+TIMELINE_OPTIONS = _file_options({"side": ("right", "left"), "order": ("chronological", "reverse")}, TimelineOptions)
+SOURCES_OPTIONS = _file_options(
+    {"qr": (True, False), "further_reading": (True, False), "markers": ("brackets", "superscript")}, SourcesOptions
+)
+
+
+def _is_labels(value: Any) -> str | None:
+    from .i18n import LABELS
+
+    if not isinstance(value, dict):
+        return "must map label names to texts"
+    unknown = [k for k in value if k not in LABELS["en"]]
+    if unknown:
+        return f"has unknown label '{unknown[0]}' (known: {', '.join(sorted(LABELS['en']))})"
+    if not all(isinstance(t, str) and t.strip() for t in value.values()):
+        return "must map label names to non-empty texts"
     return None
-
-
-def _to_timeline(value: Any) -> TimelineOptions:
-    if isinstance(value, str):
-        return TimelineOptions(value.strip())
-    return TimelineOptions(**dict(value))
-
-
-SOURCES_OPTIONS = {"qr": (True, False), "further_reading": (True, False), "markers": ("brackets", "superscript")}
-
-
-def _is_sources(value: Any) -> str | None:
-    if isinstance(value, str):
-        return _is_text(value)
-    if not isinstance(value, dict) or not isinstance(value.get("file"), str):
-        return "must be a file name, or a mapping with 'file' (and optionally 'qr', 'further_reading', 'markers')"
-    for key, item in value.items():
-        if key == "file":
-            continue
-        if key not in SOURCES_OPTIONS:
-            return f"has unknown key '{key}' (known: file, {', '.join(SOURCES_OPTIONS)})"
-        if item not in SOURCES_OPTIONS[key] or (isinstance(item, bool) != isinstance(SOURCES_OPTIONS[key][0], bool)):
-            return f"'{key}' must be one of " + ", ".join(str(c).lower() for c in SOURCES_OPTIONS[key])
-    return None
-
-
-def _to_sources(value: Any) -> SourcesOptions:
-    if isinstance(value, str):
-        return SourcesOptions(value.strip())
-    return SourcesOptions(**dict(value))
 
 
 def _is_mapping(value: Any) -> str | None:
@@ -153,9 +149,31 @@ FIELDS: dict[str, FieldSpec] = {
     "sections": FieldSpec(_is_text_list, _to_tuple),
     "numbered_headings": FieldSpec(_is_bool),
     "paper": FieldSpec(_one_of(PAPERS)),
-    "timeline": FieldSpec(_is_timeline, _to_timeline),
-    "sources": FieldSpec(_is_sources, _to_sources),
+    "timeline": FieldSpec(*TIMELINE_OPTIONS),
+    "sources": FieldSpec(*SOURCES_OPTIONS),
     "variables": FieldSpec(_is_mapping, dict),
+    "levels": FieldSpec(_is_text_list, lambda v: tuple(x.strip().upper() for x in _to_tuple(v))),
+    "recipients": FieldSpec(_is_text_list, _to_tuple),
+    "audiences": FieldSpec(_is_mapping),  # checked in detail by parse_audiences
+    "labels": FieldSpec(lambda v: _is_labels(v), lambda v: {k: str(t) for k, t in v.items()}),
+}
+
+AUDIENCE_FIELDS: dict[str, FieldSpec] = {
+    "label": FieldSpec(_is_text, str.strip),
+    "language": FieldSpec(_one_of(LANGUAGES)),
+    "level": FieldSpec(_is_text, lambda v: v.strip().upper()),
+    "marking": FieldSpec(_is_text, lambda v: v.strip().upper()),
+    "include": FieldSpec(_is_text_list, _to_tuple),
+    "exclude": FieldSpec(_is_text_list, _to_tuple),
+    "variables": FieldSpec(_is_mapping, dict),
+    "page_budget": FieldSpec(lambda v: None if isinstance(v, int) and not isinstance(v, bool) and v > 0 else "must be a whole number of pages"),
+    "paper": FieldSpec(_one_of(PAPERS)),
+    "title": FieldSpec(_is_text, str.strip),
+    "subtitle": FieldSpec(_is_text, str.strip),
+    "organisation": FieldSpec(_is_text, str.strip),
+    "notice": FieldSpec(_is_text, str.strip),
+    "recipients": FieldSpec(_is_text_list, _to_tuple),
+    "timeline_tags": FieldSpec(_is_text_list, _to_tuple),
 }
 
 
@@ -174,24 +192,56 @@ def load_manifest(root: Path) -> tuple[Manifest, Path]:
 
 def parse_manifest(data: YamlMap, path: Path, default_id: str) -> Manifest:
     errors: list[BriefingError] = []
-    values: dict[str, Any] = {}
-    for key, value in data.items():
-        spec = FIELDS.get(key)
-        line = data.lines[key]
-        if spec is None:
-            errors.append(ManifestError(f"unknown key '{key}'{_suggest(key)}", path, line))
-            continue
-        problem = spec.check(value)
-        if problem:
-            errors.append(ManifestError(f"'{key}' {problem}", path, line))
-            continue
-        values[key] = spec.convert(value)
-    for key, spec in FIELDS.items():
-        if spec.required and key not in data:
-            errors.append(ManifestError(f"missing required key '{key}'", path, data.line))
+    values = _parse_fields(data, FIELDS, path, errors, prefix="")
+    if "audiences" in values:
+        values["audiences"] = _parse_audiences(data["audiences"], path, values.get("levels", ()), errors)
     raise_all(errors)
     values.setdefault("id", default_id)
     return Manifest(**values)
+
+
+def _parse_fields(data: YamlMap, fields: dict[str, FieldSpec], path: Path, errors: list[BriefingError],
+                  prefix: str) -> dict[str, Any]:
+    """Check every key of *data* against *fields*; collect problems with their lines."""
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        spec = fields.get(key)
+        line = data.lines[key]
+        if spec is None:
+            errors.append(ManifestError(f"unknown key '{prefix}{key}'{_suggest(key, fields)}", path, line))
+            continue
+        problem = spec.check(value)
+        if problem:
+            errors.append(ManifestError(f"'{prefix}{key}' {problem}", path, line))
+            continue
+        values[key] = spec.convert(value)
+    for key, spec in fields.items():
+        if spec.required and key not in data:
+            errors.append(ManifestError(f"missing required key '{prefix}{key}'", path, data.line))
+    return values
+
+
+def _parse_audiences(data: YamlMap, path: Path, levels: tuple[str, ...], errors: list[BriefingError]) -> tuple[Audience, ...]:
+    audiences: list[Audience] = []
+    for audience_id, spec in data.items():
+        line = data.lines[audience_id]
+        if _is_id(audience_id):
+            errors.append(ManifestError(f"audience id '{audience_id}' must be lowercase letters, digits, '-' or '_'", path, line))
+            continue
+        if spec is None:
+            spec = YamlMap()
+            spec.line, spec.lines = line, {}
+        if not isinstance(spec, YamlMap):
+            errors.append(ManifestError(f"audience '{audience_id}' must be a mapping of settings", path, line))
+            continue
+        values = _parse_fields(spec, AUDIENCE_FIELDS, path, errors, prefix=f"audiences.{audience_id}.")
+        if "level" in values and values["level"] not in levels:
+            known = ", ".join(levels) if levels else "none: declare 'levels' first"
+            errors.append(ManifestError(f"audience '{audience_id}': unknown level '{values['level']}' (levels: {known})",
+                                        path, spec.lines["level"]))
+        values.setdefault("label", audience_id.replace("-", " ").title())
+        audiences.append(Audience(id=audience_id, **values))
+    return tuple(audiences)
 
 
 def _default_id(root: Path) -> str:
@@ -199,8 +249,8 @@ def _default_id(root: Path) -> str:
     return slug or "brief"
 
 
-def _suggest(key: str) -> str:
+def _suggest(key: str, fields: dict[str, FieldSpec] = FIELDS) -> str:
     import difflib
 
-    close = difflib.get_close_matches(key, FIELDS, n=1)
+    close = difflib.get_close_matches(key, fields, n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""

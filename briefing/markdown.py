@@ -36,6 +36,7 @@ from .model import (
     ListBlock,
     Paragraph,
     Quote,
+    Restricted,
     Rule,
     SourcePos,
     Strike,
@@ -44,7 +45,7 @@ from .model import (
     Text,
 )
 
-CALLOUT_KINDS = ("bluf", "keypoints", "note", "readalso")
+CALLOUT_KINDS = ("bluf", "keypoints", "note", "readalso", "only")
 
 #: `[@key]`, `[@key, hlm. 3]`, `[@a; @b, p. 2]` (Pandoc's citation syntax).
 _CITATION_RE = re.compile(r"\[(@[^\[\]\n]*)\]")
@@ -96,7 +97,8 @@ def parse_inline(text: str, path: Path, line: int | None = None) -> tuple[Inline
     return tuple(inline for node in tree.children for inline in converter.inlines(node))
 
 
-FIGURE_ATTRS = {"caption", "credit", "width", "side"}
+FIGURE_ATTRS = {"caption", "credit", "width", "side", "level"}
+_ONLY_ATTR_RE = re.compile(r'(\w+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\'|(\S+))')
 FIGURE_WIDTHS = ("column", "full", "inset")
 
 
@@ -170,7 +172,9 @@ class _Converter:
         caption_text = attrs.get("caption") or str(image.attrs.get("title") or "")
         caption = parse_inline(caption_text, self.path, line) if caption_text.strip() else ()
         alt = "".join(child.content for child in image.children if child.type == "text") or caption_text
-        return Figure(path, alt, caption, attrs.get("credit"), width, side, (info.width, info.height), SourcePos(self.path, line))
+        level = attrs.get("level", "").strip().upper() or None
+        return Figure(path, alt, caption, attrs.get("credit"), width, side, (info.width, info.height),
+                      SourcePos(self.path, line), level)
 
     def bullet_list(self, node: SyntaxTreeNode) -> ListBlock:
         return ListBlock(False, 1, tuple(self.blocks(item) for item in node.children), self.pos(node))
@@ -202,10 +206,25 @@ class _Converter:
                     rows.append(cells)
         return Table(header, tuple(rows), aligns, self.pos(node))
 
-    def callout(self, node: SyntaxTreeNode) -> Callout:
+    def callout(self, node: SyntaxTreeNode) -> Block:
         kind = node.type.removeprefix("container_")
+        if kind == "only":
+            return self.restricted(node)
         title = node.info.strip()[len(kind) :].strip()
         return Callout(kind, title, self.blocks(node), self.pos(node))
+
+    def restricted(self, node: SyntaxTreeNode) -> Restricted:
+        """`::: only audience="analis pimpinan" level=TERBATAS`."""
+        info = node.info.strip()[len("only"):]
+        attrs = {m.group(1): next(g for g in m.groups()[1:] if g is not None) for m in _ONLY_ATTR_RE.finditer(info)}
+        unknown = sorted(set(attrs) - {"audience", "level"})
+        if unknown or not attrs:
+            raise MarkdownError(
+                "write a restricted passage as ::: only audience=\"id id\" and/or level=NAME", self.path, self.line(node)
+            )
+        audiences = tuple(attrs.get("audience", "").replace(",", " ").split())
+        level = attrs.get("level", "").strip().upper() or None
+        return Restricted(audiences, level, self.blocks(node), self.pos(node))
 
     # ---------------------------------------------------------------- inlines
 

@@ -51,6 +51,32 @@ class SourcesOptions:
 
 
 @dataclass(frozen=True)
+class Audience:
+    """One edition of the brief: who it is for and what they may see."""
+
+    id: str
+    label: str
+    language: str | None = None
+    level: str | None = None
+    """The highest handling level this audience is cleared for (None: all)."""
+    marking: str | None = None
+    """Banner marking; default: the highest level present in the edition."""
+    include: tuple[str, ...] = ()
+    """Section ids or tags to keep (empty: all)."""
+    exclude: tuple[str, ...] = ()
+    variables: dict[str, Any] = field(default_factory=dict)
+    page_budget: int | None = None
+    paper: str | None = None
+    title: str | None = None
+    subtitle: str | None = None
+    organisation: str | None = None
+    notice: str | None = None
+    recipients: tuple[str, ...] = ()
+    timeline_tags: tuple[str, ...] = ()
+    """Keep only timeline events with one of these tags (empty: all)."""
+
+
+@dataclass(frozen=True)
 class Manifest:
     """The validated contents of `brief.yaml`."""
 
@@ -70,6 +96,12 @@ class Manifest:
     timeline: TimelineOptions | None = None
     sources: SourcesOptions | None = None
     variables: dict[str, Any] = field(default_factory=dict)
+    levels: tuple[str, ...] = ()
+    """Handling levels, lowest first (e.g. BIASA, TERBATAS, RAHASIA)."""
+    audiences: tuple[Audience, ...] = ()
+    recipients: tuple[str, ...] = ()
+    labels: dict[str, str] = field(default_factory=dict)
+    """Overrides of built-in labels ("timeline": "Kronologi")."""
 
 
 # --------------------------------------------------------------------------- inlines
@@ -209,9 +241,20 @@ class Figure:
     pixels: tuple[int, int]
     """Width and height in pixels, after EXIF orientation."""
     pos: SourcePos
+    level: str | None = None
 
 
-Block = Union[Heading, Paragraph, ListBlock, Quote, CodeBlock, Rule, Table, Callout, Figure]
+@dataclass(frozen=True)
+class Restricted:
+    """`::: only audience="a b" level=X`: a passage kept only for some editions."""
+
+    audiences: tuple[str, ...]
+    level: str | None
+    blocks: tuple["Block", ...]
+    pos: SourcePos
+
+
+Block = Union[Heading, Paragraph, ListBlock, Quote, CodeBlock, Rule, Table, Callout, Figure, Restricted]
 
 
 # --------------------------------------------------------------------------- brief
@@ -228,6 +271,12 @@ class SectionSource:
     template: str
     """The template text, front matter blanked out so line numbers match the file."""
     meta: dict[str, Any] = field(default_factory=dict)
+    level: str | None = None
+    audiences: tuple[str, ...] = ()
+    """Only these audiences get the section (empty: every audience)."""
+    tags: tuple[str, ...] = ()
+    variants: dict[str, "SectionSource"] = field(default_factory=dict)
+    """Replacement files by suffix: `ringkasan.publik.md` (an audience) or `ringkasan.en.md` (a language)."""
 
 
 @dataclass(frozen=True)
@@ -250,6 +299,7 @@ class TimelineEvent:
     tags: tuple[str, ...]
     highlight: bool
     pos: SourcePos
+    level: str | None = None
 
 
 @dataclass(frozen=True)
@@ -270,6 +320,7 @@ class Source:
     """Admiralty grading of the source, A-F."""
     credibility: str | None = None
     """Admiralty grading of the information, 1-6."""
+    level: str | None = None
 
 
 @dataclass(frozen=True)
@@ -283,6 +334,10 @@ class Brief:
     partials_dir: Path
     timeline: tuple[TimelineEvent, ...] = ()
     sources: tuple[Source, ...] = ()
+    timeline_variants: dict[str, tuple[TimelineEvent, ...]] = field(default_factory=dict)
+    """Timelines in other languages (`timeline.en.yaml`), by language."""
+    source_variants: dict[str, tuple[Source, ...]] = field(default_factory=dict)
+    """Sources files in other languages (`sources.en.yaml`), by language."""
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from .yamlfile import YamlList, YamlMap, load_yaml
 
 SOURCE_KEYS = {
     "id", "title", "author", "publisher", "date", "url", "accessed", "type", "note", "reliability", "credibility",
+    "level",
 }
 SOURCE_TYPES = ("news", "statement", "report", "dataset", "document", "article", "book", "web", "other")
 RELIABILITY = "ABCDEF"
@@ -83,6 +84,10 @@ def _source(item: Any, path: Path, line: int) -> Source:
     if not isinstance(title, str) or not title.strip():
         raise fail("title", f"source '{source_id}' needs a 'title'")
     values: dict[str, Any] = {}
+    if "level" in item:
+        if not isinstance(item["level"], str):
+            raise fail("level", f"source '{source_id}': 'level' must be a handling level name")
+        values["level"] = item["level"].strip().upper()
     for key in ("publisher", "note"):
         if key in item:
             if not isinstance(item[key], str):

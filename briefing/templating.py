@@ -15,7 +15,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from .errors import TemplateError
-from .model import Brief, SectionSource
+from .model import Audience, Manifest, SectionSource
 
 #: Rendered text larger than this is refused (a runaway loop, not a brief).
 MAX_OUTPUT_CHARS = 5_000_000
@@ -50,10 +50,22 @@ def make_environment(partials_dir: Path) -> SandboxedEnvironment:
     )
 
 
-def template_context(brief: Brief) -> dict[str, Any]:
-    """What every section template sees: `brief` (the manifest) and `vars`."""
-    manifest = asdict(brief.manifest)
-    return {"brief": manifest, "vars": dict(brief.manifest.variables)}
+def template_context(manifest: Manifest, audience: Audience | None) -> dict[str, Any]:
+    """What every section template sees: `brief` (the edition's manifest), `vars` and `audience`.
+
+    `audience` is None in a brief without audiences; otherwise its id, label, language
+    and variables. `vars` is the manifest's variables overlaid by the audience's.
+    """
+    edition = {
+        "id": audience.id,
+        "label": audience.label,
+        "language": manifest.language,
+        "level": audience.level,
+        "variables": dict(audience.variables),
+    } if audience else None
+    data = asdict(manifest)
+    data.pop("audiences", None)
+    return {"brief": data, "vars": dict(manifest.variables), "audience": edition}
 
 
 def render_section(env: SandboxedEnvironment, section: SectionSource, context: dict[str, Any]) -> str:

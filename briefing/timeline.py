@@ -16,7 +16,7 @@ from .errors import BriefingError, TimelineError, raise_all
 from .model import Citation, CiteItem, SourcePos, Text, TimelineDate, TimelineEvent
 from .yamlfile import YamlList, YamlMap, load_yaml
 
-EVENT_KEYS = {"date", "title", "text", "tags", "highlight", "label", "cite"}
+EVENT_KEYS = {"date", "title", "text", "tags", "highlight", "label", "cite", "level"}
 _PATTERNS = (
     ("day", re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")),
     ("month", re.compile(r"^(\d{4})-(\d{2})$")),
@@ -127,4 +127,8 @@ def _event(item: Any, path: Path, line: int, index: int) -> TimelineEvent:
     if cite:
         citation = Citation(tuple(CiteItem(c.strip().lstrip("@")) for c in cite), SourcePos(path, item.lines["cite"]))
         inlines = (*inlines, Text(" "), citation) if inlines else (citation,)
-    return TimelineEvent(date, title.strip(), inlines, tuple(tags), highlight, SourcePos(path, line))
+    level = item.get("level")
+    if level is not None and not isinstance(level, str):
+        raise TimelineError(f"{where}: 'level' must be a handling level name", path, item.lines["level"])
+    return TimelineEvent(date, title.strip(), inlines, tuple(tags), highlight, SourcePos(path, line),
+                         level.strip().upper() if level else None)

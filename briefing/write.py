@@ -20,7 +20,6 @@ TEMP_SUFFIX = ".part"
 def write_atomic(target: Path, data: bytes) -> None:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        sweep_temp_files(target.parent)
         fd, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=target.parent)
     except OSError as exc:
         raise OutputError(f"cannot write to {target.parent}: {exc.strerror}", target) from None
@@ -37,6 +36,12 @@ def write_atomic(target: Path, data: bytes) -> None:
 
 
 def sweep_temp_files(folder: Path) -> None:
-    """Remove temp files a killed build left behind (only ours, by name)."""
+    """Remove temp files a killed build left behind (only ours, by name).
+
+    Called once at the start of a build, before any edition writes, so parallel
+    editions never sweep each other's files away.
+    """
+    if not folder.is_dir():
+        return
     for stale in folder.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
         stale.unlink(missing_ok=True)

@@ -26,9 +26,21 @@ def normalise(text: str) -> str:
 
 @pytest.fixture(scope="session")
 def default_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default brief's full edition (analysts)."""
     out = tmp_path_factory.mktemp("default") / "brief.pdf"
-    build(REPO, out)
+    build(REPO, out, audiences=("analis",))
     return out
+
+
+@pytest.fixture(scope="session")
+def editions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every edition of the default brief, built by one call into a copy of the brief."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("editions") / "brief"
+    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns(".venv", ".git", "output", "__pycache__", "*.egg-info"))
+    results = build(root, report=True)
+    return {result.edition: result.path for result in results}
 
 
 @pytest.fixture(scope="session")

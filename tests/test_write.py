@@ -25,11 +25,14 @@ def test_failed_build_keeps_previous_pdf(tmp_path: Path) -> None:
     assert sorted(p.name for p in (tmp_path / "output").iterdir()) == ["b.pdf"]
 
 
-def test_stale_temp_files_are_swept(tmp_path: Path) -> None:
-    (tmp_path / ".briefing-abc.part").write_bytes(b"%PDF-1.4 half")
-    (tmp_path / "keep.txt").write_text("mine")
-    write_atomic(tmp_path / "x.pdf", b"%PDF-1.4 whole")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.txt", "x.pdf"]
+def test_stale_temp_files_are_swept_by_the_next_build(tmp_path: Path) -> None:
+    write_brief(tmp_path, {**BASIC_MANIFEST, "id": "b"}, {"a.md": "---\ntitle: A\n---\nBaik.\n"})
+    output = tmp_path / "output"
+    output.mkdir()
+    (output / ".briefing-abc.part").write_bytes(b"%PDF-1.4 half")
+    (output / "keep.txt").write_text("mine")
+    assert run_cli("build", str(tmp_path)).returncode == 0
+    assert sorted(p.name for p in output.iterdir() if p.name != ".cache") == ["b.pdf", "keep.txt"]
 
 
 def test_rename_failure_leaves_target_and_no_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

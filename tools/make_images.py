@@ -1,7 +1,7 @@
 """Draw the default brief's figures (no copyrighted photos): run `make images`.
 
 - assets/bendera.png: the flags of Russia and the DPRK, drawn from their specifications;
-- assets/peta-lokasi.png: a schematic locator map drawn from approximate coordinates;
+- assets/peta-lokasi.png (and .en.png): a schematic locator map drawn from approximate coordinates;
 - assets/grafik-peristiwa.png: key events per decade, counted from timeline.yaml.
 
 Fonts come from the same font packages the PDF uses, so the figures match the page.
@@ -101,9 +101,16 @@ CITIES = [("Pyongyang", 125.75, 39.03), ("Seoul", 126.98, 37.57), ("Vladivostok"
 LABELS = [("RUSIA", 135.0, 44.9), ("CHINA", 118.6, 42.6), ("KOREA\nUTARA", 127.0, 40.6),
           ("KOREA\nSELATAN", 127.9, 36.4), ("Laut Jepang", 133.2, 40.0), ("Laut Kuning", 123.6, 35.8),
           ("JEPANG", 134.8, 34.6)]
+ENGLISH = {"RUSIA": "RUSSIA", "KOREA\nUTARA": "NORTH\nKOREA", "KOREA\nSELATAN": "SOUTH\nKOREA",
+           "Laut Jepang": "Sea of Japan", "Laut Kuning": "Yellow Sea", "JEPANG": "JAPAN",
+           "Skematis, dari koordinat perkiraan; bukan peta batas resmi":
+           "Schematic, from approximate coordinates; not an official boundary map"}
 
 
-def locator_map() -> Image.Image:
+def locator_map(language: str = "id") -> Image.Image:
+    def tr(text: str) -> str:
+        return ENGLISH.get(text, text) if language == "en" else text
+
     width = 2400
     scale = width / ((EAST - WEST) * math.cos(math.radians(39.5)))  # equirectangular at 39.5°N
     height = round((NORTH - SOUTH) * scale)
@@ -122,6 +129,7 @@ def locator_map() -> Image.Image:
     label = font(56, bold=True)
     for text, lon, lat in LABELS:
         sea = text.startswith("Laut")
+        text = tr(text)
         draw.multiline_text(xy(lon, lat), text, font=font(50) if sea else label, fill=(90, 120, 150) if sea else MUTED,
                             anchor="mm", align="center")
     city = font(54, bold=True)
@@ -130,7 +138,8 @@ def locator_map() -> Image.Image:
         draw.ellipse([x - 16, y - 16, x + 16, y + 16], fill=ACCENT if name == "Vladivostok" else INK)
         draw.text((x + 26, y), name, font=city, fill=ACCENT if name == "Vladivostok" else INK, anchor="lm")
     note = font(40)
-    draw.text((24, height - 24), "Skematis, dari koordinat perkiraan; bukan peta batas resmi", font=note, fill=MUTED, anchor="ld")
+    draw.text((24, height - 24), tr("Skematis, dari koordinat perkiraan; bukan peta batas resmi"), font=note, fill=MUTED,
+              anchor="ld")
     draw.rectangle([0, 0, width - 1, height - 1], outline=(150, 150, 150), width=4)
     return image
 
@@ -171,8 +180,9 @@ def main() -> None:
     ASSETS.mkdir(exist_ok=True)
     flags().save(ASSETS / "bendera.png", optimize=True)
     locator_map().save(ASSETS / "peta-lokasi.png", optimize=True)
+    locator_map("en").save(ASSETS / "peta-lokasi.en.png", optimize=True)
     events_chart().save(ASSETS / "grafik-peristiwa.png", optimize=True)
-    for name in ("bendera.png", "peta-lokasi.png", "grafik-peristiwa.png"):
+    for name in ("bendera.png", "peta-lokasi.png", "peta-lokasi.en.png", "grafik-peristiwa.png"):
         print(ASSETS / name)
 
 

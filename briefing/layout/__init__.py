@@ -45,13 +45,14 @@ def render_pdf(document: Document, theme: Theme = DEFAULT_THEME, cache_dir: Path
     register_fonts()
     manifest = document.manifest
     language = manifest.language
+    locale = i18n.Locale(language, tuple(manifest.labels.items()))
     styles = make_styles(theme, language)
     page_size = PAPER_SIZES[manifest.paper]
     has_sidebar = bool(document.timeline)
     side = manifest.timeline.side if manifest.timeline else "right"
 
     provisional = make_geometry(theme, page_size, has_sidebar, 0, side)
-    cover = Cover(document, theme, styles, provisional.page_width, provisional.block)
+    cover = Cover(document, theme, styles, locale, provisional.page_width, provisional.block)
     geometry = make_geometry(theme, page_size, has_sidebar, cover.height, side)
 
     sources = manifest.sources or SourcesOptions("")
@@ -60,12 +61,12 @@ def render_pdf(document: Document, theme: Theme = DEFAULT_THEME, cache_dir: Path
 
     sidebar = None
     if geometry.sidebar is not None:
-        entries = timeline_flowables(document.timeline, theme, styles, language, markup)
-        sidebar = Sidebar(entries, i18n.label(language, "timeline"), i18n.label(language, "continued"), styles, theme)
+        entries = timeline_flowables(document.timeline, styles, locale, markup, theme.color(theme.accent))
+        sidebar = Sidebar(entries, locale.label("timeline"), locale.label("continued"), styles, theme)
 
-    builder = StoryBuilder(theme, styles, language, geometry, markup, cache_dir)
+    builder = StoryBuilder(theme, styles, locale, geometry, markup, cache_dir)
     story = [flowable for section in document.sections for flowable in builder.section(section)]
-    story += appendix_flowables(document.cited, document.uncited, sources, theme, styles, language,
+    story += appendix_flowables(document.cited, document.uncited, sources, theme, styles, locale,
                                 geometry.main.width, HeadingParagraph)
     story.append(SidebarFlush())
 
@@ -75,7 +76,7 @@ def render_pdf(document: Document, theme: Theme = DEFAULT_THEME, cache_dir: Path
         geometry=geometry,
         theme=theme,
         styles=styles,
-        decor=_decor(document),
+        decor=_decor(document, locale),
         sidebar=sidebar,
         cover=cover.draw,
         title=manifest.title,
@@ -96,14 +97,14 @@ def render_pdf(document: Document, theme: Theme = DEFAULT_THEME, cache_dir: Path
     return RenderedPdf(buffer.getvalue(), doc.page, tuple(builder.warnings))
 
 
-def _decor(document: Document) -> Decor:
+def _decor(document: Document, locale: i18n.Locale) -> Decor:
     m = document.manifest
     return Decor(
         title=m.title,
-        date_text=i18n.format_date(m.date, m.language),
+        date_text=locale.date(m.date),
         footer_left=" · ".join(x for x in (m.organisation, m.title) if x),
         marking=m.marking,
-        page_label=i18n.label(m.language, "page_of"),
+        page_label=locale.label("page_of"),
     )
 
 

@@ -19,7 +19,8 @@ class Cover:
 
     PAD = 6 * mm
 
-    def __init__(self, document: Document, theme: Theme, styles: Styles, page_width: float, block: Rect):
+    def __init__(self, document: Document, theme: Theme, styles: Styles, locale: i18n.Locale, page_width: float,
+                 block: Rect):
         m = document.manifest
         self.theme = theme
         self.page_width = page_width
@@ -30,10 +31,13 @@ class Cover:
         band.append(Paragraph(escape(m.title), styles.cover_title))
         if m.subtitle:
             band.append(Paragraph(escape(m.subtitle), styles.cover_subtitle))
-        meta_bits = [i18n.format_date(m.date, m.language)]
+        meta_bits = [locale.date(m.date)]
         if m.authors:
-            meta_bits.append(f"{i18n.label(m.language, 'authors')}: {', '.join(m.authors)}")
+            meta_bits.append(f"{locale.label('authors')}: {', '.join(m.authors)}")
         below = [Paragraph(escape("  ·  ".join(meta_bits)), styles.cover_meta)]
+        if m.recipients:
+            label = locale.label("recipients")
+            below.append(Paragraph(f"<b>{escape(label)}:</b> {escape('; '.join(m.recipients))}", styles.cover_meta))
         if m.notice:
             below.append(Paragraph(escape(m.notice), styles.cover_notice))
         self.band = band

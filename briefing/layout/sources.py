@@ -15,7 +15,7 @@ from .theme import Styles, Theme
 QR_SIZE = 20 * mm
 
 
-def format_entry(source: Source, language: str, link_color: str) -> str:
+def format_entry(source: Source, locale: i18n.Locale, link_color: str) -> str:
     """One entry as paragraph markup: who, “what”, where, when, URL, access date, grading."""
     parts: list[str] = []
     lead = ", ".join(source.author) or source.publisher
@@ -27,50 +27,50 @@ def format_entry(source: Source, language: str, link_color: str) -> str:
         parts.append(f"\u201c{escape(source.title)}.\u201d")
     where = [source.publisher] if source.author and source.publisher else []
     if source.date:
-        where.append(i18n.format_span(source.date.start, source.date.end, language, source.date.precision))
+        where.append(locale.span(source.date.start, source.date.end, source.date.precision))
     if where:
         parts.append(escape(", ".join(w for w in where if w)) + ".")
     if source.url:
         parts.append(f'<a href="{escape(source.url)}" color="{link_color}">{escape(source.url)}</a>.')
     if source.accessed:
-        accessed = i18n.label(language, "accessed").format(date=i18n.format_date(source.accessed, language))
+        accessed = locale.label("accessed").format(date=locale.date(source.accessed))
         parts.append(escape(accessed[0].upper() + accessed[1:]) + ".")
     if source.note:
         parts.append(escape(source.note.rstrip(".")) + ".")
-    extra = _grading(source, language)
+    extra = _grading(source, locale)
     if extra:
         parts.append(f'<font size="-1" color="#5b6472">{escape(extra)}</font>')
     return " ".join(parts)
 
 
-def _grading(source: Source, language: str) -> str:
+def _grading(source: Source, locale: i18n.Locale) -> str:
     bits = []
     if source.type:
-        bits.append(i18n.label(language, f"type.{source.type}"))
+        bits.append(locale.label(f"type.{source.type}"))
     if source.reliability or source.credibility:
         code = f"{source.reliability or ''}{source.credibility or ''}"
-        words = [i18n.label(language, f"reliability.{source.reliability}") if source.reliability else None,
-                 i18n.label(language, f"credibility.{source.credibility}") if source.credibility else None]
-        bits.append(f"{i18n.label(language, 'grading')} {code} ({'; '.join(w for w in words if w)})")
+        words = [locale.label(f"reliability.{source.reliability}") if source.reliability else None,
+                 locale.label(f"credibility.{source.credibility}") if source.credibility else None]
+        bits.append(f"{locale.label('grading')} {code} ({'; '.join(w for w in words if w)})")
     return " · ".join(bits)
 
 
 def appendix_flowables(cited: tuple[Source, ...], uncited: tuple[Source, ...], options: SourcesOptions,
-                       theme: Theme, styles: Styles, language: str, width: float,
+                       theme: Theme, styles: Styles, locale: i18n.Locale, width: float,
                        heading: type) -> list[Flowable]:
     """Heading "Sumber" and one numbered entry per cited source (plus further reading)."""
     flowables: list[Flowable] = []
     if cited:
-        title = i18n.label(language, "sources")
+        title = locale.label("sources")
         flowables.append(heading(escape(title), styles.h1, title, 0))
         for number, source in enumerate(cited, start=1):
-            markup = f'<a name="{source_anchor(number)}"/>' + format_entry(source, language, theme.accent)
+            markup = f'<a name="{source_anchor(number)}"/>' + format_entry(source, locale, theme.accent)
             flowables.append(_entry(markup, f"{number}.", source, options, styles, width))
     if options.further_reading and uncited:
-        title = i18n.label(language, "further_reading")
+        title = locale.label("further_reading")
         flowables.append(heading(escape(title), styles.h2, title, 1))
         for source in uncited:
-            flowables.append(_entry(format_entry(source, language, theme.accent), "\u2022", source, options, styles, width))
+            flowables.append(_entry(format_entry(source, locale, theme.accent), "\u2022", source, options, styles, width))
     return flowables
 
 

@@ -9,6 +9,7 @@ from typing import Callable
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import (
+    CondPageBreak,
     Flowable,
     FrameBG,
     ImageAndFlowables,
@@ -44,7 +45,7 @@ class HeadingParagraph(Paragraph):
 class StoryBuilder:
     theme: Theme
     styles: Styles
-    language: str
+    locale: i18n.Locale
     geometry: Geometry
     markup: MarkupWriter
     cache_dir: Path | None = None
@@ -64,7 +65,15 @@ class StoryBuilder:
         number = f'<font color="{self.theme.accent}">{section.number}</font>&#160;&#160;' if section.number else ""
         title = f"{section.number} {section.title}" if section.number else section.title
         heading = HeadingParagraph(number + escape(section.title), self.styles.h1, title, 0)
-        return [heading, *self.blocks(section.blocks)]
+        first = section.blocks[0] if section.blocks else None
+        return [*self._room_for_inset(first), heading, *self.blocks(section.blocks)]
+
+    def _room_for_inset(self, following: Block | None) -> list[Flowable]:
+        """Keep-with-next cannot hold an inset (ImageAndFlowables refuses to be kept together),
+        so a heading before one asks for room instead: a third of the page, or a new page."""
+        if isinstance(following, Figure) and following.width == "inset":
+            return [CondPageBreak(self.geometry.main.height / 3)]
+        return []
 
     def blocks(self, blocks: tuple[Block, ...]) -> list[Flowable]:
         result: list[Flowable] = []
@@ -74,13 +83,15 @@ class StoryBuilder:
             following = blocks[index + 1] if index + 1 < len(blocks) else None
             if isinstance(block, Figure) and block.width == "inset":
                 beside = _paragraph_run(blocks, index + 1, self.INSET_WRAP_PARAGRAPHS)
-                result.extend(self.inset(block, beside))
+                result.extend(_glue_leading(self.inset(block, beside)))
                 index += 1 + len(beside)
                 continue
             flowables = BUILDERS[type(block)](self, block)
             if _introduces(block, following):
                 flowables[-1].keepWithNext = 1
-            result.extend(flowables)
+            if isinstance(block, Heading):
+                result.extend(self._room_for_inset(following))
+            result.extend(_glue_leading(flowables))
             index += 1
         return result
 
@@ -119,7 +130,7 @@ class StoryBuilder:
         self._figures += 1
         caption = None
         if block.caption:
-            label = f"{i18n.label(self.language, 'figure')} {self._figures}"
+            label = f"{self.locale.label('figure')} {self._figures}"
             caption = Paragraph(f"<b>{escape(label)}.</b> {self.markup.write(block.caption)}", self.styles.caption)
         credit = Paragraph(escape(block.credit), self.styles.credit) if block.credit else None
         return FigureFlowable(image, block.pixels, caption, credit, max_height, block.alt, span)
@@ -220,7 +231,7 @@ class StoryBuilder:
 
     def callout(self, block: Callout) -> list[Flowable]:
         """A tinted box that may break across pages (FrameBG colours behind its content)."""
-        label = block.title or i18n.label(self.language, block.kind)
+        label = block.title or self.locale.label(block.kind)
         inner_style = self.styles.bluf if block.kind == "bluf" else self.styles.box_body
         inner: list[Flowable] = []
         for item in block.blocks:
@@ -293,6 +304,19 @@ def _paragraph_run(blocks: tuple[Block, ...], start: int, limit: int) -> list[Pa
             break
         run.append(block)
     return run
+
+
+def _glue_leading(flowables: list[Flowable]) -> list[Flowable]:
+    """Spacers and frame actions that open a block keep with its content.
+
+    So a heading's keep-with-next reaches the block's first real line instead of
+    stopping at an invisible spacer, and a heading never ends a page alone.
+    """
+    for flowable in flowables:
+        if not isinstance(flowable, (Spacer, Indenter)):
+            break
+        flowable.keepWithNext = 1
+    return flowables
 
 
 def _introduces(block: Block, following: Block | None) -> bool:

@@ -10,7 +10,7 @@ from reportlab.platypus import Flowable, Paragraph
 from .. import i18n
 from ..model import TimelineEvent
 from .markup import MarkupWriter, escape
-from .theme import Styles, Theme
+from .theme import Styles
 
 
 class TimelineEntry(Flowable):
@@ -55,16 +55,16 @@ class TimelineEntry(Flowable):
             part.drawOn(canvas, self.INDENT, y)
 
 
-def timeline_flowables(events: tuple[TimelineEvent, ...], theme: Theme, styles: Styles, language: str,
-                       markup: MarkupWriter) -> list[Any]:
+def timeline_flowables(events: tuple[TimelineEvent, ...], styles: Styles, locale: i18n.Locale,
+                       markup: MarkupWriter, accent: colors.Color) -> list[Any]:
     entries: list[Any] = []
     for event in events:
-        date = event.date.label or i18n.format_span(event.date.start, event.date.end, language, event.date.precision)
+        date = event.date.label or locale.span(event.date.start, event.date.end, event.date.precision)
         title = escape(event.title)
         if event.highlight:
             title = f"<b>{title}</b>"
         parts = [Paragraph(escape(date), styles.sidebar_date), Paragraph(title, styles.sidebar_title)]
         if event.text:
             parts.append(Paragraph(markup.write(event.text), styles.sidebar_text))
-        entries.append(TimelineEntry(parts, event.highlight, theme.color(theme.accent), space_after=5.5))
+        entries.append(TimelineEntry(parts, event.highlight, accent, space_after=5.5))
     return entries

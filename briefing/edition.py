@@ -1,0 +1,252 @@
+"""Editions: one brief, tailored per audience.
+
+`plan_edition` picks what an audience gets before templating (section files and
+their per-audience or per-language variants, include/exclude rules, section levels,
+timeline events); `tailor` then removes restricted passages and figures from the
+parsed blocks, and `check_leaks` fails the build if anything still cited is above
+the audience's clearance. Every omission is recorded for the `--report`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import BriefingError, ManifestError, raise_all
+from .model import (
+    Audience,
+    Block,
+    Brief,
+    Callout,
+    Citation,
+    Figure,
+    ListBlock,
+    Manifest,
+    Quote,
+    Restricted,
+    Section,
+    SectionSource,
+    Source,
+    SourcePos,
+    TimelineEvent,
+)
+
+
+@dataclass(frozen=True)
+class Omission:
+    """Something left out of an edition, and why: a line of the edition report."""
+
+    what: str
+    where: str
+    why: str
+
+    def __str__(self) -> str:
+        return f"{self.what} ({self.where}): {self.why}"
+
+
+@dataclass(frozen=True)
+class Edition:
+    audience: Audience | None
+    manifest: Manifest
+    """The manifest with the audience's language, title, subtitle, paper and recipients applied."""
+    sections: tuple[SectionSource, ...]
+    timeline: tuple[TimelineEvent, ...]
+    sources: tuple[Source, ...]
+    omitted: tuple[Omission, ...]
+
+    @property
+    def name(self) -> str:
+        return f"{self.manifest.id}-{self.audience.id}" if self.audience else self.manifest.id
+
+
+class UnknownAudience(BriefingError):
+    """`--audience` named an audience the manifest does not declare (a usage error)."""
+
+    exit_code = 2
+
+
+def select_audiences(manifest: Manifest, names: tuple[str, ...]) -> list[Audience | None]:
+    """The audiences to build: the named ones, else all of them, else one plain edition."""
+    by_id = {a.id: a for a in manifest.audiences}
+    unknown = [n for n in names if n not in by_id]
+    if unknown:
+        valid = ", ".join(by_id) or "none: the manifest declares no audiences"
+        raise UnknownAudience(f"unknown audience '{unknown[0]}' (valid: {valid})")
+    if names:
+        return [by_id[n] for n in dict.fromkeys(names)]
+    return list(manifest.audiences) or [None]
+
+
+def plan_edition(brief: Brief, audience: Audience | None) -> Edition:
+    manifest = _edition_manifest(brief.manifest, audience)
+    omitted: list[Omission] = []
+    sections = []
+    for source in brief.sections:
+        chosen = _variant(source, audience, manifest.language)
+        reason = _section_excluded(chosen, audience, brief.manifest.levels)
+        if reason:
+            omitted.append(Omission(f"section '{chosen.id}'", _rel(chosen.path, brief.root), reason))
+        else:
+            sections.append(chosen)
+    events = brief.timeline_variants.get(manifest.language, brief.timeline)
+    timeline = []
+    for event in events:
+        reason = _event_excluded(event, audience, brief.manifest.levels)
+        if reason:
+            omitted.append(Omission(f"timeline event '{event.title}'", _rel_pos(event.pos, brief.root), reason))
+        else:
+            timeline.append(event)
+    sources = brief.source_variants.get(manifest.language, brief.sources)
+    return Edition(audience, manifest, tuple(sections), tuple(timeline), sources, tuple(omitted))
+
+
+def _edition_manifest(manifest: Manifest, audience: Audience | None) -> Manifest:
+    if audience is None:
+        return manifest
+    changes: dict[str, Any] = {"variables": {**manifest.variables, **audience.variables}}
+    for key in ("language", "title", "subtitle", "paper", "organisation", "notice"):
+        value = getattr(audience, key)
+        if value is not None:
+            changes[key] = value
+    if audience.recipients:
+        changes["recipients"] = audience.recipients
+    return dataclasses.replace(manifest, **changes)
+
+
+def _variant(source: SectionSource, audience: Audience | None, language: str) -> SectionSource:
+    if audience is not None and audience.id in source.variants:
+        return source.variants[audience.id]
+    return source.variants.get(language, source)
+
+
+def _section_excluded(source: SectionSource, audience: Audience | None, levels: tuple[str, ...]) -> str | None:
+    _check_level(source.level, levels, SourcePos(source.path, 1))
+    if audience is None:
+        return None
+    names = {source.id, *source.tags}
+    if source.audiences and audience.id not in source.audiences:
+        return f"front matter restricts it to {', '.join(source.audiences)}"
+    if audience.include and not names & set(audience.include):
+        return "not in the audience's 'include' list"
+    if names & set(audience.exclude):
+        return "in the audience's 'exclude' list"
+    return _above(source.level, audience, levels)
+
+
+def _event_excluded(event: TimelineEvent, audience: Audience | None, levels: tuple[str, ...]) -> str | None:
+    _check_level(event.level, levels, event.pos)
+    if audience is None:
+        return None
+    if audience.timeline_tags and not set(event.tags) & set(audience.timeline_tags):
+        return f"has none of the tags {', '.join(audience.timeline_tags)}"
+    return _above(event.level, audience, levels)
+
+
+def _above(level: str | None, audience: Audience, levels: tuple[str, ...]) -> str | None:
+    if level is None or audience.level is None:
+        return None
+    if levels.index(level) > levels.index(audience.level):
+        return f"level {level} is above the audience's {audience.level}"
+    return None
+
+
+def _check_level(level: str | None, levels: tuple[str, ...], pos: SourcePos) -> None:
+    if level is not None and level not in levels:
+        known = ", ".join(levels) if levels else "none: declare 'levels' in brief.yaml"
+        raise ManifestError(f"unknown handling level '{level}' (levels: {known})", pos.path, pos.line)
+
+
+# ---------------------------------------------------------------------------- passages
+
+
+def tailor(sections: list[Section], audience: Audience | None, levels: tuple[str, ...], root: Path,
+           omitted: list[Omission], present: set[str]) -> list[Section]:
+    """Drop restricted passages and figures this audience may not see; unwrap the rest."""
+    return [dataclasses.replace(s, blocks=_blocks(s.blocks, audience, levels, root, omitted, present)) for s in sections]
+
+
+def _blocks(blocks: tuple[Block, ...], audience: Audience | None, levels: tuple[str, ...], root: Path,
+            omitted: list[Omission], present: set[str]) -> tuple[Block, ...]:
+    result: list[Block] = []
+    for block in blocks:
+        if isinstance(block, Restricted):
+            _check_level(block.level, levels, block.pos)
+            reason = _passage_excluded(block, audience, levels)
+            if reason:
+                omitted.append(Omission("passage", _rel_pos(block.pos, root), reason))
+                continue
+            if block.level:
+                present.add(block.level)
+            result.extend(_blocks(block.blocks, audience, levels, root, omitted, present))
+            continue
+        if isinstance(block, Figure):
+            _check_level(block.level, levels, block.pos)
+            reason = _above(block.level, audience, levels) if audience else None
+            if reason:
+                omitted.append(Omission(f"figure '{block.path.name}'", _rel_pos(block.pos, root), reason))
+                continue
+            if block.level:
+                present.add(block.level)
+        elif isinstance(block, (Quote, Callout)):
+            block = dataclasses.replace(block, blocks=_blocks(block.blocks, audience, levels, root, omitted, present))
+        elif isinstance(block, ListBlock):
+            items = tuple(_blocks(item, audience, levels, root, omitted, present) for item in block.items)
+            block = dataclasses.replace(block, items=items)
+        result.append(block)
+    return tuple(result)
+
+
+def _passage_excluded(block: Restricted, audience: Audience | None, levels: tuple[str, ...]) -> str | None:
+    if audience is None:
+        return "for named audiences only" if block.audiences else None
+    if block.audiences and audience.id not in block.audiences:
+        return f"for {', '.join(block.audiences)} only"
+    return _above(block.level, audience, levels)
+
+
+# ---------------------------------------------------------------------------- leaks and marking
+
+
+def check_leaks(cited: tuple[Source, ...], citations: list[Citation], audience: Audience | None,
+                levels: tuple[str, ...]) -> None:
+    """Fail if this edition would cite a source above the audience's clearance."""
+    for source in cited:
+        _check_level(source.level, levels, source.pos)
+    if audience is None or audience.level is None:
+        return
+    restricted = {s.id: s for s in cited if _above(s.level, audience, levels)}
+    errors: list[BriefingError] = []
+    for citation in citations:
+        for item in citation.items:
+            source = restricted.get(item.key)
+            if source is not None:
+                errors.append(BriefingError(
+                    f"leak: edition '{audience.id}' (cleared to {audience.level}) would cite source "
+                    f"'{source.id}' marked {source.level}; restrict this passage with ::: only level={source.level}",
+                    citation.pos.path, citation.pos.line))
+    raise_all(errors)
+
+
+def edition_marking(manifest: Manifest, audience: Audience | None, present: set[str]) -> str | None:
+    """The banner: the audience's own marking, else the highest level present, else the manifest's."""
+    if audience is not None and audience.marking:
+        return audience.marking
+    levels = manifest.levels
+    if levels and (audience is not None or manifest.marking is None):
+        found = [level for level in levels if level in present] or [levels[0]]
+        return found[-1]
+    return manifest.marking
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def _rel_pos(pos: SourcePos, root: Path) -> str:
+    where = _rel(pos.path, root)
+    return f"{where}:{pos.line}" if pos.line else where
