@@ -34,15 +34,32 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("-a", "--audience", "audiences", multiple=True, metavar="NAME",
               help="Build only this audience's edition (repeatable). Default: every edition.")
 @click.option("--report", is_flag=True, help="Also write <pdf>.report.txt: what each edition left out and why.")
+@click.option("--paper", type=click.Choice(["A4", "Letter", "Legal", "A5", "F4"]), help="Paper size (overrides the manifest).")
+@click.option("--landscape", "orientation", flag_value="landscape", default=None, help="Landscape pages.")
+@click.option("--duplex/--simplex", default=None, help="Mirrored margins with a binding gutter, for two-sided printing.")
+@click.option("--print-marks/--no-print-marks", default=None, help="Crop marks and a 3 mm bleed, trim and bleed boxes set.")
+@click.option("--grayscale", is_flag=True, help="Convert colours and images to gray, for monochrome printers.")
+@click.option("--draft/--final", default=None, help="A diagonal KONSEP / DRAFT watermark on every page.")
+@click.option("--toc/--no-toc", default=None, help="A table of contents (default: automatic above six pages).")
+@click.option("--booklet", is_flag=True, help="Impose an A5 (half-Letter) edition two-up on A4 (Letter) sheets, saddle-stitched.")
+@click.option("--copies", type=click.Path(dir_okay=False, path_type=Path), metavar="RECIPIENTS.yaml",
+              help="Build a numbered controlled copy per recipient ('Salinan 3 dari 12 — name' on every page).")
 @click.pass_context
 def build(ctx: click.Context, brief_dir: Path, output: Path | None, strict: bool, audiences: tuple[str, ...],
-          report: bool) -> None:
+          report: bool, paper: str | None, orientation: str | None, duplex: bool | None, print_marks: bool | None,
+          grayscale: bool, draft: bool | None, toc: bool | None, booklet: bool, copies: Path | None) -> None:
     """Build the brief in BRIEF_DIR (default: the current folder) into PDFs.
 
     A brief with audiences builds one edition per audience, in parallel, into
     output/<id>-<audience>.pdf.
     """
+    from .build import BuildOptions
     from .build import build as run_build
+
+    options = BuildOptions(
+        strict=strict, report=report, paper=paper, orientation=orientation, duplex=duplex, print_marks=print_marks,
+        grayscale=grayscale, draft=draft, toc=None if toc is None else ("on" if toc else "off"), booklet=booklet,
+    )
 
     def done(result) -> None:  # type: ignore[no-untyped-def]
         for warning in result.warnings:
@@ -52,7 +69,7 @@ def build(ctx: click.Context, brief_dir: Path, output: Path | None, strict: bool
         if result.report:
             click.echo(f"{' ' * len(label)}{_shown(result.report)}")
 
-    _run(ctx, lambda: run_build(brief_dir, output, strict=strict, audiences=audiences, report=report, on_done=done),
+    _run(ctx, lambda: run_build(brief_dir, output, audiences=audiences, on_done=done, options=options, copies=copies),
          brief_dir)
 
 

@@ -83,17 +83,17 @@ def effective_dpi(info: ImageInfo, placed_width_pt: float) -> float:
     return info.width / (placed_width_pt / 72.0) if placed_width_pt > 0 else float("inf")
 
 
-def prepare(info: ImageInfo, placed_width_pt: float, cache_dir: Path | None) -> bytes:
+def prepare(info: ImageInfo, placed_width_pt: float, cache_dir: Path | None, grayscale: bool = False) -> bytes:
     """Print-ready image bytes (JPEG for photos, PNG otherwise) for the placed width."""
     source = info.path.read_bytes()
     target_px = None
     if effective_dpi(info, placed_width_pt) > DOWNSAMPLE_ABOVE_DPI:
         target_px = max(1, round(placed_width_pt / 72.0 * TARGET_DPI))
-    key = hashlib.sha256(source + f"|{target_px}|v1".encode()).hexdigest()[:32]
+    key = hashlib.sha256(source + f"|{target_px}|{grayscale}|v1".encode()).hexdigest()[:32]
     cached = cache_dir / f"{key}.img" if cache_dir else None
     if cached is not None and cached.is_file():
         return cached.read_bytes()
-    data = _convert(source, info, target_px)
+    data = _convert(source, info, target_px, grayscale)
     if cached is not None:
         try:
             cached.parent.mkdir(parents=True, exist_ok=True)
@@ -103,13 +103,15 @@ def prepare(info: ImageInfo, placed_width_pt: float, cache_dir: Path | None) -> 
     return data
 
 
-def _convert(source: bytes, info: ImageInfo, target_px: int | None) -> bytes:
+def _convert(source: bytes, info: ImageInfo, target_px: int | None, grayscale: bool) -> bytes:
     with _open_bytes(source) as image:
         plain_jpeg = image.format == "JPEG" and image.mode in ("RGB", "L") and not _rotated(image)
-        if plain_jpeg and target_px is None:
+        if plain_jpeg and target_px is None and (image.mode == "L" or not grayscale):
             return source  # already print-ready: embed the original bytes untouched
         image = ImageOps.exif_transpose(image)
         image = _flatten(image)
+        if grayscale:
+            image = image.convert("L")
         if target_px is not None and image.width > target_px:
             height = max(1, round(image.height * target_px / image.width))
             image = image.resize((target_px, height), Image.Resampling.LANCZOS)

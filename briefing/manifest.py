@@ -18,7 +18,8 @@ from .yamlfile import YamlMap, load_yaml
 
 MANIFEST_NAME = "brief.yaml"
 LANGUAGES = ("id", "en")
-PAPERS = ("A4", "Letter")
+PAPERS = ("A4", "Letter", "Legal", "A5", "F4")
+ORIENTATIONS = ("portrait", "landscape")
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 
@@ -66,6 +67,12 @@ def _to_date(value: Any) -> dt.date:
     if isinstance(value, str) and len(value.strip()) == 10:
         return dt.date.fromisoformat(value.strip())
     raise ValueError(value)
+
+
+def _is_scalar_text(value: Any) -> str | None:
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value).strip():
+        return None
+    return "must be a text"
 
 
 def _is_bool(value: Any) -> str | None:
@@ -156,6 +163,16 @@ FIELDS: dict[str, FieldSpec] = {
     "recipients": FieldSpec(_is_text_list, _to_tuple),
     "audiences": FieldSpec(_is_mapping),  # checked in detail by parse_audiences
     "labels": FieldSpec(lambda v: _is_labels(v), lambda v: {k: str(t) for k, t in v.items()}),
+    "theme": FieldSpec(_is_text, str.strip),
+    "orientation": FieldSpec(_one_of(ORIENTATIONS)),
+    "duplex": FieldSpec(_is_bool),
+    "appendix_recto": FieldSpec(_is_bool),
+    "print_marks": FieldSpec(_is_bool),
+    "draft": FieldSpec(_is_bool),
+    "control_number": FieldSpec(_is_scalar_text, lambda v: str(v).strip()),
+    "version": FieldSpec(_is_scalar_text, lambda v: str(v).strip()),
+    "toc": FieldSpec(lambda v: None if v in (True, False, "auto") else "must be true, false or auto",
+                     lambda v: {True: "on", False: "off"}.get(v, "auto")),
 }
 
 AUDIENCE_FIELDS: dict[str, FieldSpec] = {
@@ -174,6 +191,8 @@ AUDIENCE_FIELDS: dict[str, FieldSpec] = {
     "notice": FieldSpec(_is_text, str.strip),
     "recipients": FieldSpec(_is_text_list, _to_tuple),
     "timeline_tags": FieldSpec(_is_text_list, _to_tuple),
+    "theme": FieldSpec(_is_text, str.strip),
+    "orientation": FieldSpec(_one_of(ORIENTATIONS)),
 }
 
 

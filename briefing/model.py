@@ -9,7 +9,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, Union
+
+if TYPE_CHECKING:
+    from .themes import Theme
+
+
+def _default_theme() -> "Theme":
+    from .themes import BUILTIN
+
+    return BUILTIN["formal"]
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,29 @@ class SourcesOptions:
 
 
 @dataclass(frozen=True)
+class PrintSettings:
+    """How an edition is printed: from the manifest, the audience, and command-line options."""
+
+    paper: str = "A4"
+    orientation: str = "portrait"
+    duplex: bool = False
+    """Mirrored margins with a binding gutter; running heads alternate sides."""
+    appendix_recto: bool = False
+    """In duplex, start the sources appendix on a right-hand page."""
+    marks: bool = False
+    """Crop marks and a 3 mm bleed, with TrimBox and BleedBox set."""
+    grayscale: bool = False
+    draft: bool = False
+    """A diagonal KONSEP / DRAFT watermark behind the text."""
+    control_number: str | None = None
+    version: str | None = None
+    toc: str = "auto"
+    """"auto" (a table of contents once an edition is longer than six pages), "on" or "off"."""
+    copy: tuple[int, int, str] | None = None
+    """(number, total, recipient) of a numbered controlled copy."""
+
+
+@dataclass(frozen=True)
 class Audience:
     """One edition of the brief: who it is for and what they may see."""
 
@@ -74,6 +106,8 @@ class Audience:
     recipients: tuple[str, ...] = ()
     timeline_tags: tuple[str, ...] = ()
     """Keep only timeline events with one of these tags (empty: all)."""
+    theme: str | None = None
+    orientation: str | None = None
 
 
 @dataclass(frozen=True)
@@ -102,6 +136,16 @@ class Manifest:
     recipients: tuple[str, ...] = ()
     labels: dict[str, str] = field(default_factory=dict)
     """Overrides of built-in labels ("timeline": "Kronologi")."""
+    theme: str = "formal"
+    """A built-in theme (formal, modern) or a theme file in the brief."""
+    orientation: str = "portrait"
+    duplex: bool = False
+    appendix_recto: bool = False
+    print_marks: bool = False
+    draft: bool = False
+    control_number: str | None = None
+    version: str | None = None
+    toc: str = "auto"
 
 
 # --------------------------------------------------------------------------- inlines
@@ -359,3 +403,5 @@ class Document:
     cited: tuple[Source, ...] = ()
     """Sources in order of first citation; a source's marker number is its index + 1."""
     uncited: tuple[Source, ...] = ()
+    theme: "Theme" = field(default_factory=lambda: _default_theme())
+    printing: PrintSettings = field(default_factory=PrintSettings)

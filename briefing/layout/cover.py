@@ -10,8 +10,9 @@ from reportlab.platypus import Paragraph
 from .. import i18n
 from ..model import Document
 from .markup import escape
-from .pages import COVER_TOP, Rect
-from .theme import Styles, Theme
+from .geometry import COVER_TOP, Rect
+from .theme import Styles, color
+from ..themes import Theme
 
 
 class Cover:
@@ -19,11 +20,11 @@ class Cover:
 
     PAD = 6 * mm
 
-    def __init__(self, document: Document, theme: Theme, styles: Styles, locale: i18n.Locale, page_width: float,
-                 block: Rect):
+    def __init__(self, document: Document, theme: Theme, styles: Styles, locale: i18n.Locale,
+                 page_size: tuple[float, float], block: Rect):
         m = document.manifest
         self.theme = theme
-        self.page_width = page_width
+        self.page_width, self.page_height = page_size
         self.block = block
         band = []
         if m.organisation:
@@ -32,9 +33,18 @@ class Cover:
         if m.subtitle:
             band.append(Paragraph(escape(m.subtitle), styles.cover_subtitle))
         meta_bits = [locale.date(m.date)]
+        control = document.printing.control_number
+        if control:
+            meta_bits.append(f"{locale.label('control_number')} {control}")
+        if document.printing.version:
+            meta_bits.append(f"{locale.label('version')} {document.printing.version}")
         if m.authors:
             meta_bits.append(f"{locale.label('authors')}: {', '.join(m.authors)}")
         below = [Paragraph(escape("  ·  ".join(meta_bits)), styles.cover_meta)]
+        copy = document.printing.copy
+        if copy:
+            text = locale.label("copy_of").format(number=copy[0], total=copy[1], name=copy[2])
+            below.append(Paragraph(f"<b>{escape(text)}</b>", styles.cover_meta))
         if m.recipients:
             label = locale.label("recipients")
             below.append(Paragraph(f"<b>{escape(label)}:</b> {escape('; '.join(m.recipients))}", styles.cover_meta))
@@ -47,12 +57,13 @@ class Cover:
         self.below_height = 4 * mm + sum(p.wrap(width, 1000)[1] + 2 for p in below) + 5 * mm
         self.height = self.band_height + self.below_height
 
-    def draw(self, canvas: Canvas) -> None:
+    def draw(self, canvas: Canvas, bleed: float = 0.0) -> None:
+        """Draw the title block; the band runs to the page edges (and *bleed* beyond them)."""
         theme = self.theme
-        top = canvas._pagesize[1] - COVER_TOP
+        top = self.page_height - COVER_TOP
         canvas.saveState()
-        canvas.setFillColor(theme.color(theme.accent))
-        canvas.rect(0, top - self.band_height, self.page_width, self.band_height, stroke=0, fill=1)
+        canvas.setFillColor(color(theme.accent))
+        canvas.rect(-bleed, top - self.band_height, self.page_width + 2 * bleed, self.band_height, stroke=0, fill=1)
         canvas.restoreState()
         y = top - self.PAD
         for paragraph in self.band:
@@ -67,7 +78,7 @@ class Cover:
             paragraph.drawOn(canvas, self.block.x, y)
             y -= 2
         canvas.saveState()
-        canvas.setStrokeColor(theme.color(theme.rule))
+        canvas.setStrokeColor(color(theme.rule))
         canvas.setLineWidth(0.5)
         rule_y = top - self.height + 2.5 * mm
         canvas.line(self.block.x, rule_y, self.block.x + self.block.width, rule_y)

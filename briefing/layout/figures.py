@@ -101,6 +101,6 @@ class FigureFlowable(Flowable):
             self.credit.drawOn(canvas, 0, y)
 
 
-def prepared_image(info: ImageInfo, placed_width: float, cache_dir: Any) -> tuple[PrintImage, float]:
+def prepared_image(info: ImageInfo, placed_width: float, cache_dir: Any, grayscale: bool) -> tuple[PrintImage, float]:
     """The print-ready image for *placed_width* points, and its effective dpi there."""
-    return PrintImage(prepare(info, placed_width, cache_dir)), effective_dpi(info, placed_width)
+    return PrintImage(prepare(info, placed_width, cache_dir, grayscale)), effective_dpi(info, placed_width)

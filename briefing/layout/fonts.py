@@ -36,6 +36,15 @@ FONT_FILES: dict[str, tuple[str, dict[str, str]]] = {
             "bolditalic": "IBMPlexSansCondensed-SemiBoldItalic.ttf",
         },
     ),
+    "Fira": (
+        "fontpkg_fira_sans",
+        {
+            "regular": "FiraSans-Regular.ttf",
+            "italic": "FiraSans-Italic.ttf",
+            "bold": "FiraSans-SemiBold.ttf",
+            "bolditalic": "FiraSans-SemiBoldItalic.ttf",
+        },
+    ),
     "Mono": (
         "fontpkg_ibm_plex_mono",
         {

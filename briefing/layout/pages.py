@@ -16,69 +16,13 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import ActionFlowable, BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate, Paragraph
 
+from .decor import PageDecor
+from .geometry import COVER_TOP, Geometry, Rect, make_geometry  # noqa: F401  (re-exported)
 from .markup import escape
-from .theme import Styles, Theme
+from .theme import Styles, color
+from ..themes import Theme
 
 FRAME_PADDING = 0
-
-
-@dataclass(frozen=True)
-class Rect:
-    x: float
-    y: float
-    width: float
-    height: float
-
-    @property
-    def top(self) -> float:
-        return self.y + self.height
-
-
-@dataclass(frozen=True)
-class Geometry:
-    """Where everything goes on the page, computed once per document."""
-
-    page_width: float
-    page_height: float
-    block: Rect
-    """The full text block (between the margins)."""
-    main: Rect
-    """The body column on later pages."""
-    sidebar: Rect | None
-    first_top: float
-    """Top of the body and sidebar on page 1, below the title block."""
-
-    def main_first(self) -> Rect:
-        return Rect(self.main.x, self.main.y, self.main.width, self.first_top - self.main.y)
-
-    def sidebar_first(self) -> Rect | None:
-        if self.sidebar is None:
-            return None
-        return Rect(self.sidebar.x, self.sidebar.y, self.sidebar.width, self.first_top - self.sidebar.y)
-
-
-def make_geometry(theme: Theme, page_size: tuple[float, float], has_sidebar: bool, cover_height: float,
-                  sidebar_side: str = "right") -> Geometry:
-    width, height = page_size
-    side = theme.margin_side if has_sidebar else theme.margin_side_single
-    block = Rect(side, theme.margin_bottom, width - 2 * side, height - theme.margin_top - theme.margin_bottom)
-    sidebar = None
-    main = block
-    if has_sidebar:
-        sidebar_width = block.width * theme.sidebar_fraction
-        main_width = block.width - sidebar_width - theme.gutter
-        if sidebar_side == "left":
-            sidebar = Rect(block.x, block.y, sidebar_width, block.height)
-            main = Rect(block.x + sidebar_width + theme.gutter, block.y, main_width, block.height)
-        else:
-            main = Rect(block.x, block.y, main_width, block.height)
-            sidebar = Rect(block.x + main_width + theme.gutter, block.y, sidebar_width, block.height)
-    first_top = height - COVER_TOP - cover_height
-    return Geometry(width, height, block, main, sidebar, first_top)
-
-
-#: The title band starts this far below the top edge (room for the marking above it).
-COVER_TOP = 15 * mm
 
 
 # ---------------------------------------------------------------------------- sidebar
@@ -95,11 +39,16 @@ class Sidebar:
     MIN_BAND = 40.0
 
     def __init__(self, entries: list[Flowable], label: str, continued: str, styles: Styles, theme: Theme):
+        self.entries = list(entries)
         self.pending = list(entries)
         self.label = label
         self.continued = continued
         self.styles = styles
         self.theme = theme
+        self.pages_drawn = 0
+
+    def reset(self) -> None:
+        self.pending = list(self.entries)
         self.pages_drawn = 0
 
     def draw(self, canvas: Canvas, column: Rect, exclusions: list[tuple[float, float]]) -> None:
@@ -124,9 +73,9 @@ class Sidebar:
         height = self.PAD * 2 + head_h + used
         t = self.theme
         canvas.saveState()
-        canvas.setFillColor(t.color(t.tint))
+        canvas.setFillColor(color(t.tint))
         canvas.rect(band.x, band.top - height, band.width, height, stroke=0, fill=1)
-        canvas.setFillColor(t.color(t.accent))
+        canvas.setFillColor(color(t.accent))
         canvas.rect(band.x, band.top - 1.2, band.width, 1.2, stroke=0, fill=1)
         canvas.restoreState()
         y = band.top - self.PAD
@@ -190,49 +139,49 @@ class SidebarFlush(ActionFlowable):
         pass
 
 
-@dataclass(frozen=True)
-class Decor:
-    """What the running heads and footers print."""
-
-    title: str
-    date_text: str
-    footer_left: str
-    marking: str | None
-    page_label: str
-    """A format string with {page} and {total}."""
-    notice: str | None = None
-
-
 class BriefDocTemplate(BaseDocTemplate):
-    """Page templates for page 1 (title block), sidebar pages and plain pages."""
+    """Page templates for page 1 (title block), sidebar pages and plain pages.
 
-    def __init__(self, buffer: Any, *, geometry: Geometry, theme: Theme, styles: Styles, decor: Decor,
-                 sidebar: Sidebar | None, cover: Callable[[Canvas], None], **metadata: Any):
-        super().__init__(buffer, pagesize=(geometry.page_width, geometry.page_height),
+    With duplex printing each later template comes in a recto (odd) and a verso
+    (even) version whose geometry is mirrored, so the binding margin is always inside.
+    """
+
+    def __init__(self, buffer: Any, *, geometry: Geometry, decor: PageDecor, sidebar: Sidebar | None,
+                 mirror_pages: bool, **metadata: Any):
+        super().__init__(buffer, pagesize=decor.media_size,
                          leftMargin=geometry.block.x, rightMargin=geometry.block.x,
                          topMargin=geometry.page_height - geometry.block.top, bottomMargin=geometry.block.y,
                          **metadata)
         self.geometry = geometry
-        self.theme = theme
-        self.styles = styles
         self.decor = decor
         self.sidebar = sidebar
-        self.cover = cover
+        self.mirror_pages = mirror_pages  # (BaseDocTemplate's own `duplex` is a viewer preference)
         self._exclusions: list[tuple[float, float]] = []
         self._deferred: list[Flowable] = []
         self._deferred_page = 0
         self._outline_level = -1
         self._heading_count = 0
-        g = geometry
-        self.addPageTemplates([
-            PageTemplate("first", [_frame("body", g.main_first())], onPage=self._on_first_page,
-                         onPageEnd=lambda canvas, doc: self._draw_sidebar(canvas, g.sidebar_first())),
-            PageTemplate("sidebar", [_frame("body", g.main)], onPage=self._on_later_page,
-                         onPageEnd=lambda canvas, doc: self._draw_sidebar(canvas, g.sidebar)),
-            PageTemplate("plain", [_frame("body", g.main)], onPage=self._on_later_page),
-        ])
+        templates = [PageTemplate("first", [_frame("body", geometry.main_first())],
+                                  onPage=lambda c, d: decor.first_page(c, geometry),
+                                  onPageEnd=lambda c, d: self._draw_sidebar(c, geometry.sidebar_first()))]
+        for parity, g in (("odd", geometry), ("even", geometry.mirrored() if mirror_pages else geometry)):
+            templates += [
+                PageTemplate(f"sidebar-{parity}", [_frame("body", g.main)],
+                             onPage=lambda c, d, g=g: decor.later_page(c, g, d.page),
+                             onPageEnd=lambda c, d, g=g: self._draw_sidebar(c, g.sidebar)),
+                PageTemplate(f"plain-{parity}", [_frame("body", g.main)],
+                             onPage=lambda c, d, g=g: decor.later_page(c, g, d.page)),
+            ]
+        self.addPageTemplates(templates)
 
     # -- flow control
+
+    def beforeDocument(self) -> None:
+        """Start each layout pass afresh (multiBuild runs several for a table of contents)."""
+        self._exclusions, self._deferred, self._deferred_page = [], [], 0
+        self._outline_level, self._heading_count = -1, 0
+        if self.sidebar is not None:
+            self.sidebar.reset()
 
     def _should_float(self, flowable: Flowable) -> bool:
         """A figure that does not fit below the text floats to the top of the next page.
@@ -253,7 +202,9 @@ class BriefDocTemplate(BaseDocTemplate):
         return self.sidebar is not None and bool(self.sidebar.pending)
 
     def afterPage(self) -> None:
-        self.handle_nextPageTemplate("sidebar" if self._sidebar_pending() else "plain")
+        kind = "sidebar" if self._sidebar_pending() else "plain"
+        parity = "even" if self.mirror_pages and (self.page + 1) % 2 == 0 else "odd"
+        self.handle_nextPageTemplate(f"{kind}-{parity}")
 
     def beforePage(self) -> None:
         self._exclusions = []
@@ -270,18 +221,25 @@ class BriefDocTemplate(BaseDocTemplate):
         if self._deferred and self.page > self._deferred_page:
             flowables[0:0] = self._deferred  # floated figures open the new page
             self._deferred = []
-        if flowables and getattr(flowables[0], "floats", False) and self._should_float(flowables[0]):
+        first = flowables[0] if flowables else None
+        if getattr(first, "floats", False) and self._should_float(first):
             self._deferred.append(flowables.pop(0))
             self._deferred_page = self.page
             if not flowables:
                 flowables.append(PageBreak())
             return
-        if flowables and isinstance(flowables[0], SidebarFlush):
+        if isinstance(first, SidebarFlush):
             if self._sidebar_pending():
                 flowables.insert(0, PageBreak())
             else:
                 flowables.pop(0)
                 return
+        if isinstance(first, RectoBreak):
+            flowables.pop(0)
+            if self.mirror_pages and self.page % 2 == 1:  # the next page would be a verso: leave it blank
+                flowables[0:0] = [PageBreak(), PageBreak()]
+            else:
+                flowables.insert(0, PageBreak())
         super().handle_flowable(flowables)
 
     def afterFlowable(self, flowable: Flowable) -> None:
@@ -294,54 +252,18 @@ class BriefDocTemplate(BaseDocTemplate):
         key = f"h{self._heading_count}"
         self.canv.bookmarkPage(key)
         self.canv.addOutlineEntry(title, key, level=level, closed=level > 0)
+        if level <= 1:
+            self.notify("TOCEntry", (level, title, self.page, key))
 
-    # -- page decoration
 
-    def _on_first_page(self, canvas: Canvas, doc: Any) -> None:
-        self.cover(canvas)
-        self._markings(canvas)
+class RectoBreak(ActionFlowable):
+    """Start what follows on a new page — a right-hand one when printing duplex."""
 
-    def _on_later_page(self, canvas: Canvas, doc: Any) -> None:
-        g, t = self.geometry, self.theme
-        canvas.saveState()
-        y = g.block.top + 5 * mm
-        canvas.setFont(self.styles.cover_meta.fontName, 8)
-        canvas.setFillColor(t.color(t.muted))
-        canvas.drawString(g.block.x, y, self.decor.title)
-        canvas.drawRightString(g.block.x + g.block.width, y, self.decor.date_text)
-        canvas.setStrokeColor(t.color(t.rule))
-        canvas.setLineWidth(0.5)
-        canvas.line(g.block.x, y - 2.5 * mm, g.block.x + g.block.width, y - 2.5 * mm)
-        canvas.restoreState()
-        self._markings(canvas)
+    def __init__(self) -> None:
+        super().__init__(("noop",))
 
-    def _markings(self, canvas: Canvas) -> None:
-        g, t = self.geometry, self.theme
-        canvas.saveState()
-        canvas.setStrokeColor(t.color(t.rule))
-        canvas.setLineWidth(0.5)
-        footer_y = g.block.y - 8 * mm
-        canvas.line(g.block.x, footer_y + 4 * mm, g.block.x + g.block.width, footer_y + 4 * mm)
-        canvas.setFont(self.styles.cover_meta.fontName, 8)
-        canvas.setFillColor(t.color(t.muted))
-        canvas.drawString(g.block.x, footer_y, self.decor.footer_left)
-        marking = self.decor.marking
-        if marking:
-            canvas.setFont(self.styles.sidebar_date.fontName, 9)
-            canvas.setFillColor(t.marking_color(marking))
-            canvas.drawCentredString(g.page_width / 2, g.page_height - 10 * mm, marking)
-            canvas.drawCentredString(g.page_width / 2, 7 * mm, marking)
-        canvas.restoreState()
-
-    def draw_page_number(self, canvas: Canvas, page: int, total: int) -> None:
-        """Called by the deferred canvas once the page count is known."""
-        g, t = self.geometry, self.theme
-        canvas.saveState()
-        canvas.setFont(self.styles.cover_meta.fontName, 8)
-        canvas.setFillColor(t.color(t.muted))
-        canvas.drawRightString(g.block.x + g.block.width, g.block.y - 8 * mm,
-                               self.decor.page_label.format(page=page, total=total))
-        canvas.restoreState()
+    def apply(self, doc: Any) -> None:  # handled in BriefDocTemplate.handle_flowable
+        pass
 
 
 def _frame(frame_id: str, rect: Rect) -> Frame:

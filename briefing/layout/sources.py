@@ -10,12 +10,13 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table,
 from .. import i18n
 from ..model import Source, SourcesOptions
 from .markup import escape, source_anchor
-from .theme import Styles, Theme
+from .theme import Styles
+from ..themes import Theme
 
 QR_SIZE = 20 * mm
 
 
-def format_entry(source: Source, locale: i18n.Locale, link_color: str) -> str:
+def format_entry(source: Source, locale: i18n.Locale, link_color: str, muted: str = "#5b6472") -> str:
     """One entry as paragraph markup: who, “what”, where, when, URL, access date, grading."""
     parts: list[str] = []
     lead = ", ".join(source.author) or source.publisher
@@ -39,7 +40,7 @@ def format_entry(source: Source, locale: i18n.Locale, link_color: str) -> str:
         parts.append(escape(source.note.rstrip(".")) + ".")
     extra = _grading(source, locale)
     if extra:
-        parts.append(f'<font size="-1" color="#5b6472">{escape(extra)}</font>')
+        parts.append(f'<font size="-1" color="{muted}">{escape(extra)}</font>')
     return " ".join(parts)
 
 
@@ -64,13 +65,13 @@ def appendix_flowables(cited: tuple[Source, ...], uncited: tuple[Source, ...], o
         title = locale.label("sources")
         flowables.append(heading(escape(title), styles.h1, title, 0))
         for number, source in enumerate(cited, start=1):
-            markup = f'<a name="{source_anchor(number)}"/>' + format_entry(source, locale, theme.accent)
+            markup = f'<a name="{source_anchor(number)}"/>' + format_entry(source, locale, theme.accent, theme.muted)
             flowables.append(_entry(markup, f"{number}.", source, options, styles, width))
     if options.further_reading and uncited:
         title = locale.label("further_reading")
         flowables.append(heading(escape(title), styles.h2, title, 1))
         for source in uncited:
-            flowables.append(_entry(format_entry(source, locale, theme.accent), "\u2022", source, options, styles, width))
+            flowables.append(_entry(format_entry(source, locale, theme.accent, theme.muted), "\u2022", source, options, styles, width))
     return flowables
 
 

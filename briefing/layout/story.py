@@ -29,7 +29,8 @@ from ..model import Block, Callout, CodeBlock, Figure, Heading, ListBlock, Parag
 from .figures import FigureFlowable, Span, prepared_image
 from .markup import MarkupWriter, escape, plain_text
 from .pages import Geometry
-from .theme import Styles, Theme
+from .theme import Styles
+from ..themes import Theme
 
 
 class HeadingParagraph(Paragraph):
@@ -122,7 +123,7 @@ class StoryBuilder:
         info = ImageInfo(block.path, block.pixels[0], block.pixels[1], "")
         max_height = self.geometry.main.height * 0.55
         placed = min(width, max_height * block.pixels[0] / block.pixels[1])
-        image, dpi = prepared_image(info, placed, self.cache_dir)
+        image, dpi = prepared_image(info, placed, self.cache_dir, self.theme.grayscale)
         if dpi < LOW_DPI:
             self.warnings.append(BriefingWarning(
                 f"image '{block.path.name}' prints at {dpi:.0f} dpi (below {LOW_DPI}); it will look blurred",
@@ -242,7 +243,7 @@ class StoryBuilder:
         fill = self.theme.accent_light if block.kind in ("bluf", "keypoints") else self.theme.tint
         stroke: dict[str, object] = {"strokeWidth": 0}
         if block.kind == "readalso":  # a related-reading pointer: outlined, not tinted
-            fill = "#ffffff"
+            fill = self.theme.paper
             stroke = {"strokeWidth": 0.8, "strokeColor": colors.HexColor(self.theme.accent)}
         pad = 9
         label_flow = Paragraph(escape(label.upper()), self.styles.box_label)

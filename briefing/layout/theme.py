@@ -8,55 +8,36 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT, TA_RIGHT
-from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4, A5, LEGAL, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 
+from ..themes import BUILTIN, FONT_FAMILIES, Theme
 from .fonts import face
 from .hyphenation import hyphenator
 
-PAPER_SIZES = {"A4": A4, "Letter": LETTER}
+PAPER_SIZES = {"A4": A4, "Letter": LETTER, "Legal": LEGAL, "A5": A5, "F4": (215 * mm, 330 * mm)}
+DEFAULT_THEME = BUILTIN["formal"]
 
 
-@dataclass(frozen=True)
-class Theme:
-    serif: str = "Serif"
-    sans: str = "Sans"
-    mono: str = "Mono"
-    body_size: float = 10.5
-    body_leading: float = 15.0
-    ink: str = "#1a1a1a"
-    accent: str = "#1f3a5f"
-    accent_light: str = "#e9eef4"
-    muted: str = "#5b6472"
-    rule: str = "#b8c2cf"
-    tint: str = "#f3f5f8"
-    marking_colours: tuple[tuple[str, str], ...] = (
-        ("SANGAT RAHASIA", "#b00020"),
-        ("RAHASIA", "#b00020"),
-        ("SECRET", "#b00020"),
-        ("TOP SECRET", "#b00020"),
-    )
-    margin_top: float = 24 * mm
-    margin_bottom: float = 22 * mm
-    margin_side: float = 20 * mm
-    margin_side_single: float = 30 * mm
-    """Side margins when there is no sidebar, so the measure stays near 75 characters."""
-    sidebar_fraction: float = 0.30
-    gutter: float = 7 * mm
-
-    def color(self, value: str) -> colors.Color:
-        return colors.HexColor(value)
-
-    def marking_color(self, marking: str) -> colors.Color:
-        for word, value in self.marking_colours:
-            if marking.upper().startswith(word):
-                return colors.HexColor(value)
-        return colors.HexColor(self.ink)
+def color(value: str) -> colors.Color:
+    return colors.HexColor(value)
 
 
-DEFAULT_THEME = Theme()
+def marking_color(theme: Theme, marking: str) -> colors.Color:
+    """SECRET-class markings print in the danger colour (red), the rest in ink.
+
+    In grayscale the word itself is the cue; the colour only darkens.
+    """
+    upper = marking.upper()
+    if any(word in upper for word in ("RAHASIA", "SECRET", "TLP:RED")):
+        return colors.HexColor(theme.danger)
+    return colors.HexColor(theme.ink)
+
+
+def family(theme_font: str) -> str:
+    return FONT_FAMILIES[theme_font]
 
 
 @dataclass(frozen=True)
@@ -87,18 +68,21 @@ class Styles:
     source_entry: ParagraphStyle
     caption: ParagraphStyle
     credit: ParagraphStyle
+    toc_1: ParagraphStyle
+    toc_2: ParagraphStyle
 
 
 def make_styles(theme: Theme, language: str) -> Styles:
     hyph = hyphenator(language)
-    ink = theme.color(theme.ink)
+    ink = color(theme.ink)
+    serif, sans_family, mono = family(theme.body_font), family(theme.heading_font), family(theme.mono_font)
     body = ParagraphStyle(
         "body",
-        fontName=face(theme.serif),
+        fontName=face(serif),
         fontSize=theme.body_size,
         leading=theme.body_leading,
         textColor=ink,
-        alignment=TA_LEFT,
+        alignment=TA_JUSTIFY if theme.justify else TA_LEFT,
         spaceAfter=theme.body_leading * 0.45,
         hyphenationLang=hyph or "",
         uriWasteReduce=0.3,
@@ -106,10 +90,10 @@ def make_styles(theme: Theme, language: str) -> Styles:
         allowOrphans=0,
         splitLongWords=1,
     )
-    sans = face(theme.sans)
-    sans_bold = face(theme.sans, "bold")
-    accent = theme.color(theme.accent)
-    muted = theme.color(theme.muted)
+    sans = face(sans_family)
+    sans_bold = face(sans_family, "bold")
+    accent = color(theme.accent)
+    muted = color(theme.muted)
 
     def derive(name: str, parent: ParagraphStyle = body, **kw: object) -> ParagraphStyle:
         return ParagraphStyle(name, parent=parent, **kw)
@@ -121,11 +105,11 @@ def make_styles(theme: Theme, language: str) -> Styles:
         body_first=derive("body_first"),
         h1=derive("h1", fontName=sans_bold, fontSize=16, leading=20, textColor=accent, spaceBefore=16, spaceAfter=8, **heading),
         h2=derive("h2", fontName=sans_bold, fontSize=12, leading=15, textColor=ink, spaceBefore=10, spaceAfter=4, **heading),
-        h3=derive("h3", fontName=face(theme.serif, "bolditalic"), fontSize=theme.body_size, leading=theme.body_leading, spaceBefore=6, spaceAfter=2, **heading),
-        h4=derive("h4", fontName=face(theme.serif, "bold"), spaceBefore=4, spaceAfter=1, **heading),
+        h3=derive("h3", fontName=face(serif, "bolditalic"), fontSize=theme.body_size, leading=theme.body_leading, spaceBefore=6, spaceAfter=2, **heading),
+        h4=derive("h4", fontName=face(serif, "bold"), spaceBefore=4, spaceAfter=1, **heading),
         list_item=derive("list_item", spaceAfter=2, alignment=TA_LEFT),
-        quote=derive("quote", fontName=face(theme.serif, "italic"), textColor=theme.color("#333a44"), leftIndent=14, rightIndent=14),
-        code=derive("code", fontName=face(theme.mono), fontSize=8.5, leading=11.5, alignment=TA_LEFT, hyphenationLang="", backColor=theme.color(theme.tint), borderPadding=4, leftIndent=4, rightIndent=4),
+        quote=derive("quote", fontName=face(serif, "italic"), textColor=color(theme.quote_ink), leftIndent=14, rightIndent=14),
+        code=derive("code", fontName=face(mono), fontSize=8.5, leading=11.5, alignment=TA_LEFT, hyphenationLang="", backColor=color(theme.tint), borderPadding=4, leftIndent=4, rightIndent=4),
         table_head=derive("table_head", fontName=sans_bold, fontSize=8.5, leading=10.5, textColor=ink, **small),
         table_cell=derive("table_cell", fontName=sans, fontSize=8.5, leading=10.5, **small),
         box_label=derive("box_label", fontName=sans_bold, fontSize=8.5, leading=11, textColor=accent, spaceAfter=3, alignment=TA_LEFT, hyphenationLang=""),
@@ -135,13 +119,15 @@ def make_styles(theme: Theme, language: str) -> Styles:
         sidebar_date=derive("sidebar_date", fontName=sans_bold, fontSize=8.5, leading=10.5, textColor=accent, alignment=TA_LEFT, hyphenationLang=""),
         sidebar_title=derive("sidebar_title", fontName=sans, fontSize=8.5, leading=10.5, textColor=ink, **small),
         sidebar_text=derive("sidebar_text", fontName=sans, fontSize=8, leading=9.6, textColor=muted, **small),
-        cover_org=derive("cover_org", fontName=sans_bold, fontSize=8.5, leading=11, textColor=theme.color("#c9d6e5"), alignment=TA_LEFT, hyphenationLang=""),
-        cover_title=derive("cover_title", fontName=sans_bold, fontSize=24, leading=28, textColor=colors.white, alignment=TA_LEFT, hyphenationLang=""),
-        cover_subtitle=derive("cover_subtitle", fontName=face(theme.serif, "italic"), fontSize=12, leading=16, textColor=theme.color("#dde6f0"), alignment=TA_LEFT, hyphenationLang=""),
+        cover_org=derive("cover_org", fontName=sans_bold, fontSize=8.5, leading=11, textColor=color(theme.cover_ink_soft), alignment=TA_LEFT, hyphenationLang=""),
+        cover_title=derive("cover_title", fontName=sans_bold, fontSize=24, leading=28, textColor=color(theme.cover_ink), alignment=TA_LEFT, hyphenationLang=""),
+        cover_subtitle=derive("cover_subtitle", fontName=face(serif, "italic"), fontSize=12, leading=16, textColor=color(theme.cover_ink_soft), alignment=TA_LEFT, hyphenationLang=""),
         cover_meta=derive("cover_meta", fontName=sans, fontSize=9, leading=12, textColor=muted, alignment=TA_LEFT, hyphenationLang=""),
+        toc_1=derive("toc_1", fontName=sans, fontSize=9.5, leading=13, textColor=ink, leftIndent=0, **small),
+        toc_2=derive("toc_2", fontName=sans, fontSize=8.5, leading=11.5, textColor=muted, leftIndent=12, **small),
         caption=derive("caption", fontName=sans, fontSize=8.5, leading=11, textColor=ink, **small),
         credit=derive("credit", fontName=sans, fontSize=7, leading=9, textColor=muted, alignment=TA_RIGHT, hyphenationLang=""),
-        source_entry=derive("source_entry", fontSize=9, leading=12.5, leftIndent=18, bulletIndent=0, spaceAfter=5, bulletFontName=face(theme.serif), **small),
-        cover_notice=derive("cover_notice", fontName=face(theme.sans, "italic"), fontSize=8, leading=10, textColor=muted, alignment=TA_LEFT, hyphenationLang=""),
+        source_entry=derive("source_entry", fontSize=9, leading=12.5, leftIndent=18, bulletIndent=0, spaceAfter=5, bulletFontName=face(serif), **small),
+        cover_notice=derive("cover_notice", fontName=face(sans_family, "italic"), fontSize=8, leading=10, textColor=muted, alignment=TA_LEFT, hyphenationLang=""),
     )
 

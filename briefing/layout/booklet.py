@@ -1,0 +1,53 @@
+"""Booklet imposition: an A5 (or half-Letter) edition onto A4 (or Letter) sheets, two up,
+in saddle-stitch order, ready for a duplex printer (flip on the short edge)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+
+from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+
+
+def saddle_stitch_order(pages: int) -> list[tuple[int | None, int | None]]:
+    """(left, right) page indexes for each sheet side, front then back; None is a blank.
+
+    Pages are padded to a multiple of four: an 8-page booklet prints 8|1, 2|7, 6|3, 4|5.
+    """
+    total = -(-pages // 4) * 4
+    order = []
+    for sheet in range(total // 4):
+        front = (total - 1 - 2 * sheet, 2 * sheet)
+        back = (2 * sheet + 1, total - 2 - 2 * sheet)
+        for left, right in (front, back):
+            order.append((left if left < pages else None, right if right < pages else None))
+    return order
+
+
+def impose_booklet(data: bytes) -> bytes:
+    reader = PdfReader(io.BytesIO(data))
+    first = reader.pages[0]
+    width, height = float(first.mediabox.width), float(first.mediabox.height)
+    writer = PdfWriter()
+    for left, right in saddle_stitch_order(len(reader.pages)):
+        sheet = PageObject.create_blank_page(width=2 * width, height=height)
+        for index, dx in ((left, 0.0), (right, width)):
+            if index is not None:
+                sheet.merge_transformed_page(reader.pages[index], Transformation().translate(tx=dx))
+        writer.add_page(sheet)
+    if reader.metadata:
+        writer.add_metadata({k: v for k, v in reader.metadata.items()})
+    digest = hashlib.md5(data).digest()  # a stable file ID: same input, same bytes
+    writer._ID = None
+    out = io.BytesIO()
+    writer.write(out)
+    result = out.getvalue()
+    return _stable_id(result, digest)
+
+
+def _stable_id(pdf: bytes, digest: bytes) -> bytes:
+    """Replace any random /ID pypdf wrote with one derived from the input."""
+    import re
+
+    hex_id = digest.hex().encode()
+    return re.sub(rb"/ID \[ ?<[0-9a-fA-F]+> ?<[0-9a-fA-F]+> ?\]", b"/ID [ <" + hex_id + b"> <" + hex_id + b"> ]", pdf)

@@ -1,0 +1,152 @@
+"""Themes: the look of a brief as plain, validated data.
+
+Two are built in — `formal` (serif body, the default) and `modern` (sans body) — and a
+brief may carry its own YAML file that starts from one of them (`base:`) and
+overrides any value. Layout turns a Theme into ReportLab styles; nothing here does.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import BriefingError, ManifestError, raise_all
+from .yamlfile import YamlMap, load_yaml
+
+#: Font families a theme may name -> the registered family in layout/fonts.py.
+FONT_FAMILIES = {
+    "IBM Plex Serif": "Serif",
+    "IBM Plex Sans Condensed": "Sans",
+    "Fira Sans": "Fira",
+    "IBM Plex Mono": "Mono",
+}
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str = "formal"
+    body_font: str = "IBM Plex Serif"
+    heading_font: str = "IBM Plex Sans Condensed"
+    mono_font: str = "IBM Plex Mono"
+    body_size: float = 10.5
+    body_leading: float = 15.0
+    justify: bool = False
+    ink: str = "#1a1a1a"
+    accent: str = "#1f3a5f"
+    accent_light: str = "#e9eef4"
+    muted: str = "#5b6472"
+    rule: str = "#b8c2cf"
+    tint: str = "#f3f5f8"
+    danger: str = "#b00020"
+    """Colour of the banner for SECRET-class markings (RAHASIA, SECRET, TLP:RED)."""
+    quote_ink: str = "#333a44"
+    cover_ink: str = "#ffffff"
+    cover_ink_soft: str = "#dde6f0"
+    paper: str = "#ffffff"
+    grayscale: bool = False
+    """Every colour and image converted to gray, for monochrome printers (`--grayscale`)."""
+    margin_top: float = 24.0
+    margin_bottom: float = 22.0
+    margin_side: float = 20.0
+    """Side margins (mm) with a sidebar; inner and outer when printed single-sided."""
+    margin_side_single: float = 30.0
+    """Side margins (mm) without a sidebar, so the measure stays near 75 characters."""
+    binding: float = 6.0
+    """Extra inner margin (mm) on duplex pages, for the binding."""
+    gutter: float = 7.0
+    sidebar_fraction: float = 0.30
+
+
+BUILTIN: dict[str, Theme] = {
+    "formal": Theme(),
+    "modern": Theme(
+        name="modern",
+        body_font="Fira Sans",
+        heading_font="Fira Sans",
+        body_size=10.0,
+        body_leading=14.5,
+        accent="#0b5c63",
+        accent_light="#e3f0f1",
+        tint="#f2f6f6",
+        rule="#b5c7c9",
+        margin_side=19.0,
+    ),
+}
+
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_NUMBER_RANGES = {
+    "body_size": (7.0, 16.0), "body_leading": (8.0, 24.0), "margin_top": (8.0, 60.0), "margin_bottom": (8.0, 60.0),
+    "margin_side": (8.0, 60.0), "margin_side_single": (8.0, 80.0), "binding": (0.0, 30.0), "gutter": (3.0, 20.0),
+    "sidebar_fraction": (0.2, 0.45),
+}
+
+
+def load_theme(spec: str, root: Path, origin: Path) -> Theme:
+    """A built-in theme by name, or a theme file inside the brief folder."""
+    if spec in BUILTIN:
+        return BUILTIN[spec]
+    from .brief import read_text, resolve_inside
+
+    path = resolve_inside(root, spec, origin)
+    if not path.is_file():
+        raise ManifestError(f"theme '{spec}' is neither a built-in theme ({', '.join(BUILTIN)}) nor a file", origin)
+    data = load_yaml(read_text(path), path)
+    if not isinstance(data, YamlMap):
+        raise ManifestError("a theme file must be a mapping of settings", path, 1)
+    return parse_theme(data, path)
+
+
+def parse_theme(data: YamlMap, path: Path) -> Theme:
+    base_name = data.get("base", "formal")
+    if base_name not in BUILTIN:
+        raise ManifestError(f"'base' must be one of {', '.join(BUILTIN)}", path, data.lines.get("base", 1))
+    base = BUILTIN[base_name]
+    fields = {f.name: f for f in dataclasses.fields(Theme)}
+    errors: list[BriefingError] = []
+    values: dict[str, Any] = {"name": path.stem}
+    for key, value in data.items():
+        line = data.lines[key]
+        if key == "base":
+            continue
+        if key not in fields or key in ("name", "grayscale"):
+            errors.append(ManifestError(f"unknown theme setting '{key}'", path, line))
+            continue
+        problem = _check(key, value, getattr(base, key))
+        if problem:
+            errors.append(ManifestError(f"theme setting '{key}' {problem}", path, line))
+        else:
+            values[key] = float(value) if isinstance(getattr(base, key), float) else value
+    raise_all(errors)
+    return dataclasses.replace(base, **values)
+
+
+def _check(key: str, value: Any, default: Any) -> str | None:
+    if key.endswith("_font"):
+        return None if value in FONT_FAMILIES else f"must be one of: {', '.join(FONT_FAMILIES)}"
+    if isinstance(default, bool):
+        return None if isinstance(value, bool) else "must be true or false"
+    if isinstance(default, float):
+        low, high = _NUMBER_RANGES.get(key, (0.0, 1000.0))
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            return f"must be a number from {low:g} to {high:g}"
+        return None
+    if isinstance(default, str) and default.startswith("#"):
+        return None if isinstance(value, str) and _COLOUR.match(value) else "must be a colour written #rrggbb"
+    return None
+
+
+COLOUR_FIELDS = tuple(f.name for f in dataclasses.fields(Theme) if isinstance(f.default, str) and f.default.startswith("#"))
+
+
+def to_grayscale(theme: Theme) -> Theme:
+    """The same theme in grays of the same lightness (Rec. 601 luma), so contrast is kept."""
+    values = {}
+    for name in COLOUR_FIELDS:
+        value = getattr(theme, name)
+        r, g, b = (int(value[i:i + 2], 16) for i in (1, 3, 5))
+        luma = round(0.299 * r + 0.587 * g + 0.114 * b)
+        values[name] = f"#{luma:02x}{luma:02x}{luma:02x}"
+    return dataclasses.replace(theme, grayscale=True, **values)
