@@ -38,11 +38,14 @@ SOURCES = """\
   title: Tidak dikutip
 """
 
-BODY = """\
+FILLER = "\n\n".join(["Paragraf pengisi yang panjang agar lampiran sumber jatuh di halaman berikutnya. " * 5] * 8)
+BODY = f"""\
 ---
 title: Isi
 ---
 Kalimat pertama mengutip beta [@beta]. Kalimat kedua mengutip alfa [@alpha, hlm. 3].
+
+{FILLER}
 
 Kalimat ketiga mengutip beta lagi [@beta] lalu gamma dan alfa [@gamma; @alpha].
 """
@@ -89,6 +92,7 @@ def test_each_marker_links_to_its_appendix_entry(tmp_path: Path) -> None:
                 if hits and "Sumber" in page.extract_text():
                     entries[number] = (index, float(page.height) - hits[-1]["top"])
     assert len(links) == 5
+    assert max(page for page, _ in links) > 0  # the appendix is not on page 1: a real jump
     for (page, y), number in zip(links, [1, 2, 1, 3, 2]):
         entry_page, entry_y = entries[number]
         assert page == entry_page

@@ -24,14 +24,20 @@ def saddle_stitch_order(pages: int) -> list[tuple[int | None, int | None]]:
     return order
 
 
+#: Booklet page sizes (points) and the sheet each is printed on, landscape.
+SHEETS = {(420, 595): (842, 595), (396, 612): (792, 612)}  # A5 -> A4, half-Letter -> Letter
+
+
 def impose_booklet(data: bytes) -> bytes:
     reader = PdfReader(io.BytesIO(data))
     first = reader.pages[0]
     width, height = float(first.mediabox.width), float(first.mediabox.height)
+    sheet_width, sheet_height = SHEETS.get((round(width), round(height)), (2 * width, height))
+    margin = (sheet_width - 2 * width) / 2  # A5 pair is 296 mm on a 297 mm sheet: centre it
     writer = PdfWriter()
     for left, right in saddle_stitch_order(len(reader.pages)):
-        sheet = PageObject.create_blank_page(width=2 * width, height=height)
-        for index, dx in ((left, 0.0), (right, width)):
+        sheet = PageObject.create_blank_page(width=sheet_width, height=sheet_height)
+        for index, dx in ((left, margin), (right, margin + width)):
             if index is not None:
                 sheet.merge_transformed_page(reader.pages[index], Transformation().translate(tx=dx))
         writer.add_page(sheet)

@@ -273,7 +273,12 @@ def _frame(frame_id: str, rect: Rect) -> Frame:
 
 
 class DeferredCanvas(Canvas):
-    """Holds pages until the end so each can print "page X of Y"."""
+    """Holds pages until the end so each can print "page X of Y".
+
+    The PDF document's page counter still advances at each deferred page, so
+    bookmarks, links and named destinations made during layout point at the right
+    page; it is rewound before the pages are really written.
+    """
 
     def __init__(self, *args: Any, finish_page: Callable[[Canvas, int, int], None], **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -283,9 +288,12 @@ class DeferredCanvas(Canvas):
     def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
         self._startPage()
+        self._doc.pageCounter += 1
+        self._doc.inObject = None
 
     def save(self) -> None:
         total = len(self._pages)
+        self._doc.pageCounter -= total
         for number, state in enumerate(self._pages, start=1):
             self.__dict__.update(state)
             self._finish_page(self, number, total)
