@@ -131,12 +131,12 @@ def parse_edition(brief: Brief, edition: Edition, options: BuildOptions,
     sections: list[Section] = []
     number = 0
     for source in edition.sections:
-        text = render_section(env, source, context)
+        rendered = render_section(env, source, context)
         section_number = None
         if source.numbered and brief.manifest.numbered_headings:
             number += 1
             section_number = str(number)
-        blocks = parse_markdown(text, source.path, brief.root)
+        blocks = parse_markdown(rendered.text, source.path, brief.root, rendered.line_map)
         section = Section(source.id, source.title, blocks, SourcePos(source.path, 1), section_number)
         (section,) = tailor([section], edition.audience, levels, brief.root, omitted, present)
         sections.append(dataclasses.replace(section, blocks=number_headings(section.blocks, section_number)))

@@ -83,10 +83,15 @@ def markdown_parser() -> MarkdownIt:
     return md
 
 
-def parse_markdown(text: str, path: Path, root: Path | None = None) -> tuple[Block, ...]:
-    """Parse a section's rendered Markdown into blocks; image paths resolve against *root*."""
+def parse_markdown(text: str, path: Path, root: Path | None = None,
+                   line_map: tuple[int, ...] = ()) -> tuple[Block, ...]:
+    """Parse a section's rendered Markdown into blocks; image paths resolve against *root*.
+
+    *line_map* translates rendered lines back to the lines of the section file, so every
+    position (and so every error) names the line the author wrote.
+    """
     tree = SyntaxTreeNode(markdown_parser().parse(text))
-    return _Converter(path, root=root).blocks(tree)
+    return _Converter(path, root=root, line_map=line_map).blocks(tree)
 
 
 def parse_inline(text: str, path: Path, line: int | None = None) -> tuple[Inline, ...]:
@@ -103,10 +108,17 @@ FIGURE_WIDTHS = ("column", "full", "inset")
 
 
 class _Converter:
-    def __init__(self, path: Path, line_offset: int = 0, root: Path | None = None):
+    def __init__(self, path: Path, line_offset: int = 0, root: Path | None = None,
+                 line_map: tuple[int, ...] = ()):
         self.path = path
         self.line_offset = line_offset
         self.root = root
+        self.line_map = line_map
+
+    def source_line(self, rendered: int) -> int:
+        if 0 < rendered <= len(self.line_map):
+            return self.line_map[rendered - 1]
+        return rendered
 
     # ---------------------------------------------------------------- blocks
 
@@ -129,7 +141,7 @@ class _Converter:
         return SourcePos(self.path, self.line(node))
 
     def line(self, node: SyntaxTreeNode) -> int | None:
-        return node.map[0] + 1 + self.line_offset if node.map else None
+        return self.source_line(node.map[0] + 1 + self.line_offset) if node.map else None
 
     def heading(self, node: SyntaxTreeNode) -> Heading:
         level = int(node.tag[1])
@@ -248,9 +260,12 @@ class _Converter:
         return self.line(node) if node is not None else None
 
     def citation(self, node: SyntaxTreeNode) -> Inline:
-        line = self._inline_line(node)
-        if line is not None:
-            line += node.meta.get("line_offset", 0)
+        block = node
+        while block is not None and not block.map:
+            block = block.parent  # type: ignore[assignment]
+        line = None
+        if block is not None:
+            line = self.source_line(block.map[0] + 1 + self.line_offset + node.meta.get("line_offset", 0))
         return Citation(node.meta["items"], SourcePos(self.path, line))
 
     def image(self, node: SyntaxTreeNode) -> Inline:

@@ -7,7 +7,7 @@ size. Jinja's errors become `TemplateError`s that name the author's file and lin
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Callable
 
@@ -68,22 +68,27 @@ def template_context(manifest: Manifest, audience: Audience | None) -> dict[str,
     return {"brief": data, "vars": dict(manifest.variables), "audience": edition}
 
 
-def render_section(env: SandboxedEnvironment, section: SectionSource, context: dict[str, Any]) -> str:
-    """Render one section's template to Markdown text."""
+@dataclass(frozen=True)
+class Rendered:
+    """A section's Markdown after templating, with where each line came from."""
+
+    text: str
+    line_map: tuple[int, ...]
+    """line_map[n - 1] is the template line that produced rendered line n."""
+
+
+def render_section(env: SandboxedEnvironment, section: SectionSource, context: dict[str, Any]) -> Rendered:
+    """Render one section's template to Markdown text, keeping a rendered-to-source line map.
+
+    The map comes from the compiled template itself: after each chunk of output,
+    the paused render function's line is translated back to the template line
+    (Jinja keeps that correspondence for its tracebacks).
+    """
     filename = str(section.path)
     try:
         template = _compile(env, section.template, filename)
-        chunks: list[str] = []
-        size = 0
-        for chunk in template.generate(**context, section={"id": section.id, "title": section.title}):
-            size += len(chunk)
-            if size > MAX_OUTPUT_CHARS:
-                raise TemplateError(
-                    f"template output exceeds {MAX_OUTPUT_CHARS:,} characters; is a loop running away?",
-                    section.path,
-                )
-            chunks.append(chunk)
-        return "".join(chunks)
+        vars = {**context, "section": {"id": section.id, "title": section.title}}
+        return _render_mapped(template, vars, section.path, section.template)
     except jinja2.TemplateSyntaxError as exc:
         path = Path(exc.filename) if exc.filename else section.path
         raise TemplateError(f"template syntax error: {exc.message}", path, exc.lineno) from None
@@ -99,6 +104,40 @@ def render_section(env: SandboxedEnvironment, section: SectionSource, context: d
     except (jinja2.TemplateError, ArithmeticError, TypeError, ValueError, LookupError, RecursionError) as exc:
         path, line = _error_location(exc, section.path)
         raise TemplateError(f"template error: {exc}", path, line) from None
+
+
+def _render_mapped(template: jinja2.Template, vars: dict[str, Any], path: Path, source: str) -> Rendered:
+    generator = template.root_render_func(template.new_context(vars))
+    line_starts = [0] + [i + 1 for i, ch in enumerate(source) if ch == "\n"]
+    chunks: list[str] = []
+    line_map: list[int | None] = [None]
+    size, source_line = 0, 1
+    try:
+        for chunk in generator:
+            if generator.gi_frame is not None:
+                source_line = template.get_corresponding_lineno(generator.gi_frame.f_lineno)
+            size += len(chunk)
+            if size > MAX_OUTPUT_CHARS:
+                raise TemplateError(
+                    f"template output exceeds {MAX_OUTPUT_CHARS:,} characters; is a loop running away?", path)
+            chunks.append(chunk)
+            # Literal template text is found where it stands, so each of its lines maps exactly;
+            # the output of an expression or macro maps, line for line, to where it was called.
+            found = source.find(chunk, line_starts[min(source_line, len(line_starts)) - 1]) if chunk.strip() else -1
+            first = source.count("\n", 0, found) + 1 if found >= 0 else source_line
+            for index, piece in enumerate(chunk.split("\n")):
+                if index:
+                    line_map.append(None)
+                if piece.strip() and line_map[-1] is None:
+                    line_map[-1] = first + index if found >= 0 else source_line
+    except TemplateError:
+        raise
+    except Exception:
+        template.environment.handle_exception()  # re-raises with template lines in the traceback
+    filled: list[int] = []
+    for line in line_map:
+        filled.append(line if line is not None else (filled[-1] if filled else 1))
+    return Rendered("".join(chunks), tuple(filled))
 
 
 def _compile(env: SandboxedEnvironment, source: str, filename: str) -> jinja2.Template:
