@@ -121,8 +121,13 @@ def parse_brief(brief: Brief) -> tuple[Document, list[BriefingWarning]]:
 
 
 def parse_edition(brief: Brief, edition: Edition, options: BuildOptions,
-                  copy: tuple[int, int, str] | None = None) -> tuple[Document, list[BriefingWarning], list[Omission]]:
-    """Render the edition's templates, parse the Markdown, tailor it, resolve citations."""
+                  copy: tuple[int, int, str] | None = None,
+                  problems: list[BriefingError] | None = None) -> tuple[Document, list[BriefingWarning], list[Omission]]:
+    """Render the edition's templates, parse the Markdown, tailor it, resolve citations.
+
+    With *problems* (as `briefing check` does), a section that fails is recorded there
+    and skipped, so one run reports the problems of every section.
+    """
     env = make_environment(brief.partials_dir)
     context = template_context(edition.manifest, edition.audience)
     levels = brief.manifest.levels
@@ -131,17 +136,29 @@ def parse_edition(brief: Brief, edition: Edition, options: BuildOptions,
     sections: list[Section] = []
     number = 0
     for source in edition.sections:
-        rendered = render_section(env, source, context)
         section_number = None
         if source.numbered and brief.manifest.numbered_headings:
             number += 1
             section_number = str(number)
-        blocks = parse_markdown(rendered.text, source.path, brief.root, rendered.line_map)
-        section = Section(source.id, source.title, blocks, SourcePos(source.path, 1), section_number)
-        (section,) = tailor([section], edition.audience, levels, brief.root, omitted, present)
+        try:
+            rendered = render_section(env, source, context)
+            blocks = parse_markdown(rendered.text, source.path, brief.root, rendered.line_map)
+            section = Section(source.id, source.title, blocks, SourcePos(source.path, 1), section_number)
+            (section,) = tailor([section], edition.audience, levels, brief.root, omitted, present)
+        except BriefingError as error:
+            if problems is None:
+                raise
+            problems.extend(getattr(error, "errors", [error]))
+            continue
         sections.append(dataclasses.replace(section, blocks=number_headings(section.blocks, section_number)))
-    cited, uncited, warnings = resolve_citations(tuple(sections), edition.timeline, edition.sources, brief.manifest_path)
-    check_leaks(cited, list(iter_citations((tuple(sections), edition.timeline))), edition.audience, levels)
+    cited, uncited, warnings = resolve_citations(tuple(sections), edition.timeline, edition.sources,
+                                                 brief.manifest_path, problems)
+    try:
+        check_leaks(cited, list(iter_citations((tuple(sections), edition.timeline))), edition.audience, levels)
+    except BriefingError as error:
+        if problems is None:
+            raise
+        problems.extend(getattr(error, "errors", [error]))
     present |= {s.level for s in cited if s.level}
     omitted += [Omission(f"source '{s.id}'", _where(s.pos, brief.root), "not cited in this edition") for s in uncited]
     manifest = dataclasses.replace(edition.manifest, marking=edition_marking(brief.manifest, edition.audience, present))
@@ -149,8 +166,11 @@ def parse_edition(brief: Brief, edition: Edition, options: BuildOptions,
                        brief.root, brief.manifest_path)
     if options.grayscale:
         theme = to_grayscale(theme)
+    from .brief import resolve_inside
+
+    fallbacks = tuple(resolve_inside(brief.root, f, brief.manifest_path) for f in theme.fallback_fonts)
     document = Document(manifest, tuple(sections), edition.timeline, cited, uncited, theme,
-                        print_settings(manifest, edition, options, copy))
+                        print_settings(manifest, edition, options, copy), fallbacks)
     if edition.audience is not None:  # an edition leaves sources out on purpose: not worth a warning
         warnings = []
     return document, list(warnings), omitted

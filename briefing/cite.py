@@ -34,8 +34,12 @@ def resolve_citations(
     timeline: tuple[TimelineEvent, ...],
     sources: tuple[Source, ...],
     manifest_path: Path,
+    problems: list[BriefingError] | None = None,
 ) -> tuple[tuple[Source, ...], tuple[Source, ...], list[BriefingWarning]]:
-    """Return (cited sources in first-citation order, uncited sources, warnings)."""
+    """Return (cited sources in first-citation order, uncited sources, warnings).
+
+    Unknown keys raise, or with *problems* are recorded there and skipped.
+    """
     by_id = {source.id: source for source in sources}
     order: dict[str, Source] = {}
     errors: list[BriefingError] = []
@@ -46,7 +50,10 @@ def resolve_citations(
                 errors.append(_unknown(item.key, citation, by_id, manifest_path))
             elif item.key not in order:
                 order[item.key] = source
-    raise_all(errors)
+    if problems is None:
+        raise_all(errors)
+    else:
+        problems.extend(errors)
     uncited = tuple(s for s in sources if s.id not in order)
     warnings = [BriefingWarning(f"source '{s.id}' is never cited", s.pos.path, s.pos.line) for s in uncited]
     return tuple(order.values()), uncited, warnings

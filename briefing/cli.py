@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 a problem in the brief (named with file and line),
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -19,15 +20,41 @@ from .errors import EXIT_INTERNAL, BriefingError
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="briefing")
 @click.option("--debug", is_flag=True, help="Show the full traceback when something fails.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors and warnings.")
+@click.option("-v", "--verbose", is_flag=True, help="Print more about what is happening.")
 @click.pass_context
-def main(ctx: click.Context, debug: bool) -> None:
-    """Turn a brief folder (brief.yaml + sections/*.md) into a print-ready PDF."""
-    ctx.obj = {"debug": debug}
-    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s: %(message)s")
+def main(ctx: click.Context, debug: bool, quiet: bool, verbose: bool) -> None:
+    """Turn a brief folder (brief.yaml + sections/*.md) into print-ready PDFs.
+
+    Without BRIEF_DIR, commands use the nearest folder holding a brief.yaml, looking
+    upwards from the current folder as git does.
+    """
+    ctx.obj = {"debug": debug, "quiet": quiet}
+    if os.environ.get("NO_COLOR"):
+        ctx.color = False
+    level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
+    logging.basicConfig(level=level, format="%(levelname)s: %(message)s")
+
+
+def _brief_dir(given: Path | None) -> Path:
+    """The folder given, else the nearest one upwards holding a brief.yaml, else the current one."""
+    if given is not None:
+        return given
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if (folder / "brief.yaml").is_file():
+            return folder
+    return here
+
+
+def _say(ctx: click.Context, line: str, ok: bool = True, err: bool = False) -> None:
+    if ctx.obj.get("quiet") and ok and not err:
+        return
+    click.echo(click.style(line, fg=None if ok else "red"), err=err or not ok, color=ctx.color)
 
 
 @main.command()
-@click.argument("brief_dir", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("brief_dir", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the PDF (default: BRIEF_DIR/output/<id>.pdf).")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors: fail instead of writing the PDF.")
@@ -45,7 +72,7 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--copies", type=click.Path(dir_okay=False, path_type=Path), metavar="RECIPIENTS.yaml",
               help="Build a numbered controlled copy per recipient ('Salinan 3 dari 12 — name' on every page).")
 @click.pass_context
-def build(ctx: click.Context, brief_dir: Path, output: Path | None, strict: bool, audiences: tuple[str, ...],
+def build(ctx: click.Context, brief_dir: Path | None, output: Path | None, strict: bool, audiences: tuple[str, ...],
           report: bool, paper: str | None, orientation: str | None, duplex: bool | None, print_marks: bool | None,
           grayscale: bool, draft: bool | None, toc: bool | None, booklet: bool, copies: Path | None) -> None:
     """Build the brief in BRIEF_DIR (default: the current folder) into PDFs.
@@ -61,28 +88,95 @@ def build(ctx: click.Context, brief_dir: Path, output: Path | None, strict: bool
         grayscale=grayscale, draft=draft, toc=None if toc is None else ("on" if toc else "off"), booklet=booklet,
     )
 
+    root = _brief_dir(brief_dir)
+
     def done(result) -> None:  # type: ignore[no-untyped-def]
         for warning in result.warnings:
-            click.echo(f"warning: {warning.format(Path.cwd())}", err=True)
+            click.echo(click.style(f"warning: {warning.format(Path.cwd())}", fg="yellow"), err=True, color=ctx.color)
         label = f"{result.edition:<10} " if result.edition else ""
-        click.echo(f"{label}{_shown(result.path)}  ({result.pages} pages, {result.size / 1024:.0f} KiB)")
+        _say(ctx, f"{label}{_shown(result.path)}  ({result.pages} pages, {result.size / 1024:.0f} KiB)")
         if result.report:
-            click.echo(f"{' ' * len(label)}{_shown(result.report)}")
+            _say(ctx, f"{' ' * len(label)}{_shown(result.report)}")
 
-    _run(ctx, lambda: run_build(brief_dir, output, audiences=audiences, on_done=done, options=options, copies=copies),
-         brief_dir)
+    _run(ctx, lambda: run_build(root, output, audiences=audiences, on_done=done, options=options, copies=copies), root)
+
+
+@main.command()
+@click.argument("brief_dir", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--strict", is_flag=True, help="Warnings count as errors (exit 1).")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              help="text (path:line: level: message) or json, for editors and CI.")
+@click.pass_context
+def check(ctx: click.Context, brief_dir: Path | None, strict: bool, output_format: str) -> None:
+    """Report every problem in the brief at once, without writing a PDF.
+
+    Exit status: 0 clean (warnings allowed), 1 errors (or warnings with --strict).
+    """
+    from .check import check_brief, to_json
+
+    root = _brief_dir(brief_dir)
+    diagnostics = _run(ctx, lambda: check_brief(root), root)
+    if output_format == "json":
+        click.echo(to_json(diagnostics))
+    else:
+        for diagnostic in diagnostics:
+            click.echo(diagnostic.format())
+        errors = sum(d.level == "error" for d in diagnostics)
+        warnings = len(diagnostics) - errors
+        if not ctx.obj.get("quiet"):
+            summary = "no problems found" if not diagnostics else f"{errors} error(s), {warnings} warning(s)"
+            click.echo(summary, err=True)
+    failed = any(d.level == "error" or strict for d in diagnostics)
+    ctx.exit(1 if failed else 0)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--language", type=click.Choice(["id", "en"]), default="id", show_default=True,
+              help="Language of the new brief's text, labels and dates.")
+@click.pass_context
+def new(ctx: click.Context, folder: Path, language: str) -> None:
+    """Create a working brief in FOLDER (which must be empty or new): manifest, two
+    sections, a timeline, sources, an image and one audience. It builds at once."""
+    from .scaffold import scaffold
+
+    files = _run(ctx, lambda: scaffold(folder, language), folder)
+    _say(ctx, f"created {len(files)} files in {_shown(folder)}; next: briefing build {_shown(folder)}")
+
+
+@main.command("watch")
+@click.argument("brief_dir", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("-a", "--audience", "audiences", multiple=True, metavar="NAME", help="Rebuild only this edition (repeatable).")
+@click.option("--stop-after", type=float, hidden=True, help="Stop after this many seconds (for tests).")
+@click.pass_context
+def watch_command(ctx: click.Context, brief_dir: Path | None, audiences: tuple[str, ...], stop_after: float | None) -> None:
+    """Rebuild the brief whenever one of its files changes (Ctrl-C to stop).
+
+    Errors are printed and watching goes on; the previous PDFs stay until a build succeeds.
+    """
+    from .build import BuildOptions
+    from .watch import watch
+
+    root = _brief_dir(brief_dir)
+    _say(ctx, f"watching {_shown(root)} (Ctrl-C to stop)")
+    try:
+        watch(root, BuildOptions(), audiences, lambda line, ok: _say(ctx, line, ok), stop_after)
+    except KeyboardInterrupt:
+        pass
 
 
 @main.command("audiences")
-@click.argument("brief_dir", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("brief_dir", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.pass_context
-def list_audiences(ctx: click.Context, brief_dir: Path) -> None:
+def list_audiences(ctx: click.Context, brief_dir: Path | None) -> None:
     """List the brief's audiences and the sections each edition gets."""
     from .brief import load_brief
     from .edition import plan_edition
 
+    root = _brief_dir(brief_dir)
+
     def show() -> None:
-        brief = load_brief(brief_dir)
+        brief = load_brief(root)
         if not brief.manifest.audiences:
             click.echo("This brief declares no audiences: `briefing build` makes one edition.")
         for audience in brief.manifest.audiences:
@@ -94,7 +188,7 @@ def list_audiences(ctx: click.Context, brief_dir: Path) -> None:
             for section in edition.sections:
                 click.echo(f"    {section.id:<28} {section.path.name}")
 
-    _run(ctx, show, brief_dir)
+    _run(ctx, show, root)
 
 
 def _run(ctx: click.Context, action, root: Path):  # type: ignore[no-untyped-def]
@@ -105,7 +199,7 @@ def _run(ctx: click.Context, action, root: Path):  # type: ignore[no-untyped-def
         if ctx.obj.get("debug"):
             raise
         for line in exc.format(Path.cwd()).splitlines():
-            click.echo(f"error: {line}", err=True)
+            click.echo(click.style(f"error: {line}", fg="red"), err=True, color=ctx.color)
         ctx.exit(exc.exit_code)
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)

@@ -405,3 +405,5 @@ class Document:
     uncited: tuple[Source, ...] = ()
     theme: "Theme" = field(default_factory=lambda: _default_theme())
     printing: PrintSettings = field(default_factory=PrintSettings)
+    fallback_fonts: tuple[Path, ...] = ()
+    """TrueType files in the brief for characters the theme's fonts lack."""

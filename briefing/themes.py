@@ -48,6 +48,8 @@ class Theme:
     paper: str = "#ffffff"
     grayscale: bool = False
     """Every colour and image converted to gray, for monochrome printers (`--grayscale`)."""
+    fallback_fonts: tuple[str, ...] = ()
+    """TrueType files in the brief folder, tried for characters the theme's fonts lack."""
     margin_top: float = 24.0
     margin_bottom: float = 22.0
     margin_side: float = 20.0
@@ -117,6 +119,8 @@ def parse_theme(data: YamlMap, path: Path) -> Theme:
         problem = _check(key, value, getattr(base, key))
         if problem:
             errors.append(ManifestError(f"theme setting '{key}' {problem}", path, line))
+        elif key == "fallback_fonts":
+            values[key] = tuple(value)
         else:
             values[key] = float(value) if isinstance(getattr(base, key), float) else value
     raise_all(errors)
@@ -124,6 +128,9 @@ def parse_theme(data: YamlMap, path: Path) -> Theme:
 
 
 def _check(key: str, value: Any, default: Any) -> str | None:
+    if key == "fallback_fonts":
+        ok = isinstance(value, list) and all(isinstance(v, str) and v.lower().endswith(".ttf") for v in value)
+        return None if ok else "must be a list of .ttf files in the brief folder"
     if key.endswith("_font"):
         return None if value in FONT_FAMILIES else f"must be one of: {', '.join(FONT_FAMILIES)}"
     if isinstance(default, bool):

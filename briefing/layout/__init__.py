@@ -29,15 +29,15 @@ from ..model import Document, SourcesOptions
 from .booklet import impose_booklet
 from .cover import Cover
 from .decor import PageDecor
-from .fonts import face, register_fonts
-from .markup import MarkupWriter, escape
+from .fonts import GlyphPlan, face, glyph_plan, register_fonts
+from .markup import GLYPHS, MarkupWriter, escape
 from .pages import BriefDocTemplate, DeferredCanvas, RectoBreak, Sidebar, SidebarFlush, make_geometry
 from .sources import appendix_flowables
 from .story import HeadingParagraph, StoryBuilder
 from .theme import PAPER_SIZES, color, family, make_styles
 from .timeline import timeline_flowables
 
-__all__ = ["RenderedPdf", "render_pdf", "impose_booklet"]
+__all__ = ["RenderedPdf", "render_pdf", "impose_booklet", "glyphs_for"]
 
 # Image streams compressed, not ASCII85-encoded in pure Python.
 rl_config.useA85 = 0
@@ -56,11 +56,21 @@ class RenderedPdf:
 def render_pdf(document: Document, cache_dir: Path | None = None) -> RenderedPdf:
     """Lay out *document* and return the finished PDF (and layout warnings, e.g. low dpi)."""
     register_fonts()
-    mode = document.printing.toc
-    rendered = _render(document, cache_dir, with_toc=mode == "on")
-    if mode == "auto" and rendered.pages > TOC_AFTER_PAGES:
-        rendered = _render(document, cache_dir, with_toc=True)
-    return rendered
+    token = GLYPHS.set(glyphs_for(document))
+    try:
+        mode = document.printing.toc
+        rendered = _render(document, cache_dir, with_toc=mode == "on")
+        if mode == "auto" and rendered.pages > TOC_AFTER_PAGES:
+            rendered = _render(document, cache_dir, with_toc=True)
+        return rendered
+    finally:
+        GLYPHS.reset(token)
+
+
+def glyphs_for(document: Document) -> GlyphPlan:
+    theme = document.theme
+    families = tuple(dict.fromkeys(family(f) for f in (theme.body_font, theme.heading_font)))
+    return glyph_plan(families, document.fallback_fonts)
 
 
 def page_size(paper: str, orientation: str) -> tuple[float, float]:
@@ -83,7 +93,7 @@ def _render(document: Document, cache_dir: Path | None, with_toc: bool) -> Rende
 
     sources = manifest.sources or SourcesOptions("")
     numbers = {source.id: number for number, source in enumerate(document.cited, start=1)}
-    markup = MarkupWriter(family(theme.mono_font), theme.accent, numbers, sources.markers)
+    markup = MarkupWriter(family(theme.mono_font), theme.accent, numbers, sources.markers, family(theme.body_font))
 
     sidebar = None
     if geometry.sidebar is not None:

@@ -7,16 +7,50 @@ is a tag, `<img src>` reads files), so every piece of author text passes through
 
 from __future__ import annotations
 
-from typing import Callable
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Callable
 from xml.sax.saxutils import escape as _xml_escape
+
+if TYPE_CHECKING:
+    from .fonts import GlyphPlan
 
 from ..model import Citation, Code, Emph, Inline, LineBreak, Link, Strike, Strong, Text
 
 
-def escape(text: str) -> str:
-    """Escape author text for a ReportLab paragraph (and drop control characters)."""
+#: The glyph plan of the document being laid out (set by render_pdf, per process).
+GLYPHS: ContextVar["GlyphPlan | None"] = ContextVar("GLYPHS", default=None)
+
+
+def escape(text: str, font: str | None = None) -> str:
+    """Escape author text for a ReportLab paragraph (and drop control characters).
+
+    Runs of characters the theme's fonts lack are wrapped in the fallback font that
+    has them, so they print as real glyphs rather than empty boxes. *font* is the
+    family the text will be set in, when known (else only what every theme font has
+    counts as covered).
+    """
     cleaned = "".join(ch for ch in text if ch >= " " or ch in "\t\n")
-    return _xml_escape(cleaned, {'"': "&quot;"})
+    plan = GLYPHS.get()
+    if plan is None:
+        return _xml_escape(cleaned, {'"': "&quot;"})
+    out: list[str] = []
+    run: list[str] = []
+    run_font: str | None = None
+    for char in cleaned:
+        fallback = plan.fallback_for(char, font)
+        if fallback != run_font and run:
+            out.append(_wrap("".join(run), run_font))
+            run = []
+        run_font = fallback
+        run.append(char)
+    if run:
+        out.append(_wrap("".join(run), run_font))
+    return "".join(out)
+
+
+def _wrap(text: str, font: str | None) -> str:
+    escaped = _xml_escape(text, {'"': "&quot;"})
+    return f'<font face="{font}">{escaped}</font>' if font else escaped
 
 
 def source_anchor(number: int) -> str:
@@ -32,13 +66,15 @@ class MarkupWriter:
     """
 
     def __init__(self, mono_font: str, link_color: str, numbers: dict[str, int] | None = None,
-                 markers: str = "brackets"):
+                 markers: str = "brackets", font: str | None = None):
         self.mono_font = mono_font
+        self.font = font
+        """The family body text is set in, for glyph fallback decisions."""
         self.link_color = link_color
         self.numbers = numbers or {}
         self.markers = markers
         self._writers: dict[type, Callable[[Inline], str]] = {
-            Text: lambda n: escape(n.text),  # type: ignore[union-attr]
+            Text: lambda n: escape(n.text, self.font),  # type: ignore[union-attr]
             Emph: lambda n: f"<i>{self.write(n.children)}</i>",  # type: ignore[union-attr]
             Strong: lambda n: f"<b>{self.write(n.children)}</b>",  # type: ignore[union-attr]
             Strike: lambda n: f"<strike>{self.write(n.children)}</strike>",  # type: ignore[union-attr]
@@ -68,7 +104,10 @@ class MarkupWriter:
         assert isinstance(node, Citation)
         parts = []
         for item in node.items:
-            number = self.numbers[item.key]
+            number = self.numbers.get(item.key)
+            if number is None:  # an unknown key, already reported (briefing check lays out anyway)
+                parts.append("?")
+                continue
             link = f'<a href="#{source_anchor(number)}" color="{self.link_color}">{number}</a>'
             parts.append(f"{link}, {escape(item.locator)}" if item.locator else link)
         if self.markers == "superscript":
