@@ -7,9 +7,12 @@ size. Jinja's errors become `TemplateError`s that name the author's file and lin
 
 from __future__ import annotations
 
+import signal
+import threading
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
@@ -19,6 +22,31 @@ from .model import Audience, Manifest, SectionSource
 
 #: Rendered text larger than this is refused (a runaway loop, not a brief).
 MAX_OUTPUT_CHARS = 5_000_000
+#: Seconds one section's template may take to render.
+RENDER_SECONDS = 10.0
+
+
+class RenderTimeout(Exception):
+    """Raised by the alarm when a template renders for too long."""
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt the block after *seconds* (main thread only; elsewhere the size bound still holds)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def alarm(signum: int, frame: object) -> None:
+        raise RenderTimeout()
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 class PartialsLoader(jinja2.BaseLoader):
@@ -88,7 +116,11 @@ def render_section(env: SandboxedEnvironment, section: SectionSource, context: d
     try:
         template = _compile(env, section.template, filename)
         vars = {**context, "section": {"id": section.id, "title": section.title}}
-        return _render_mapped(template, vars, section.path, section.template)
+        with time_limit(RENDER_SECONDS):
+            return _render_mapped(template, vars, section.path, section.template)
+    except RenderTimeout:
+        raise TemplateError(f"template took more than {RENDER_SECONDS:g} s to render; is a loop running away?",
+                            section.path) from None
     except jinja2.TemplateSyntaxError as exc:
         path = Path(exc.filename) if exc.filename else section.path
         raise TemplateError(f"template syntax error: {exc.message}", path, exc.lineno) from None
@@ -130,7 +162,7 @@ def _render_mapped(template: jinja2.Template, vars: dict[str, Any], path: Path, 
                     line_map.append(None)
                 if piece.strip() and line_map[-1] is None:
                     line_map[-1] = first + index if found >= 0 else source_line
-    except TemplateError:
+    except (TemplateError, RenderTimeout):
         raise
     except Exception:
         template.environment.handle_exception()  # re-raises with template lines in the traceback

@@ -230,6 +230,7 @@ class BriefDocTemplate(BaseDocTemplate):
             return
         if isinstance(first, SidebarFlush):
             if self._sidebar_pending():
+                self._curPageFlowableCount += 1  # the sidebar is this page's content
                 flowables.insert(0, PageBreak())
             else:
                 flowables.pop(0)

@@ -25,7 +25,21 @@ from reportlab.platypus.flowables import HRFlowable
 from .. import i18n
 from ..errors import BriefingWarning
 from ..images import LOW_DPI, ImageInfo
-from ..model import Block, Callout, CodeBlock, Figure, Heading, ListBlock, Paragraph as ParaBlock, Quote, Rule, Section, Table
+from ..model import (
+    Block,
+    Callout,
+    CodeBlock,
+    Figure,
+    Heading,
+    Inline,
+    ListBlock,
+    Paragraph as ParaBlock,
+    Quote,
+    Rule,
+    Section,
+    Table,
+    Text,
+)
 from .figures import FigureFlowable, Span, prepared_image
 from .markup import MarkupWriter, escape, plain_text
 from .pages import Geometry
@@ -52,6 +66,8 @@ class StoryBuilder:
     cache_dir: Path | None = None
 
     INSET_FRACTION = 0.42
+    PARAGRAPH_CHUNK = 3000
+    """Characters per piece when a pathologically long paragraph is set in pieces."""
     INSET_WRAP_PARAGRAPHS = 3
     SMALL_TABLE_ROWS = 8
 
@@ -148,7 +164,15 @@ class StoryBuilder:
         return [HeadingParagraph(text, style, plain, block.level - 1)]
 
     def paragraph(self, block: ParaBlock, style=None) -> list[Flowable]:  # type: ignore[no-untyped-def]
-        return [Paragraph(self.markup.write(block.children), style or self.styles.body)]
+        style = style or self.styles.body
+        chunks = _chunks(block.children, self.PARAGRAPH_CHUNK)
+        if len(chunks) == 1:
+            return [Paragraph(self.markup.write(block.children), style)]
+        # ReportLab's line breaking grows worse than linearly with paragraph length (minutes
+        # for a megabyte), so a very long paragraph is set as consecutive pieces.
+        joined = ParagraphStyle(f"{style.name}-piece", parent=style, spaceAfter=0, spaceBefore=0)
+        pieces = [Paragraph(self.markup.write(chunk), joined) for chunk in chunks[:-1]]
+        return [*pieces, Paragraph(self.markup.write(chunks[-1]), style)]
 
     def list(self, block: ListBlock, depth: int = 0) -> list[Flowable]:
         """Lists as bulleted paragraphs: they split, keep and hyphenate like body text."""
@@ -194,7 +218,8 @@ class StoryBuilder:
 
     def code(self, block: CodeBlock) -> list[Flowable]:
         lines = [escape(line).replace(" ", "&#160;") for line in block.text.split("\n")]
-        return [Spacer(0, 2), Paragraph("<br/>".join(lines), self.styles.code), Spacer(0, 8)]
+        pieces = [lines[i:i + 60] for i in range(0, len(lines), 60)]  # long listings split across pages
+        return [Spacer(0, 2), *(Paragraph("<br/>".join(piece), self.styles.code) for piece in pieces), Spacer(0, 8)]
 
     def rule(self, block: Rule) -> list[Flowable]:
         return [HRFlowable(width="30%", thickness=0.6, color=colors.HexColor(self.theme.rule), spaceBefore=6, spaceAfter=10, hAlign="CENTER")]
@@ -305,6 +330,39 @@ def _paragraph_run(blocks: tuple[Block, ...], start: int, limit: int) -> list[Pa
             break
         run.append(block)
     return run
+
+
+def _chunks(inlines: tuple[Inline, ...], limit: int) -> list[tuple[Inline, ...]]:
+    """Cut inlines into runs of about *limit* characters, at spaces inside plain text."""
+    if sum(len(plain_text((node,))) for node in inlines) <= limit:
+        return [inlines]
+    chunks: list[tuple[Inline, ...]] = []
+    current: list[Inline] = []
+    size = 0
+    for node in inlines:
+        pending = [node]
+        while pending:
+            item = pending.pop()
+            length = len(plain_text((item,)))
+            if size + length <= limit or not isinstance(item, Text):
+                current.append(item)
+                size += length
+            else:
+                cut = item.text.rfind(" ", 0, max(1, limit - size))
+                if cut <= 0:
+                    cut = max(1, limit - size) if size == 0 else 0
+                if cut:
+                    current.append(Text(item.text[:cut]))
+                pending.append(Text(item.text[cut:].lstrip(" ")))
+                chunks.append(tuple(current))
+                current, size = [], 0
+                continue
+            if size >= limit:
+                chunks.append(tuple(current))
+                current, size = [], 0
+    if current:
+        chunks.append(tuple(current))
+    return [chunk for chunk in chunks if chunk]
 
 
 def _glue_leading(flowables: list[Flowable]) -> list[Flowable]:
