@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: brief test images clean
+.PHONY: brief test images bench clean
 
 $(BIN)/briefing: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ brief: $(BIN)/briefing
 ## Set up and run the tests.
 test: $(VENV)/.test-deps
 	$(BIN)/python -m pytest
+
+## Run the performance benchmarks (writes benchmarks/results.md).
+bench: $(VENV)/.test-deps
+	$(BIN)/python benchmarks/run.py
 
 ## Redraw the default brief's figures (assets/*.png).
 images: $(BIN)/briefing

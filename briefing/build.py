@@ -274,7 +274,7 @@ def _warm_up() -> None:
     """Import the layout stage and register fonts once, before forking."""
     from .layout import fonts
 
-    fonts.register_fonts()
+    fonts.register_fonts(("Serif", "Sans", "Mono"))
 
 
 def _worker(audience_id: str | None, output: Path | None, options: BuildOptions,

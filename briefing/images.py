@@ -14,6 +14,7 @@ import hashlib
 import io
 import warnings
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -43,26 +44,57 @@ class ImageInfo:
 
 def inspect(path: Path, origin: Path, line: int | None) -> ImageInfo:
     """Check that *path* is a usable image; raise ImageError naming the section line."""
-    name = path.name
     if not path.is_file():
-        raise ImageError(f"image '{name}' not found", origin, line)
+        raise ImageError(f"image '{path.name}' not found", origin, line)
+    stat = path.stat()
+    problem, info = _inspect_cached(path, stat.st_mtime_ns, stat.st_size)
+    if problem:
+        raise ImageError(problem, origin, line)
+    assert info is not None
+    return info
+
+
+@lru_cache(maxsize=512)
+def _inspect_cached(path: Path, mtime: int, size: int) -> tuple[str | None, ImageInfo | None]:
+    """(problem, info) for one version of a file: rebuilds (watch) do not reopen images."""
+    try:
+        return None, _inspect(path)
+    except ImageError as error:
+        return error.message, None
+
+
+def _inspect(path: Path) -> ImageInfo:
+    name = path.name
     try:
         with _open(path) as image:
             if image.format not in FORMATS:
-                raise ImageError(f"'{name}' is a {image.format} image; use JPEG, PNG, GIF, WebP or TIFF", origin, line)
+                raise ImageError(f"'{name}' is a {image.format} image; use JPEG, PNG, GIF, WebP or TIFF")
             width, height = image.size
             if _rotated(image):
                 width, height = height, width
-            image.load()  # decodes everything: catches truncated files
-            return ImageInfo(path, width, height, image.format)
+            image_format = image.format
+            if image_format == "JPEG":
+                _check_jpeg_complete(path)  # decoding a whole photo just to find its end is slow
+            else:
+                image.load()  # decodes everything: catches truncated files
+            return ImageInfo(path, width, height, image_format)
     except ImageError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ImageError(f"'{name}' has more than {MAX_PIXELS:,} pixels; scale it down", origin, line) from None
+        raise ImageError(f"'{name}' has more than {MAX_PIXELS:,} pixels; scale it down") from None
     except UnidentifiedImageError:
-        raise ImageError(f"'{name}' is not an image Pillow can read", origin, line) from None
+        raise ImageError(f"'{name}' is not an image Pillow can read") from None
     except (OSError, SyntaxError, ValueError) as exc:
-        raise ImageError(f"'{name}' cannot be read ({exc}); is it truncated?", origin, line) from None
+        raise ImageError(f"'{name}' cannot be read ({exc}); is it truncated?") from None
+
+
+def _check_jpeg_complete(path: Path) -> None:
+    """A JPEG ends with the EOI marker (FF D9), possibly followed by padding."""
+    with path.open("rb") as handle:
+        handle.seek(max(0, path.stat().st_size - 1024))
+        tail = handle.read().rstrip(b"\x00\r\n ")
+    if not tail.endswith(b"\xff\xd9"):
+        raise OSError("the file ends before the image does")
 
 
 def _open(path: Path) -> Image.Image:
@@ -90,10 +122,15 @@ def prepare(info: ImageInfo, placed_width_pt: float, cache_dir: Path | None, gra
     if effective_dpi(info, placed_width_pt) > DOWNSAMPLE_ABOVE_DPI:
         target_px = max(1, round(placed_width_pt / 72.0 * TARGET_DPI))
     key = hashlib.sha256(source + f"|{target_px}|{grayscale}|v1".encode()).hexdigest()[:32]
+    if key in _PREPARED:
+        return _PREPARED[key]
     cached = cache_dir / f"{key}.img" if cache_dir else None
     if cached is not None and cached.is_file():
-        return cached.read_bytes()
+        data = cached.read_bytes()
+        _remember(key, data)
+        return data
     data = _convert(source, info, target_px, grayscale)
+    _remember(key, data)
     if cached is not None:
         try:
             cached.parent.mkdir(parents=True, exist_ok=True)
@@ -101,6 +138,16 @@ def prepare(info: ImageInfo, placed_width_pt: float, cache_dir: Path | None, gra
         except OSError:
             pass  # a cache we cannot write is only slower
     return data
+
+
+_PREPARED: dict[str, bytes] = {}
+
+
+def _remember(key: str, data: bytes) -> None:
+    """Keep prepared images in memory for rebuilds in the same process (bounded)."""
+    if sum(len(v) for v in _PREPARED.values()) > 200_000_000:
+        _PREPARED.clear()
+    _PREPARED[key] = data
 
 
 def _convert(source: bytes, info: ImageInfo, target_px: int | None, grayscale: bool) -> bytes:

@@ -18,6 +18,8 @@ from .errors import ManifestError
 MAX_NODES = 200_000
 MAX_DEPTH = 64
 _PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+#: libyaml's safe loader when PyYAML was built with it (several times faster), else the pure one.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class YamlMap(dict[str, Any]):
@@ -36,7 +38,7 @@ class YamlList(list[Any]):
 
 def load_yaml(text: str, path: Path) -> Any:
     """Parse *text* (the contents of *path*) into YamlMap/YamlList/scalars."""
-    loader = yaml.SafeLoader(text)
+    loader = _LOADER(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -54,7 +56,7 @@ def load_yaml(text: str, path: Path) -> Any:
 
 
 class _Builder:
-    def __init__(self, loader: yaml.SafeLoader, path: Path):
+    def __init__(self, loader: yaml.SafeLoader, path: Path):  # or CSafeLoader
         self.loader = loader
         self.path = path
         self.count = 0

@@ -55,7 +55,8 @@ class RenderedPdf:
 
 def render_pdf(document: Document, cache_dir: Path | None = None) -> RenderedPdf:
     """Lay out *document* and return the finished PDF (and layout warnings, e.g. low dpi)."""
-    register_fonts()
+    theme = document.theme
+    register_fonts(tuple(dict.fromkeys(family(f) for f in (theme.body_font, theme.heading_font))))
     token = GLYPHS.set(glyphs_for(document))
     try:
         mode = document.printing.toc

@@ -6,8 +6,6 @@ from __future__ import annotations
 import hashlib
 import io
 
-from pypdf import PageObject, PdfReader, PdfWriter, Transformation
-
 
 def saddle_stitch_order(pages: int) -> list[tuple[int | None, int | None]]:
     """(left, right) page indexes for each sheet side, front then back; None is a blank.
@@ -29,6 +27,8 @@ SHEETS = {(420, 595): (842, 595), (396, 612): (792, 612)}  # A5 -> A4, half-Lett
 
 
 def impose_booklet(data: bytes) -> bytes:
+    from pypdf import PageObject, PdfReader, PdfWriter, Transformation  # only booklets need it
+
     reader = PdfReader(io.BytesIO(data))
     first = reader.pages[0]
     width, height = float(first.mediabox.width), float(first.mediabox.height)

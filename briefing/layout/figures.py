@@ -9,6 +9,7 @@ flows around that band.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
 from dataclasses import dataclass
@@ -21,21 +22,57 @@ from ..images import ImageInfo, effective_dpi, prepare
 
 
 class PrintImage(ImageReader):
-    """An ImageReader over prepared bytes, named by content so identical images embed once.
+    """An ImageReader over prepared bytes, named by their content so identical images embed once.
 
-    ReportLab names an image by hashing `getRGBData()`; for JPEGs (embedded as-is,
-    never decoded) we hand it the content hash instead of decoding the whole photo.
+    Its PDF image object (the compressed pixel stream) is made once and kept, so a
+    rebuild in the same process (`briefing watch`) neither decodes nor recompresses it.
     """
 
     def __init__(self, data: bytes):
         super().__init__(io.BytesIO(data))
-        self._content_key = hashlib.sha256(data).hexdigest().encode()
+        self.name = "img" + hashlib.sha256(data).hexdigest()[:24]
+        self._xobject: Any = None
 
-    def getRGBData(self) -> Any:
-        if self.jpeg_fh():
-            self._dataA = None  # JPEGs carry no alpha
-            return self._content_key
-        return super().getRGBData()
+    def xobject(self) -> Any:
+        """A fresh image object for one document, copied from the one computed once."""
+        if self._xobject is None:
+            from reportlab.pdfbase import pdfdoc
+
+            self._xobject = pdfdoc.PDFImageXObject(self.name, self, mask=None)
+            self._xobject.name = self.name
+        return copy.copy(self._xobject)  # each document registers its own copy
+
+
+_PRINT_IMAGES: dict[str, PrintImage] = {}
+
+
+def print_image(data: bytes) -> PrintImage:
+    """The PrintImage for *data*, reused across builds in this process."""
+    key = hashlib.sha256(data).hexdigest()
+    image = _PRINT_IMAGES.get(key)
+    if image is None:
+        if len(_PRINT_IMAGES) > 64:
+            _PRINT_IMAGES.clear()
+        image = _PRINT_IMAGES[key] = PrintImage(data)
+    return image
+
+
+def draw_print_image(canvas: Any, image: PrintImage, x: float, y: float, width: float, height: float) -> None:
+    """Place *image*, registering its (cached) image object with this document once."""
+    canvas._currentPageHasImages = 1
+    name = image.name
+    reg_name = canvas._doc.getXObjectName(name)
+    if not canvas._doc.idToObject.get(reg_name):
+        xobject = image.xobject()
+        canvas._setXObjects(xobject)
+        canvas._doc.Reference(xobject, reg_name)
+        canvas._doc.addForm(name, xobject)
+    canvas.saveState()
+    canvas.translate(x, y)
+    canvas.scale(width, height)
+    canvas._code.append(f"/{reg_name} Do")
+    canvas.restoreState()
+    canvas._formsinuse.append(name)
 
 
 @dataclass
@@ -91,7 +128,7 @@ class FigureFlowable(Flowable):
         canvas = self.canv
         left = (self.box_width - self.image_width) / 2
         top = self.height
-        canvas.drawImage(self.image, left, top - self.image_height, self.image_width, self.image_height)
+        draw_print_image(canvas, self.image, left, top - self.image_height, self.image_width, self.image_height)
         y = top - self.image_height - self.GAP
         if self.caption:
             y -= self.caption_height
@@ -103,4 +140,4 @@ class FigureFlowable(Flowable):
 
 def prepared_image(info: ImageInfo, placed_width: float, cache_dir: Any, grayscale: bool) -> tuple[PrintImage, float]:
     """The print-ready image for *placed_width* points, and its effective dpi there."""
-    return PrintImage(prepare(info, placed_width, cache_dir, grayscale)), effective_dpi(info, placed_width)
+    return print_image(prepare(info, placed_width, cache_dir, grayscale)), effective_dpi(info, placed_width)

@@ -8,10 +8,10 @@ package installed.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Callable
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
@@ -70,76 +70,93 @@ def face(family: str, style: str = "regular") -> str:
     return family + _SUFFIX[style]
 
 
-@lru_cache(maxsize=None)
-def register_fonts() -> None:
-    """Register every family once per process, with bold/italic mappings for markup."""
-    for family, (package, files) in FONT_FILES.items():
-        for style, filename in files.items():
-            try:
-                source = resources.files(package) / "files" / filename
-                with resources.as_file(source) as path:
-                    pdfmetrics.registerFont(TTFont(face(family, style), str(path)))
-            except (ModuleNotFoundError, FileNotFoundError, OSError) as exc:
-                raise BriefingError(
-                    f"font package '{package.replace('_', '-')}' is missing or damaged ({exc}); "
-                    "reinstall briefing's dependencies"
-                ) from None
-            bold = style in ("bold", "bolditalic")
-            italic = style in ("italic", "bolditalic")
-            addMapping(family, int(bold), int(italic), face(family, style))
+def register_fonts(families: tuple[str, ...] | None = None) -> None:
+    """Register the given families (default: all) once per process, with bold/italic mappings.
+
+    Parsing a TrueType file costs milliseconds, so a build registers only the families
+    its theme uses.
+    """
+    for family in families or tuple(FONT_FILES):
+        _register_family(family)
 
 
 @lru_cache(maxsize=None)
-def coverage(font_name: str) -> frozenset[int]:
-    """The code points a registered font has glyphs for."""
-    return frozenset(pdfmetrics.getFont(font_name).face.charToGlyph)
+def _register_family(family: str) -> None:
+    package, files = FONT_FILES[family]
+    for style, filename in files.items():
+        try:
+            source = resources.files(package) / "files" / filename
+            with resources.as_file(source) as path:
+                pdfmetrics.registerFont(TTFont(face(family, style), str(path)))
+        except (ModuleNotFoundError, FileNotFoundError, OSError) as exc:
+            raise BriefingError(
+                f"font package '{package.replace('_', '-')}' is missing or damaged ({exc}); "
+                "reinstall briefing's dependencies"
+            ) from None
+        bold = style in ("bold", "bolditalic")
+        italic = style in ("italic", "bolditalic")
+        addMapping(family, int(bold), int(italic), face(family, style))
 
 
-@dataclass(frozen=True)
+@lru_cache(maxsize=None)
+def coverage(font_name: str) -> frozenset[str]:
+    """The characters a registered font has glyphs for."""
+    return frozenset(chr(code) for code in pdfmetrics.getFont(font_name).face.charToGlyph) | _ALWAYS
+
+
+_ALWAYS = frozenset(" \t\n")
+
+
 class GlyphPlan:
-    """Which characters the theme's fonts cover, and which fallback font covers the rest."""
+    """Which characters the theme's fonts cover, and which fallback font covers the rest.
 
-    covered: frozenset[int]
-    """What every theme font has: used when the font the text will be set in is unknown."""
-    fallbacks: tuple[tuple[str, frozenset[int]], ...]
-    by_font: tuple[tuple[str, frozenset[int]], ...] = ()
+    Fallback fonts are registered only when some text needs one.
+    """
+
+    def __init__(self, by_font: dict[str, frozenset[str]], fallbacks: list[tuple[str, Callable[[], bool]]]):
+        self.by_font = by_font
+        self.covered = frozenset.intersection(*by_font.values())
+        """What every theme font has: used when the font the text will be set in is unknown."""
+        self._fallback_specs = fallbacks
+        self._fallbacks: list[tuple[str, frozenset[str]]] | None = None
+
+    def covers(self, text: str, font: str | None = None) -> bool:
+        return set(text) <= self.by_font.get(font, self.covered) if font else set(text) <= self.covered
+
+    @property
+    def fallbacks(self) -> list[tuple[str, frozenset[str]]]:
+        if self._fallbacks is None:
+            self._fallbacks = [(name, coverage(name)) for name, load in self._fallback_specs if load()]
+        return self._fallbacks
 
     def fallback_for(self, char: str, font: str | None = None) -> str | None:
-        code = ord(char)
-        covered = dict(self.by_font).get(font, self.covered) if font else self.covered
-        if code in covered or char in "\n\t ":
+        covered = self.by_font.get(font, self.covered) if font else self.covered
+        if char in covered:
             return None
         for name, chars in self.fallbacks:
-            if code in chars:
+            if char in chars:
                 return name
         return None
 
     def missing(self, text: str) -> list[str]:
         """Characters of *text* that no font can print (they would come out as empty boxes)."""
-        seen: dict[str, None] = {}
-        for char in text:
-            code = ord(char)
-            if code < 32 or code in self.covered or any(code in chars for _, chars in self.fallbacks):
-                continue
-            seen[char] = None
-        return list(seen)
+        unknown = set(text) - self.covered
+        return [c for c in dict.fromkeys(text) if c in unknown and ord(c) >= 32
+                and not any(c in chars for _, chars in self.fallbacks)]
 
 
 def glyph_plan(families: tuple[str, ...], extra_fallbacks: tuple[Path, ...] = ()) -> GlyphPlan:
-    """Coverage common to the theme's families; built-in and brief-supplied fallbacks after it."""
-    register_fonts()
-    by_font = tuple((f, coverage(face(f, "regular")) & coverage(face(f, "bold"))) for f in families)
-    covered = frozenset.intersection(*(chars for _, chars in by_font))
-    fallbacks = []
-    for name, package, filename in BUILTIN_FALLBACKS:
-        registered = _register_fallback(name, package, filename)
-        if registered:
-            fallbacks.append((name, coverage(name)))
+    """Coverage of the theme's families; built-in and brief-supplied fallbacks after them."""
+    register_fonts(families)
+    by_font = {f: coverage(face(f, "regular")) & coverage(face(f, "bold")) for f in families}
+    fallbacks: list[tuple[str, Callable[[], bool]]] = [
+        (name, lambda n=name, p=package, f=filename: _register_fallback(n, p, f))
+        for name, package, filename in BUILTIN_FALLBACKS
+    ]
     for path in extra_fallbacks:
         name = "Fallback-" + hashlib.sha1(str(path).encode()).hexdigest()[:8]
-        _register_file(name, path)
-        fallbacks.append((name, coverage(name)))
-    return GlyphPlan(covered, tuple(fallbacks), by_font)
+        fallbacks.insert(0, (name, lambda n=name, p=path: _register_file(n, p)))
+    return GlyphPlan(by_font, fallbacks)
 
 
 @lru_cache(maxsize=None)
@@ -153,8 +170,9 @@ def _register_fallback(name: str, package: str, filename: str) -> bool:
 
 
 @lru_cache(maxsize=None)
-def _register_file(name: str, path: Path) -> None:
+def _register_file(name: str, path: Path) -> bool:
     try:
         pdfmetrics.registerFont(TTFont(name, str(path)))
     except Exception as exc:  # ReportLab raises TTFError and plain errors for bad files
         raise BriefingError(f"fallback font cannot be used: {exc}", path) from None
+    return True

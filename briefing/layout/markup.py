@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 from ..model import Citation, Code, Emph, Inline, LineBreak, Link, Strike, Strong, Text
 
 
+_CONTROL = {code: None for code in range(32) if chr(code) not in "\t\n"}
+
 #: The glyph plan of the document being laid out (set by render_pdf, per process).
 GLYPHS: ContextVar["GlyphPlan | None"] = ContextVar("GLYPHS", default=None)
 
@@ -29,9 +31,9 @@ def escape(text: str, font: str | None = None) -> str:
     family the text will be set in, when known (else only what every theme font has
     counts as covered).
     """
-    cleaned = "".join(ch for ch in text if ch >= " " or ch in "\t\n")
+    cleaned = text.translate(_CONTROL)
     plan = GLYPHS.get()
-    if plan is None:
+    if plan is None or plan.covers(cleaned, font):
         return _xml_escape(cleaned, {'"': "&quot;"})
     out: list[str] = []
     run: list[str] = []
@@ -78,7 +80,7 @@ class MarkupWriter:
             Emph: lambda n: f"<i>{self.write(n.children)}</i>",  # type: ignore[union-attr]
             Strong: lambda n: f"<b>{self.write(n.children)}</b>",  # type: ignore[union-attr]
             Strike: lambda n: f"<strike>{self.write(n.children)}</strike>",  # type: ignore[union-attr]
-            Code: lambda n: f'<font face="{self.mono_font}" size="-1">{escape(n.text)}</font>',  # type: ignore[union-attr]
+            Code: self._code,
             LineBreak: lambda n: "<br/>",
             Link: self._link,
             Citation: self._citation,
@@ -91,6 +93,13 @@ class MarkupWriter:
             if isinstance(inlines[index + 1], Citation) and out[index].endswith(" "):
                 out[index] = out[index][:-1] + "&#160;"
         return "".join(out)
+
+    def _code(self, node: Inline) -> str:
+        assert isinstance(node, Code)
+        from .fonts import register_fonts
+
+        register_fonts((self.mono_font,))  # the monospace family is loaded only when code appears
+        return f'<font face="{self.mono_font}" size="-1">{escape(node.text)}</font>'
 
     def _link(self, node: Inline) -> str:
         assert isinstance(node, Link)

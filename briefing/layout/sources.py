@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
@@ -87,8 +85,11 @@ def _entry(markup: str, bullet: str, source: Source, options: SourcesOptions, st
     return KeepTogether([table, Spacer(0, 2)])
 
 
-def _qr(url: str) -> Drawing:
+def _qr(url: str) -> Flowable:
     """A vector QR code, QR_SIZE square including its 4-module quiet zone."""
+    from reportlab.graphics.barcode.qr import QrCodeWidget  # imported only when QR codes are asked for
+    from reportlab.graphics.shapes import Drawing
+
     widget = QrCodeWidget(url, barLevel="M", barBorder=4)
     x0, y0, x1, y1 = widget.getBounds()
     drawing = Drawing(QR_SIZE, QR_SIZE, transform=[QR_SIZE / (x1 - x0), 0, 0, QR_SIZE / (y1 - y0), 0, 0])

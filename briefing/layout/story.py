@@ -41,9 +41,10 @@ from ..model import (
     Text,
 )
 from .figures import FigureFlowable, Span, prepared_image
+from .fonts import register_fonts
 from .markup import MarkupWriter, escape, plain_text
 from .pages import Geometry
-from .theme import Styles
+from .theme import Styles, family
 from ..themes import Theme
 
 
@@ -217,6 +218,7 @@ class StoryBuilder:
         return result
 
     def code(self, block: CodeBlock) -> list[Flowable]:
+        register_fonts((family(self.theme.mono_font),))
         lines = [escape(line).replace(" ", "&#160;") for line in block.text.split("\n")]
         pieces = [lines[i:i + 60] for i in range(0, len(lines), 60)]  # long listings split across pages
         return [Spacer(0, 2), *(Paragraph("<br/>".join(piece), self.styles.code) for piece in pieces), Spacer(0, 8)]
