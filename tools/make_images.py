@@ -152,13 +152,13 @@ def events_chart() -> Image.Image:
     decades = Counter(int(str(e["date"])[:4]) // 10 * 10 for e in events)
     first, last = min(decades), max(decades)
     columns = list(range(first, last + 10, 10))
-    width, height = 2200, 1000
+    width, height = 2700, 1100
     left, bottom, top, right = 150, 170, 90, 40
     image = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(image)
     peak = max(decades.values())
     slot = (width - left - right) / len(columns)
-    small, bold = font(60), font(64, bold=True)
+    small, bold = font(62), font(66, bold=True)
     for level in range(0, peak + 1):
         y = height - bottom - level / peak * (height - bottom - top)
         draw.line([(left, y), (width - right, y)], fill=(220, 224, 230), width=3)
