@@ -164,6 +164,7 @@ FIELDS: dict[str, FieldSpec] = {
     "audiences": FieldSpec(_is_mapping),  # checked in detail by parse_audiences
     "labels": FieldSpec(lambda v: _is_labels(v), lambda v: {k: str(t) for k, t in v.items()}),
     "theme": FieldSpec(_is_text, str.strip),
+    "photo_credits": FieldSpec(_is_bool),
     "orientation": FieldSpec(_one_of(ORIENTATIONS)),
     "duplex": FieldSpec(_is_bool),
     "appendix_recto": FieldSpec(_is_bool),

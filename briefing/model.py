@@ -138,6 +138,8 @@ class Manifest:
     """Overrides of built-in labels ("timeline": "Kronologi")."""
     theme: str = "formal"
     """A built-in theme (formal, modern) or a theme file in the brief."""
+    photo_credits: bool = False
+    """List every figure's credit in a "Kredit Foto" appendix."""
     orientation: str = "portrait"
     duplex: bool = False
     appendix_recto: bool = False

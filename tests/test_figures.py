@@ -233,3 +233,16 @@ def test_default_brief_has_three_figures_with_credits(default_pdf: Path, default
     for needle in ("Gambar 1.", "Gambar 2.", "Gambar 3.", "Grafis:", "Peta:", "Grafik:"):
         assert needle in text
     assert (REPO / "tools" / "make_images.py").is_file()
+
+
+def test_photo_credits_appendix(tmp_path: Path) -> None:
+    markdown = '![A](assets/a.png){caption="Satu." credit="Foto: Reuters"}\n\n' + TEXT + '\n\n![B](assets/b.png){caption="Dua." credit="(AFP/POOL)"}'
+    root = figure_brief(tmp_path, markdown)
+    manifest = (root / "brief.yaml").read_text() + "photo_credits: true\n"
+    (root / "brief.yaml").write_text(manifest)
+    make_image(root / "assets" / "a.png")
+    make_image(root / "assets" / "b.png", (900, 600))
+    with pdfplumber.open(build_pdf(root)) as pdf:
+        text = pdf.pages[-1].extract_text()
+    appendix = text[text.index("Kredit Foto"):]
+    assert "Gambar 1. Foto: Reuters" in appendix and "Gambar 2. (AFP/POOL)" in appendix

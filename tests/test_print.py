@@ -249,3 +249,18 @@ def test_default_brief_typography(default_pdf: Path) -> None:
     assert lengths
     mean = sum(lengths) / len(lengths)
     assert 55 <= mean <= 85 and max(lengths) <= 85, (mean, min(lengths), max(lengths))
+
+
+def test_appendix_starts_on_a_right_hand_page_in_duplex(tmp_path: Path) -> None:
+    manifest = {"sources": "s.yaml", "appendix_recto": True}
+    for pages_before in range(2):
+        root = long_brief(tmp_path / str(pages_before), **manifest)
+        (root / "s.yaml").write_text("- {id: a, title: Sumber A}\n", encoding="utf-8")
+        section = root / "sections" / "02-b.md"
+        extra = "\n\nTambahan." * (pages_before * 40)
+        section.write_text(section.read_text() + f"{extra}\n\nMengutip [@a].\n", encoding="utf-8")
+        out = built(root, duplex=True)
+        with pdfplumber.open(out) as pdf:
+            starts = [i for i, page in enumerate(pdf.pages) if page.search("Sumber") and
+                      any(w["text"] == "Sumber" and w["top"] < 120 for w in page.extract_words())]
+        assert starts and (starts[0] + 1) % 2 == 1  # page numbers are 1-based: odd = recto

@@ -109,6 +109,8 @@ def _render(document: Document, cache_dir: Path | None, with_toc: bool) -> Rende
     if appendix and printing.duplex and printing.appendix_recto:
         story.append(RectoBreak())
     story += appendix
+    if manifest.photo_credits:
+        story += builder.photo_credits()
     story.append(SidebarFlush())
 
     decor = _decor(document, locale, styles, size, cover)
@@ -138,7 +140,11 @@ def _render(document: Document, cache_dir: Path | None, with_toc: bool) -> Rende
         else:
             doc.build(story, canvasmaker=canvasmaker)
     except RLLayoutError as exc:
-        raise LayoutError(f"content cannot be placed on the page: {exc}") from None
+        heading, path = doc.last_heading
+        where = f"after the heading '{heading}' (page {doc.page})" if heading else f"on page {doc.page}"
+        raise LayoutError(
+            f"an element {where} is too large for any page ({str(exc).splitlines()[0][:160]}); "
+            "split it into smaller parts or make it smaller", path) from None
     return RenderedPdf(buffer.getvalue(), doc.page, tuple(builder.warnings))
 
 

@@ -161,6 +161,7 @@ class BriefDocTemplate(BaseDocTemplate):
         self._deferred_page = 0
         self._outline_level = -1
         self._heading_count = 0
+        self.last_heading = ("", None)
         templates = [PageTemplate("first", [_frame("body", geometry.main_first())],
                                   onPage=lambda c, d: decor.first_page(c, geometry),
                                   onPageEnd=lambda c, d: self._draw_sidebar(c, geometry.sidebar_first()))]
@@ -180,6 +181,8 @@ class BriefDocTemplate(BaseDocTemplate):
         """Start each layout pass afresh (multiBuild runs several for a table of contents)."""
         self._exclusions, self._deferred, self._deferred_page = [], [], 0
         self._outline_level, self._heading_count = -1, 0
+        self.last_heading: tuple[str, Any] = ("", None)
+        """The latest heading laid out and its section file: where a layout error happened."""
         if self.sidebar is not None:
             self.sidebar.reset()
 
@@ -247,6 +250,7 @@ class BriefDocTemplate(BaseDocTemplate):
         title = getattr(flowable, "outline_title", None)
         if title is None:
             return
+        self.last_heading = (title, getattr(flowable, "source_path", None) or self.last_heading[1])
         level = min(getattr(flowable, "outline_level", 0), self._outline_level + 1)
         self._outline_level = level
         self._heading_count += 1

@@ -77,12 +77,15 @@ class StoryBuilder:
         self._list_styles: dict[tuple[float, bool], ParagraphStyle] = {}
         self._list_indent = 0.0
         self._figures = 0
+        self.credits: list[tuple[int, str]] = []
+        """(figure number, credit) of every figure laid out, for the photo-credits appendix."""
         self.warnings: list[BriefingWarning] = []
 
     def section(self, section: Section) -> list[Flowable]:
         number = f'<font color="{self.theme.accent}">{section.number}</font>&#160;&#160;' if section.number else ""
         title = f"{section.number} {section.title}" if section.number else section.title
         heading = HeadingParagraph(number + escape(section.title), self.styles.h1, title, 0)
+        heading.source_path = section.pos.path
         first = section.blocks[0] if section.blocks else None
         return [*self._room_for_inset(first), heading, *self.blocks(section.blocks)]
 
@@ -151,6 +154,8 @@ class StoryBuilder:
             label = f"{self.locale.label('figure')} {self._figures}"
             caption = Paragraph(f"<b>{escape(label)}.</b> {self.markup.write(block.caption)}", self.styles.caption)
         credit = Paragraph(escape(block.credit), self.styles.credit) if block.credit else None
+        if block.credit:
+            self.credits.append((self._figures, block.credit))
         return FigureFlowable(image, block.pixels, caption, credit, max_height, block.alt, span)
 
     def heading(self, block: Heading) -> list[Flowable]:
@@ -256,6 +261,16 @@ class StoryBuilder:
         if len(data) <= self.SMALL_TABLE_ROWS:  # a short table is read as one: never split it
             return [Spacer(0, 2), KeepTogether([table]), Spacer(0, 10)]
         return [Spacer(0, 2), table, Spacer(0, 10)]
+
+    def photo_credits(self) -> list[Flowable]:
+        """The "Kredit Foto" appendix: every figure's credit, by figure number."""
+        if not self.credits:
+            return []
+        title = self.locale.label("photo_credits")
+        figure = self.locale.label("figure")
+        entries = [Paragraph(f"{escape(figure)} {number}. {escape(credit)}", self.styles.source_entry)
+                   for number, credit in self.credits]
+        return [HeadingParagraph(escape(title), self.styles.h2, title, 1), *entries]
 
     def callout(self, block: Callout) -> list[Flowable]:
         """A tinted box that may break across pages (FrameBG colours behind its content)."""
