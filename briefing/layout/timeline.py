@@ -30,12 +30,15 @@ class TimelineEntry(Flowable):
         self.accent = accent
         self.spaceAfter = space_after
         self._heights: list[float] = []
+        self._wrapped_at: float | None = None
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        inner = avail_width - self.INDENT
-        self._heights = [p.wrap(inner, avail_height)[1] for p in self.parts]
-        self.width = avail_width
-        self.height = sum(self._heights)
+        if avail_width != self._wrapped_at:  # the sidebar asks the same width again and again
+            inner = avail_width - self.INDENT
+            self._heights = [p.wrap(inner, avail_height)[1] for p in self.parts]
+            self._wrapped_at = avail_width
+            self.width = avail_width
+            self.height = sum(self._heights)
         return self.width, self.height
 
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
