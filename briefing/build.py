@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
@@ -256,7 +254,14 @@ _WORKER_BRIEF: Brief | None = None
 
 def _run_jobs(brief: Brief, jobs: list[tuple]) -> Iterator[BuildResult]:
     workers = min(len(jobs), os.cpu_count() or 1)
-    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if workers < 2:
+        for job in jobs:
+            yield build_edition(brief, *job)
+        return
+    import multiprocessing  # only when there are editions to build side by side
+    from concurrent.futures import ProcessPoolExecutor
+
+    if "fork" not in multiprocessing.get_all_start_methods():
         for job in jobs:
             yield build_edition(brief, *job)
         return

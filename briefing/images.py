@@ -16,8 +16,8 @@ import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .errors import BriefingError
 
@@ -64,6 +64,8 @@ def _inspect_cached(path: Path, mtime: int, size: int) -> tuple[str | None, Imag
 
 
 def _inspect(path: Path) -> ImageInfo:
+    from PIL import Image, UnidentifiedImageError
+
     name = path.name
     try:
         with _open(path) as image:
@@ -75,6 +77,9 @@ def _inspect(path: Path) -> ImageInfo:
             image_format = image.format
             if image_format == "JPEG":
                 _check_jpeg_complete(path)  # decoding a whole photo just to find its end is slow
+            elif image_format == "PNG":
+                with _open(path) as fresh:  # verify() must come straight after open()
+                    fresh.verify()  # reads every chunk and checks its CRC, without inflating pixels
             else:
                 image.load()  # decodes everything: catches truncated files
             return ImageInfo(path, width, height, image_format)
@@ -97,14 +102,16 @@ def _check_jpeg_complete(path: Path) -> None:
         raise OSError("the file ends before the image does")
 
 
-def _open(path: Path) -> Image.Image:
+def _open(path: Path) -> Any:
+    from PIL import Image  # imported only when a brief has images
+
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         return Image.open(path)
 
 
-def _rotated(image: Image.Image) -> bool:
+def _rotated(image: Any) -> bool:
     try:
         return image.getexif().get(0x0112, 1) in (5, 6, 7, 8)
     except Exception:  # a broken EXIF block is not worth failing the build
@@ -151,6 +158,8 @@ def _remember(key: str, data: bytes) -> None:
 
 
 def _convert(source: bytes, info: ImageInfo, target_px: int | None, grayscale: bool) -> bytes:
+    from PIL import Image, ImageOps
+
     with _open_bytes(source) as image:
         plain_jpeg = image.format == "JPEG" and image.mode in ("RGB", "L") and not _rotated(image)
         if plain_jpeg and target_px is None and (image.mode == "L" or not grayscale):
@@ -170,13 +179,17 @@ def _convert(source: bytes, info: ImageInfo, target_px: int | None, grayscale: b
         return out.getvalue()
 
 
-def _open_bytes(data: bytes) -> Image.Image:
+def _open_bytes(data: bytes) -> Any:
+    from PIL import Image
+
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     return Image.open(io.BytesIO(data))
 
 
-def _flatten(image: Image.Image) -> Image.Image:
+def _flatten(image: Any) -> Any:
     """RGB or grayscale 8-bit, transparency composited onto white paper."""
+    from PIL import Image
+
     if image.mode in ("I;16", "I;16B", "I;16L", "I"):
         image = image.point(lambda v: v / 256).convert("L")
     if image.mode == "P":

@@ -68,3 +68,34 @@ def test_long_table_repeats_header_on_next_page(tmp_path: Path) -> None:
     assert len(texts) >= 2
     assert all("Kolom Satu" in t for t in texts)
     assert all(f"Baris {i} " in "".join(texts) for i in range(90))
+
+
+def test_hyphenation_pattern_cache_is_plain_json_and_survives_tampering(tmp_path: Path) -> None:
+    import json
+
+    import pyphen
+
+    from briefing.layout.hyphenation import _read_patterns, prime_patterns
+
+    path = pyphen.LANGUAGES["id_ID"]
+    saved = pyphen.hdcache.pop(path, None)
+    try:
+        prime_patterns("id", tmp_path)
+        (cache,) = tmp_path.glob("hyph-id_ID-*.json")
+        data = json.loads(cache.read_text())
+        assert data["maxlen"] > 0 and data["patterns"]
+        loaded = _read_patterns(cache)
+        assert loaded is not None and loaded.patterns == pyphen.hdcache[path].patterns
+        cache.write_text('{"maxlen": "x", "patterns": {"a": [0, ["evil"]]}}')
+        assert _read_patterns(cache) is None  # malformed: ignored and rebuilt
+        cache.write_text('{"maxlen": 3, "patterns": {"ab": [0, ["evil", null]]}}')
+        bad = _read_patterns(cache)
+        assert bad is not None  # the right shape, poisoned values
+        pyphen.hdcache[path] = bad
+        from briefing.layout.hyphenation import hyphenator
+
+        split = hyphenator.__wrapped__("id")  # a fresh hyphenator over the poisoned table
+        assert split("abababab") == []  # bad data spoils hyphenation, it never crashes the build
+    finally:
+        if saved is not None:
+            pyphen.hdcache[path] = saved

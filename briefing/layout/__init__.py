@@ -30,6 +30,7 @@ from .booklet import impose_booklet
 from .cover import Cover
 from .decor import PageDecor
 from .fonts import GlyphPlan, face, glyph_plan, register_fonts
+from .hyphenation import prime_patterns
 from .markup import GLYPHS, MarkupWriter, escape
 from .pages import BriefDocTemplate, DeferredCanvas, RectoBreak, Sidebar, SidebarFlush, make_geometry
 from .sources import appendix_flowables
@@ -56,6 +57,7 @@ class RenderedPdf:
 def render_pdf(document: Document, cache_dir: Path | None = None) -> RenderedPdf:
     """Lay out *document* and return the finished PDF (and layout warnings, e.g. low dpi)."""
     theme = document.theme
+    prime_patterns(document.manifest.language, cache_dir)
     register_fonts(tuple(dict.fromkeys(family(f) for f in (theme.body_font, theme.heading_font))))
     token = GLYPHS.set(glyphs_for(document))
     try:

@@ -9,12 +9,18 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Callable
-from xml.sax.saxutils import escape as _xml_escape
 
 if TYPE_CHECKING:
     from .fonts import GlyphPlan
 
 from ..model import Citation, Code, Emph, Inline, LineBreak, Link, Strike, Strong, Text
+
+
+_MARKUP = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
+
+
+def _xml_escape(text: str) -> str:
+    return text.translate(_MARKUP)
 
 
 _CONTROL = {code: None for code in range(32) if chr(code) not in "\t\n"}
@@ -34,7 +40,7 @@ def escape(text: str, font: str | None = None) -> str:
     cleaned = text.translate(_CONTROL)
     plan = GLYPHS.get()
     if plan is None or plan.covers(cleaned, font):
-        return _xml_escape(cleaned, {'"': "&quot;"})
+        return _xml_escape(cleaned)
     out: list[str] = []
     run: list[str] = []
     run_font: str | None = None
@@ -51,7 +57,7 @@ def escape(text: str, font: str | None = None) -> str:
 
 
 def _wrap(text: str, font: str | None) -> str:
-    escaped = _xml_escape(text, {'"': "&quot;"})
+    escaped = _xml_escape(text)
     return f'<font face="{font}">{escaped}</font>' if font else escaped
 
 
