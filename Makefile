@@ -20,6 +20,7 @@ brief: $(BIN)/briefing
 
 ## Set up and run the tests.
 test: $(VENV)/.test-deps
+	$(BIN)/ruff check briefing tests benchmarks tools
 	$(BIN)/python -m pytest
 
 ## Run the performance benchmarks (writes benchmarks/results.md).

@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from .errors import BriefingError, ManifestError, raise_all
 from .model import Source, SourcePos
 from .timeline import parse_date
-from .yamlfile import YamlList, YamlMap, load_yaml
+from .yamlfile import YamlList, load_yaml
 
 SOURCE_KEYS = {
     "id", "title", "author", "publisher", "date", "url", "accessed", "type", "note", "reliability", "credibility",

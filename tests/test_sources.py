@@ -15,7 +15,7 @@ from briefing.build import build, parse_brief
 from briefing.errors import BriefingError, ManifestError
 from briefing.sources import clean_url, load_sources
 
-from .conftest import BASIC_MANIFEST, REPO, normalise, run_cli, write_brief
+from .conftest import BASIC_MANIFEST, normalise, run_cli, write_brief
 
 SOURCES = """\
 - id: alpha
