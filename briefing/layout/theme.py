@@ -58,8 +58,9 @@ class Styles:
     box_body: ParagraphStyle
     sidebar_head: ParagraphStyle
     sidebar_date: ParagraphStyle
-    sidebar_title: ParagraphStyle
     sidebar_text: ParagraphStyle
+    sidebar_entry: ParagraphStyle
+    """One timeline event: date, title and text as lines of one paragraph."""
     cover_org: ParagraphStyle
     cover_title: ParagraphStyle
     cover_subtitle: ParagraphStyle
@@ -117,7 +118,7 @@ def make_styles(theme: Theme, language: str) -> Styles:
         box_body=derive("box_body", alignment=TA_LEFT, spaceAfter=3),
         sidebar_head=derive("sidebar_head", fontName=sans_bold, fontSize=10, leading=12, textColor=accent, spaceAfter=6, alignment=TA_LEFT, hyphenationLang=""),
         sidebar_date=derive("sidebar_date", fontName=sans_bold, fontSize=8.5, leading=10.5, textColor=accent, alignment=TA_LEFT, hyphenationLang=""),
-        sidebar_title=derive("sidebar_title", fontName=sans, fontSize=8.5, leading=10.5, textColor=ink, **small),
+        sidebar_entry=derive("sidebar_entry", fontName=sans, fontSize=8.5, leading=10, textColor=ink, **small),
         sidebar_text=derive("sidebar_text", fontName=sans, fontSize=8, leading=9.6, textColor=muted, **small),
         cover_org=derive("cover_org", fontName=sans_bold, fontSize=8.5, leading=11, textColor=color(theme.cover_ink_soft), alignment=TA_LEFT, hyphenationLang=""),
         cover_title=derive("cover_title", fontName=sans_bold, fontSize=24, leading=28, textColor=color(theme.cover_ink), alignment=TA_LEFT, hyphenationLang=""),

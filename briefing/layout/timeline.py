@@ -16,8 +16,8 @@ from .theme import Styles
 class TimelineEntry(Flowable):
     """One event: the date on top, then the title and text; highlighted ones get a bar.
 
-    It never splits across pages unless it alone is taller than a page, and then it
-    splits into its paragraphs.
+    It never splits across pages unless it alone is taller than a column, and then it
+    splits between lines.
     """
 
     BAR = 2.2
@@ -43,7 +43,12 @@ class TimelineEntry(Flowable):
 
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
         _, height = self.wrap(avail_width, avail_height)
-        return list(self.parts) if height > avail_height and len(self.parts) > 1 else []
+        if height <= avail_height:
+            return []
+        pieces = self.parts[0].split(avail_width - self.INDENT, avail_height) if len(self.parts) == 1 else self.parts
+        if len(pieces) < 2:
+            return []
+        return [TimelineEntry([piece], self.highlight, self.accent, self.spaceAfter) for piece in pieces]
 
     def draw(self) -> None:
         canvas = self.canv
@@ -66,8 +71,16 @@ def timeline_flowables(events: tuple[TimelineEvent, ...], styles: Styles, locale
         title = escape(event.title)
         if event.highlight:
             title = f"<b>{title}</b>"
-        parts = [Paragraph(escape(date), styles.sidebar_date), Paragraph(title, styles.sidebar_title)]
+        # One paragraph per event (date, title, text as lines): a long timeline is hundreds of
+        # events, and every paragraph costs a markup parse, line breaking and drawing.
+        date_style, text_style = styles.sidebar_date, styles.sidebar_text
+        lines = [f'<font name="{date_style.fontName}" color="{_hex(date_style.textColor)}">{escape(date)}</font>', title]
         if event.text:
-            parts.append(Paragraph(markup.write(event.text), styles.sidebar_text))
+            lines.append(f'<font size="{text_style.fontSize}" color="{_hex(text_style.textColor)}">{markup.write(event.text)}</font>')
+        parts = [Paragraph("<br/>".join(lines), styles.sidebar_entry)]
         entries.append(TimelineEntry(parts, event.highlight, accent, space_after=5.5))
     return entries
+
+
+def _hex(colour: colors.Color) -> str:
+    return "#" + colour.hexval()[2:]
