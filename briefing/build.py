@@ -55,7 +55,8 @@ class BuildOptions:
 
 def build(root: Path, output: Path | None = None, strict: bool = False, audiences: tuple[str, ...] = (),
           report: bool = False, on_done: Callable[[BuildResult], None] | None = None,
-          options: BuildOptions | None = None, copies: Path | None = None) -> list[BuildResult]:
+          options: BuildOptions | None = None, copies: Path | None = None,
+          on_start: Callable[[int], None] | None = None) -> list[BuildResult]:
     """Build every edition (or the named *audiences*) of the brief at *root*.
 
     With *copies* (a YAML list of recipients), each edition is built once per
@@ -76,6 +77,8 @@ def build(root: Path, output: Path | None = None, strict: bool = False, audience
         for index, name in enumerate(recipients, start=1)
     ]
     sweep_temp_files(output.parent if output is not None else brief.root / OUTPUT_DIR)
+    if on_start is not None:
+        on_start(len(jobs))
     results = []
     for result in _run_jobs(brief, jobs):
         results.append(result)

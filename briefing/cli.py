@@ -98,7 +98,13 @@ def build(ctx: click.Context, brief_dir: Path | None, output: Path | None, stric
         if result.report:
             _say(ctx, f"{' ' * len(label)}{_shown(result.report)}")
 
-    _run(ctx, lambda: run_build(root, output, audiences=audiences, on_done=done, options=options, copies=copies), root)
+    def start(count: int) -> None:
+        if count > 1 and sys.stderr.isatty() and not ctx.obj.get("quiet"):
+            cores = min(count, os.cpu_count() or 1)
+            click.echo(f"building {count} PDFs on {cores} core(s)…", err=True)
+
+    _run(ctx, lambda: run_build(root, output, audiences=audiences, on_done=done, options=options, copies=copies,
+                                on_start=start), root)
 
 
 @main.command()

@@ -264,3 +264,22 @@ def test_appendix_starts_on_a_right_hand_page_in_duplex(tmp_path: Path) -> None:
             starts = [i for i, page in enumerate(pdf.pages) if page.search("Sumber") and
                       any(w["text"] == "Sumber" and w["top"] < 120 for w in page.extract_words())]
         assert starts and (starts[0] + 1) % 2 == 1  # page numbers are 1-based: odd = recto
+
+
+def test_no_heading_alone_at_the_foot_of_a_page(tmp_path: Path, default_pdf: Path) -> None:
+    """The last line of every page's body is never a heading (keep-with-next holds)."""
+    sections = {
+        f"{i:02d}.md": "---\ntitle: Bagian " + str(i) + "\n---\n" + "\n\n".join(
+            [f"## Sub {i}.{j}\n\n" + ("Kalimat isi yang mengisi halaman. " * (5 + (i * j) % 9)) for j in range(6)])
+        for i in range(1, 7)
+    }
+    root = write_brief(tmp_path, BASIC_MANIFEST, sections)
+    for pdf_path in (built(root), default_pdf):
+        with pdfplumber.open(pdf_path) as pdf:
+            for page in pdf.pages[:-1]:
+                body = [c for c in page.chars if 60 < c["top"] < page.height - 70 and c["x0"] < page.width * 0.62]
+                if not body:
+                    continue
+                last_top = max(c["top"] for c in body)
+                last_line = [c for c in body if abs(c["top"] - last_top) < 2]
+                assert not any(c["size"] >= 11.5 and "Sans" in c["fontname"] for c in last_line), page.page_number
