@@ -126,13 +126,13 @@ def _load_sections(files: list[Path], manifest: Manifest, manifest_path: Path) -
         else:
             bases[path.stem] = path
     loaded = {stem: _load_section(path) for stem, path in bases.items()}
+    variants: dict[str, dict[str, SectionSource]] = {stem: {} for stem in loaded}
     for stem, suffix, path in variant_files:
         base = loaded.get(stem)
         if base is None:
             raise ManifestError(f"'{path.name}' is a variant of '{stem}.md', which does not exist", path, 1)
-        variant = replace(_load_section(path, default_id=base.id), id=base.id)
-        base.variants[suffix] = variant
-    return list(loaded.values())
+        variants[stem][suffix] = replace(_load_section(path, default_id=base.id), id=base.id)
+    return [replace(section, variants=variants[stem]) for stem, section in loaded.items()]
 
 
 def _section_files(sections_dir: Path, root: Path) -> list[Path]:

@@ -152,10 +152,10 @@ def parse_edition(brief: Brief, edition: Edition, options: BuildOptions,
             problems.extend(getattr(error, "errors", [error]))
             continue
         sections.append(dataclasses.replace(section, blocks=number_headings(section.blocks, section_number)))
-    cited, uncited, warnings = resolve_citations(tuple(sections), edition.timeline, edition.sources,
-                                                 brief.manifest_path, problems)
+    citations = list(iter_citations((tuple(sections), edition.timeline)))
+    cited, uncited, warnings = resolve_citations(citations, edition.sources, brief.manifest_path, problems)
     try:
-        check_leaks(cited, list(iter_citations((tuple(sections), edition.timeline))), edition.audience, levels)
+        check_leaks(cited, citations, edition.audience, levels)
     except BriefingError as error:
         if problems is None:
             raise

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from .errors import BriefingError, BriefingWarning, ManifestError, raise_all
-from .model import Citation, Section, Source, TimelineEvent
+from .model import Citation, Source
 
 
 def iter_citations(node: Any) -> Iterator[Citation]:
@@ -30,20 +30,20 @@ def iter_citations(node: Any) -> Iterator[Citation]:
 
 
 def resolve_citations(
-    sections: tuple[Section, ...],
-    timeline: tuple[TimelineEvent, ...],
+    citations: list[Citation],
     sources: tuple[Source, ...],
     manifest_path: Path,
     problems: list[BriefingError] | None = None,
 ) -> tuple[tuple[Source, ...], tuple[Source, ...], list[BriefingWarning]]:
     """Return (cited sources in first-citation order, uncited sources, warnings).
 
-    Unknown keys raise, or with *problems* are recorded there and skipped.
+    *citations* are in reading order (`iter_citations` over the sections, then the
+    timeline). Unknown keys raise, or with *problems* are recorded there and skipped.
     """
     by_id = {source.id: source for source in sources}
     order: dict[str, Source] = {}
     errors: list[BriefingError] = []
-    for citation in iter_citations((sections, timeline)):
+    for citation in citations:
         for item in citation.items:
             source = by_id.get(item.key)
             if source is None:
