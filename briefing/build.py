@@ -14,7 +14,7 @@ from .edition import Edition, Omission, check_leaks, edition_marking, plan_editi
 from .errors import BriefingError, BriefingWarning, raise_all
 from .markdown import number_headings, parse_markdown
 from .model import Brief, Document, Manifest, PrintSettings, Section, SourcePos
-from .themes import load_theme, to_grayscale
+from .themes import load_theme, to_cmyk, to_grayscale
 from .templating import make_environment, render_section, template_context
 from .write import sweep_temp_files, write_atomic
 
@@ -48,6 +48,7 @@ class BuildOptions:
     duplex: bool | None = None
     print_marks: bool | None = None
     grayscale: bool = False
+    cmyk: bool = False
     draft: bool | None = None
     toc: str | None = None
     booklet: bool = False
@@ -167,6 +168,8 @@ def parse_edition(brief: Brief, edition: Edition, options: BuildOptions,
                        brief.root, brief.manifest_path)
     if options.grayscale:
         theme = to_grayscale(theme)
+    if options.cmyk:
+        theme = to_cmyk(theme)
     from .brief import resolve_inside
 
     fallbacks = tuple(resolve_inside(brief.root, f, brief.manifest_path) for f in theme.fallback_fonts)

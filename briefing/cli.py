@@ -66,6 +66,7 @@ def _say(ctx: click.Context, line: str, ok: bool = True, err: bool = False) -> N
 @click.option("--duplex/--simplex", default=None, help="Mirrored margins with a binding gutter, for two-sided printing.")
 @click.option("--print-marks/--no-print-marks", default=None, help="Crop marks and a 3 mm bleed, trim and bleed boxes set.")
 @click.option("--grayscale", is_flag=True, help="Convert colours and images to gray, for monochrome printers.")
+@click.option("--cmyk", is_flag=True, help="Write colours and images in CMYK, text in black ink only, for a press.")
 @click.option("--draft/--final", default=None, help="A diagonal KONSEP / DRAFT watermark on every page.")
 @click.option("--toc/--no-toc", default=None, help="A table of contents (default: automatic above six pages).")
 @click.option("--booklet", is_flag=True, help="Impose an A5 (half-Letter) edition two-up on A4 (Letter) sheets, saddle-stitched.")
@@ -74,7 +75,7 @@ def _say(ctx: click.Context, line: str, ok: bool = True, err: bool = False) -> N
 @click.pass_context
 def build(ctx: click.Context, brief_dir: Path | None, output: Path | None, strict: bool, audiences: tuple[str, ...],
           report: bool, paper: str | None, orientation: str | None, duplex: bool | None, print_marks: bool | None,
-          grayscale: bool, draft: bool | None, toc: bool | None, booklet: bool, copies: Path | None) -> None:
+          grayscale: bool, cmyk: bool, draft: bool | None, toc: bool | None, booklet: bool, copies: Path | None) -> None:
     """Build the brief in BRIEF_DIR (default: the current folder) into PDFs.
 
     A brief with audiences builds one edition per audience, in parallel, into
@@ -85,7 +86,7 @@ def build(ctx: click.Context, brief_dir: Path | None, output: Path | None, stric
 
     options = BuildOptions(
         strict=strict, report=report, paper=paper, orientation=orientation, duplex=duplex, print_marks=print_marks,
-        grayscale=grayscale, draft=draft, toc=None if toc is None else ("on" if toc else "off"), booklet=booklet,
+        grayscale=grayscale, cmyk=cmyk, draft=draft, toc=None if toc is None else ("on" if toc else "off"), booklet=booklet,
     )
 
     root = _brief_dir(brief_dir)

@@ -122,13 +122,14 @@ def effective_dpi(info: ImageInfo, placed_width_pt: float) -> float:
     return info.width / (placed_width_pt / 72.0) if placed_width_pt > 0 else float("inf")
 
 
-def prepare(info: ImageInfo, placed_width_pt: float, cache_dir: Path | None, grayscale: bool = False) -> bytes:
+def prepare(info: ImageInfo, placed_width_pt: float, cache_dir: Path | None, grayscale: bool = False,
+            cmyk: bool = False) -> bytes:
     """Print-ready image bytes (JPEG for photos, PNG otherwise) for the placed width."""
     source = info.path.read_bytes()
     target_px = None
     if effective_dpi(info, placed_width_pt) > DOWNSAMPLE_ABOVE_DPI:
         target_px = max(1, round(placed_width_pt / 72.0 * TARGET_DPI))
-    key = hashlib.sha256(source + f"|{target_px}|{grayscale}|v1".encode()).hexdigest()[:32]
+    key = hashlib.sha256(source + f"|{target_px}|{grayscale}|{cmyk}|v1".encode()).hexdigest()[:32]
     if key in _PREPARED:
         return _PREPARED[key]
     cached = cache_dir / f"{key}.img" if cache_dir else None
@@ -136,7 +137,7 @@ def prepare(info: ImageInfo, placed_width_pt: float, cache_dir: Path | None, gra
         data = cached.read_bytes()
         _remember(key, data)
         return data
-    data = _convert(source, info, target_px, grayscale)
+    data = _convert(source, info, target_px, grayscale, cmyk)
     _remember(key, data)
     if cached is not None:
         try:
@@ -157,12 +158,12 @@ def _remember(key: str, data: bytes) -> None:
     _PREPARED[key] = data
 
 
-def _convert(source: bytes, info: ImageInfo, target_px: int | None, grayscale: bool) -> bytes:
+def _convert(source: bytes, info: ImageInfo, target_px: int | None, grayscale: bool, cmyk: bool = False) -> bytes:
     from PIL import Image, ImageOps
 
     with _open_bytes(source) as image:
         plain_jpeg = image.format == "JPEG" and image.mode in ("RGB", "L") and not _rotated(image)
-        if plain_jpeg and target_px is None and (image.mode == "L" or not grayscale):
+        if plain_jpeg and target_px is None and not cmyk and (image.mode == "L" or not grayscale):
             return source  # already print-ready: embed the original bytes untouched
         image = ImageOps.exif_transpose(image)
         image = _flatten(image)
@@ -172,6 +173,9 @@ def _convert(source: bytes, info: ImageInfo, target_px: int | None, grayscale: b
             height = max(1, round(image.height * target_px / image.width))
             image = image.resize((target_px, height), Image.Resampling.LANCZOS)
         out = io.BytesIO()
+        if cmyk:  # raw CMYK pixels (TIFF), embedded as DeviceCMYK: no JPEG Adobe-inversion guesswork
+            image.convert("CMYK").save(out, "TIFF", compression="tiff_deflate")
+            return out.getvalue()
         if info.format in ("JPEG", "MPO") or (image.mode == "RGB" and info.format == "WEBP"):
             image.save(out, "JPEG", quality=90, optimize=True)
         else:

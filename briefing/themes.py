@@ -46,10 +46,15 @@ class Theme:
     cover_ink: str = "#ffffff"
     cover_ink_soft: str = "#dde6f0"
     paper: str = "#ffffff"
+    watermark: str = "#dedede"
+    marks: str = "#000000"
+    """Crop marks."""
     grayscale: bool = False
     """Every colour and image converted to gray, for monochrome printers (`--grayscale`)."""
     fallback_fonts: tuple[str, ...] = ()
     """TrueType files in the brief folder, tried for characters the theme's fonts lack."""
+    cmyk: bool = False
+    """Colours written as CMYK (text in pure black ink), for a press (`--cmyk`)."""
     margin_top: float = 24.0
     margin_bottom: float = 22.0
     margin_side: float = 20.0
@@ -113,7 +118,7 @@ def parse_theme(data: YamlMap, path: Path) -> Theme:
         line = data.lines[key]
         if key == "base":
             continue
-        if key not in fields or key in ("name", "grayscale"):
+        if key not in fields or key in ("name", "grayscale", "cmyk"):
             errors.append(ManifestError(f"unknown theme setting '{key}'", path, line))
             continue
         problem = _check(key, value, getattr(base, key))
@@ -157,3 +162,18 @@ def to_grayscale(theme: Theme) -> Theme:
         luma = round(0.299 * r + 0.587 * g + 0.114 * b)
         values[name] = f"#{luma:02x}{luma:02x}{luma:02x}"
     return dataclasses.replace(theme, grayscale=True, **values)
+
+
+def to_cmyk(theme: Theme) -> Theme:
+    """The same theme in CMYK. Grays, text included, become black ink alone (K), as presses want."""
+    values = {}
+    for name in COLOUR_FIELDS:
+        value = getattr(theme, name)
+        r, g, b = (int(value[i:i + 2], 16) / 255 for i in (1, 3, 5))
+        k = 1 - max(r, g, b)
+        if max(r, g, b) - min(r, g, b) < 0.02:  # a gray: K only
+            c = m = y = 0.0
+        else:
+            c, m, y = ((1 - channel - k) / (1 - k) for channel in (r, g, b))
+        values[name] = f"cmyk({c:.3f},{m:.3f},{y:.3f},{k:.3f})"
+    return dataclasses.replace(theme, cmyk=True, **values)

@@ -283,3 +283,21 @@ def test_no_heading_alone_at_the_foot_of_a_page(tmp_path: Path, default_pdf: Pat
                 last_top = max(c["top"] for c in body)
                 last_line = [c for c in body if abs(c["top"] - last_top) < 2]
                 assert not any(c["size"] >= 11.5 and "Sans" in c["fontname"] for c in last_line), page.page_number
+
+
+def test_cmyk_edition_for_press(tmp_path: Path) -> None:
+    out = tmp_path / "cmyk.pdf"
+    build(REPO, out, audiences=("analis",), options=BuildOptions(cmyk=True))
+    body: list[tuple] = []
+    with pdfplumber.open(out) as pdf:
+        for page in pdf.pages:
+            for char in page.chars:
+                colour = tuple(char["non_stroking_color"])
+                assert len(colour) == 4, char  # every colour is CMYK
+                if "IBMPlexSerif-Regular" in char["fontname"] and char["size"] == 10.5:
+                    body.append(colour)
+    black = [c for c in body if c[:3] == (0, 0, 0)]
+    assert len(black) > 0.97 * len(body)  # body text in black ink alone (links and markers are in the accent)
+    for page in PdfReader(out).pages:
+        for xobject in page["/Resources"].get("/XObject", {}).values():
+            assert xobject.get_object()["/ColorSpace"] == "/DeviceCMYK"

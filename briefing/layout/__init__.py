@@ -35,7 +35,7 @@ from .markup import GLYPHS, MarkupWriter, escape
 from .pages import BriefDocTemplate, DeferredCanvas, RectoBreak, Sidebar, SidebarFlush, make_geometry
 from .sources import appendix_flowables
 from .story import HeadingParagraph, StoryBuilder
-from .theme import PAPER_SIZES, color, family, make_styles
+from .theme import PAPER_SIZES, family, make_styles
 from .timeline import timeline_flowables
 
 __all__ = ["RenderedPdf", "render_pdf", "impose_booklet", "glyphs_for"]
@@ -100,7 +100,7 @@ def _render(document: Document, cache_dir: Path | None, with_toc: bool) -> Rende
 
     sidebar = None
     if geometry.sidebar is not None:
-        entries = timeline_flowables(document.timeline, styles, locale, markup, color(theme.accent))
+        entries = timeline_flowables(document.timeline, styles, locale, markup, theme)
         sidebar = Sidebar(entries, locale.label("timeline"), locale.label("continued"), styles, theme)
 
     builder = StoryBuilder(theme, styles, locale, geometry, markup, cache_dir)
@@ -132,6 +132,7 @@ def _render(document: Document, cache_dir: Path | None, with_toc: bool) -> Rende
         invariant=1,
         initialFontName=face(family(theme.body_font)),
         pageCompression=1,
+        enforceColorSpace="cmyk" if theme.cmyk else None,
         **decor.boxes(),
     )
     canvasmaker = partial(DeferredCanvas, finish_page=decor.finish_page)

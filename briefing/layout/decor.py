@@ -139,7 +139,7 @@ class PageDecor:
         canvas.saveState()
         canvas.translate(width / 2, height / 2)
         canvas.rotate(54)
-        canvas.setFillColor(color("#dedede"))
+        canvas.setFillColor(color(self.theme.watermark))
         canvas.setFont(self.styles.h1.fontName, 110)
         canvas.drawCentredString(0, -20, self.draft_label)
         canvas.setFont(self.styles.cover_meta.fontName, 14)
@@ -152,7 +152,7 @@ class PageDecor:
         width, height = self.trim_size
         gap, length = BLEED + 1 * mm, 6 * mm
         canvas.saveState()
-        canvas.setStrokeColor(color("#000000"))
+        canvas.setStrokeColor(color(self.theme.marks))
         canvas.setLineWidth(0.25)
         for x in (0.0, width):
             for y in (0.0, height):

@@ -138,6 +138,7 @@ class FigureFlowable(Flowable):
             self.credit.drawOn(canvas, 0, y)
 
 
-def prepared_image(info: ImageInfo, placed_width: float, cache_dir: Any, grayscale: bool) -> tuple[PrintImage, float]:
+def prepared_image(info: ImageInfo, placed_width: float, cache_dir: Any, grayscale: bool,
+                   cmyk: bool = False) -> tuple[PrintImage, float]:
     """The print-ready image for *placed_width* points, and its effective dpi there."""
-    return print_image(prepare(info, placed_width, cache_dir, grayscale)), effective_dpi(info, placed_width)
+    return print_image(prepare(info, placed_width, cache_dir, grayscale, cmyk)), effective_dpi(info, placed_width)

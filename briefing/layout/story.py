@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import (
     CondPageBreak,
@@ -44,7 +43,7 @@ from .figures import FigureFlowable, Span, prepared_image
 from .fonts import register_fonts
 from .markup import MarkupWriter, escape, plain_text
 from .pages import Geometry
-from .theme import Styles, family
+from .theme import Styles, color, family
 from ..themes import Theme
 
 
@@ -143,7 +142,7 @@ class StoryBuilder:
         info = ImageInfo(block.path, block.pixels[0], block.pixels[1], "")
         max_height = self.geometry.main.height * 0.55
         placed = min(width, max_height * block.pixels[0] / block.pixels[1])
-        image, dpi = prepared_image(info, placed, self.cache_dir, self.theme.grayscale)
+        image, dpi = prepared_image(info, placed, self.cache_dir, self.theme.grayscale, self.theme.cmyk)
         if dpi < LOW_DPI:
             self.warnings.append(BriefingWarning(
                 f"image '{block.path.name}' prints at {dpi:.0f} dpi (below {LOW_DPI}); it will look blurred",
@@ -208,7 +207,7 @@ class StoryBuilder:
         if style is None:
             style = ParagraphStyle(
                 f"list-{indent}", parent=self.styles.list_item, leftIndent=indent, bulletIndent=indent - step + 1,
-                bulletFontName=self.styles.list_item.fontName, bulletColor=colors.HexColor(self.theme.accent),
+                bulletFontName=self.styles.list_item.fontName, bulletColor=color(self.theme.accent),
             )
             self._list_styles[key] = style
         return style
@@ -229,7 +228,7 @@ class StoryBuilder:
         return [Spacer(0, 2), *(Paragraph("<br/>".join(piece), self.styles.code) for piece in pieces), Spacer(0, 8)]
 
     def rule(self, block: Rule) -> list[Flowable]:
-        return [HRFlowable(width="30%", thickness=0.6, color=colors.HexColor(self.theme.rule), spaceBefore=6, spaceAfter=10, hAlign="CENTER")]
+        return [HRFlowable(width="30%", thickness=0.6, color=color(self.theme.rule), spaceBefore=6, spaceAfter=10, hAlign="CENTER")]
 
     def table(self, block: Table) -> list[Flowable]:
         head = [Paragraph(self.markup.write(cell), self.styles.table_head) for cell in block.header]
@@ -239,15 +238,15 @@ class StoryBuilder:
             return []
         data = [_pad(head, columns)] + [_pad(row, columns) for row in rows]
         widths = _column_widths(block, columns, self.width)
-        rule = colors.HexColor(self.theme.rule)
+        rule = color(self.theme.rule)
         style = TableStyle(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("FONTNAME", (0, 0), (-1, -1), self.styles.table_cell.fontName),
-                ("LINEABOVE", (0, 0), (-1, 0), 1, colors.HexColor(self.theme.accent)),
-                ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.HexColor(self.theme.accent)),
+                ("LINEABOVE", (0, 0), (-1, 0), 1, color(self.theme.accent)),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.6, color(self.theme.accent)),
                 ("LINEBELOW", (0, 1), (-1, -1), 0.3, rule),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(self.theme.accent_light)),
+                ("BACKGROUND", (0, 0), (-1, 0), color(self.theme.accent_light)),
                 ("LEFTPADDING", (0, 0), (-1, -1), 4),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 4),
                 ("TOPPADDING", (0, 0), (-1, -1), 3),
@@ -286,12 +285,12 @@ class StoryBuilder:
         stroke: dict[str, object] = {"strokeWidth": 0}
         if block.kind == "readalso":  # a related-reading pointer: outlined, not tinted
             fill = self.theme.paper
-            stroke = {"strokeWidth": 0.8, "strokeColor": colors.HexColor(self.theme.accent)}
+            stroke = {"strokeWidth": 0.8, "strokeColor": color(self.theme.accent)}
         pad = 9
         label_flow = Paragraph(escape(label.upper()), self.styles.box_label)
         return [
             Spacer(0, 4),
-            FrameBG(color=colors.HexColor(fill), start=True, **stroke),
+            FrameBG(color=color(fill), start=True, **stroke),
             Indenter(pad, pad),
             Spacer(0, pad - 2),
             KeepTogether([label_flow, *inner[:1]]),

@@ -22,7 +22,8 @@ DEFAULT_THEME = BUILTIN["formal"]
 
 
 def color(value: str) -> colors.Color:
-    return colors.HexColor(value)
+    """A theme colour: "#rrggbb", or "cmyk(c,m,y,k)" in a CMYK edition."""
+    return colors.toColor(value)
 
 
 def marking_color(theme: Theme, marking: str) -> colors.Color:
@@ -32,8 +33,8 @@ def marking_color(theme: Theme, marking: str) -> colors.Color:
     """
     upper = marking.upper()
     if any(word in upper for word in ("RAHASIA", "SECRET", "TLP:RED")):
-        return colors.HexColor(theme.danger)
-    return colors.HexColor(theme.ink)
+        return color(theme.danger)
+    return color(theme.ink)
 
 
 def family(theme_font: str) -> str:

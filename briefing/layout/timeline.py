@@ -10,7 +10,8 @@ from reportlab.platypus import Flowable, Paragraph
 from .. import i18n
 from ..model import TimelineEvent
 from .markup import MarkupWriter, escape
-from .theme import Styles
+from ..themes import Theme
+from .theme import Styles, color
 
 
 class TimelineEntry(Flowable):
@@ -64,7 +65,8 @@ class TimelineEntry(Flowable):
 
 
 def timeline_flowables(events: tuple[TimelineEvent, ...], styles: Styles, locale: i18n.Locale,
-                       markup: MarkupWriter, accent: colors.Color) -> list[Any]:
+                       markup: MarkupWriter, theme: Theme) -> list[Any]:
+    accent = color(theme.accent)
     entries: list[Any] = []
     for event in events:
         date = event.date.label or locale.span(event.date.start, event.date.end, event.date.precision)
@@ -74,13 +76,9 @@ def timeline_flowables(events: tuple[TimelineEvent, ...], styles: Styles, locale
         # One paragraph per event (date, title, text as lines): a long timeline is hundreds of
         # events, and every paragraph costs a markup parse, line breaking and drawing.
         date_style, text_style = styles.sidebar_date, styles.sidebar_text
-        lines = [f'<font name="{date_style.fontName}" color="{_hex(date_style.textColor)}">{escape(date)}</font>', title]
+        lines = [f'<font name="{date_style.fontName}" color="{theme.accent}">{escape(date)}</font>', title]
         if event.text:
-            lines.append(f'<font size="{text_style.fontSize}" color="{_hex(text_style.textColor)}">{markup.write(event.text)}</font>')
+            lines.append(f'<font size="{text_style.fontSize}" color="{theme.muted}">{markup.write(event.text)}</font>')
         parts = [Paragraph("<br/>".join(lines), styles.sidebar_entry)]
         entries.append(TimelineEntry(parts, event.highlight, accent, space_after=5.5))
     return entries
-
-
-def _hex(colour: colors.Color) -> str:
-    return "#" + colour.hexval()[2:]
