@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+import pdfplumber
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -67,6 +68,9 @@ def test_hostile_case(tmp_path: Path, name: str, files: dict, code: int, words: 
     if code == 0:
         (pdf,) = (root / "output").glob("*.pdf")
         assert_valid_pdf(pdf)
+        with pdfplumber.open(pdf) as document:
+            for page in document.pages[:40]:
+                assert all(c["x1"] <= page.width - 20 for c in page.chars), f"text runs off page {page.page_number}"
     else:
         assert not list(root.glob("output/*.pdf"))  # a failed build writes no PDF
     assert _snapshot(root) == before  # sources untouched; nothing written outside output/

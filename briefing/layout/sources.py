@@ -8,7 +8,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table,
 from .. import i18n
 from ..model import Source, SourcesOptions
 from .markup import escape, source_anchor
-from .theme import Styles
+from .theme import Styles, breakable
 from ..themes import Theme
 
 QR_SIZE = 20 * mm
@@ -74,7 +74,7 @@ def appendix_flowables(cited: tuple[Source, ...], uncited: tuple[Source, ...], o
 
 
 def _entry(markup: str, bullet: str, source: Source, options: SourcesOptions, styles: Styles, width: float) -> Flowable:
-    paragraph = Paragraph(markup, styles.source_entry, bulletText=bullet)
+    paragraph = Paragraph(markup, breakable(styles.source_entry, f"{source.title} {source.url or ''}"), bulletText=bullet)
     if not (options.qr and source.url):
         return paragraph
     table = Table([[paragraph, _qr(source.url)]], colWidths=[width - QR_SIZE - 4 * mm, QR_SIZE + 4 * mm],

@@ -133,3 +133,22 @@ def make_styles(theme: Theme, language: str) -> Styles:
         cover_notice=derive("cover_notice", fontName=face(sans_family, "italic"), fontSize=8, leading=10, textColor=muted, alignment=TA_LEFT, hyphenationLang=""),
     )
 
+
+
+#: Tokens longer than this (a huge URL, a pasted hash) are broken by ReportLab's
+#: long-word splitting: its URL and hyphenation paths split such a token once and then
+#: let the rest run off the page (measured with a 2,000-character URL).
+LONG_TOKEN = 60
+_BREAKABLE: dict[str, ParagraphStyle] = {}
+
+
+def breakable(style: ParagraphStyle, text: str) -> ParagraphStyle:
+    """*style*, or a variant without URL/hyphenation splitting when *text* has a very long token."""
+    if len(text) <= LONG_TOKEN or max(map(len, text.split()), default=0) <= LONG_TOKEN:
+        return style
+    variant = _BREAKABLE.get(style.name)
+    if variant is None:
+        variant = ParagraphStyle(f"{style.name}-breakable", parent=style, hyphenationLang="", uriWasteReduce=0,
+                                 splitLongWords=1)
+        _BREAKABLE[style.name] = variant
+    return variant

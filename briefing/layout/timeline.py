@@ -9,9 +9,9 @@ from reportlab.platypus import Flowable, Paragraph
 
 from .. import i18n
 from ..model import TimelineEvent
-from .markup import MarkupWriter, escape
+from .markup import MarkupWriter, escape, plain_text
 from ..themes import Theme
-from .theme import Styles, color
+from .theme import Styles, breakable, color
 
 
 class TimelineEntry(Flowable):
@@ -79,6 +79,7 @@ def timeline_flowables(events: tuple[TimelineEvent, ...], styles: Styles, locale
         lines = [f'<font name="{date_style.fontName}" color="{theme.accent}">{escape(date)}</font>', title]
         if event.text:
             lines.append(f'<font size="{text_style.fontSize}" color="{theme.muted}">{markup.write(event.text)}</font>')
-        parts = [Paragraph("<br/>".join(lines), styles.sidebar_entry)]
+        plain = f"{event.title} {plain_text(event.text)}"
+        parts = [Paragraph("<br/>".join(lines), breakable(styles.sidebar_entry, plain))]
         entries.append(TimelineEntry(parts, event.highlight, accent, space_after=5.5))
     return entries

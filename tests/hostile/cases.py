@@ -75,3 +75,9 @@ CASES: list[tuple[str, dict[str, str | bytes], int, tuple[str, ...]]] = [
     ("10,000 timeline events", {"brief.yaml": MANIFEST + "timeline: t.yaml\n", "sections/a.md": section("Teks."),
                                 "t.yaml": "".join(f"- {{date: {1000 + i % 1000}, title: Peristiwa {i}}}\n" for i in range(10000))}, 0, ()),
 ]
+CASES += [
+    ("2000-character URL in a heading, caption, table and timeline",
+     {"brief.yaml": MANIFEST + "timeline: t.yaml\n",
+      "sections/a.md": section("## https://example.org/" + "b/" * 400 + "\n\nTeks.\n\n| x |\n|---|\n| https://e.org/" + "c/" * 300 + " |"),
+      "t.yaml": "- {date: 2020, title: 'https://example.org/" + "d/" * 300 + "'}\n"}, 0, ()),
+]
