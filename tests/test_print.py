@@ -301,3 +301,8 @@ def test_cmyk_edition_for_press(tmp_path: Path) -> None:
     for page in PdfReader(out).pages:
         for xobject in page["/Resources"].get("/XObject", {}).values():
             assert xobject.get_object()["/ColorSpace"] == "/DeviceCMYK"
+
+
+def test_booklet_is_reproducible(tmp_path: Path) -> None:
+    root = long_brief(tmp_path)
+    assert built(root, "a.pdf", booklet=True).read_bytes() == built(root, "b.pdf", booklet=True).read_bytes()

@@ -3,7 +3,6 @@ in saddle-stitch order, ready for a duplex printer (flip on the short edge)."""
 
 from __future__ import annotations
 
-import hashlib
 import io
 
 
@@ -43,17 +42,6 @@ def impose_booklet(data: bytes) -> bytes:
         writer.add_page(sheet)
     if reader.metadata:
         writer.add_metadata({k: v for k, v in reader.metadata.items()})
-    digest = hashlib.md5(data).digest()  # a stable file ID: same input, same bytes
-    writer._ID = None
     out = io.BytesIO()
-    writer.write(out)
-    result = out.getvalue()
-    return _stable_id(result, digest)
-
-
-def _stable_id(pdf: bytes, digest: bytes) -> bytes:
-    """Replace any random /ID pypdf wrote with one derived from the input."""
-    import re
-
-    hex_id = digest.hex().encode()
-    return re.sub(rb"/ID \[ ?<[0-9a-fA-F]+> ?<[0-9a-fA-F]+> ?\]", b"/ID [ <" + hex_id + b"> <" + hex_id + b"> ]", pdf)
+    writer.write(out)  # pypdf writes no random /ID or dates: the same edition gives the same bytes
+    return out.getvalue()

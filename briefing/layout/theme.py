@@ -44,7 +44,6 @@ def family(theme_font: str) -> str:
 @dataclass(frozen=True)
 class Styles:
     body: ParagraphStyle
-    body_first: ParagraphStyle
     h1: ParagraphStyle
     h2: ParagraphStyle
     h3: ParagraphStyle
@@ -104,7 +103,6 @@ def make_styles(theme: Theme, language: str) -> Styles:
     small = dict(hyphenationLang=hyph or "", alignment=TA_LEFT)
     return Styles(
         body=body,
-        body_first=derive("body_first"),
         h1=derive("h1", fontName=sans_bold, fontSize=16, leading=20, textColor=accent, spaceBefore=16, spaceAfter=8, **heading),
         h2=derive("h2", fontName=sans_bold, fontSize=12, leading=15, textColor=ink, spaceBefore=10, spaceAfter=4, **heading),
         h3=derive("h3", fontName=face(serif, "bolditalic"), fontSize=theme.body_size, leading=theme.body_leading, spaceBefore=6, spaceAfter=2, **heading),
