@@ -139,8 +139,9 @@ def test_toc_entries_link_to_their_pages(tmp_path: Path) -> None:
     assert "Daftar Isi" in first
     outline = {item.title: reader.get_destination_page_number(item) for item in _flatten(reader.outline)}
     page_index = {p.indirect_reference.idnum: i for i, p in enumerate(reader.pages)}
-    targets = [page_index[a.get_object()["/Dest"][0].idnum] for a in reader.pages[0].get("/Annots", [])
-               if "/Dest" in a.get_object()]
+    links = [a.get_object() for a in reader.pages[0].get("/Annots", []) if "/Dest" in a.get_object()]
+    links.sort(key=lambda link: (-float(link["/Rect"][1]), float(link["/Rect"][0])))  # reading order
+    targets = [page_index[link["/Dest"][0].idnum] for link in links]
     unique = [page for i, page in enumerate(targets) if i == 0 or page != targets[i - 1]]  # title and number link
     assert unique == [outline["1 Bagian Satu"], outline["1.1 Sub Satu"], outline["2 Bagian Dua"]]
     assert unique != [0, 0, 0]

@@ -21,12 +21,12 @@ from reportlab.lib.pagesizes import landscape
 from reportlab.lib.units import inch
 from reportlab.platypus import Paragraph, Spacer
 from reportlab.platypus.doctemplate import LayoutError as RLLayoutError
-from reportlab.platypus.tableofcontents import TableOfContents
 
 from .. import __version__, i18n
 from ..errors import BriefingWarning, LayoutError
 from ..model import Document, SourcesOptions
 from .booklet import impose_booklet
+from .contents import ContentsTable, assign_outline
 from .cover import Cover
 from .decor import PageDecor
 from .fonts import GlyphPlan, face, glyph_plan, register_fonts
@@ -35,7 +35,7 @@ from .markup import GLYPHS, MarkupWriter, escape
 from .pages import BriefDocTemplate, DeferredCanvas, RectoBreak, Sidebar, SidebarFlush, make_geometry
 from .sources import appendix_flowables
 from .story import HeadingParagraph, StoryBuilder
-from .theme import PAPER_SIZES, family, make_styles
+from .theme import PAPER_SIZES, color, family, make_styles
 from .timeline import timeline_flowables
 
 __all__ = ["RenderedPdf", "render_pdf", "impose_booklet", "glyphs_for"]
@@ -104,8 +104,7 @@ def _render(document: Document, cache_dir: Path | None, with_toc: bool) -> Rende
         sidebar = Sidebar(entries, locale.label("timeline"), locale.label("continued"), styles, theme)
 
     builder = StoryBuilder(theme, styles, locale, geometry, markup, cache_dir)
-    story = _contents(locale, styles) if with_toc else []
-    story += [flowable for section in document.sections for flowable in builder.section(section)]
+    story = [flowable for section in document.sections for flowable in builder.section(section)]
     appendix = appendix_flowables(document.cited, document.uncited, sources, theme, styles, locale,
                                   geometry.main.width, HeadingParagraph)
     if appendix and printing.duplex and printing.appendix_recto:
@@ -114,6 +113,7 @@ def _render(document: Document, cache_dir: Path | None, with_toc: bool) -> Rende
     if manifest.photo_credits:
         story += builder.photo_credits()
     story.append(SidebarFlush())
+    entries = assign_outline(story)
 
     decor = _decor(document, locale, styles, size, cover)
     decor.geometries = (geometry, geometry.mirrored() if printing.duplex else geometry)
@@ -135,13 +135,12 @@ def _render(document: Document, cache_dir: Path | None, with_toc: bool) -> Rende
         enforceColorSpace="cmyk" if theme.cmyk else None,
         **decor.boxes(),
     )
+    if with_toc:
+        story[0:0] = _contents(entries, doc.heading_pages, locale, styles, theme)
     canvasmaker = partial(DeferredCanvas, finish_page=decor.finish_page)
     _fix_creation_date(doc, manifest.date)
     try:
-        if with_toc:
-            doc.multiBuild(story, canvasmaker=canvasmaker, maxPasses=4)
-        else:
-            doc.build(story, canvasmaker=canvasmaker)
+        doc.build(story, canvasmaker=canvasmaker)
     except RLLayoutError as exc:
         heading, path = doc.last_heading
         where = f"after the heading '{heading}' (page {doc.page})" if heading else f"on page {doc.page}"
@@ -151,11 +150,10 @@ def _render(document: Document, cache_dir: Path | None, with_toc: bool) -> Rende
     return RenderedPdf(buffer.getvalue(), doc.page, tuple(builder.warnings))
 
 
-def _contents(locale: i18n.Locale, styles) -> list:  # type: ignore[no-untyped-def]
+def _contents(entries, pages: dict[str, int], locale: i18n.Locale, styles, theme) -> list:  # type: ignore[no-untyped-def]
     """A linked table of contents of the section titles and their subheadings."""
-    toc = TableOfContents(dotsMinLevel=0)
-    toc.levelStyles = [styles.toc_1, styles.toc_2]
-    return [Paragraph(escape(locale.label("contents")), styles.h2), toc, Spacer(0, 10)]
+    table = ContentsTable(entries, [styles.toc_1, styles.toc_2], pages, color(theme.ink))
+    return [Paragraph(escape(locale.label("contents")), styles.h2), table, Spacer(0, 10)]
 
 
 def _decor(document: Document, locale: i18n.Locale, styles, size, cover: Cover) -> PageDecor:  # type: ignore[no-untyped-def]

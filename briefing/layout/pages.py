@@ -12,7 +12,8 @@ from typing import Any, Callable
 
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import ActionFlowable, BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate, Paragraph
+from reportlab.platypus import (ActionFlowable, BaseDocTemplate, Flowable, Frame, FrameBreak, KeepTogether, PageBreak,
+                                PageTemplate, Paragraph)
 
 from .decor import PageDecor
 from .geometry import COVER_TOP, Geometry, Rect, make_geometry  # noqa: F401  (re-exported)
@@ -157,8 +158,8 @@ class BriefDocTemplate(BaseDocTemplate):
         self._exclusions: list[tuple[float, float]] = []
         self._deferred: list[Flowable] = []
         self._deferred_page = 0
-        self._outline_level = -1
-        self._heading_count = 0
+        self.heading_pages: dict[str, int] = {}
+        """Page of each heading by bookmark key, for the table of contents."""
         self.last_heading = ("", None)
         templates = [PageTemplate("first", [_frame("body", geometry.main_first())],
                                   onPage=lambda c, d: decor.first_page(c, geometry),
@@ -178,7 +179,7 @@ class BriefDocTemplate(BaseDocTemplate):
     def beforeDocument(self) -> None:
         """Start each layout pass afresh (multiBuild runs several for a table of contents)."""
         self._exclusions, self._deferred, self._deferred_page = [], [], 0
-        self._outline_level, self._heading_count = -1, 0
+        self.heading_pages.clear()
         self.last_heading: tuple[str, Any] = ("", None)
         """The latest heading laid out and its section file: where a layout error happened."""
         if self.sidebar is not None:
@@ -244,19 +245,63 @@ class BriefDocTemplate(BaseDocTemplate):
                 flowables.insert(0, PageBreak())
         super().handle_flowable(flowables)
 
+    def handle_keepWithNext(self, flowables: list[Flowable]) -> None:
+        """Keep a run of keep-with-next flowables (a heading, an introduction, glued
+        spacers) with the opening lines of what follows: if they do not all fit in what
+        is left of the frame, the run starts the next one.
+
+        ReportLab's own rule keeps the run with the *whole* next flowable: it wraps that
+        paragraph an extra time, deep-copies the frame, and moves the heading on whenever
+        the paragraph does not fit in full, leaving a hole below the text before it.
+        """
+        frame = getattr(self, "frame", None)  # none before the first page begins
+        if frame is None or frame._atTop or not flowables[0].getKeepWithNext():
+            return
+        width = frame._getAvailableWidth()
+        need = 0.0
+        index = 0
+        while index < len(flowables) and flowables[index].getKeepWithNext():
+            flowable = flowables[index]
+            if not getattr(flowable, "frameAction", None):
+                need += flowable.getSpaceBefore() + flowable.wrapOn(self.canv, width, frame._aH)[1] + flowable.getSpaceAfter()
+            index += 1
+        if index < len(flowables):
+            need += _opening_height(flowables[index], self.canv, width, frame._aH)
+        if need > frame._y - frame._y1p:
+            flowables.insert(0, FrameBreak())
+
     def afterFlowable(self, flowable: Flowable) -> None:
         title = getattr(flowable, "outline_title", None)
-        if title is None:
+        if title is None or not hasattr(flowable, "outline_key"):
             return
         self.last_heading = (title, getattr(flowable, "source_path", None) or self.last_heading[1])
-        level = min(getattr(flowable, "outline_level", 0), self._outline_level + 1)
-        self._outline_level = level
-        self._heading_count += 1
-        key = f"h{self._heading_count}"
+        key, level = flowable.outline_key, flowable.outline_level  # set by contents.assign_outline
+        self.heading_pages[key] = self.page
         self.canv.bookmarkPage(key)
         self.canv.addOutlineEntry(title, key, level=level, closed=level > 0)
-        if level <= 1:
-            self.notify("TOCEntry", (level, title, self.page, key))
+
+
+#: Lines of a paragraph that must follow a heading on the same page (the body sets
+#: allowOrphans=0, so a paragraph never leaves fewer than two lines behind).
+OPENING_LINES = 2
+
+
+def _opening_height(flowable: Flowable, canvas: Canvas, width: float, frame_height: float) -> float:
+    """Height of the least of *flowable* that must follow a heading on its page: two
+    lines of a paragraph, or a table, box or figure whole — but never more than a third
+    of the frame, so a heading does not leave a half-empty page for a long table."""
+    if getattr(flowable, "frameAction", None) or getattr(flowable, "floats", False):
+        return 0.0  # a floating figure goes where there is room; text takes its place
+    before = flowable.getSpaceBefore()
+    if isinstance(flowable, Paragraph):
+        lines = OPENING_LINES * flowable.style.leading
+        if sum(len(getattr(frag, "text", "")) for frag in flowable.frags) > 120:
+            return before + lines  # long enough for two lines: no need to wrap it
+        return before + min(lines, flowable.wrapOn(canvas, width, frame_height)[1])
+    height = flowable.wrapOn(canvas, width, frame_height)[1]
+    if isinstance(flowable, KeepTogether):
+        height = flowable._H  # its wrap answers "too tall" on purpose, to be split
+    return before + min(height, frame_height / 3)
 
 
 class RectoBreak(ActionFlowable):
@@ -287,9 +332,15 @@ class DeferredCanvas(Canvas):
         super().__init__(*args, **kwargs)
         self._finish_page = finish_page
         self._pages: list[dict[str, Any]] = []
+        self._at_finish: list[Callable[[Canvas], None]] = []
+
+    def at_finish(self, draw: Callable[[Canvas], None]) -> None:
+        """Draw on this page once every page is laid out (a table of contents' page numbers)."""
+        self._at_finish.append(draw)
 
     def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
+        self._at_finish = []
         self._startPage()
         self._doc.pageCounter += 1
         self._doc.inObject = None
@@ -299,6 +350,8 @@ class DeferredCanvas(Canvas):
         self._doc.pageCounter -= total
         for number, state in enumerate(self._pages, start=1):
             self.__dict__.update(state)
+            for draw in state["_at_finish"]:
+                draw(self)
             self._finish_page(self, number, total)
             super().showPage()
         super().save()
