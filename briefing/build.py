@@ -15,7 +15,7 @@ from .errors import BriefingError, BriefingWarning, raise_all
 from .markdown import number_headings, parse_markdown
 from .model import Brief, Document, Manifest, PrintSettings, Section, SourcePos
 from .themes import load_theme, to_cmyk, to_grayscale
-from .templating import make_environment, render_section, template_context
+from .templating import SectionRenderer, template_context
 from .write import sweep_temp_files, write_atomic
 
 OUTPUT_DIR = "output"
@@ -130,7 +130,7 @@ def parse_edition(brief: Brief, edition: Edition, options: BuildOptions,
     With *problems* (as `briefing check` does), a section that fails is recorded there
     and skipped, so one run reports the problems of every section.
     """
-    env = make_environment(brief.partials_dir)
+    renderer = SectionRenderer(brief.partials_dir)
     context = template_context(edition.manifest, edition.audience)
     levels = brief.manifest.levels
     omitted = list(edition.omitted)
@@ -143,7 +143,7 @@ def parse_edition(brief: Brief, edition: Edition, options: BuildOptions,
             number += 1
             section_number = str(number)
         try:
-            rendered = render_section(env, source, context)
+            rendered = renderer.render(source, context)
             blocks = parse_markdown(rendered.text, source.path, brief.root, rendered.line_map)
             section = Section(source.id, source.title, blocks, SourcePos(source.path, 1), section_number)
             (section,) = tailor([section], edition.audience, levels, brief.root, omitted, present)

@@ -3,22 +3,26 @@
 Sections are untrusted: they render in `SandboxedEnvironment` with `StrictUndefined`,
 may import macros only from the brief's partials folder, and have a bound on output
 size. Jinja's errors become `TemplateError`s that name the author's file and line.
+A section with no template syntax at all is its own rendering: Jinja is imported,
+and the sandbox built, only for a brief that uses it.
 """
 
 from __future__ import annotations
 
+import re
 import signal
 import threading
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
-
-import jinja2
-from jinja2.sandbox import SandboxedEnvironment
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from .errors import TemplateError
 from .model import Audience, Manifest, SectionSource
+
+if TYPE_CHECKING:
+    import jinja2
+    from jinja2.sandbox import SandboxedEnvironment
 
 #: Rendered text larger than this is refused (a runaway loop, not a brief).
 MAX_OUTPUT_CHARS = 5_000_000
@@ -49,33 +53,60 @@ def time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-class PartialsLoader(jinja2.BaseLoader):
-    """Loads `{% import %}`/`{% include %}` targets from the partials folder only."""
-
-    def __init__(self, folder: Path):
-        self.folder = folder.resolve()
-
-    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
-        from .brief import read_text
-
-        candidate = (self.folder / template).resolve()
-        if Path(template).is_absolute() or not candidate.is_relative_to(self.folder):
-            raise jinja2.TemplateNotFound(f"{template} (only files in sections/_partials/ can be imported)")
-        if not candidate.is_file():
-            raise jinja2.TemplateNotFound(template)
-        mtime = candidate.stat().st_mtime
-        return read_text(candidate), str(candidate), lambda: candidate.stat().st_mtime == mtime
-
-
 def make_environment(partials_dir: Path) -> SandboxedEnvironment:
+    """The sandbox; `{% import %}`/`{% include %}` targets load from the partials folder only."""
+    import jinja2
+    from jinja2.sandbox import SandboxedEnvironment
+
+    folder = partials_dir.resolve()
+
+    class PartialsLoader(jinja2.BaseLoader):
+        def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+            from .brief import read_text
+
+            candidate = (folder / template).resolve()
+            if Path(template).is_absolute() or not candidate.is_relative_to(folder):
+                raise jinja2.TemplateNotFound(f"{template} (only files in sections/_partials/ can be imported)")
+            if not candidate.is_file():
+                raise jinja2.TemplateNotFound(template)
+            mtime = candidate.stat().st_mtime
+            return read_text(candidate), str(candidate), lambda: candidate.stat().st_mtime == mtime
+
     return SandboxedEnvironment(
-        loader=PartialsLoader(partials_dir),
+        loader=PartialsLoader(),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+
+
+#: What opens a Jinja tag, expression or comment; a section without one renders as itself.
+_TEMPLATE_SYNTAX = re.compile(r"\{[{%#]")
+
+
+class SectionRenderer:
+    """Renders the sections of one edition; builds the sandbox on first need."""
+
+    def __init__(self, partials_dir: Path):
+        self.partials_dir = partials_dir
+        self._env: SandboxedEnvironment | None = None
+
+    def render(self, section: SectionSource, context: dict[str, Any]) -> Rendered:
+        if not _TEMPLATE_SYNTAX.search(section.template):
+            return _verbatim(section.template)
+        if self._env is None:
+            self._env = make_environment(self.partials_dir)
+        return render_section(self._env, section, context)
+
+
+def _verbatim(text: str) -> Rendered:
+    """Text without template syntax, as Jinja would render it, each line mapped to itself."""
+    line_map: list[int] = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        line_map.append(number if line.strip() or not line_map else line_map[-1])
+    return Rendered(text, tuple(line_map))
 
 
 def template_context(manifest: Manifest, audience: Audience | None) -> dict[str, Any]:
@@ -112,6 +143,9 @@ def render_section(env: SandboxedEnvironment, section: SectionSource, context: d
     the paused render function's line is translated back to the template line
     (Jinja keeps that correspondence for its tracebacks).
     """
+    import jinja2
+    import jinja2.sandbox
+
     filename = str(section.path)
     try:
         template = _compile(env, section.template, filename)
