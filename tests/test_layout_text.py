@@ -99,3 +99,69 @@ def test_hyphenation_pattern_cache_is_plain_json_and_survives_tampering(tmp_path
     finally:
         if saved is not None:
             pyphen.hdcache[path] = saved
+
+
+def _frag_dicts(frags: list) -> list[dict]:
+    """Fragments as comparable dicts (their anchor definitions are bags without equality)."""
+    return [{k: (vars(v) if k == "cbDefn" else v) for k, v in vars(frag).items()} for frag in frags]
+
+
+FAST_CASES = [
+    "Teks biasa tanpa tanda apa pun.",
+    "a &amp; b&#160;c &lt;d&gt; &quot;e&quot; &#x2014; f",
+    "<b>tebal</b> <i>miring <b>keduanya</b></i> <strike>coret</strike> akhir",
+    'Lihat <a href="https://example.org/?a=1&amp;b=2" color="#1f3a5f">tautan <i>ini</i></a> dan '
+    '<a href="#src-2" color="#1f3a5f">2</a>; <strike>x <a href="#src-3" color="#1f3a5f">3</a></strike>',
+    'kata&#160;[<a href="#src-1" color="#1f3a5f">1</a>; <a href="#src-12" color="#1f3a5f">12</a>, hlm. 4]',
+    'kata<super><a href="#src-1" color="#1f3a5f">1</a>,<a href="#src-2" color="#1f3a5f">2</a></super> lanjut',
+    '<a name="src-7"/>Penerbit. “Judul.” <a href="https://example.org/x" color="#1f3a5f">https://example.org/x</a>.',
+    '<font name="{date_font}" color="#1f3a5f">9 September 1948</font><br/><b>Judul</b><br/>'
+    '<font size="8" color="#5b6472">Keterangan.</font>',
+    'kode <font face="Mono" size="-1">x &lt; 3</font> dan <font face="Serif">Привет</font>',
+    "baris\n  terpisah   spasi\n\n ganda ",
+]
+
+
+@pytest.mark.parametrize("markup", FAST_CASES)
+def test_fast_paragraph_fragments_are_reportlabs(markup: str) -> None:
+    """Markup split without ReportLab's parser gives the very fragments the parser makes."""
+    from reportlab.platypus.paragraph import cleanBlockQuotedText
+    from reportlab.platypus.paraparser import ParaParser
+
+    from briefing.layout import paragraphs
+    from briefing.layout.fonts import register_fonts
+    from briefing.layout.theme import make_styles
+    from briefing.themes import Theme
+
+    register_fonts()
+    styles = make_styles(Theme(), "id")
+    style = styles.body
+    markup = markup.replace("{date_font}", styles.sidebar_date.fontName)
+    fast = paragraphs.fragments(markup, style)
+    assert fast is not None
+    parser = ParaParser()
+    parser.caseSensitive = 1
+    _, expected, _ = parser.parse(cleanBlockQuotedText(markup), style)
+    assert _frag_dicts(fast) == _frag_dicts(expected)
+
+
+@pytest.mark.parametrize("markup", ["<b>open", "a</b>", "<b>a</i>", "<?pi x?>a", "<!-- c -->a", "&bogus; x",
+                                    '<img src="x.png"/>', "<para>x</para>", "<b><i>x</b></i>"])
+def test_fast_paragraph_leaves_other_markup_to_reportlab(markup: str) -> None:
+    from briefing.layout import paragraphs
+    from briefing.layout.theme import make_styles
+    from briefing.themes import Theme
+
+    assert paragraphs.fragments(markup, make_styles(Theme(), "id").body) is None
+
+
+def test_documents_are_identical_with_or_without_fast_paragraphs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefing.layout import paragraphs
+
+    from .conftest import REPO
+
+    fast, parsed = tmp_path / "fast.pdf", tmp_path / "parsed.pdf"
+    build(REPO, fast, audiences=("analis",))
+    monkeypatch.setattr(paragraphs, "ENABLED", False)
+    build(REPO, parsed, audiences=("analis",))
+    assert fast.read_bytes() == parsed.read_bytes()

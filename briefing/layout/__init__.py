@@ -19,9 +19,10 @@ from pathlib import Path
 from reportlab import rl_config
 from reportlab.lib.pagesizes import landscape
 from reportlab.lib.units import inch
-from reportlab.platypus import Paragraph, Spacer
+from reportlab.platypus import Spacer
 from reportlab.platypus.doctemplate import LayoutError as RLLayoutError
 
+from .paragraphs import Paragraph
 from .. import __version__, i18n
 from ..errors import BriefingWarning, LayoutError
 from ..model import Document, SourcesOptions

@@ -14,8 +14,9 @@ from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable
 
+from .paragraphs import Paragraph
 from .markup import escape
 
 #: Headings deeper than this are left out of the table of contents.

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph
 
+from .paragraphs import Paragraph
 from .. import i18n
 from ..model import Document
 from .markup import escape

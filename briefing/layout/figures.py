@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from reportlab.lib.utils import ImageReader
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable
 
+from .paragraphs import Paragraph
 from ..images import ImageInfo, effective_dpi, prepare
 
 

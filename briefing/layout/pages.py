@@ -13,11 +13,12 @@ from typing import Any, Callable
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (ActionFlowable, BaseDocTemplate, Flowable, Frame, FrameBreak, KeepTogether, PageBreak,
-                                PageTemplate, Paragraph)
+                                PageTemplate)
 
 from .decor import PageDecor
 from .geometry import COVER_TOP, Geometry, Rect, make_geometry  # noqa: F401  (re-exported)
 from .markup import escape
+from .paragraphs import Paragraph
 from .theme import Styles, color
 from ..themes import Theme
 

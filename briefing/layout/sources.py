@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
+from .paragraphs import Paragraph
 from .. import i18n
 from ..model import Source, SourcesOptions
 from .markup import escape, source_anchor

@@ -14,7 +14,6 @@ from reportlab.platypus import (
     ImageAndFlowables,
     Indenter,
     KeepTogether,
-    Paragraph,
     Spacer,
     Table as RLTable,
     TableStyle,
@@ -39,6 +38,7 @@ from ..model import (
     Table,
     Text,
 )
+from .paragraphs import Paragraph
 from .figures import FigureFlowable, Span, prepared_image
 from .fonts import register_fonts
 from .markup import MarkupWriter, escape, plain_text

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from reportlab.lib import colors
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable
 
+from .paragraphs import Paragraph
 from .. import i18n
 from ..model import TimelineEvent
 from .markup import MarkupWriter, escape, plain_text

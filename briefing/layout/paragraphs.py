@@ -1,0 +1,206 @@
+"""Paragraphs whose markup is turned into fragments without ReportLab's HTML parser.
+
+ReportLab parses every paragraph's markup with an `html.parser`-based parser: about
+70 µs for a paragraph with a few tags, a tenth of a large build. Our markup is a
+small, well-formed subset written by `markup.py` alone, and the same few tag
+contexts repeat in every paragraph. So the markup is split at its tags and entities
+with one regular expression, and each run of text is a copy of a *prototype*
+fragment that ReportLab's own parser made once for that tag context (and style).
+The fragments are the ones the parser would make, attribute for attribute — tests
+compare them, and whole documents built both ways, byte for byte. Markup outside
+the subset (a processing instruction, a comment, an unbalanced tag) is left to
+ReportLab's parser.
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from typing import Any
+
+from reportlab.lib.abag import ABag
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Paragraph as _RLParagraph
+from reportlab.platypus.paragraph import cleanBlockQuotedText, textTransformFrags
+from reportlab.platypus.paraparser import ParaParser, known_entities
+
+#: Set to False to have every paragraph parsed by ReportLab (tests compare the two).
+ENABLED = True
+
+_TOKEN = re.compile(r"<[^<>]*>|&(?:#x[0-9a-fA-F]+|#[0-9]+|[A-Za-z][A-Za-z0-9]*);")
+_OPEN = re.compile(r"<([a-z]+)(?:\s[^<>]*)?>$")
+_CLOSE = re.compile(r"</([a-z]+)>$")
+_SELF_CLOSING = re.compile(r"<[a-z]+(?:\s[^<>]*)?/>$")
+_ANCHOR = re.compile(r'<a name="([A-Za-z0-9_.:-]+)"/>$')
+_UNSAFE = re.compile(r"<[!?]|<para[\s>]|<(?:img|onDraw|ondraw|index|seq|seqreset|seqdefault|seqchain|seqformat|bullet|span|"
+                     r"greek|unichar|tt|u|sub|sup|ol|ul|li)[\s/>]")
+
+_prototypes: "weakref.WeakKeyDictionary[ParagraphStyle, dict[tuple[str, ...], list[Any] | None]]" = \
+    weakref.WeakKeyDictionary()
+
+
+class Paragraph(_RLParagraph):
+    """`reportlab.platypus.Paragraph`, with our markup turned into fragments directly."""
+
+    def __init__(self, text: str | None, style: ParagraphStyle | None = None, bulletText: Any = None,
+                 frags: list[Any] | None = None, **kwargs: Any):
+        if frags is None and ENABLED and style is not None and text is not None:
+            frags = fragments(text, style)
+            if frags is not None:
+                text = cleanBlockQuotedText(text)
+        super().__init__(text, style, bulletText, frags, **kwargs)
+
+
+def fragments(markup: str, style: ParagraphStyle) -> list[Any] | None:
+    """The fragments ReportLab's parser would make of *markup*, or None to let it parse."""
+    if _UNSAFE.search(markup):
+        return None
+    text = cleanBlockQuotedText(markup)
+    cache = _prototypes.get(style)
+    if cache is None:
+        cache = _prototypes[style] = {}
+    if "<" in text or "&" in text:
+        out = _tokens(text, _Context(cache, style))
+        if out is None:
+            return None
+    else:  # plain text: one fragment
+        prototype = _prototype(cache, (), style)
+        if prototype is None:
+            return None
+        out = [_copy(prototype[0], text)]
+    if style.textTransform:
+        textTransformFrags(out, style)
+    return out
+
+
+def _tokens(text: str, context: _Context) -> list[Any] | None:
+    out: list[Any] = []
+    position = 0
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        if match.start() > position:
+            out.append(context.run(text[position:match.start()]))
+        position = match.end()
+        if token[0] == "&":
+            char = _entity(token)
+            if char is None:
+                return None
+            out.append(context.run(char))
+        elif token[1] == "/":
+            closing = _CLOSE.match(token)
+            if not closing or not context.close(closing.group(1)):
+                return None
+        elif token[-2] == "/":
+            frags = context.self_closing(token) if _SELF_CLOSING.match(token) else None
+            if frags is None:
+                return None
+            out.extend(frags)
+        elif not _OPEN.match(token) or not context.open(token):
+            return None
+    if context.key:
+        return None
+    if position < len(text):
+        out.append(context.run(text[position:]))
+    return None if None in out else out
+
+
+class _Context:
+    """The open tags at a point of a paragraph, and the numbers ReportLab's parser gives
+    to links and underline/strike lines in the order they open (a prototype numbers its
+    own from zero)."""
+
+    def __init__(self, cache: dict[tuple[str, ...], list[Any] | None], style: ParagraphStyle):
+        self.cache = cache
+        self.style = style
+        self.key: tuple[str, ...] = ()
+        self.links: list[int] = []
+        self.lines: list[int] = []
+        self.added: list[tuple[int, int]] = []
+        self.next_link = self.next_line = 0
+
+    def open(self, tag: str) -> bool:
+        before = _prototype(self.cache, self.key, self.style)
+        after = _prototype(self.cache, (*self.key, tag), self.style)
+        if before is None or after is None:
+            return False
+        links = len(after[0].link) - len(before[0].link)
+        lines = len(after[0].us_lines) - len(before[0].us_lines)
+        if links:
+            self.links += range(self.next_link, self.next_link + links)
+            self.next_link += links
+        if lines:
+            self.lines += range(self.next_line, self.next_line + lines)
+            self.next_line += lines
+        self.key = (*self.key, tag)
+        self.added.append((links, lines))
+        return True
+
+    def close(self, name: str) -> bool:
+        if not self.key or _tag_name(self.key[-1]) != name:
+            return False
+        self.key = self.key[:-1]
+        links, lines = self.added.pop()
+        del self.links[len(self.links) - links:]
+        del self.lines[len(self.lines) - lines:]
+        return True
+
+    def run(self, text: str) -> Any:
+        prototype = _prototype(self.cache, self.key, self.style)
+        return None if prototype is None else self._renumber(_copy(prototype[0], text))
+
+    def self_closing(self, tag: str) -> list[Any] | None:
+        anchor = _ANCHOR.match(tag)  # one prototype serves every anchor name
+        frags = _prototype(self.cache, (*self.key, '<a name="_"/>' if anchor else tag), self.style)
+        if frags is None:
+            return None
+        copies = [self._renumber(_copy(frag, frag.text)) for frag in frags]
+        if anchor:
+            for frag in copies:
+                frag.cbDefn = ABag(**{**vars(frag.cbDefn), "name": anchor.group(1)})
+        return copies
+
+    def _renumber(self, frag: Any) -> Any:
+        if frag.link and [n for n, _ in frag.link] != self.links:
+            frag.link = [(n, target) for n, (_, target) in zip(self.links, frag.link)]
+        if frag.us_lines and [line[0] for line in frag.us_lines] != self.lines:
+            frag.us_lines = [(n, *line[1:]) for n, line in zip(self.lines, frag.us_lines)]
+        return frag
+
+
+def _copy(prototype: Any, text: str) -> Any:
+    """A copy of a prototype fragment with other text (what `ABag.clone` does, faster)."""
+    frag = object.__new__(prototype.__class__)
+    frag.__dict__ = {**prototype.__dict__, "text": text}
+    return frag
+
+
+def _prototype(cache: dict[tuple[str, ...], list[Any] | None], key: tuple[str, ...],
+               style: ParagraphStyle) -> list[Any] | None:
+    """What ReportLab's parser makes of the tags *key* around a one-letter text (or of the
+    self-closing tag that ends *key*), once per style; None if that is not one fragment."""
+    if key in cache:
+        return cache[key]
+    opening = [tag for tag in key if not tag.endswith("/>")]
+    closing = "".join(f"</{_tag_name(tag)}>" for tag in reversed(opening))
+    self_closing = key[-1] if key and key[-1].endswith("/>") else ""
+    parser = ParaParser()
+    parser.caseSensitive = 1  # as Paragraph sets it
+    _, parsed, _ = parser.parse("".join(opening) + (self_closing or "x") + closing, style)
+    frags: list[Any] | None = list(parsed) if parsed else None
+    if frags is not None and not self_closing and not (len(frags) == 1 and frags[0].text == "x"):
+        frags = None
+    cache[key] = frags
+    return frags
+
+
+def _tag_name(tag: str) -> str:
+    return re.match(r"</?([a-z]+)", tag).group(1)  # type: ignore[union-attr]
+
+
+def _entity(token: str) -> str | None:
+    name = token[1:-1]
+    if name.startswith("#x"):
+        return chr(int(name[2:], 16))
+    if name.startswith("#"):
+        return chr(int(name[1:]))
+    return known_entities.get(name)
