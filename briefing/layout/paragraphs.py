@@ -14,6 +14,7 @@ ReportLab's parser.
 
 from __future__ import annotations
 
+import html
 import re
 import weakref
 from typing import Any
@@ -31,6 +32,7 @@ _TOKEN = re.compile(r"<[^<>]*>|&(?:#x[0-9a-fA-F]+|#[0-9]+|[A-Za-z][A-Za-z0-9]*);
 _OPEN = re.compile(r"<([a-z]+)(?:\s[^<>]*)?>$")
 _CLOSE = re.compile(r"</([a-z]+)>$")
 _SELF_CLOSING = re.compile(r"<[a-z]+(?:\s[^<>]*)?/>$")
+_HREF = re.compile(r'<a href="([^"<>]*)"((?: color="[^"<>]*")?)>$')
 _ANCHOR = re.compile(r'<a name="([A-Za-z0-9_.:-]+)"/>$')
 _UNSAFE = re.compile(r"<[!?]|<para[\s>]|<(?:img|onDraw|ondraw|index|seq|seqreset|seqdefault|seqchain|seqformat|bullet|span|"
                      r"greek|unichar|tt|u|sub|sup|ol|ul|li)[\s/>]")
@@ -114,19 +116,28 @@ class _Context:
         self.style = style
         self.key: tuple[str, ...] = ()
         self.links: list[int] = []
+        self.targets: list[str] = []
         self.lines: list[int] = []
         self.added: list[tuple[int, int]] = []
         self.next_link = self.next_line = 0
 
     def open(self, tag: str) -> bool:
+        href = _HREF.match(tag)  # one prototype serves every link target
+        if href and not href.group(1).strip():
+            return False
+        if href:
+            tag = f'<a href="#"{href.group(2)}>'
         before = _prototype(self.cache, self.key, self.style)
         after = _prototype(self.cache, (*self.key, tag), self.style)
         if before is None or after is None:
             return False
         links = len(after[0].link) - len(before[0].link)
         lines = len(after[0].us_lines) - len(before[0].us_lines)
+        if href and links != 1:
+            return False
         if links:
             self.links += range(self.next_link, self.next_link + links)
+            self.targets += [html.unescape(href.group(1)).strip()] if href else [target for _, target in after[0].link[-links:]]
             self.next_link += links
         if lines:
             self.lines += range(self.next_line, self.next_line + lines)
@@ -141,6 +152,7 @@ class _Context:
         self.key = self.key[:-1]
         links, lines = self.added.pop()
         del self.links[len(self.links) - links:]
+        del self.targets[len(self.targets) - links:]
         del self.lines[len(self.lines) - lines:]
         return True
 
@@ -160,8 +172,8 @@ class _Context:
         return copies
 
     def _renumber(self, frag: Any) -> Any:
-        if frag.link and [n for n, _ in frag.link] != self.links:
-            frag.link = [(n, target) for n, (_, target) in zip(self.links, frag.link)]
+        if frag.link:
+            frag.link = list(zip(self.links, self.targets))
         if frag.us_lines and [line[0] for line in frag.us_lines] != self.lines:
             frag.us_lines = [(n, *line[1:]) for n, line in zip(self.lines, frag.us_lines)]
         return frag
