@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import fields, is_dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -22,11 +23,20 @@ def iter_citations(node: Any) -> Iterator[Citation]:
     elif isinstance(node, tuple):
         for item in node:
             yield from iter_citations(item)
-    elif is_dataclass(node) and not isinstance(node, type):
-        for field in fields(node):
-            value = getattr(node, field.name)
+    else:
+        for name in _child_fields(type(node)):
+            value = getattr(node, name)
             if isinstance(value, (tuple, Citation)) or is_dataclass(value):
                 yield from iter_citations(value)
+
+
+@lru_cache(maxsize=None)
+def _child_fields(cls: type) -> tuple[str, ...]:
+    """The fields of a model class that can hold citations (not plain text, numbers or paths)."""
+    if not is_dataclass(cls):
+        return ()
+    return tuple(f.name for f in fields(cls) if f.type not in ("str", "int", "bool", "float", "Path", "str | None",
+                                                                 "int | None", "Path | None"))
 
 
 def resolve_citations(

@@ -94,8 +94,15 @@ def parse_markdown(text: str, path: Path, root: Path | None = None,
     return _Converter(path, root=root, line_map=line_map).blocks(tree)
 
 
+#: Text made only of these has no inline Markdown and nothing the typographer would change
+#: (no quotes, dashes, ellipses, brackets, escapes): it parses to itself.
+_PLAIN_INLINE = re.compile(r"[^\W_]+(?:[ ,.;:/%-](?![.,-])[^\W_]*)*[.]?")
+
+
 def parse_inline(text: str, path: Path, line: int | None = None) -> tuple[Inline, ...]:
     """Parse inline Markdown (emphasis, links, code) from a short text such as a timeline entry."""
+    if _PLAIN_INLINE.fullmatch(text):
+        return (Text(text),)
     tokens = markdown_parser().parseInline(text)
     tree = SyntaxTreeNode(tokens)
     converter = _Converter(path, line_offset=(line or 1) - 1)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from briefing.errors import MarkdownError
 from briefing.markdown import number_headings, parse_inline, parse_markdown
@@ -99,3 +101,22 @@ def test_images_not_yet_supported_is_a_clear_error() -> None:
 
 def test_parse_inline_for_timeline_text() -> None:
     assert parse_inline("*a* b", PATH) == (Emph((Text("a"),)), Text(" b"))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet="ab1 .,;:/%-éК_\u00a0*\"'(", min_size=1, max_size=10))
+@example("Keterangan singkat 12.")
+@example("naik 50%, lalu turun.")
+@example("a,, b")
+@example("tunggu...")
+@example("2020 -- 2022")
+def test_plain_inline_shortcut_agrees_with_the_parser(text: str) -> None:
+    """Timeline texts and captions without Markdown skip the parser; the result is the parser's."""
+    from markdown_it.tree import SyntaxTreeNode
+
+    from briefing import markdown
+
+    tree = SyntaxTreeNode(markdown.markdown_parser().parseInline(text))
+    converter = markdown._Converter(Path("t.yaml"))
+    parsed = tuple(inline for node in tree.children for inline in converter.inlines(node))
+    assert parse_inline(text, Path("t.yaml")) == parsed
