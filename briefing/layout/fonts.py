@@ -121,7 +121,15 @@ class GlyphPlan:
         self._fallbacks: list[tuple[str, frozenset[str]]] | None = None
 
     def covers(self, text: str, font: str | None = None) -> bool:
-        return set(text) <= self.by_font.get(font, self.covered) if font else set(text) <= self.covered
+        covered = self.by_font.get(font, self.covered) if font else self.covered
+        if text.isascii() and text.isprintable() and self._has_ascii(covered):
+            return True  # most text, at a fraction of the cost of building its set of characters
+        return set(text) <= covered
+
+    @staticmethod
+    @lru_cache(maxsize=16)
+    def _has_ascii(covered: frozenset[str]) -> bool:
+        return all(chr(code) in covered for code in range(32, 127))
 
     @property
     def fallbacks(self) -> list[tuple[str, frozenset[str]]]:
