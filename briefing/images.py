@@ -40,6 +40,14 @@ class ImageInfo:
     """Pixel width after EXIF orientation."""
     height: int
     format: str
+    mode: str = ""
+    rotated: bool = False
+    """EXIF says the pixels must be turned to stand upright."""
+
+    def embeds_as_is(self, target_px: int | None, grayscale: bool, cmyk: bool) -> bool:
+        """A JPEG in RGB or gray, upright and not to be downsampled: its own bytes are print-ready."""
+        return (self.format == "JPEG" and self.mode in ("RGB", "L") and not self.rotated and target_px is None
+                and not cmyk and (self.mode == "L" or not grayscale))
 
 
 def inspect(path: Path, origin: Path, line: int | None) -> ImageInfo:
@@ -72,7 +80,8 @@ def _inspect(path: Path) -> ImageInfo:
             if image.format not in FORMATS:
                 raise ImageError(f"'{name}' is a {image.format} image; use JPEG, PNG, GIF, WebP or TIFF")
             width, height = image.size
-            if _rotated(image):
+            rotated = _rotated(image)
+            if rotated:
                 width, height = height, width
             image_format = image.format
             if image_format == "JPEG":
@@ -82,7 +91,7 @@ def _inspect(path: Path) -> ImageInfo:
                     fresh.verify()  # reads every chunk and checks its CRC, without inflating pixels
             else:
                 image.load()  # decodes everything: catches truncated files
-            return ImageInfo(path, width, height, image_format)
+            return ImageInfo(path, width, height, image_format, image.mode, rotated)
     except ImageError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -129,6 +138,8 @@ def prepare(info: ImageInfo, placed_width_pt: float, cache_dir: Path | None, gra
     target_px = None
     if effective_dpi(info, placed_width_pt) > DOWNSAMPLE_ABOVE_DPI:
         target_px = max(1, round(placed_width_pt / 72.0 * TARGET_DPI))
+    if info.embeds_as_is(target_px, grayscale, cmyk):
+        return source  # embedded untouched: nothing to convert or cache
     key = hashlib.sha256(source + f"|{target_px}|{grayscale}|{cmyk}|v1".encode()).hexdigest()[:32]
     if key in _PREPARED:
         return _PREPARED[key]
@@ -162,9 +173,6 @@ def _convert(source: bytes, info: ImageInfo, target_px: int | None, grayscale: b
     from PIL import Image, ImageOps
 
     with _open_bytes(source) as image:
-        plain_jpeg = image.format == "JPEG" and image.mode in ("RGB", "L") and not _rotated(image)
-        if plain_jpeg and target_px is None and not cmyk and (image.mode == "L" or not grayscale):
-            return source  # already print-ready: embed the original bytes untouched
         image = ImageOps.exif_transpose(image)
         image = _flatten(image)
         if grayscale:

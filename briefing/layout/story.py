@@ -22,7 +22,7 @@ from reportlab.platypus.flowables import HRFlowable
 
 from .. import i18n
 from ..errors import BriefingWarning
-from ..images import LOW_DPI, ImageInfo
+from ..images import LOW_DPI, inspect
 from ..model import (
     Block,
     Callout,
@@ -139,7 +139,7 @@ class StoryBuilder:
         return [Spacer(0, 4), ImageAndFlowables(holder, text, imageSide=side, imageBottomPadding=6, **padding)]
 
     def _figure_flowable(self, block: Figure, width: float, span: Span | None) -> FigureFlowable:
-        info = ImageInfo(block.path, block.pixels[0], block.pixels[1], "")
+        info = inspect(block.path, block.pos.path, block.pos.line)  # cached since the Markdown stage
         max_height = self.geometry.main.height * 0.55
         placed = min(width, max_height * block.pixels[0] / block.pixels[1])
         image, dpi = prepared_image(info, placed, self.cache_dir, self.theme.grayscale, self.theme.cmyk)
