@@ -51,6 +51,17 @@ class Paragraph(_RLParagraph):
             if frags is not None:
                 text = cleanBlockQuotedText(text)
         super().__init__(text, style, bulletText, frags, **kwargs)
+        self._wrapped: tuple[float, float, float] | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        """Lines depend on the width alone: asked again at the same width (keep-with-next,
+        then the float check, then the frame), the paragraph answers without re-breaking."""
+        memo = self._wrapped
+        if memo is not None and memo[0] == availWidth and memo[2] == self.height and "blPara" in self.__dict__:
+            return self.width, self.height
+        width, height = super().wrap(availWidth, availHeight)
+        self._wrapped = (availWidth, width, height)
+        return width, height
 
 
 def fragments(markup: str, style: ParagraphStyle) -> list[Any] | None:
