@@ -27,3 +27,26 @@ def test_generator_is_deterministic(tmp_path) -> None:  # type: ignore[no-untype
     assert len(files) == 7  # manifest, 2 sections, 2 images, timeline, sources
     for name in files:
         assert (first / name).read_bytes() == (second / name).read_bytes()
+
+
+def test_floor_sets_the_same_page(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The yardstick prints what a build prints: sidebar timeline, page X of Y, links, outline."""
+    import pdfplumber
+    from pypdf import PdfReader
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from generate import generate
+
+    brief = generate(tmp_path / "brief", 1)
+    out = tmp_path / "floor.pdf"
+    subprocess.run([sys.executable, str(REPO / "benchmarks" / "floor.py"), str(brief), str(out)], check=True, timeout=120)
+    with pdfplumber.open(out) as pdf:
+        pages = len(pdf.pages)
+        first = pdf.pages[0]
+        sidebar = [w for w in first.extract_words() if w["text"] == "Lini"]
+        assert sidebar and sidebar[0]["x0"] > first.width * 0.6
+        assert f"Halaman 1 dari {pages}" in first.extract_text()
+    reader = PdfReader(out)
+    links = [a.get_object() for page in reader.pages for a in page.get("/Annots", [])]
+    assert any("/Dest" in link for link in links)  # citation markers link to the appendix
+    assert reader.outline
