@@ -307,3 +307,22 @@ def test_cmyk_edition_for_press(tmp_path: Path) -> None:
 def test_booklet_is_reproducible(tmp_path: Path) -> None:
     root = long_brief(tmp_path)
     assert built(root, "a.pdf", booklet=True).read_bytes() == built(root, "b.pdf", booklet=True).read_bytes()
+
+
+def test_long_table_of_contents_runs_over_pages_with_right_numbers(tmp_path: Path) -> None:
+    """A contents list longer than a page continues on the next; every printed number is its heading's page."""
+    sections = {
+        f"{i:02d}.md": f"---\ntitle: Bagian {i}\n---\n" + "\n\n".join(f"## Sub {i}.{j}\n\n{LONG}" for j in range(3))
+        for i in range(1, 16)
+    }
+    out = built(write_brief(tmp_path, BASIC_MANIFEST, sections), toc="on")
+    reader = PdfReader(out)
+    outline = {item.title: reader.get_destination_page_number(item) for item in _flatten(reader.outline)}
+    with pdfplumber.open(out) as pdf:
+        contents_pages = [page.extract_text() for page in pdf.pages[:6] if re.search(r"Sub 1\.\d|\.{5}", page.extract_text())]
+    printed = {m.group(1): int(m.group(2)) for text in contents_pages
+               for m in re.finditer(r"^(\d+(?:\.\d+)? (?:Bagian \d+|Sub \d+\.\d+))[ .]+(\d+)$", text, re.M)}
+    assert len(contents_pages) >= 2  # it did run over
+    assert len(printed) == 15 * 4  # every section and subheading, once
+    for title, number in printed.items():
+        assert number == outline[title] + 1, title
