@@ -10,7 +10,7 @@ printed when the deferred canvas writes the pages out, once every heading has a 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
@@ -114,7 +114,9 @@ class ContentsTable(Flowable):
 
 
 def _page_number(key: str, pages: dict[str, int], text_end: float, right: float, baseline: float,
-                 bottom: float, top: float, style: ParagraphStyle, ink: Any, gap: float):  # type: ignore[no-untyped-def]
+                 bottom: float, top: float, style: ParagraphStyle, ink: Any, gap: float) -> Callable[[Canvas], None]:
+    """What draws one entry's dot leader, page number and number link, once the page is known."""
+
     def draw(canvas: Canvas) -> None:
         number = str(pages.get(key, "?"))
         canvas.saveState()
