@@ -275,7 +275,23 @@ def test_no_heading_alone_at_the_foot_of_a_page(tmp_path: Path, default_pdf: Pat
         for i in range(1, 7)
     }
     root = write_brief(tmp_path, BASIC_MANIFEST, sections)
-    for pdf_path in (built(root), default_pdf):
+    # Headings followed at once by a figure: a figure that does not fit floats away, and
+    # the text after it must still have room below the heading.
+    from PIL import Image
+
+    (tmp_path / "assets").mkdir()
+    Image.new("RGB", (1200, 800), (30, 90, 160)).save(tmp_path / "assets" / "f.png")
+    figures = {
+        f"{i:02d}.md": "---\ntitle: Gambar " + str(i) + "\n---\n" + "\n\n".join(
+            [("Kalimat isi yang mengisi halaman. " * (7 + (i * j) % 11)) +
+             f"\n\n## Sub {i}.{j}\n\n![Peta](assets/f.png){{caption=\"Peta\"}}\n\n" + "Kalimat sesudah gambar. " * 9
+             for j in range(5)])
+        for i in range(1, 5)
+    }
+    with_figures = write_brief(tmp_path / "figures", BASIC_MANIFEST, figures)
+    (with_figures / "assets").mkdir()
+    Image.new("RGB", (1200, 800), (30, 90, 160)).save(with_figures / "assets" / "f.png")
+    for pdf_path in (built(root), built(with_figures), default_pdf):
         with pdfplumber.open(pdf_path) as pdf:
             for page in pdf.pages[:-1]:
                 body = [c for c in page.chars if 60 < c["top"] < page.height - 70 and c["x0"] < page.width * 0.62]

@@ -178,7 +178,7 @@ class BriefDocTemplate(BaseDocTemplate):
     # -- flow control
 
     def beforeDocument(self) -> None:
-        """Start each layout pass afresh (multiBuild runs several for a table of contents)."""
+        """Start the layout afresh."""
         self._exclusions, self._deferred, self._deferred_page = [], [], 0
         self.heading_pages.clear()
         self.last_heading: tuple[str, Any] = ("", None)
@@ -266,8 +266,11 @@ class BriefDocTemplate(BaseDocTemplate):
             if not getattr(flowable, "frameAction", None):
                 need += flowable.getSpaceBefore() + flowable.wrapOn(self.canv, width, frame._aH)[1] + flowable.getSpaceAfter()
             index += 1
-        if index < len(flowables):
-            need += _opening_height(flowables[index], self.canv, width, frame._aH)
+        # A figure that does not fit floats to the next page and the text after it comes up:
+        # that text is what must have room below the heading.
+        following = next((f for f in flowables[index:] if not getattr(f, "floats", False)), None)
+        if following is not None:
+            need += _opening_height(following, self.canv, width, frame._aH)
         if need > frame._y - frame._y1p:
             flowables.insert(0, FrameBreak())
 
@@ -282,24 +285,23 @@ class BriefDocTemplate(BaseDocTemplate):
         self.canv.addOutlineEntry(title, key, level=level, closed=level > 0)
 
 
-#: Lines of a paragraph that must follow a heading on the same page (the body sets
-#: allowOrphans=0, so a paragraph never leaves fewer than two lines behind).
-OPENING_LINES = 2
-
-
 def _opening_height(flowable: Flowable, canvas: Canvas, width: float, frame_height: float) -> float:
-    """Height of the least of *flowable* that must follow a heading on its page: two
-    lines of a paragraph, or a table, box or figure whole — but never more than a third
-    of the frame, so a heading does not leave a half-empty page for a long table."""
-    if getattr(flowable, "frameAction", None) or getattr(flowable, "floats", False):
-        return 0.0  # a floating figure goes where there is room; text takes its place
+    """Height of the least of *flowable* that must follow a heading on its page: the
+    first lines of a paragraph that may stay behind when it splits, or a table, box or
+    figure whole — but never more than a third of the frame, so a heading does not
+    leave a half-empty page for a long table."""
+    if getattr(flowable, "frameAction", None):
+        return 0.0
     before = flowable.getSpaceBefore()
+    height = flowable.wrapOn(canvas, width, frame_height)[1]  # kept: placing it asks again
     if isinstance(flowable, Paragraph):
-        lines = OPENING_LINES * flowable.style.leading
-        if sum(len(getattr(frag, "text", "")) for frag in flowable.frags) > 120:
-            return before + lines  # long enough for two lines: no need to wrap it
-        return before + min(lines, flowable.wrapOn(canvas, width, frame_height)[1])
-    height = flowable.wrapOn(canvas, width, frame_height)[1]
+        style = flowable.style
+        lines = len(flowable.blPara.lines)
+        first = 1 if style.allowOrphans else 2
+        last = 1 if style.allowWidows else 2
+        if lines >= first + last:  # it can split: its first lines are enough
+            return before + first * style.leading
+        return before + height  # too short to split: all of it
     if isinstance(flowable, KeepTogether):
         height = flowable._H  # its wrap answers "too tall" on purpose, to be split
     return before + min(height, frame_height / 3)
