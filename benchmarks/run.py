@@ -108,7 +108,7 @@ def main() -> None:
                                     floor(brief, work / f"bare-{scale}.pdf", bare=True)], runs)
         size = (work / f"ours-{scale}.pdf").stat().st_size / (work / f"floor-{scale}.pdf").stat().st_size
         target = "≤ 1.1× time, ≤ 110 MB, PDF ≤ floor" if scale == 50 else "linear in scale (the target is ×50)"
-        row(f"large brief ×{scale} (PDF size {size:.2f}× floor)", ours, base, bare, target)
+        row(f"large brief ×{scale} (PDF size {size:.3f}× floor)", ours, base, bare, target)
     default = work / "default"
     shutil.copytree(REPO, default, ignore=shutil.ignore_patterns(".venv", ".git", "output", "benchmarks", "tests"))
     one, default_floor, default_bare, every = measure([
