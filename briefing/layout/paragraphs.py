@@ -47,9 +47,9 @@ class Paragraph(_RLParagraph):
     def __init__(self, text: str | None, style: ParagraphStyle | None = None, bulletText: Any = None,
                  frags: list[Any] | None = None, **kwargs: Any):
         if frags is None and ENABLED and style is not None and text is not None:
-            frags = fragments(text, style)
-            if frags is not None:
-                text = cleanBlockQuotedText(text)
+            parsed = _parse(text, style)
+            if parsed is not None:
+                text, frags = parsed
         super().__init__(text, style, bulletText, frags, **kwargs)
         self._wrapped: tuple[float, float, float] | None = None
 
@@ -66,6 +66,12 @@ class Paragraph(_RLParagraph):
 
 def fragments(markup: str, style: ParagraphStyle) -> list[Any] | None:
     """The fragments ReportLab's parser would make of *markup*, or None to let it parse."""
+    parsed = _parse(markup, style)
+    return None if parsed is None else parsed[1]
+
+
+def _parse(markup: str, style: ParagraphStyle) -> tuple[str, list[Any]] | None:
+    """(the markup as Paragraph cleans it, its fragments), or None to let ReportLab parse."""
     if _UNSAFE.search(markup):
         return None
     text = cleanBlockQuotedText(markup)
@@ -83,7 +89,7 @@ def fragments(markup: str, style: ParagraphStyle) -> list[Any] | None:
         out = [_copy(prototype[0], text)]
     if style.textTransform:
         textTransformFrags(out, style)
-    return out
+    return text, out
 
 
 def _tokens(text: str, context: _Context) -> list[Any] | None:
