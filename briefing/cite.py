@@ -32,11 +32,8 @@ def iter_citations(node: Any) -> Iterator[Citation]:
 
 @lru_cache(maxsize=None)
 def _child_fields(cls: type) -> tuple[str, ...]:
-    """The fields of a model class that can hold citations (not plain text, numbers or paths)."""
-    if not is_dataclass(cls):
-        return ()
-    return tuple(f.name for f in fields(cls) if f.type not in ("str", "int", "bool", "float", "Path", "str | None",
-                                                                 "int | None", "Path | None"))
+    """The field names of a model class, looked up once per class rather than per node."""
+    return tuple(f.name for f in fields(cls)) if is_dataclass(cls) else ()
 
 
 def resolve_citations(

@@ -22,7 +22,6 @@ from reportlab.lib.units import inch
 from reportlab.platypus import Spacer
 from reportlab.platypus.doctemplate import LayoutError as RLLayoutError
 
-from .paragraphs import Paragraph
 from .. import __version__, i18n
 from ..errors import BriefingWarning, LayoutError
 from ..model import Document, SourcesOptions
@@ -34,6 +33,7 @@ from .fonts import GlyphPlan, face, glyph_plan, register_fonts
 from .hyphenation import prime_patterns
 from .markup import GLYPHS, MarkupWriter, escape
 from .pages import BriefDocTemplate, DeferredCanvas, RectoBreak, Sidebar, SidebarFlush, make_geometry
+from .paragraphs import Paragraph
 from .sources import appendix_flowables
 from .story import HeadingParagraph, StoryBuilder
 from .theme import PAPER_SIZES, color, family, make_styles

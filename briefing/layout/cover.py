@@ -6,11 +6,11 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from .paragraphs import Paragraph
 from .. import i18n
 from ..model import Document
 from .markup import escape
 from .geometry import COVER_TOP, Rect
+from .paragraphs import Paragraph
 from .theme import Styles, color
 from ..themes import Theme
 

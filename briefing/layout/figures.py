@@ -18,8 +18,8 @@ from typing import Any
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable
 
-from .paragraphs import Paragraph
 from ..images import ImageInfo, effective_dpi, prepare
+from .paragraphs import Paragraph
 
 
 class PrintImage(ImageReader):

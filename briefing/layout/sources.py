@@ -5,10 +5,10 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
-from .paragraphs import Paragraph
 from .. import i18n
 from ..model import Source, SourcesOptions
 from .markup import escape, source_anchor
+from .paragraphs import Paragraph
 from .theme import Styles, breakable
 from ..themes import Theme
 

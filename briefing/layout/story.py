@@ -38,11 +38,11 @@ from ..model import (
     Table,
     Text,
 )
-from .paragraphs import Paragraph
 from .figures import FigureFlowable, Span, prepared_image
 from .fonts import register_fonts
 from .markup import MarkupWriter, escape, plain_text
 from .pages import Geometry
+from .paragraphs import Paragraph
 from .theme import Styles, breakable, color, family
 from ..themes import Theme
 

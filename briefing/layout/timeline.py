@@ -7,10 +7,10 @@ from typing import Any
 from reportlab.lib import colors
 from reportlab.platypus import Flowable
 
-from .paragraphs import Paragraph
 from .. import i18n
 from ..model import TimelineEvent
 from .markup import MarkupWriter, escape, plain_text
+from .paragraphs import Paragraph
 from ..themes import Theme
 from .theme import Styles, breakable, color
 
