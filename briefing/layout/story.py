@@ -225,7 +225,9 @@ class StoryBuilder:
 
     def code(self, block: CodeBlock) -> list[Flowable]:
         register_fonts((family(self.theme.mono_font),))
-        lines = [escape(line).replace(" ", "&#160;") for line in block.text.split("\n")]
+        # Tabs stop every 4 columns (CommonMark's rule); spaces become no-break spaces
+        # before escaping, so the tags of fallback-font runs keep their own spaces.
+        lines = [escape(line.expandtabs(4).replace(" ", "\u00a0")) for line in block.text.split("\n")]
         pieces = [lines[i:i + 60] for i in range(0, len(lines), 60)]  # long listings split across pages
         return [Spacer(0, 2), *(Paragraph("<br/>".join(piece), self.styles.code) for piece in pieces), Spacer(0, 8)]
 
