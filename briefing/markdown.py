@@ -15,6 +15,7 @@ from typing import Callable
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.container import container_plugin
@@ -45,7 +46,26 @@ from .model import (
     Text,
 )
 
-CALLOUT_KINDS = ("bluf", "keypoints", "note", "readalso", "only")
+#: Every `:::` box kind, with what it is for: the one table the parser registers, and lists
+#: when a box names another kind. "only" marks a passage for some editions, not a box.
+BOX_KINDS: dict[str, str] = {
+    "bluf": "the bottom line up front",
+    "keypoints": "key points",
+    "note": "a side note",
+    "readalso": "a related-reading pointer",
+    "only": "a passage only some editions print",
+}
+CALLOUT_KINDS = tuple(BOX_KINDS)
+
+#: The container every other `:::` line opens, so that it is an error rather than text.
+_UNKNOWN_BOX = "unknown"
+_FENCE_RE = re.compile(r"[\s>]*(:{3,})\s*")
+"""A closing fence, as a line of the text (inside a quote it follows the `>` marks)."""
+
+#: Deepest nesting of blocks (quotes, lists, boxes) or of inline markup (emphasis, links)
+#: accepted. markdown-it silently stops parsing blocks past its own limit (twice this), and
+#: building the tree of thousands of nested `*` exhausts Python's stack.
+MAX_DEPTH = 32
 
 #: `[@key]`, `[@key, hlm. 3]`, `[@a; @b, p. 2]` (Pandoc's citation syntax).
 _CITATION_RE = re.compile(r"\[(@[^\[\]\n]*)\]")
@@ -74,12 +94,13 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
 
 @lru_cache(maxsize=1)
 def markdown_parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "typographer": True})
+    md = MarkdownIt("commonmark", {"html": False, "typographer": True, "maxNesting": MAX_DEPTH * 2})
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.inline.ruler.before("link", "citation", _citation_rule)
     md.use(attrs_plugin, after=("image",))
-    for kind in CALLOUT_KINDS:
+    for kind in BOX_KINDS:
         md.use(container_plugin, name=kind)
+    md.use(container_plugin, name=_UNKNOWN_BOX, validate=lambda params, markup: True)  # tried last
     return md
 
 
@@ -90,8 +111,10 @@ def parse_markdown(text: str, path: Path, root: Path | None = None,
     *line_map* translates rendered lines back to the lines of the section file, so every
     position (and so every error) names the line the author wrote.
     """
-    tree = SyntaxTreeNode(markdown_parser().parse(text))
-    return _Converter(path, root=root, line_map=line_map).blocks(tree)
+    converter = _Converter(path, root=root, line_map=line_map, lines=text.split("\n"))
+    tokens = markdown_parser().parse(text)
+    converter.check_depth(tokens)
+    return converter.blocks(SyntaxTreeNode(tokens))
 
 
 #: Text made only of these has no inline Markdown and nothing the typographer would change
@@ -104,8 +127,9 @@ def parse_inline(text: str, path: Path, line: int | None = None) -> tuple[Inline
     if _PLAIN_INLINE.fullmatch(text):
         return (Text(text),)
     tokens = markdown_parser().parseInline(text)
-    tree = SyntaxTreeNode(tokens)
     converter = _Converter(path, line_offset=(line or 1) - 1)
+    converter.check_depth(tokens)
+    tree = SyntaxTreeNode(tokens)
     return tuple(inline for node in tree.children for inline in converter.inlines(node))
 
 
@@ -116,16 +140,36 @@ FIGURE_WIDTHS = ("column", "full", "inset")
 
 class _Converter:
     def __init__(self, path: Path, line_offset: int = 0, root: Path | None = None,
-                 line_map: tuple[int, ...] = ()):
+                 line_map: tuple[int, ...] = (), lines: list[str] | None = None):
         self.path = path
         self.line_offset = line_offset
         self.root = root
         self.line_map = line_map
+        self.lines = lines or []
+        """The rendered text's lines: where a box's closing fence should be."""
 
     def source_line(self, rendered: int) -> int:
         if 0 < rendered <= len(self.line_map):
             return self.line_map[rendered - 1]
         return rendered
+
+    def check_depth(self, tokens: list[Token]) -> None:
+        """Refuse nesting deeper than MAX_DEPTH, at its line, before anything recurses into it."""
+        for token in tokens:
+            if token.level > MAX_DEPTH:
+                raise MarkdownError(
+                    f"quotes, lists or boxes are nested too deeply (more than {MAX_DEPTH} levels of markup); flatten them",
+                    self.path, self._token_line(token))
+            depth = 0
+            for child in token.children or ():
+                depth += child.nesting
+                if depth >= MAX_DEPTH:
+                    raise MarkdownError(
+                        f"emphasis, links or strikethrough are nested more than {MAX_DEPTH} levels deep "
+                        "(a long run of '*' or '_'?); escape them as \\* or simplify", self.path, self._token_line(token))
+
+    def _token_line(self, token: Token) -> int | None:
+        return self.source_line(token.map[0] + 1 + self.line_offset) if token.map else None
 
     # ---------------------------------------------------------------- blocks
 
@@ -227,10 +271,34 @@ class _Converter:
 
     def callout(self, node: SyntaxTreeNode) -> Block:
         kind = node.type.removeprefix("container_")
+        if kind == _UNKNOWN_BOX:
+            self._unknown_box(node)
+        self._check_closed(node)
         if kind == "only":
             return self.restricted(node)
         title = node.info.strip()[len(kind) :].strip()
         return Callout(kind, title, self.blocks(node), self.pos(node))
+
+    def _unknown_box(self, node: SyntaxTreeNode) -> None:
+        from difflib import get_close_matches
+
+        name = node.info.strip().split(" ", 1)[0]
+        known = ", ".join(BOX_KINDS)
+        if not name:
+            raise MarkdownError(f"a ':::' line with no box open; a box starts '::: KIND' (one of {known})",
+                                self.path, self.line(node))
+        close = get_close_matches(name, BOX_KINDS, n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        raise MarkdownError(f"unknown box kind '{name}'; {hint}known kinds: {known}", self.path, self.line(node))
+
+    def _check_closed(self, node: SyntaxTreeNode) -> None:
+        """A box runs to its closing ':::' fence; without one it would swallow the rest of the section."""
+        end = node.map[1] if node.map else len(self.lines)
+        fence = _FENCE_RE.fullmatch(self.lines[end]) if end < len(self.lines) else None
+        if fence is None or len(fence.group(1)) < len(node.markup):
+            kind = node.info.strip().split(" ", 1)[0]
+            raise MarkdownError(f"the '::: {kind}' box opened here is never closed; end it with a line "
+                                f"'{node.markup}'", self.path, self.line(node))
 
     def restricted(self, node: SyntaxTreeNode) -> Restricted:
         """`::: only audience="analis pimpinan" level=TERBATAS`."""

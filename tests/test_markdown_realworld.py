@@ -52,3 +52,59 @@ def test_go_listing_keeps_its_tab_indentation(tmp_path: Path) -> None:
     assert char > 3  # a real indent, not a collapsed space
     assert abs(words["return"] - (x0 + 8 * char)) < 0.5
     assert abs(words["nil"] - (x0 + 16 * char)) < 0.5  # "return" ends at column 14: the tab goes to 16
+
+
+# ---------------------------------------------------------------- nesting and boxes
+
+
+def test_thousands_of_asterisks_are_an_error_at_their_line(tmp_path: Path) -> None:
+    code, output, _ = _build(tmp_path, "Teks.\n\n" + "*" * 5000 + "a" + "*" * 5000 + "\n")
+    assert code == 1
+    assert output.strip().endswith(
+        "sections/01.md:6: emphasis, links or strikethrough are nested more than 32 levels deep "
+        "(a long run of '*' or '_'?); escape them as \\* or simplify")
+
+
+def test_quotes_nested_past_the_parser_limit_are_an_error_not_lost_text(tmp_path: Path) -> None:
+    code, output, _ = _build(tmp_path, "> " * 40 + "teks yang hilang\n\nsesudah\n")
+    assert code == 1
+    assert "sections/01.md:4: quotes, lists or boxes are nested too deeply (more than 32 levels of markup)" in output
+
+
+def test_deep_but_reasonable_emphasis_still_builds(tmp_path: Path) -> None:
+    code, output, pdf = _build(tmp_path, "**" * 15 + "tebal" + "**" * 15 + "\n")
+    assert code == 0, output
+    assert any(w["text"] == "tebal" for w in _words(pdf))
+
+
+def test_unclosed_box_names_the_line_it_opened(tmp_path: Path) -> None:
+    code, output, _ = _build(tmp_path, "Teks.\n\n::: note\nCatatan.\n\n## Judul lain\n\nSisa bagian.\n")
+    assert code == 1
+    assert output.strip().endswith(
+        "sections/01.md:6: the '::: note' box opened here is never closed; end it with a line ':::'")
+
+
+def test_unknown_box_kind_lists_the_known_kinds(tmp_path: Path) -> None:
+    code, output, _ = _build(tmp_path, "Teks.\n\n::: warning\nAwas.\n:::\n")
+    assert code == 1
+    assert output.strip().endswith(
+        "sections/01.md:6: unknown box kind 'warning'; known kinds: bluf, keypoints, note, readalso, only")
+
+
+def test_misspelt_box_kind_suggests_the_near_one(tmp_path: Path) -> None:
+    code, output, _ = _build(tmp_path, "::: keypoint\nAwas.\n:::\n")
+    assert code == 1
+    assert "sections/01.md:4: unknown box kind 'keypoint'; did you mean 'keypoints'?" in output
+
+
+def test_stray_closing_fence_is_an_error(tmp_path: Path) -> None:
+    code, output, _ = _build(tmp_path, "Teks.\n\n:::\n")
+    assert code == 1
+    assert "sections/01.md:6: a ':::' line with no box open" in output
+
+
+def test_boxes_closed_inside_quotes_and_list_items_build(tmp_path: Path) -> None:
+    code, output, pdf = _build(tmp_path, "> ::: note\n> Kutipan kotak.\n> :::\n\n- butir\n\n  ::: note\n  Kotak butir.\n  :::\n")
+    assert code == 0, output
+    words = [w["text"] for w in _words(pdf)]
+    assert "Kutipan" in words and "butir." in words and ":::" not in words
