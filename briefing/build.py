@@ -12,6 +12,7 @@ from .brief import load_brief
 from .cite import iter_citations, resolve_citations
 from .edition import Edition, Omission, check_leaks, edition_marking, plan_edition, select_audiences, tailor
 from .errors import BriefingError, BriefingWarning, raise_all
+from .links import resolve_links
 from .markdown import number_headings, parse_markdown
 from .model import Brief, Document, Manifest, PrintSettings, Section, SourcePos
 from .themes import load_theme, to_cmyk, to_grayscale
@@ -153,6 +154,7 @@ def parse_edition(brief: Brief, edition: Edition, options: BuildOptions,
             problems.extend(getattr(error, "errors", [error]))
             continue
         sections.append(dataclasses.replace(section, blocks=number_headings(section.blocks, section_number)))
+    sections = resolve_links(sections, tuple(s.id for s in brief.sections), problems)
     citations = list(iter_citations((tuple(sections), edition.timeline)))
     cited, uncited, warnings = resolve_citations(citations, edition.sources, brief.manifest_path, problems)
     try:

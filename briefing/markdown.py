@@ -76,7 +76,7 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
     if not state.src.startswith("[@", state.pos):
         return False
     match = _CITATION_RE.match(state.src, state.pos)
-    if not match:
+    if not match or state.src.startswith("(", match.end()):  # `[@octocat](https://…)` is a link
         return False
     items = []
     for part in match.group(1).split(";"):
@@ -96,6 +96,7 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
 def markdown_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": True, "maxNesting": MAX_DEPTH * 2})
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
+    md.validateLink = lambda url: True  # every URL reaches us: figures refuse, links print safely
     md.inline.ruler.before("link", "citation", _citation_rule)
     md.use(attrs_plugin, after=("image",))
     for kind in BOX_KINDS:
@@ -132,6 +133,9 @@ def parse_inline(text: str, path: Path, line: int | None = None) -> tuple[Inline
     tree = SyntaxTreeNode(tokens)
     return tuple(inline for node in tree.children for inline in converter.inlines(node))
 
+
+#: A URL of any scheme (`http:`, `file:`, `ftp:`, `data:` …) or a protocol-relative `//host`.
+_URL_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:|//")
 
 FIGURE_ATTRS = {"caption", "credit", "width", "side", "level"}
 _ONLY_ATTR_RE = re.compile(r'(\w+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\'|(\S+))')
@@ -230,6 +234,10 @@ class _Converter:
         if self.root is None:
             raise MarkdownError("figures are not allowed here", self.path, line)
         src = str(image.attrs.get("src", ""))
+        if _URL_RE.match(src):
+            shown = src if len(src) <= 60 else src[:57] + "..."
+            raise MarkdownError(f"image '{shown}' is a URL; briefs only use image files inside the brief folder "
+                                "(save it under assets/)", self.path, line)
         path = resolve_inside(self.root, src, self.path, line)
         info = inspect(path, self.path, line)
         caption_text = attrs.get("caption") or str(image.attrs.get("title") or "")
@@ -371,7 +379,7 @@ INLINE_BUILDERS: dict[str, Callable[[_Converter, SyntaxTreeNode], Inline]] = {
     "strong": lambda c, n: Strong(c.inline_children(n)),
     "s": lambda c, n: Strike(c.inline_children(n)),
     "code_inline": lambda c, n: Code(n.content),
-    "link": lambda c, n: Link(str(n.attrs.get("href", "")), c.inline_children(n)),
+    "link": lambda c, n: Link(str(n.attrs.get("href", "")), c.inline_children(n), SourcePos(c.path, c._inline_line(n))),
     "image": _Converter.image,
     "citation": _Converter.citation,
 }

@@ -108,3 +108,81 @@ def test_boxes_closed_inside_quotes_and_list_items_build(tmp_path: Path) -> None
     assert code == 0, output
     words = [w["text"] for w in _words(pdf)]
     assert "Kutipan" in words and "butir." in words and ":::" not in words
+
+
+# ---------------------------------------------------------------- links and images by URL
+
+
+def _link_targets(pdf: Path) -> list[tuple[int, int]]:
+    """(page of the link, page it leads to) for every internal link, 1-based."""
+    from pypdf import PdfReader
+
+    document = PdfReader(pdf)
+    index = {page.indirect_reference.idnum: number for number, page in enumerate(document.pages, start=1)}
+    found = []
+    for number, page in enumerate(document.pages, start=1):
+        for annotation in page.get("/Annots") or []:
+            dest = annotation.get_object().get("/Dest")
+            if dest is not None:
+                found.append((number, index[dest[0].idnum]))
+    return found
+
+
+def _two_sections(tmp_path: Path, first: str) -> tuple[int, str, Path]:
+    filler = ("Kalimat pengisi halaman. " * 60 + "\n\n") * 8
+    root = write_brief(tmp_path / "brief", BASIC_MANIFEST, {
+        "01.md": "---\ntitle: Ringkasan\nid: ringkasan\n---\n" + first,
+        "02.md": "---\ntitle: Prospek\nid: prospek\n---\n" + filler + "## Dampak Ekonomi\n\nTeks [kembali](#ringkasan).\n",
+    })
+    out = tmp_path / "out.pdf"
+    result = CliRunner().invoke(main, ["build", str(root), "-o", str(out)])
+    return result.exit_code, result.output, out
+
+
+def test_internal_links_lead_to_sections_and_headings(tmp_path: Path) -> None:
+    code, output, pdf = _two_sections(tmp_path, "Lihat [prospek](#prospek) dan [dampak](#dampak-ekonomi).\n")
+    assert code == 0, output
+    with pdfplumber.open(pdf) as doc:
+        heading_page = next(n for n, p in enumerate(doc.pages, start=1) if "Dampak Ekonomi" in (p.extract_text() or ""))
+    assert heading_page > 1
+    assert _link_targets(pdf) == [(1, 1), (1, heading_page), (heading_page, 1)]
+
+
+def test_internal_link_to_nothing_is_an_error_with_did_you_mean(tmp_path: Path) -> None:
+    code, output, _ = _two_sections(tmp_path, "Teks.\n\nLihat [prospek](#prospk).\n")
+    assert code == 1
+    assert ("sections/01.md:7: internal link '#prospk' leads to no section or heading; did you mean '#prospek'? "
+            "link to a section id or a heading (e.g. #ringkasan, #prospek, #dampak-ekonomi)") in output
+
+
+def test_link_text_starting_with_at_is_a_link_not_a_citation(tmp_path: Path) -> None:
+    code, output, pdf = _build(tmp_path, "Ikuti [@octocat](https://github.com/octocat) di GitHub.\n")
+    assert code == 0, output
+    from pypdf import PdfReader
+
+    (annotation,) = PdfReader(pdf).pages[0]["/Annots"]
+    assert annotation.get_object()["/A"]["/URI"] == "https://github.com/octocat"
+    assert "@octocat" in [w["text"] for w in _words(pdf)]
+
+
+def test_image_urls_of_any_scheme_are_refused_alike(tmp_path: Path) -> None:
+    for number, url in enumerate(("http://example.org/a.png", "file:///etc/a.png", "ftp://example.org/a.png",
+                                  "data:image/png;base64,iVBORw0KGgo=")):
+        code, output, _ = _build(tmp_path / str(number), f"Teks.\n\n![gambar]({url})\n")
+        assert code == 1, url
+        assert output.strip().endswith(
+            f"sections/01.md:6: image '{url}' is a URL; briefs only use image files inside the brief folder "
+            "(save it under assets/)"), output
+
+
+def test_link_to_a_section_the_edition_leaves_out_prints_its_text(tmp_path: Path) -> None:
+    manifest = {**BASIC_MANIFEST, "audiences": {"pimpinan": {"label": "Pimpinan", "include": ["ringkasan"]}}}
+    root = write_brief(tmp_path / "brief", manifest, {
+        "01.md": "---\ntitle: Ringkasan\nid: ringkasan\n---\nLihat [bagian prospek](#prospek).\n",
+        "02.md": "---\ntitle: Prospek\nid: prospek\n---\nTeks.\n",
+    })
+    out = tmp_path / "out.pdf"
+    result = CliRunner().invoke(main, ["build", str(root), "-o", str(out), "-a", "pimpinan"])
+    assert result.exit_code == 0, result.output
+    assert _link_targets(out) == []
+    assert "prospek." in [w["text"] for w in _words(out)]

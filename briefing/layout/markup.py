@@ -61,6 +61,11 @@ def _wrap(text: str, font: str | None) -> str:
     return f'<font face="{font}">{escaped}</font>' if font else escaped
 
 
+def destination(anchor: str | None) -> str:
+    """Markup that makes a named destination where a heading starts, for internal links."""
+    return f'<a name="{escape(anchor)}"/>' if anchor else ""
+
+
 def source_anchor(number: int) -> str:
     """The named destination of the sources-appendix entry numbered *number*."""
     return f"src-{number}"
@@ -110,6 +115,8 @@ class MarkupWriter:
     def _link(self, node: Inline) -> str:
         assert isinstance(node, Link)
         body = self.write(node.children)
+        if node.url.startswith("#"):  # an internal link, resolved to a heading's destination
+            return f'<a href="{escape(node.url)}" color="{self.link_color}">{body}</a>'
         if not _is_linkable(node.url):
             return body
         return f'<a href="{escape(node.url)}" color="{self.link_color}">{body}</a>'

@@ -40,7 +40,7 @@ from ..model import (
 )
 from .figures import FigureFlowable, Span, prepared_image
 from .fonts import register_fonts
-from .markup import MarkupWriter, escape, plain_text
+from .markup import MarkupWriter, destination, escape, plain_text
 from .pages import Geometry
 from .paragraphs import Paragraph
 from .theme import Styles, breakable, color, family
@@ -83,7 +83,8 @@ class StoryBuilder:
     def section(self, section: Section) -> list[Flowable]:
         number = f'<font color="{self.theme.accent}">{section.number}</font>&#160;&#160;' if section.number else ""
         title = f"{section.number} {section.title}" if section.number else section.title
-        heading = HeadingParagraph(number + escape(section.title), breakable(self.styles.h1, title), title, 0)
+        heading = HeadingParagraph(destination(section.anchor) + number + escape(section.title),
+                                   breakable(self.styles.h1, title), title, 0)
         heading.source_path = section.pos.path
         first = section.blocks[0] if section.blocks else None
         return [*self._room_for_inset(first), heading, *self.blocks(section.blocks)]
@@ -166,6 +167,7 @@ class StoryBuilder:
             text = f"{block.number}&#160;&#160;{text}"
             plain = f"{block.number} {plain}"
         style = breakable(style, plain)
+        text = destination(block.anchor) + text
         if block.level > 3:
             return [Paragraph(text, style)]
         return [HeadingParagraph(text, style, plain, block.level - 1)]
