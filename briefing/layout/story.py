@@ -22,7 +22,7 @@ from reportlab.platypus.flowables import HRFlowable
 
 from .. import i18n
 from ..errors import BriefingWarning
-from ..images import LOW_DPI, inspect
+from ..images import LOW_DPI, ImageError, inspect
 from ..model import (
     Block,
     Callout,
@@ -143,7 +143,10 @@ class StoryBuilder:
         info = inspect(block.path, block.pos.path, block.pos.line)  # cached since the Markdown stage
         max_height = self.geometry.main.height * 0.55
         placed = min(width, max_height * block.pixels[0] / block.pixels[1])
-        image, dpi = prepared_image(info, placed, self.cache_dir, self.theme.grayscale, self.theme.cmyk)
+        try:
+            image, dpi = prepared_image(info, placed, self.cache_dir, self.theme.grayscale, self.theme.cmyk)
+        except ImageError as error:  # pixels that cannot be converted: at the figure's line
+            raise ImageError(error.message, block.pos.path, block.pos.line) from None
         if dpi < LOW_DPI:
             self.warnings.append(BriefingWarning(
                 f"image '{block.path.name}' prints at {dpi:.0f} dpi (below {LOW_DPI}); it will look blurred",
