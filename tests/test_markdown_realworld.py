@@ -186,3 +186,31 @@ def test_link_to_a_section_the_edition_leaves_out_prints_its_text(tmp_path: Path
     assert result.exit_code == 0, result.output
     assert _link_targets(out) == []
     assert "prospek." in [w["text"] for w in _words(out)]
+
+
+# ---------------------------------------------------------------- lists
+
+
+def test_empty_item_keeps_its_number(tmp_path: Path) -> None:
+    code, output, pdf = _build(tmp_path, "Daftar:\n\n1. satu\n2.\n3. tiga\n")
+    assert code == 0, output
+    words = _words(pdf)
+    numbers = [w for w in words if w["text"] in ("1.", "2.", "3.")]
+    assert [w["text"] for w in numbers] == ["1.", "2.", "3."]
+    assert numbers[0]["top"] < numbers[1]["top"] < numbers[2]["top"]
+
+
+def test_item_opening_with_code_quote_or_list_keeps_its_marker_on_its_first_line(tmp_path: Path) -> None:
+    body = "Daftar:\n\n-     kode\n- > kutipan\n- - bersarang\n- biasa\n\n1. ```\n   x = 1\n   ```\n2. dua\n"
+    code, output, pdf = _build(tmp_path, body)
+    assert code == 0, output
+    words = _words(pdf)
+    bullets = [w for w in words if w["text"] == "\u2022"]
+    assert len(bullets) == 4
+    for bullet, first in zip(bullets, ("kode", "kutipan", "\u2013", "biasa")):
+        line = next(w for w in words if w["text"] == first)
+        assert abs(bullet["bottom"] - line["bottom"]) < 3, (first, bullet, line)  # same line, not above it
+        assert bullet["x0"] < line["x0"]
+    one = next(w for w in words if w["text"] == "1.")
+    code_line = next(w for w in words if w["text"] == "x")
+    assert abs(one["bottom"] - code_line["bottom"]) < 3 and one["x0"] < code_line["x0"]

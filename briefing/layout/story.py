@@ -193,6 +193,10 @@ class StoryBuilder:
         result: list[Flowable] = []
         for index, item in enumerate(block.items):
             marker = f"{block.start + index}." if block.ordered else ("\u2022" if depth % 2 == 0 else "\u2013")
+            if not item or not isinstance(item[0], ParaBlock):  # an empty item, or one opening with a code
+                # block, quote or list: the marker stands by itself beside the item's first line
+                bullet = Paragraph("&#160;", self._list_style(indent, step, marker), bulletText=marker)
+                result.append(_Marker(bullet, takes_room=not item))
             first = True
             for inner in item:
                 if isinstance(inner, ParaBlock):
@@ -323,6 +327,29 @@ BUILDERS: dict[type, Callable[[StoryBuilder, Block], list[Flowable]]] = {
     Callout: StoryBuilder.callout,  # type: ignore[dict-item]
     Figure: StoryBuilder.figure,  # type: ignore[dict-item]
 }
+
+
+class _Marker(Flowable):
+    """A list item's bullet or number on its own, drawn over the first line of what follows.
+
+    It takes no room (or one line, for an empty item) and keeps with the next flowable,
+    so the marker never ends a page apart from its item.
+    """
+
+    def __init__(self, bullet: Paragraph, takes_room: bool):
+        super().__init__()
+        self.bullet = bullet
+        self.takes_room = takes_room
+        self.keepWithNext = 0 if takes_room else 1
+        self.spaceAfter = bullet.style.spaceAfter if takes_room else 0
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        _, self.bullet_height = self.bullet.wrap(avail_width, avail_height)
+        self.width, self.height = avail_width, self.bullet_height if self.takes_room else 0.0
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.bullet.drawOn(self.canv, 0, self.height - self.bullet_height)
 
 
 class _SizedBox(Flowable):
