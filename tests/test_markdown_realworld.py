@@ -6,9 +6,14 @@ from pathlib import Path
 from typing import Any
 
 import pdfplumber
+import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from briefing.cli import main
+from briefing.errors import BriefingError, MarkdownError
+from briefing.markdown import parse_inline, parse_markdown
 
 from .conftest import BASIC_MANIFEST, write_brief
 
@@ -214,3 +219,32 @@ def test_item_opening_with_code_quote_or_list_keeps_its_marker_on_its_first_line
     one = next(w for w in words if w["text"] == "1.")
     code_line = next(w for w in words if w["text"] == "x")
     assert abs(one["bottom"] - code_line["bottom"]) < 3 and one["x0"] < code_line["x0"]
+
+
+# ---------------------------------------------------------------- garbage in
+
+
+_MARKDOWN_SOUP = st.text(alphabet=st.sampled_from(list("*_`[]()!#>-+:.|\\{}=\"'@ \t\n1aЖ")), max_size=300)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_MARKDOWN_SOUP)
+def test_parser_gives_blocks_or_a_markdown_error_never_a_crash(text: str) -> None:
+    try:
+        parse_markdown(text, Path("sections/x.md"), Path("/nonexistent-brief"))
+    except BriefingError as error:
+        assert error.path == Path("sections/x.md") or "brief folder" in error.message, error
+
+
+@settings(max_examples=300, deadline=None)
+@given(_MARKDOWN_SOUP)
+def test_inline_parser_gives_inlines_or_a_markdown_error(text: str) -> None:
+    try:
+        parse_inline(text, Path("timeline.yaml"), 3)
+    except MarkdownError as error:
+        assert (error.path, error.line) == (Path("timeline.yaml"), 3)
+
+
+def test_a_run_of_thousands_of_markers_is_bounded() -> None:
+    with pytest.raises(MarkdownError, match="nested more than 32"):
+        parse_markdown("_" * 20000 + "a" + "_" * 20000, Path("sections/x.md"))
