@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from markdown_it import MarkdownIt
+from markdown_it import MarkdownIt, rules_inline
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
@@ -92,12 +92,24 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
+def _link_rule(state: StateInline, silent: bool) -> bool:
+    """markdown-it's link rule, noting on the link which line of its paragraph it starts on."""
+    start, count = state.pos, len(state.tokens)
+    if not rules_inline.link(state, silent):
+        return False
+    if not silent:  # the rule pushes any pending text first, then the link
+        opening = next(t for t in state.tokens[count:] if t.type == "link_open")
+        opening.meta["line_offset"] = state.src.count("\n", 0, start)
+    return True
+
+
 @lru_cache(maxsize=1)
 def markdown_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": True, "maxNesting": MAX_DEPTH * 2})
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.validateLink = lambda url: True  # every URL reaches us: figures refuse, links print safely
     md.inline.ruler.before("link", "citation", _citation_rule)
+    md.inline.ruler.at("link", _link_rule)
     md.use(attrs_plugin, after=("image",))
     for kind in BOX_KINDS:
         md.use(container_plugin, name=kind)
@@ -343,13 +355,19 @@ class _Converter:
         return self.line(node) if node is not None else None
 
     def citation(self, node: SyntaxTreeNode) -> Inline:
+        return Citation(node.meta["items"], SourcePos(self.path, self._own_line(node)))
+
+    def link(self, node: SyntaxTreeNode) -> Inline:
+        return Link(str(node.attrs.get("href", "")), self.inline_children(node), SourcePos(self.path, self._own_line(node)))
+
+    def _own_line(self, node: SyntaxTreeNode) -> int | None:
+        """The line an inline starts on: its block's line plus the lines before it in the block."""
         block = node
         while block is not None and not block.map:
             block = block.parent  # type: ignore[assignment]
-        line = None
-        if block is not None:
-            line = self.source_line(block.map[0] + 1 + self.line_offset + node.meta.get("line_offset", 0))
-        return Citation(node.meta["items"], SourcePos(self.path, line))
+        if block is None:
+            return None
+        return self.source_line(block.map[0] + 1 + self.line_offset + node.meta.get("line_offset", 0))
 
     def image(self, node: SyntaxTreeNode) -> Inline:
         raise MarkdownError(
@@ -379,7 +397,7 @@ INLINE_BUILDERS: dict[str, Callable[[_Converter, SyntaxTreeNode], Inline]] = {
     "strong": lambda c, n: Strong(c.inline_children(n)),
     "s": lambda c, n: Strike(c.inline_children(n)),
     "code_inline": lambda c, n: Code(n.content),
-    "link": lambda c, n: Link(str(n.attrs.get("href", "")), c.inline_children(n), SourcePos(c.path, c._inline_line(n))),
+    "link": _Converter.link,
     "image": _Converter.image,
     "citation": _Converter.citation,
 }

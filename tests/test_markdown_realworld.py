@@ -154,9 +154,9 @@ def test_internal_links_lead_to_sections_and_headings(tmp_path: Path) -> None:
 
 
 def test_internal_link_to_nothing_is_an_error_with_did_you_mean(tmp_path: Path) -> None:
-    code, output, _ = _two_sections(tmp_path, "Teks.\n\nLihat [prospek](#prospk).\n")
+    code, output, _ = _two_sections(tmp_path, "Teks.\n\nLihat bagian\nberikut: [prospek](#prospk).\n")
     assert code == 1
-    assert ("sections/01.md:7: internal link '#prospk' leads to no section or heading; did you mean '#prospek'? "
+    assert ("sections/01.md:8: internal link '#prospk' leads to no section or heading; did you mean '#prospek'? "
             "link to a section id or a heading (e.g. #ringkasan, #prospek, #dampak-ekonomi)") in output
 
 
