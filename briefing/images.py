@@ -105,6 +105,9 @@ def _inspect(path: Path) -> ImageInfo:
         raise ImageError(f"'{name}' is not an image Pillow can read") from None
     except (OSError, SyntaxError, ValueError) as exc:
         raise ImageError(f"'{name}' cannot be read ({exc}); is it truncated?") from None
+    except Exception as exc:  # a decoder's own failure (NotImplementedError, struct.error …): a file it cannot read
+        raise ImageError(f"'{name}' is a variant Pillow cannot decode ({type(exc).__name__}: {exc}); "
+                         "save it as PNG, JPEG or TIFF") from None
 
 
 def _check_jpeg_complete(path: Path) -> None:

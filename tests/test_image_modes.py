@@ -3,15 +3,19 @@ orientation 1–8 honoured in every embedding path. Images are made here with Pi
 
 from __future__ import annotations
 
+import hashlib
 import io
 import struct
 from pathlib import Path
 
 import pdfplumber
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PIL import Image
 from pypdf import PdfReader
 
+import briefing.images as images
 from briefing.build import build
 from briefing.images import inspect, prepare
 
@@ -156,7 +160,6 @@ def test_a_mode_that_cannot_print_is_refused_at_the_figure_line(tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     from click.testing import CliRunner
 
-    import briefing.images as images
     from briefing.cli import main
 
     root = write_brief(tmp_path / "brief", BASIC_MANIFEST,
@@ -178,7 +181,6 @@ def test_pixels_that_fail_to_convert_are_refused_at_the_figure_line(tmp_path: Pa
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     from click.testing import CliRunner
 
-    import briefing.images as images
     from briefing.cli import main
 
     def fail(image: Image.Image) -> Image.Image:
@@ -194,3 +196,37 @@ def test_pixels_that_fail_to_convert_are_refused_at_the_figure_line(tmp_path: Pa
     assert result.output.strip().endswith(
         "sections/a.md:6: 'odd.png' (RGB pixels) cannot be converted for print (conversion not supported); "
         "save it as an 8-bit RGB PNG or JPEG")
+
+
+def test_a_dds_variant_pillow_cannot_decode_is_refused(tmp_path: Path) -> None:
+    """A DDS header with an unknown pixel format makes Pillow raise NotImplementedError."""
+    header = b"DDS " + struct.pack("<7I", 124, 0x1007, 4, 4, 0, 0, 0) + b"\0" * 44
+    pixel_format = struct.pack("<2I", 32, 0x4) + b"ZZZZ" + b"\0" * 20
+    path = tmp_path / "odd.dds"
+    path.write_bytes(header + pixel_format + struct.pack("<5I", 0x1000, 0, 0, 0, 0) + b"\0" * 64)
+    with pytest.raises(images.ImageError) as caught:
+        inspect(path, Path("sections/a.md"), 7)
+    assert caught.value.format() == (
+        "sections/a.md:7: 'odd.dds' is a variant Pillow cannot decode "
+        "(NotImplementedError: Unimplemented pixel format 1515870810); save it as PNG, JPEG or TIFF")
+
+
+_HEADERS = [b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff\xe0", b"II*\x00", b"MM\x00*", b"GIF89a", b"RIFF\x00\x00\x00\x00WEBP",
+            b"DDS ", b"BM"]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(header=st.sampled_from(_HEADERS), body=st.binary(max_size=400))
+def test_garbage_after_an_image_header_is_an_image_error(tmp_path: Path, header: bytes, body: bytes) -> None:
+    data = header + body
+    path = tmp_path / f"g{hashlib.sha256(data).hexdigest()[:16]}.img"  # inspect caches by path, time and size
+    path.write_bytes(data)
+    try:
+        info = inspect(path, Path("sections/a.md"), 3)
+    except images.ImageError as error:
+        assert (error.path, error.line) == (Path("sections/a.md"), 3)
+        return
+    try:
+        prepare(info, 100.0, None)
+    except images.ImageError:
+        pass
