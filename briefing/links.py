@@ -12,6 +12,7 @@ import dataclasses
 import difflib
 import re
 from typing import Any
+from urllib.parse import unquote
 
 from .errors import BriefingError, MarkdownError, raise_all
 from .model import (Block, Callout, Citation, Code, Heading, Inline, LineBreak, Link, ListBlock, Paragraph, Quote,
@@ -136,7 +137,7 @@ class _Resolver:
         return tuple(result)
 
     def link(self, node: Link) -> list[Inline]:
-        target = node.url[1:]
+        target = unquote(node.url[1:])  # markdown-it percent-encodes what is not ASCII
         name = self.targets.get(target) or self.targets.get(slug(target))
         if name is not None:
             self.used.add(name)

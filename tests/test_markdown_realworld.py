@@ -248,3 +248,10 @@ def test_inline_parser_gives_inlines_or_a_markdown_error(text: str) -> None:
 def test_a_run_of_thousands_of_markers_is_bounded() -> None:
     with pytest.raises(MarkdownError, match="nested more than 32"):
         parse_markdown("_" * 20000 + "a" + "_" * 20000, Path("sections/x.md"))
+
+
+def test_internal_link_to_a_heading_in_cyrillic(tmp_path: Path) -> None:
+    """The destination name holds characters only a fallback font prints: no font tag inside it."""
+    code, output, pdf = _build(tmp_path, "См. [раздел](#жизнь-и-ζωή).\n\n## Жизнь и ζωή\n\nТекст.\n")
+    assert code == 0, output
+    assert _link_targets(pdf) == [(1, 1)]

@@ -63,7 +63,7 @@ def _wrap(text: str, font: str | None) -> str:
 
 def destination(anchor: str | None) -> str:
     """Markup that makes a named destination where a heading starts, for internal links."""
-    return f'<a name="{escape(anchor)}"/>' if anchor else ""
+    return f'<a name="{_xml_escape(anchor)}"/>' if anchor else ""  # an attribute: no fallback-font tags
 
 
 def source_anchor(number: int) -> str:
@@ -116,7 +116,7 @@ class MarkupWriter:
         assert isinstance(node, Link)
         body = self.write(node.children)
         if node.url.startswith("#"):  # an internal link, resolved to a heading's destination
-            return f'<a href="{escape(node.url)}" color="{self.link_color}">{body}</a>'
+            return f'<a href="{_xml_escape(node.url)}" color="{self.link_color}">{body}</a>'
         if not _is_linkable(node.url):
             return body
         return f'<a href="{escape(node.url)}" color="{self.link_color}">{body}</a>'
