@@ -255,3 +255,18 @@ def test_internal_link_to_a_heading_in_cyrillic(tmp_path: Path) -> None:
     code, output, pdf = _build(tmp_path, "См. [раздел](#жизнь-и-ζωή).\n\n## Жизнь и ζωή\n\nТекст.\n")
     assert code == 0, output
     assert _link_targets(pdf) == [(1, 1)]
+
+
+def test_source_url_in_cyrillic_links_and_prints(tmp_path: Path) -> None:
+    manifest = {**BASIC_MANIFEST, "sources": "sources.yaml"}
+    root = write_brief(tmp_path / "brief", manifest, {"01.md": "---\ntitle: A\n---\nTeks [@a].\n"},
+                       **{"sources.yaml": "- id: a\n  title: Жизнь\n  url: https://ru.wikipedia.org/wiki/Жизнь\n"})
+    out = tmp_path / "out.pdf"
+    result = CliRunner().invoke(main, ["build", str(root), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    from pypdf import PdfReader
+
+    uris = [a.get_object()["/A"]["/URI"] for page in PdfReader(out).pages for a in page.get("/Annots") or []
+            if "/A" in a.get_object()]
+    assert uris == ["https://ru.wikipedia.org/wiki/%D0%96%D0%B8%D0%B7%D0%BD%D1%8C"]
+    assert "https://ru.wikipedia.org/wiki/Жизнь" in "".join(w["text"] for w in _words(out))

@@ -56,6 +56,11 @@ def escape(text: str, font: str | None = None) -> str:
     return "".join(out)
 
 
+def attribute(text: str) -> str:
+    """Escape a markup attribute's value (a URL, a destination name): never a fallback-font tag inside."""
+    return _xml_escape(text.translate(_CONTROL))
+
+
 def _wrap(text: str, font: str | None) -> str:
     escaped = _xml_escape(text)
     return f'<font face="{font}">{escaped}</font>' if font else escaped
@@ -63,7 +68,7 @@ def _wrap(text: str, font: str | None) -> str:
 
 def destination(anchor: str | None) -> str:
     """Markup that makes a named destination where a heading starts, for internal links."""
-    return f'<a name="{_xml_escape(anchor)}"/>' if anchor else ""  # an attribute: no fallback-font tags
+    return f'<a name="{attribute(anchor)}"/>' if anchor else ""
 
 
 def source_anchor(number: int) -> str:
@@ -116,10 +121,10 @@ class MarkupWriter:
         assert isinstance(node, Link)
         body = self.write(node.children)
         if node.url.startswith("#"):  # an internal link, resolved to a heading's destination
-            return f'<a href="{_xml_escape(node.url)}" color="{self.link_color}">{body}</a>'
+            return f'<a href="{attribute(node.url)}" color="{self.link_color}">{body}</a>'
         if not _is_linkable(node.url):
             return body
-        return f'<a href="{escape(node.url)}" color="{self.link_color}">{body}</a>'
+        return f'<a href="{attribute(node.url)}" color="{self.link_color}">{body}</a>'
 
 
     def _citation(self, node: Inline) -> str:
