@@ -215,6 +215,7 @@ _HEADERS = [b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff\xe0", b"II*\x00", b"MM\x00*", b
             b"DDS ", b"BM"]
 
 
+@pytest.mark.filterwarnings("ignore:Corrupt EXIF data")  # Pillow's own note on the garbage: expected here
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(header=st.sampled_from(_HEADERS), body=st.binary(max_size=400))
 def test_garbage_after_an_image_header_is_an_image_error(tmp_path: Path, header: bytes, body: bytes) -> None:
