@@ -70,16 +70,42 @@ def make_environment(partials_dir: Path) -> SandboxedEnvironment:
             if not candidate.is_file():
                 raise jinja2.TemplateNotFound(template)
             mtime = candidate.stat().st_mtime
-            return read_text(candidate), str(candidate), lambda: candidate.stat().st_mtime == mtime
+            text = drop_tag_lines(read_text(candidate))
+            return text, str(candidate), lambda: candidate.stat().st_mtime == mtime
 
-    return SandboxedEnvironment(
-        loader=PartialsLoader(),
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    return SandboxedEnvironment(loader=PartialsLoader(), undefined=jinja2.StrictUndefined, **WHITESPACE)
+
+
+#: Jinja's whitespace settings. `trim_blocks` is off: it also eats the newline after a tag that
+#: ends a line of text, which merges that line's paragraph with the next. Tags standing alone on
+#: their line are removed with the line by `drop_tag_lines` instead.
+WHITESPACE: dict[str, bool] = {"autoescape": False, "keep_trailing_newline": True, "trim_blocks": False,
+                               "lstrip_blocks": True}
+
+#: One block tag or comment; `%}`/`#}` cannot occur inside, newlines can.
+_TAG = r"(?:\{%(?:[^%]|%(?!\}))*%\}|\{#(?:[^#]|#(?!\}))*#\})"
+#: A line holding nothing but block tags and comments (and blanks), with its newline.
+_TAG_LINE = re.compile(rf"^[ \t]*(?:{_TAG}[ \t]*)+\n", re.MULTILINE)
+_RAW = re.compile(r"\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\}", re.DOTALL)
+#: `{%-` / `-%}`: on a line of its own, stripping the whitespace around would eat blank lines.
+_STRIP_MARK = re.compile(r"(?<=\{[%#])-|-(?=[%#]\})")
+
+
+def drop_tag_lines(source: str) -> str:
+    """Make a line that holds only block tags vanish with its newline, and nothing more.
+
+    The newline moves into a Jinja comment (`{#\n#}`), so the template keeps its line
+    numbers; whitespace-control dashes on such a line are dropped, because they would
+    also remove the blank lines that separate paragraphs. Raw blocks are left as written.
+    """
+    raw = [m.span() for m in _RAW.finditer(source)]
+
+    def replace(match: re.Match[str]) -> str:
+        if any(start < match.end() - 1 < end for start, end in raw):
+            return match.group(0)
+        return _STRIP_MARK.sub("", match.group(0)[:-1]) + "{#\n#}"
+
+    return _TAG_LINE.sub(replace, source)
 
 
 #: What opens a Jinja tag, expression or comment; a section without one renders as itself.
@@ -148,10 +174,11 @@ def render_section(env: SandboxedEnvironment, section: SectionSource, context: d
 
     filename = str(section.path)
     try:
-        template = _compile(env, section.template, filename)
+        source = drop_tag_lines(section.template)
+        template = _compile(env, source, filename)
         vars = {**context, "section": {"id": section.id, "title": section.title}}
         with time_limit(RENDER_SECONDS):
-            return _render_mapped(template, vars, section.path, section.template)
+            return _render_mapped(template, vars, section.path, source)
     except RenderTimeout:
         raise TemplateError(f"template took more than {RENDER_SECONDS:g} s to render; is a loop running away?",
                             section.path) from None
