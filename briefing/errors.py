@@ -19,15 +19,17 @@ class BriefingError(Exception):
 
     exit_code = EXIT_CONTENT
 
-    def __init__(self, message: str, path: Path | str | None = None, line: int | None = None):
+    def __init__(self, message: str, path: Path | str | None = None, line: int | None = None,
+                 column: int | None = None):
         super().__init__(message)
         self.message = message
         self.path = Path(path) if path is not None else None
         self.line = line
+        self.column = column
 
     def __reduce__(self):  # type: ignore[no-untyped-def]
-        """Keep path and line when an error crosses from a worker process."""
-        return (_rebuild, (type(self), self.message, self.path, self.line))
+        """Keep path, line and column when an error crosses from a worker process."""
+        return (_rebuild, (type(self), self.message, self.path, self.line, self.column))
 
     def location(self, root: Path | None = None) -> str:
         """`path:line` relative to *root* where possible, or '' when unknown."""
@@ -39,7 +41,9 @@ class BriefingError(Exception):
                 shown = self.path.resolve().relative_to(root.resolve())
             except ValueError:
                 pass
-        return f"{shown}:{self.line}" if self.line else str(shown)
+        if not self.line:
+            return str(shown)
+        return f"{shown}:{self.line}:{self.column}" if self.column else f"{shown}:{self.line}"
 
     def format(self, root: Path | None = None) -> str:
         where = self.location(root)
@@ -96,9 +100,10 @@ class ErrorList(BriefingError):
         return "\n".join(e.format(root) for e in self.errors)
 
 
-def _rebuild(cls: type, message: str, path: Path | None, line: int | None) -> BriefingError:
+def _rebuild(cls: type, message: str, path: Path | None, line: int | None,
+             column: int | None = None) -> BriefingError:
     error = cls.__new__(cls)
-    BriefingError.__init__(error, message, path, line)
+    BriefingError.__init__(error, message, path, line, column)
     return error
 
 

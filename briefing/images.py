@@ -53,7 +53,9 @@ class ImageInfo:
 def inspect(path: Path, origin: Path, line: int | None) -> ImageInfo:
     """Check that *path* is a usable image; raise ImageError naming the section line."""
     if not path.is_file():
-        raise ImageError(f"image '{path.name}' not found", origin, line)
+        from .hints import image_message
+
+        raise ImageError(image_message(path.name, path.parent, f"{path.parent.name}/"), origin, line)
     stat = path.stat()
     problem, info = _inspect_cached(path, stat.st_mtime_ns, stat.st_size)
     if problem:

@@ -276,11 +276,24 @@ class _Converter:
         return Citation(node.meta["items"], SourcePos(self.path, line))
 
     def image(self, node: SyntaxTreeNode) -> Inline:
-        raise MarkdownError(
-            "an image must stand alone in its own paragraph (a blank line before and after it)",
-            self.path,
-            self._inline_line(node),
-        )
+        raise MarkdownError(_unread_attributes(node) or
+                            "an image must stand alone in its own paragraph (a blank line before and after it)",
+                            self.path, self._inline_line(node))
+
+
+def _unread_attributes(image: SyntaxTreeNode) -> str | None:
+    """An image followed by `{key=value with spaces}`: attributes the parser could not read."""
+    siblings = image.parent.children if image.parent is not None else []
+    after = siblings[siblings.index(image) + 1:] if image in siblings else []
+    text = after[0].content if after and after[0].type == "text" else ""
+    match = re.match(r"\{([^}]*=[^}]*)\}?", text)
+    if match is None:
+        return None
+    unquoted = re.search(r"(\w+)=([^\"'\s][^=]*?\s[^=]*?)(?=\s+\w+=|$)", match.group(1).strip())
+    if unquoted is None:
+        return f"the figure attributes {{{match.group(1)}}} could not be read: write them as key=\"value\""
+    key, value = unquoted.group(1), unquoted.group(2).strip()
+    return f"the figure attribute {key}={value} has spaces: put the value in quotes, {key}=\"{value}\""
 
 
 BLOCK_BUILDERS: dict[str, Callable[[_Converter, SyntaxTreeNode], Block]] = {

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from .errors import TemplateError
+from .hints import imported_partials, missing_partial_message, unclosed_block, undefined_message
 from .model import Audience, Manifest, SectionSource
 
 if TYPE_CHECKING:
@@ -61,6 +62,7 @@ def make_environment(partials_dir: Path) -> SandboxedEnvironment:
     folder = partials_dir.resolve()
 
     class PartialsLoader(jinja2.BaseLoader):
+        folder = partials_dir
         def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
             from .brief import read_text
 
@@ -173,10 +175,10 @@ def render_section(env: SandboxedEnvironment, section: SectionSource, context: d
     import jinja2.sandbox
 
     filename = str(section.path)
+    vars = {**context, "section": {"id": section.id, "title": section.title}}
     try:
         source = drop_tag_lines(section.template)
         template = _compile(env, source, filename)
-        vars = {**context, "section": {"id": section.id, "title": section.title}}
         with time_limit(RENDER_SECONDS):
             return _render_mapped(template, vars, section.path, source)
     except RenderTimeout:
@@ -184,19 +186,60 @@ def render_section(env: SandboxedEnvironment, section: SectionSource, context: d
                             section.path) from None
     except jinja2.TemplateSyntaxError as exc:
         path = Path(exc.filename) if exc.filename else section.path
-        raise TemplateError(f"template syntax error: {exc.message}", path, exc.lineno) from None
+        raise _syntax_error(env, exc, path, section) from None
     except jinja2.TemplateNotFound as exc:
         path, line = _error_location(exc, section.path)
-        raise TemplateError(f"cannot import '{exc.name}'", path, line) from None
+        message = f"cannot import '{exc.name}'" if "(" in str(exc.name) else missing_partial_message(
+            str(exc.name), _partials_dir(env))
+        raise TemplateError(message, path, line) from None
     except jinja2.UndefinedError as exc:
         path, line = _error_location(exc, section.path)
-        raise TemplateError(f"undefined variable: {exc.message}", path, line) from None
+        raise _undefined_error(exc, path, line, section, vars, _partials_dir(env)) from None
     except jinja2.sandbox.SecurityError as exc:
         path, line = _error_location(exc, section.path)
         raise TemplateError(f"not allowed in a section template: {exc}", path, line) from None
     except (jinja2.TemplateError, ArithmeticError, TypeError, ValueError, LookupError, RecursionError) as exc:
         path, line = _error_location(exc, section.path)
         raise TemplateError(f"template error: {exc}", path, line) from None
+
+
+def _partials_dir(env: SandboxedEnvironment) -> Path:
+    return getattr(env.loader, "folder", Path("sections/_partials"))
+
+
+def _source_of(path: Path, section: SectionSource) -> str:
+    """The template text at *path* as compiled: the section's own, or a partial's."""
+    from .brief import read_text
+
+    return drop_tag_lines(section.template if path == section.path else read_text(path))
+
+
+def _syntax_error(env: SandboxedEnvironment, exc: jinja2.TemplateSyntaxError, path: Path,
+                  section: SectionSource) -> TemplateError:
+    """A syntax error; an unclosed block is reported at the line that opened it."""
+    if exc.message and exc.message.startswith("Unexpected end of template"):
+        try:
+            opened = unclosed_block(env.lex(_source_of(path, section)))
+        except Exception:  # the lexer fails on what the parser failed on: keep Jinja's words
+            opened = None
+        if opened is not None:
+            tag, line = opened
+            return TemplateError(f"'{{% {tag} %}}' is never closed: add '{{% end{tag} %}}' where the block ends",
+                                 path, line)
+    return TemplateError(f"template syntax error: {exc.message}", path, exc.lineno)
+
+
+def _undefined_error(exc: jinja2.UndefinedError, path: Path, line: int | None, section: SectionSource,
+                     context: dict[str, Any], partials_dir: Path) -> TemplateError:
+    """An undefined name, said as written (`vars.x`), with the names that are defined."""
+    try:
+        source = _source_of(path, section)
+    except Exception:
+        source = ""
+    lines = source.split("\n")
+    written = lines[line - 1] if line and line <= len(lines) else ""
+    imports = imported_partials(source, partials_dir)
+    return TemplateError(undefined_message(exc.message or "", written, context, imports), path, line)
 
 
 def _render_mapped(template: jinja2.Template, vars: dict[str, Any], path: Path, source: str) -> Rendered:
