@@ -11,12 +11,13 @@ from typing import Callable, Iterator
 from .brief import load_brief
 from .cite import iter_citations, resolve_citations
 from .edition import Edition, Omission, check_leaks, edition_marking, plan_edition, select_audiences, tailor
-from .errors import BriefingError, BriefingWarning, raise_all
+from .errors import BriefingError, BriefingWarning, EditionsFailed, raise_all
 from .markdown import number_headings, parse_markdown
 from .model import Brief, Document, Manifest, PrintSettings, Section, SourcePos
 from .themes import load_theme, to_cmyk, to_grayscale
 from .templating import SectionRenderer, template_context
-from .write import sweep_temp_files, write_atomic
+from .outputs import sweep_stale_outputs
+from .write import sweep_temp_files, write_if_changed
 
 OUTPUT_DIR = "output"
 
@@ -30,6 +31,12 @@ class BuildResult:
     """The audience id, or '' for a brief without audiences."""
     warnings: tuple[BriefingWarning, ...] = ()
     report: Path | None = None
+    status: str = "written"
+    """'written', 'unchanged' (the same bytes were already there) or 'failed'."""
+    error: BriefingError | None = None
+    """Why the edition failed (status 'failed')."""
+    sheet_sides: int = 0
+    """Pages of an imposed booklet PDF (two booklet pages each); 0 when not a booklet."""
 
 
 class UsageError(BriefingError):
@@ -57,12 +64,16 @@ class BuildOptions:
 def build(root: Path, output: Path | None = None, strict: bool = False, audiences: tuple[str, ...] = (),
           report: bool = False, on_done: Callable[[BuildResult], None] | None = None,
           options: BuildOptions | None = None, copies: Path | None = None,
-          on_start: Callable[[int], None] | None = None) -> list[BuildResult]:
+          on_start: Callable[[int], None] | None = None,
+          on_removed: Callable[[Path], None] | None = None) -> list[BuildResult]:
     """Build every edition (or the named *audiences*) of the brief at *root*.
 
     With *copies* (a YAML list of recipients), each edition is built once per
     recipient as a numbered controlled copy. Editions build in parallel worker
-    processes when there are several and more than one core.
+    processes when there are several and more than one core. An edition that fails
+    does not stop the others: each is reported to *on_done*, then EditionsFailed is
+    raised. PDFs of editions that no longer exist are removed (only files a build
+    wrote, unchanged since) and reported to *on_removed*.
     """
     options = options or BuildOptions()
     if strict or report:
@@ -85,6 +96,14 @@ def build(root: Path, output: Path | None = None, strict: bool = False, audience
         results.append(result)
         if on_done is not None:
             on_done(result)
+    if output is None:
+        removed = sweep_stale_outputs(brief.root / OUTPUT_DIR, results, {a.id for a in brief.manifest.audiences} or {""})
+        for path in removed:
+            if on_removed is not None:
+                on_removed(path)
+    failed = [r for r in results if r.error is not None]
+    if failed:
+        raise failed[0].error if len(jobs) == 1 else EditionsFailed(len(failed), len(jobs))
     return results
 
 
@@ -94,25 +113,51 @@ def build_edition(brief: Brief, audience_id: str | None, output: Path | None, op
     edition = plan_edition(brief, audience)
     document, warnings, omitted = parse_edition(brief, edition, options, copy)
     from .layout import impose_booklet, render_pdf
+    from .layout.booklet import saddle_stitch_order
 
     out_dir = brief.root / OUTPUT_DIR
     pdf = render_pdf(document, cache_dir=out_dir / ".cache")
     warnings += pdf.warnings
     budget = audience.page_budget if audience else None
-    if budget is not None and pdf.pages > budget:
-        raise BriefingError(f"edition '{edition.name}' runs to {pdf.pages} pages; its page_budget is {budget}",
-                            brief.manifest_path)
+    if audience is not None and budget is not None and pdf.pages > budget:
+        raise budget_error(brief, audience.id, pdf.pages, budget)
     if options.strict:
         raise_all(list(warnings))
     name = edition.name + (f"-copy-{copy[0]:02d}" if copy else "") + ("-booklet" if options.booklet else "")
     target = output if output is not None else out_dir / f"{name}.pdf"
     data = impose_booklet(pdf.data) if options.booklet else pdf.data
-    write_atomic(target, data)
+    changed = write_if_changed(target, data)
     report_path = None
     if options.report:
         report_path = target.with_suffix(".report.txt")
-        write_atomic(report_path, _report(edition, document, pdf.pages, omitted).encode("utf-8"))
-    return BuildResult(target, pdf.pages, len(data), audience_id or "", tuple(warnings), report_path)
+        changed |= write_if_changed(report_path, _report(edition, document, pdf.pages, omitted).encode("utf-8"))
+    sides = len(saddle_stitch_order(pdf.pages)) if options.booklet else 0
+    return BuildResult(target, pdf.pages, len(data), audience_id or "", tuple(warnings), report_path,
+                       "written" if changed else "unchanged", sheet_sides=sides)
+
+
+def budget_error(brief: Brief, audience_id: str, pages: int, budget: int) -> BriefingError:
+    """Too many pages for an audience: named by its id, at the manifest line of its page_budget."""
+    from .brief import read_text
+    from .yamlfile import load_yaml
+
+    line = None
+    try:
+        spec = load_yaml(read_text(brief.manifest_path), brief.manifest_path)["audiences"][audience_id]
+        line = spec.lines.get("page_budget")
+    except (BriefingError, LookupError, TypeError, AttributeError):
+        pass
+    return BriefingError(f"the '{audience_id}' edition runs to {pages} pages, over its page_budget of {budget}: "
+                         "shorten it, leave sections out of it, or raise the budget", brief.manifest_path, line)
+
+
+def _attempt(brief: Brief, audience_id: str | None, output: Path | None, options: BuildOptions,
+             copy: tuple[int, int, str] | None = None) -> BuildResult:
+    """Build one edition; a problem in it becomes a failed result, so the other editions go on."""
+    try:
+        return build_edition(brief, audience_id, output, options, copy)
+    except BriefingError as error:
+        return BuildResult(output or brief.root / OUTPUT_DIR, 0, 0, audience_id or "", status="failed", error=error)
 
 
 def parse_brief(brief: Brief) -> tuple[Document, list[BriefingWarning]]:
@@ -262,14 +307,14 @@ def _run_jobs(brief: Brief, jobs: list[tuple]) -> Iterator[BuildResult]:
     workers = min(len(jobs), os.cpu_count() or 1)
     if workers < 2:
         for job in jobs:
-            yield build_edition(brief, *job)
+            yield _attempt(brief, *job)
         return
     import multiprocessing  # only when there are editions to build side by side
     from concurrent.futures import ProcessPoolExecutor
 
     if "fork" not in multiprocessing.get_all_start_methods():
         for job in jobs:
-            yield build_edition(brief, *job)
+            yield _attempt(brief, *job)
         return
     global _WORKER_BRIEF
     _WORKER_BRIEF = brief  # inherited by the forked workers: the brief is loaded once
@@ -291,4 +336,4 @@ def _warm_up() -> None:
 def _worker(audience_id: str | None, output: Path | None, options: BuildOptions,
             copy: tuple[int, int, str] | None) -> BuildResult:
     assert _WORKER_BRIEF is not None
-    return build_edition(_WORKER_BRIEF, audience_id, output, options, copy)
+    return _attempt(_WORKER_BRIEF, audience_id, output, options, copy)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .brief import load_brief
-from .build import OUTPUT_DIR, BuildOptions, parse_edition
+from .build import OUTPUT_DIR, BuildOptions, budget_error, parse_edition
 from .edition import plan_edition, select_audiences
 from .errors import BriefingError, BriefingWarning
 from .model import Code, Document, SourcePos, Text
@@ -90,9 +90,8 @@ def _layout_pass(brief, audience, document: Document, name: str, add, complete: 
     for warning in pdf.warnings:
         add(warning, name)
     budget = audience.page_budget if audience else None
-    if complete and budget is not None and pdf.pages > budget:
-        add(BriefingError(f"edition '{name}' runs to {pdf.pages} pages; its page_budget is {budget}",
-                          brief.manifest_path), name)
+    if complete and audience is not None and budget is not None and pdf.pages > budget:
+        add(budget_error(brief, audience.id, pdf.pages, budget), name)
 
 
 def _glyph_warnings(document: Document) -> list[BriefingWarning]:

@@ -161,22 +161,70 @@ def build(ctx: click.Context, brief_dir: Path | None, output: Path | None, stric
     )
 
     root = _brief_dir(brief_dir)
+    reporter = BuildReporter(ctx)
 
-    def done(result) -> None:  # type: ignore[no-untyped-def]
-        for warning in result.warnings:
-            click.echo(click.style(f"warning: {warning.format(Path.cwd())}", fg="yellow"), err=True, color=_color(ctx))
-        label = f"{result.edition:<10} " if result.edition else ""
-        _say(ctx, f"{label}{_shown(result.path)}  ({result.pages} pages, {result.size / 1024:.0f} KiB)")
-        if result.report:
-            _say(ctx, f"{' ' * len(label)}{_shown(result.report)}")
+    def action() -> object:
+        try:
+            return run_build(root, output, audiences=audiences, on_done=reporter.done, options=options,
+                             copies=copies, on_start=reporter.start, on_removed=reporter.removed)
+        finally:
+            reporter.close()
 
-    def start(count: int) -> None:
-        if count > 1 and sys.stderr.isatty() and not ctx.obj.get("quiet"):
+    _run(ctx, action, root)
+
+
+class BuildReporter:
+    """Says what happened to each edition: written, unchanged or failed, and which stale PDFs went.
+
+    With several PDFs to make on a terminal, a progress bar runs and the lines follow it;
+    otherwise (a pipe, a log) each line is printed as its edition finishes.
+    """
+
+    def __init__(self, ctx: click.Context):
+        self.ctx = ctx
+        self.bar: Any = None
+        self.lines: list[tuple[str, bool, bool]] = []
+
+    def start(self, count: int) -> None:
+        if count > 1 and sys.stderr.isatty() and not self.ctx.obj.get("quiet"):
             cores = min(count, os.cpu_count() or 1)
-            click.echo(f"building {count} PDFs on {cores} core(s)…", err=True)
+            self.bar = click.progressbar(length=count, label=f"building {count} PDFs on {cores} core(s)",
+                                         file=sys.stderr, color=_color(self.ctx))
+            self.bar.__enter__()
 
-    _run(ctx, lambda: run_build(root, output, audiences=audiences, on_done=done, options=options, copies=copies,
-                                on_start=start), root)
+    def say(self, line: str, ok: bool = True, err: bool = False) -> None:
+        if self.bar is not None:
+            self.lines.append((line, ok, err))
+        else:
+            _say(self.ctx, line, ok, err)
+
+    def done(self, result: Any) -> None:
+        for warning in result.warnings:
+            self.say(click.style(f"warning: {warning.format(Path.cwd())}", fg="yellow"), err=True)
+        label = f"{result.edition:<10} " if result.edition else ""
+        if result.error is not None:
+            for line in result.error.format(Path.cwd()).splitlines():
+                self.say(f"error: {line} (edition '{result.edition}')", ok=False)
+        else:
+            pages = (f"{result.sheet_sides} sheet sides: {result.pages} booklet pages on {result.sheet_sides // 2} "
+                     "sheets" if result.sheet_sides else f"{result.pages} pages")
+            state = "  unchanged" if result.status == "unchanged" else ""
+            self.say(f"{label}{_shown(result.path)}{state}  ({pages}, {result.size / 1024:.0f} KiB)")
+            if result.report:
+                self.say(f"{' ' * len(label)}{_shown(result.report)}")
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def removed(self, path: Path) -> None:
+        self.say(f"removed {_shown(path)}: its edition is no longer in brief.yaml")
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+        for line, ok, err in self.lines:
+            _say(self.ctx, line, ok, err)
+        self.lines.clear()
 
 
 @main.command()

@@ -81,6 +81,17 @@ class OutputError(BriefingError):
     """The PDF could not be written."""
 
 
+class EditionsFailed(BriefingError):
+    """Some editions of a build failed; each was reported with its own error, the others were built."""
+
+    def __init__(self, failed: int, total: int):
+        super().__init__(f"{failed} of {total} editions failed (see above); the others were built")
+        self.failed, self.total = failed, total
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (EditionsFailed, (self.failed, self.total))
+
+
 class BriefingWarning(BriefingError):
     """A problem worth telling the author about that does not stop the build (unless --strict)."""
 
