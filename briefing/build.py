@@ -93,6 +93,8 @@ def build(root: Path, output: Path | None = None, strict: bool = False, audience
         on_start(len(jobs))
     results = []
     for result in _run_jobs(brief, jobs):
+        if result.error is not None and len(jobs) == 1:
+            raise result.error
         results.append(result)
         if on_done is not None:
             on_done(result)
@@ -103,7 +105,7 @@ def build(root: Path, output: Path | None = None, strict: bool = False, audience
                 on_removed(path)
     failed = [r for r in results if r.error is not None]
     if failed:
-        raise failed[0].error if len(jobs) == 1 else EditionsFailed(len(failed), len(jobs))
+        raise EditionsFailed(len(failed), len(jobs))
     return results
 
 

@@ -204,7 +204,7 @@ class BuildReporter:
         label = f"{result.edition:<10} " if result.edition else ""
         if result.error is not None:
             for line in result.error.format(Path.cwd()).splitlines():
-                self.say(f"error: {line} (edition '{result.edition}')", ok=False)
+                self.say(f"error: {line}" + (f" (edition '{result.edition}')" if result.edition else ""), ok=False)
         else:
             pages = (f"{result.sheet_sides} sheet sides: {result.pages} booklet pages on {result.sheet_sides // 2} "
                      "sheets" if result.sheet_sides else f"{result.pages} pages")

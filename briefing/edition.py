@@ -73,7 +73,9 @@ def select_audiences(manifest: Manifest, names: tuple[str, ...]) -> list[Audienc
     unknown = [n for n in names if n not in by_id]
     if unknown:
         valid = ", ".join(by_id) or "none: the manifest declares no audiences"
-        raise UnknownAudience(f"unknown audience '{unknown[0]}' (valid: {valid})")
+        from .hints import did_you_mean
+
+        raise UnknownAudience(f"unknown audience '{unknown[0]}'{did_you_mean(unknown[0], by_id)} (valid: {valid})")
     if names:
         return [by_id[n] for n in dict.fromkeys(names)]
     return list(manifest.audiences) or [None]

@@ -1,6 +1,6 @@
 """The record of what builds wrote into output/, so PDFs of editions that are gone can be removed.
 
-`output/.briefing-outputs.json` maps each file a build wrote to its edition and a
+`output/.outputs.json` maps each file a build wrote to its edition and a
 SHA-256 of its bytes. After a build, a recorded file whose edition no longer exists
 is deleted, but only if its bytes are still the ones written: a file the user
 replaced or edited, or any file not in the record, is never touched.
@@ -16,7 +16,7 @@ from typing import Protocol
 
 from .write import write_atomic
 
-RECORD = ".briefing-outputs.json"
+RECORD = ".outputs.json"
 
 
 class Written(Protocol):

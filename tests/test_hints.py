@@ -34,6 +34,8 @@ class Case:
     message: str
     fix: str
     extra: dict[str, str] = field(default_factory=dict)
+    args: tuple[str, ...] = ()
+    code: int = 1
 
 
 CASES = [
@@ -94,6 +96,11 @@ CASES = [
          "put the value in quotes, caption=\"The basin (schematic)\"",
          "Quote attribute values that contain spaces.",
          {"assets/basin-map.png": ""}),
+    Case("an audience that does not exist", "brief.yaml", MANIFEST + "audiences:\n  leadership: {}\n  analysts: {}\n",
+         "briefing build -a leadershp",
+         "unknown audience 'leadershp' (did you mean 'leadership'?) (valid: leadership, analysts)",
+         "Use an audience id from `audiences:` in brief.yaml (`briefing audiences` lists them).",
+         args=("-a", "leadershp"), code=2),
 ]
 
 
@@ -113,8 +120,8 @@ def _make(root: Path, case: Case) -> None:
 def test_message(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _make(tmp_path, case)
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(main, ["build", "."])
-    assert result.exit_code == 1, result.output
+    result = CliRunner().invoke(main, ["build", ".", *case.args])
+    assert result.exit_code == case.code, result.output
     assert result.stderr.splitlines() == [f"error: {case.message}"]
     assert not (tmp_path / "output" / "t.pdf").exists()
 
