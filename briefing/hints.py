@@ -85,8 +85,18 @@ _ATTRIBUTE = re.compile(r"has no attribute '([^']+)'")
 _UNDEFINED_NAME = re.compile(r"^'([^']+)' is undefined")
 
 
-def undefined_message(message: str, source_line: str, context: dict[str, Any], imports: dict[str, Path]) -> str:
+_NOT_EXPORTED = re.compile(r"the template '([^']+)' \(imported on line (\d+)\) does not export the requested name '([^']+)'")
+
+
+def undefined_message(message: str, source_line: str, context: dict[str, Any], imports: dict[str, Path],
+                      partials_dir: Path) -> str:
     """Jinja's undefined-value *message*, said as the dotted name the author wrote, with the defined ones."""
+    exported = _NOT_EXPORTED.search(message)
+    if exported:
+        partial, line, name = exported.groups()
+        macros = _macros(partials_dir / partial)
+        return (f"the partial {partial} (imported on line {line}) has no macro '{name}'"
+                f"{did_you_mean(name, macros)}; its macros: {listing(macros)}")
     name_match = _UNDEFINED_NAME.match(message)
     if name_match:
         name = name_match.group(1)
@@ -122,11 +132,15 @@ def _lookup(context: dict[str, Any], dotted: str) -> Any:
 _MACRO = re.compile(r"\{%[-+]?\s*macro\s+(\w+)")
 
 
-def _macro_message(alias: str, name: str, partial: Path) -> str:
+def _macros(partial: Path) -> list[str]:
     try:
-        macros = _MACRO.findall(partial.read_text(encoding="utf-8"))
+        return list(_MACRO.findall(partial.read_text(encoding="utf-8")))
     except OSError:
-        macros = []
+        return []
+
+
+def _macro_message(alias: str, name: str, partial: Path) -> str:
+    macros = _macros(partial)
     return (f"the partial {partial.name} (imported as '{alias}') has no macro '{name}'"
             f"{did_you_mean(name, macros)}; its macros: {listing(macros)}")
 

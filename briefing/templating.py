@@ -239,7 +239,7 @@ def _undefined_error(exc: jinja2.UndefinedError, path: Path, line: int | None, s
     lines = source.split("\n")
     written = lines[line - 1] if line and line <= len(lines) else ""
     imports = imported_partials(source, partials_dir)
-    return TemplateError(undefined_message(exc.message or "", written, context, imports), path, line)
+    return TemplateError(undefined_message(exc.message or "", written, context, imports, partials_dir), path, line)
 
 
 def _render_mapped(template: jinja2.Template, vars: dict[str, Any], path: Path, source: str) -> Rendered:

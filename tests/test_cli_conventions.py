@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import logging
+import types
 from pathlib import Path
 from typing import Any
 
@@ -173,3 +175,20 @@ def test_booklet_reports_its_sheet_sides(tmp_path: Path) -> None:
     pages = len(PdfReader(tmp_path / "a5.pdf").pages)
     assert a5.exit_code == 0 and sides == 6 and pages in (9, 10, 11, 12)
     assert f"({sides} sheet sides: {pages} booklet pages on 3 sheets, " in result.stdout
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_on_a_terminal_then_one_line_per_edition(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_brief(tmp_path, TWO, SECTION)
+    terminal = _Terminal()
+    monkeypatch.setattr("briefing.cli.sys", types.SimpleNamespace(stderr=terminal))
+    result = invoke("build", str(root))
+    assert result.exit_code == 0, result.output
+    assert "building 2 PDFs on" in terminal.getvalue() and "100%" in terminal.getvalue()
+    assert [line.split()[0] for line in result.stdout.splitlines()] == ["satu", "dua"]
+    plain = invoke("build", str(root))  # not a terminal: no bar, the same lines
+    assert "building" not in plain.output and len(plain.stdout.splitlines()) == 2

@@ -73,6 +73,13 @@ CASES = [
          "(did you mean 'keypoints'?); its macros: box, keypoints",
          "Call one of the partial's macros, or define the macro in the partial.",
          {"sections/_partials/boxes.md": PARTIAL}),
+    Case("an unknown macro imported by name", "sections/01-a.md",
+         FRONT + "{% from \"boxes.md\" import keypoint %}\nText.\n\n{{ keypoint(\"x\") }}\n",
+         "{% from \"boxes.md\" import keypoint %}",
+         "sections/01-a.md:7: the partial boxes.md (imported on line 4) has no macro 'keypoint' "
+         "(did you mean 'keypoints'?); its macros: box, keypoints",
+         "Import one of the partial's macros, or define the macro in the partial.",
+         {"sections/_partials/boxes.md": PARTIAL}),
     Case("a partial that does not exist", "sections/01-a.md", FRONT + "{% import \"box.md\" as kotak %}\nText.\n",
          "{% import \"box.md\" as kotak %}",
          "sections/01-a.md:4: cannot import 'box.md' (did you mean 'boxes.md'?); "
