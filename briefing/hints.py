@@ -16,7 +16,8 @@ from typing import Any
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     """' (did you mean 'x'?)' for the nearest existing names, or ''."""
-    close = difflib.get_close_matches(name, sorted(set(candidates)), n=2, cutoff=0.6)
+    by_folded = {c.casefold(): c for c in sorted(set(candidates))}
+    close = [by_folded[c] for c in difflib.get_close_matches(name.casefold(), list(by_folded), n=2, cutoff=0.6)]
     if not close:
         return ""
     return " (did you mean " + " or ".join(f"'{c}'" for c in close) + "?)"
