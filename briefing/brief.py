@@ -1,7 +1,7 @@
 """Stage 1, load: read the brief folder into a `Brief`.
 
-All file access for a build goes through `resolve_inside` and `read_text`, so no
-path in a brief can reach outside its folder and every file is decoded the same way.
+All file access for a build goes through `files.resolve_inside` and `files.read_text`, so
+no path in a brief can reach outside its folder and every file is decoded the same way.
 """
 
 from __future__ import annotations
@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from pathlib import Path
+
 from .errors import BriefFolderError, BriefingError, ManifestError, raise_all
+from .files import resolve_inside, read_text
 from .manifest import LANGUAGES, load_manifest
 from .model import Brief, Manifest, SectionSource
 from .yamlfile import YamlMap, load_yaml
@@ -18,41 +20,6 @@ SECTIONS_DIR = "sections"
 PARTIALS_DIR = "_partials"
 _PREFIX_RE = re.compile(r"^\d+[-_ .]*")
 FRONT_MATTER_KEYS = {"id", "title", "numbered", "level", "audiences", "tags"}
-
-
-def resolve_inside(root: Path, relative: str, origin: Path | None = None, line: int | None = None) -> Path:
-    """Resolve *relative* against the brief root; refuse anything that leaves it.
-
-    Absolute paths, `..` escapes and symlinks pointing outside are all refused.
-    """
-    where = origin or root
-    if "://" in relative or relative.startswith("//"):
-        raise BriefFolderError(f"'{relative}' is a URL; briefs only use files inside the brief folder", where, line)
-    candidate = Path(relative)
-    if candidate.is_absolute():
-        raise BriefFolderError(f"'{relative}' is an absolute path; use a path relative to the brief folder", where, line)
-    resolved = (root / candidate).resolve()
-    if not resolved.is_relative_to(root.resolve()):
-        raise BriefFolderError(f"'{relative}' points outside the brief folder", where, line)
-    return resolved
-
-
-def read_text(path: Path) -> str:
-    """Read a UTF-8 text file (BOM and CRLF tolerated) or explain why not."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise BriefFolderError(f"cannot read file: {exc.strerror}", path) from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise BriefingError(
-            f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); save the file as UTF-8",
-            path,
-            line,
-        ) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def load_brief(root: Path) -> Brief:

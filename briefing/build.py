@@ -170,7 +170,7 @@ def parse_edition(brief: Brief, edition: Edition, options: BuildOptions,
         theme = to_grayscale(theme)
     if options.cmyk:
         theme = to_cmyk(theme)
-    from .brief import resolve_inside
+    from .files import resolve_inside
 
     fallbacks = tuple(resolve_inside(brief.root, f, brief.manifest_path) for f in theme.fallback_fonts)
     document = Document(manifest, tuple(sections), edition.timeline, cited, uncited, theme,
@@ -211,7 +211,7 @@ def print_settings(manifest: Manifest, edition: Edition, options: BuildOptions,
 
 def load_recipients(path: Path, root: Path) -> list[str]:
     """The recipients file of `--copies`: a YAML list of names (or of mappings with `name`)."""
-    from .brief import read_text
+    from .files import read_text
     from .yamlfile import YamlList, load_yaml
 
     if not path.is_file():

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from .version import __version__
 from .errors import EXIT_INTERNAL, BriefingError
 
 #: Exit status when standard output is closed early, as a process killed by SIGPIPE reports it.

@@ -169,7 +169,7 @@ class _Converter:
         return Paragraph(self.inline_children(node), self.pos(node))
 
     def figure(self, image: SyntaxTreeNode, paragraph: SyntaxTreeNode) -> Figure:
-        from .brief import resolve_inside
+        from .files import resolve_inside
         from .images import inspect
 
         line = self.line(paragraph)

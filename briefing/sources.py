@@ -34,7 +34,7 @@ CSL_TYPES = {
 
 def load_sources(path: Path) -> tuple[Source, ...]:
     """Read a sources file; every problem is named with the file and line."""
-    from .brief import read_text
+    from .files import read_text
 
     if not path.is_file():
         raise ManifestError("sources file not found (named by 'sources:' in brief.yaml)", path)

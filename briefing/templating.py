@@ -62,7 +62,7 @@ def make_environment(partials_dir: Path) -> SandboxedEnvironment:
 
     class PartialsLoader(jinja2.BaseLoader):
         def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
-            from .brief import read_text
+            from .files import read_text
 
             candidate = (folder / template).resolve()
             if Path(template).is_absolute() or not candidate.is_relative_to(folder):

@@ -95,7 +95,7 @@ def load_theme(spec: str, root: Path, origin: Path) -> Theme:
     """A built-in theme by name, or a theme file inside the brief folder."""
     if spec in BUILTIN:
         return BUILTIN[spec]
-    from .brief import read_text, resolve_inside
+    from .files import read_text, resolve_inside
 
     path = resolve_inside(root, spec, origin)
     if not path.is_file():

@@ -64,7 +64,7 @@ def _parse_point(text: str, end: bool) -> tuple[dt.date, str]:
 
 def load_timeline(path: Path, language: str) -> tuple[TimelineEvent, ...]:
     """Read and validate the events in *path*, sorted by date (ties keep file order)."""
-    from .brief import read_text
+    from .files import read_text
 
     if not path.is_file():
         raise TimelineError("timeline file not found (named by 'timeline:' in brief.yaml)", path)
