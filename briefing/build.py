@@ -5,18 +5,23 @@ from __future__ import annotations
 import dataclasses
 import os
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from .brief import load_brief
-from .cite import iter_citations, resolve_citations
+from .cite import iter_citations, resolve_citations, uncited_warning
 from .edition import Edition, Omission, check_leaks, edition_marking, plan_edition, select_audiences, tailor
-from .errors import BriefingError, BriefingWarning, raise_all
+from .errors import BriefingError, BriefingWarning, Reporter, UsageError, raise_all
+from .files import is_regular_file, read_text
 from .markdown import number_headings, parse_markdown
-from .model import Brief, Document, Manifest, PrintSettings, Section, SourcePos
-from .themes import load_theme, to_cmyk, to_grayscale
-from .templating import SectionRenderer, template_context
+from .model import Brief, Document, Manifest, PrintSettings, Section, SectionSource, Source, SourcePos
+from .templating import Rendered, SectionRenderer, template_context
+from .themes import Theme, to_cmyk, to_grayscale
 from .write import sweep_temp_files, write_atomic
+
+if TYPE_CHECKING:
+    from .layout import RenderedPdf
 
 OUTPUT_DIR = "output"
 
@@ -30,10 +35,6 @@ class BuildResult:
     """The audience id, or '' for a brief without audiences."""
     warnings: tuple[BriefingWarning, ...] = ()
     report: Path | None = None
-
-
-class UsageError(BriefingError):
-    exit_code = 2
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,10 @@ class BuildOptions:
     booklet: bool = False
 
 
+Copy = tuple[int, int, str]
+"""A numbered controlled copy: (number, of how many, recipient)."""
+
+
 def build(root: Path, output: Path | None = None, strict: bool = False, audiences: tuple[str, ...] = (),
           report: bool = False, on_done: Callable[[BuildResult], None] | None = None,
           options: BuildOptions | None = None, copies: Path | None = None,
@@ -69,7 +74,7 @@ def build(root: Path, output: Path | None = None, strict: bool = False, audience
         options = dataclasses.replace(options, strict=options.strict or strict, report=options.report or report)
     brief = load_brief(root)
     targets = select_audiences(brief.manifest, audiences)
-    recipients = load_recipients(copies, brief.root) if copies else [None]
+    recipients = load_recipients(copies) if copies else [None]
     if output is not None and len(targets) * len(recipients) > 1:
         raise UsageError("-o/--output names one file, but this build makes several PDFs; add --audience NAME")
     jobs = [
@@ -89,99 +94,155 @@ def build(root: Path, output: Path | None = None, strict: bool = False, audience
 
 
 def build_edition(brief: Brief, audience_id: str | None, output: Path | None, options: BuildOptions,
-                  copy: tuple[int, int, str] | None = None) -> BuildResult:
+                  copy: Copy | None = None) -> BuildResult:
+    """One edition through the stages in order; the problems of a stage stop the build before the next."""
+    reporter = Reporter()
     audience = next((a for a in brief.manifest.audiences if a.id == audience_id), None)
-    edition = plan_edition(brief, audience)
-    document, warnings, omitted = parse_edition(brief, edition, options, copy)
-    from .layout import impose_booklet, render_pdf
-
-    out_dir = brief.root / OUTPUT_DIR
-    pdf = render_pdf(document, cache_dir=out_dir / ".cache")
-    warnings += pdf.warnings
-    budget = audience.page_budget if audience else None
-    if budget is not None and pdf.pages > budget:
-        raise BriefingError(f"edition '{edition.name}' runs to {pdf.pages} pages; its page_budget is {budget}",
-                            brief.manifest_path)
+    edition = plan_edition(brief, audience)                                   # 1b plan
+    document, omitted = prepare_document(brief, edition, options, reporter, copy)  # 2 render .. 3b tailor
+    reporter.raise_if_errors()
+    pdf = lay_out(brief, document, reporter)                                  # 4 lay out
+    check_budget(edition, pdf.pages, brief.manifest_path, reporter)
+    reporter.raise_if_errors()
     if options.strict:
-        raise_all(list(warnings))
-    name = edition.name + (f"-copy-{copy[0]:02d}" if copy else "") + ("-booklet" if options.booklet else "")
-    target = output if output is not None else out_dir / f"{name}.pdf"
-    data = impose_booklet(pdf.data) if options.booklet else pdf.data
-    write_atomic(target, data)
-    report_path = None
-    if options.report:
-        report_path = target.with_suffix(".report.txt")
-        write_atomic(report_path, _report(edition, document, pdf.pages, omitted).encode("utf-8"))
-    return BuildResult(target, pdf.pages, len(data), audience_id or "", tuple(warnings), report_path)
+        raise_all([warning.as_error() for warning in reporter.warnings])
+    target, size, report = write_edition(brief, edition, document, pdf, omitted, output, options, copy)  # 5 write
+    return BuildResult(target, pdf.pages, size, audience_id or "", tuple(reporter.warnings), report)
 
 
 def parse_brief(brief: Brief) -> tuple[Document, list[BriefingWarning]]:
     """The document of a brief's default edition (the first audience, or the only one)."""
     audience = brief.manifest.audiences[0] if brief.manifest.audiences else None
-    document, warnings, _ = parse_edition(brief, plan_edition(brief, audience), BuildOptions())
-    return document, warnings
+    reporter = Reporter()
+    document, _ = prepare_document(brief, plan_edition(brief, audience), BuildOptions(), reporter)
+    reporter.raise_if_errors()
+    return document, reporter.warnings
 
 
-def parse_edition(brief: Brief, edition: Edition, options: BuildOptions,
-                  copy: tuple[int, int, str] | None = None,
-                  problems: list[BriefingError] | None = None) -> tuple[Document, list[BriefingWarning], list[Omission]]:
-    """Render the edition's templates, parse the Markdown, tailor it, resolve citations.
+def prepare_document(brief: Brief, edition: Edition, options: BuildOptions, reporter: Reporter,
+                     copy: Copy | None = None) -> tuple[Document, list[Omission]]:
+    """Stages 2 to 3b: render the templates, parse the Markdown, tailor it to the audience, cite.
 
-    With *problems* (as `briefing check` does), a section that fails is recorded there
-    and skipped, so one run reports the problems of every section.
+    A section that fails is reported and left out, so one run names the problems of
+    every section; the caller decides whether to go on.
     """
+    rendered = render_sections(brief, edition, reporter)                      # 2 render
+    parsed = parse_sections(brief, rendered, reporter)                        # 3 parse
+    sections, omitted, present = tailor_sections(brief, edition, parsed, reporter)  # 3b tailor
+    cited, uncited = cite_sources(brief, edition, sections, reporter)
+    present |= {s.level for s in cited if s.level}
+    omitted += [Omission(f"source '{s.id}'", _where(s.pos, brief.root), "not cited in this edition") for s in uncited]
+    manifest = dataclasses.replace(edition.manifest, marking=edition_marking(brief.manifest, edition.audience, present))
+    theme, fallbacks = edition_theme(brief, edition, options)
+    document = Document(manifest, tuple(sections), edition.timeline, cited, uncited, theme,
+                        print_settings(manifest, edition, options, copy), fallbacks)
+    return document, omitted
+
+
+def render_sections(brief: Brief, edition: Edition, reporter: Reporter) -> list[tuple[SectionSource, Rendered, str | None]]:
+    """Each section's template rendered for the edition, with its section number (if numbered)."""
     renderer = SectionRenderer(brief.partials_dir)
     context = template_context(edition.manifest, edition.audience)
-    levels = brief.manifest.levels
-    omitted = list(edition.omitted)
-    present = {s.level for s in edition.sections if s.level} | {e.level for e in edition.timeline if e.level}
-    sections: list[Section] = []
+    rendered = []
     number = 0
     for source in edition.sections:
         section_number = None
         if source.numbered and brief.manifest.numbered_headings:
             number += 1
             section_number = str(number)
-        try:
-            rendered = renderer.render(source, context)
-            blocks = parse_markdown(rendered.text, source.path, brief.root, rendered.line_map)
-            section = Section(source.id, source.title, blocks, SourcePos(source.path, 1), section_number)
-            (section,) = tailor([section], edition.audience, levels, brief.root, omitted, present)
-        except BriefingError as error:
-            if problems is None:
-                raise
-            problems.extend(getattr(error, "errors", [error]))
-            continue
-        sections.append(dataclasses.replace(section, blocks=number_headings(section.blocks, section_number)))
+        text = reporter.attempt(partial(renderer.render, source, context))
+        if text is not None:
+            rendered.append((source, text, section_number))
+    return rendered
+
+
+def parse_sections(brief: Brief, rendered: list[tuple[SectionSource, Rendered, str | None]],
+                   reporter: Reporter) -> list[Section]:
+    """The rendered Markdown of each section as model blocks."""
+    sections = []
+    for source, text, number in rendered:
+        blocks = reporter.attempt(partial(parse_markdown, text.text, source.path, brief.root, text.line_map))
+        if blocks is not None:
+            sections.append(Section(source.id, source.title, blocks, SourcePos(source.path, 1), number))
+    return sections
+
+
+def tailor_sections(brief: Brief, edition: Edition, sections: list[Section],
+                    reporter: Reporter) -> tuple[list[Section], list[Omission], set[str]]:
+    """Leave out what the audience may not see, then number the headings of what is left.
+
+    Returns the sections, what was left out (for the report) and the handling levels present.
+    """
+    omitted = list(edition.omitted)
+    present = {s.level for s in edition.sections if s.level} | {e.level for e in edition.timeline if e.level}
+    tailored = []
+    for section in sections:
+        kept = reporter.attempt(partial(tailor, [section], edition.audience, brief.manifest.levels, brief.root,
+                                        omitted, present))
+        if kept is not None:
+            tailored.append(dataclasses.replace(kept[0], blocks=number_headings(kept[0].blocks, section.number)))
+    return tailored, omitted, present
+
+
+def cite_sources(brief: Brief, edition: Edition, sections: list[Section],
+                 reporter: Reporter) -> tuple[tuple[Source, ...], tuple[Source, ...]]:
+    """Number the cited sources, refuse leaks above the audience's clearance; (cited, uncited)."""
     citations = list(iter_citations((tuple(sections), edition.timeline)))
-    cited, uncited, warnings = resolve_citations(citations, edition.sources, brief.manifest_path, problems)
-    try:
-        check_leaks(cited, citations, edition.audience, levels)
-    except BriefingError as error:
-        if problems is None:
-            raise
-        problems.extend(getattr(error, "errors", [error]))
-    present |= {s.level for s in cited if s.level}
-    omitted += [Omission(f"source '{s.id}'", _where(s.pos, brief.root), "not cited in this edition") for s in uncited]
-    manifest = dataclasses.replace(edition.manifest, marking=edition_marking(brief.manifest, edition.audience, present))
-    theme = load_theme(edition.audience.theme if edition.audience and edition.audience.theme else manifest.theme,
-                       brief.root, brief.manifest_path)
+    cited, uncited = resolve_citations(citations, edition.sources, reporter)
+    with reporter.collecting():
+        check_leaks(cited, citations, edition.audience, brief.manifest.levels)
+    if edition.audience is None:  # an edition leaves sources out on purpose: not worth a warning
+        for source in uncited:
+            reporter.warn(uncited_warning(source))
+    return cited, uncited
+
+
+def edition_theme(brief: Brief, edition: Edition, options: BuildOptions) -> tuple[Theme, tuple[Path, ...]]:
+    """The edition's theme (loaded with the brief) in the colours asked for, and its fallback fonts."""
+    name = edition.audience.theme if edition.audience and edition.audience.theme else edition.manifest.theme
+    theme = brief.themes[name]
     if options.grayscale:
         theme = to_grayscale(theme)
     if options.cmyk:
         theme = to_cmyk(theme)
-    from .files import resolve_inside
-
-    fallbacks = tuple(resolve_inside(brief.root, f, brief.manifest_path) for f in theme.fallback_fonts)
-    document = Document(manifest, tuple(sections), edition.timeline, cited, uncited, theme,
-                        print_settings(manifest, edition, options, copy), fallbacks)
-    if edition.audience is not None:  # an edition leaves sources out on purpose: not worth a warning
-        warnings = []
-    return document, list(warnings), omitted
+    return theme, brief.fallback_fonts[name]
 
 
-def print_settings(manifest: Manifest, edition: Edition, options: BuildOptions,
-                   copy: tuple[int, int, str] | None) -> PrintSettings:
+def lay_out(brief: Brief, document: Document, reporter: Reporter) -> RenderedPdf:
+    """Stage 4: the document set on pages, in memory; its warnings go to *reporter*."""
+    from .layout import render_pdf
+
+    pdf = render_pdf(document, cache_dir=brief.root / OUTPUT_DIR / ".cache")
+    for warning in pdf.warnings:
+        reporter.warn(warning)
+    return pdf
+
+
+def check_budget(edition: Edition, pages: int, manifest_path: Path, reporter: Reporter) -> None:
+    """An edition longer than its audience's `page_budget` is an error."""
+    budget = edition.audience.page_budget if edition.audience else None
+    if budget is not None and pages > budget:
+        reporter.error(BriefingError(f"edition '{edition.name}' runs to {pages} pages; its page_budget is {budget}",
+                                     manifest_path))
+
+
+def write_edition(brief: Brief, edition: Edition, document: Document, pdf: RenderedPdf, omitted: list[Omission],
+                  output: Path | None, options: BuildOptions, copy: Copy | None) -> tuple[Path, int, Path | None]:
+    """Stage 5: the PDF (imposed as a booklet if asked) and the edition report, each written atomically."""
+    from .layout import impose_booklet
+
+    name = edition.name + (f"-copy-{copy[0]:02d}" if copy else "") + ("-booklet" if options.booklet else "")
+    target = output if output is not None else brief.root / OUTPUT_DIR / f"{name}.pdf"
+    data = impose_booklet(pdf.data) if options.booklet else pdf.data
+    write_atomic(target, data)
+    report_path = None
+    if options.report:
+        report_path = target.with_suffix(".report.txt")
+        write_atomic(report_path, _report(edition, document, pdf.pages, omitted).encode("utf-8"))
+    return target, len(data), report_path
+
+
+def print_settings(manifest: Manifest, edition: Edition, options: BuildOptions, copy: Copy | None) -> PrintSettings:
     """Command line over audience over manifest."""
     audience = edition.audience
 
@@ -209,12 +270,11 @@ def print_settings(manifest: Manifest, edition: Edition, options: BuildOptions,
     )
 
 
-def load_recipients(path: Path, root: Path) -> list[str]:
+def load_recipients(path: Path) -> list[str]:
     """The recipients file of `--copies`: a YAML list of names (or of mappings with `name`)."""
-    from .files import read_text
     from .yamlfile import YamlList, load_yaml
 
-    if not path.is_file():
+    if not is_regular_file(path):
         raise UsageError(f"recipients file '{path}' not found")
     data = load_yaml(read_text(path), path)
     if not isinstance(data, YamlList) or not data:
@@ -288,7 +348,6 @@ def _warm_up() -> None:
     fonts.register_fonts(("Serif", "Sans", "Mono"))
 
 
-def _worker(audience_id: str | None, output: Path | None, options: BuildOptions,
-            copy: tuple[int, int, str] | None) -> BuildResult:
+def _worker(audience_id: str | None, output: Path | None, options: BuildOptions, copy: Copy | None) -> BuildResult:
     assert _WORKER_BRIEF is not None
     return build_edition(_WORKER_BRIEF, audience_id, output, options, copy)

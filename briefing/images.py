@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 
-from .errors import BriefingError
+from .errors import ImageError
 
 #: Refuse images with more pixels than this (decompression bombs).
 MAX_PIXELS = 64_000_000
@@ -27,10 +27,6 @@ TARGET_DPI = 300
 DOWNSAMPLE_ABOVE_DPI = 450
 LOW_DPI = 150
 FORMATS = {"JPEG", "PNG", "GIF", "WEBP", "TIFF", "MPO"}
-
-
-class ImageError(BriefingError):
-    """An image is missing, unreadable, not an image, or too large."""
 
 
 @dataclass(frozen=True)

@@ -384,6 +384,10 @@ class Brief:
     """Timelines in other languages (`timeline.en.yaml`), by language."""
     source_variants: dict[str, tuple[Source, ...]] = field(default_factory=dict)
     """Sources files in other languages (`sources.en.yaml`), by language."""
+    themes: dict[str, "Theme"] = field(default_factory=dict)
+    """Every theme the manifest or an audience names, by that name (built-in or file)."""
+    fallback_fonts: dict[str, tuple[Path, ...]] = field(default_factory=dict)
+    """Each theme's fallback font files, resolved inside the brief, by the same name."""
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
-from .errors import TemplateError
+from .errors import RenderTimeout, TemplateError
 from .model import Audience, Manifest, SectionSource
 
 if TYPE_CHECKING:
@@ -28,10 +28,6 @@ if TYPE_CHECKING:
 MAX_OUTPUT_CHARS = 5_000_000
 #: Seconds one section's template may take to render.
 RENDER_SECONDS = 10.0
-
-
-class RenderTimeout(Exception):
-    """Raised by the alarm when a template renders for too long."""
 
 
 @contextmanager

@@ -108,11 +108,12 @@ def load_theme(spec: str, root: Path, origin: Path) -> Theme:
 
 def parse_theme(data: YamlMap, path: Path) -> Theme:
     base_name = data.get("base", "formal")
-    if base_name not in BUILTIN:
-        raise ManifestError(f"'base' must be one of {', '.join(BUILTIN)}", path, data.lines.get("base", 1))
+    errors: list[BriefingError] = []
+    if base_name not in BUILTIN:  # reported; the settings are still checked against the default
+        errors.append(ManifestError(f"'base' must be one of {', '.join(BUILTIN)}", path, data.lines.get("base", 1)))
+        base_name = "formal"
     base = BUILTIN[base_name]
     fields = {f.name: f for f in dataclasses.fields(Theme)}
-    errors: list[BriefingError] = []
     values: dict[str, Any] = {"name": path.stem}
     for key, value in data.items():
         line = data.lines[key]

@@ -78,8 +78,8 @@ def load_timeline(path: Path, language: str) -> tuple[TimelineEvent, ...]:
     for index, (item, line) in enumerate(zip(data, data.lines), start=1):
         try:
             events.append(_event(item, path, line, index))
-        except TimelineError as exc:
-            errors.append(exc)
+        except BriefingError as exc:  # a bad field, or bad Markdown in its text
+            errors.extend(getattr(exc, "errors", [exc]))
     raise_all(errors)
     return tuple(sorted(events, key=lambda e: (e.date.start, e.date.end or e.date.start)))
 
