@@ -6,6 +6,7 @@ no path in a brief can reach outside its folder and every file is decoded the sa
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import replace
 from functools import partial
@@ -20,6 +21,7 @@ from .themes import Theme, load_theme
 from .timeline import load_timeline
 from .yamlfile import YamlMap, load_yaml
 
+log = logging.getLogger("briefing")
 SECTIONS_DIR = "sections"
 PARTIALS_DIR = "_partials"
 _PREFIX_RE = re.compile(r"^\d+[-_ .]*")
@@ -48,6 +50,8 @@ def load_brief(root: Path, reporter: Reporter | None = None) -> Brief:
     themes, fallback_fonts = _load_themes(root, manifest, manifest_path, collected)
     if reporter is None:
         collected.raise_if_errors()
+    log.info("loaded %s: %d sections, %d timeline events, %d sources, theme %s", manifest_path, len(sections),
+             len(timeline), len(sources), ", ".join(themes) or "-")
     return Brief(
         root=root,
         manifest=manifest,

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
+import time
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator, TypeVar
 
 from .brief import load_brief
 from .cite import iter_citations, resolve_citations, uncited_warning
@@ -24,6 +26,8 @@ if TYPE_CHECKING:
     from .layout import RenderedPdf
 
 OUTPUT_DIR = "output"
+log = logging.getLogger("briefing")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,20 @@ Copy = tuple[int, int, str]
 """A numbered controlled copy: (number, of how many, recipient)."""
 
 
+class Stages:
+    """Runs the stages of one edition, logging how long each took (shown by `briefing -v`)."""
+
+    def __init__(self, label: str):
+        self.label = label
+
+    def __call__(self, name: str, stage: Callable[..., T], *args: Any) -> T:
+        start = time.perf_counter()
+        try:
+            return stage(*args)
+        finally:
+            log.info("%s: %s %.1f ms", self.label, name, (time.perf_counter() - start) * 1000)
+
+
 def build(root: Path, output: Path | None = None, strict: bool = False, audiences: tuple[str, ...] = (),
           report: bool = False, on_done: Callable[[BuildResult], None] | None = None,
           options: BuildOptions | None = None, copies: Path | None = None,
@@ -72,7 +90,7 @@ def build(root: Path, output: Path | None = None, strict: bool = False, audience
     options = options or BuildOptions()
     if strict or report:
         options = dataclasses.replace(options, strict=options.strict or strict, report=options.report or report)
-    brief = load_brief(root)
+    brief = Stages(root.resolve().name)("load", load_brief, root)
     targets = select_audiences(brief.manifest, audiences)
     recipients = load_recipients(copies) if copies else [None]
     if output is not None and len(targets) * len(recipients) > 1:
@@ -97,16 +115,18 @@ def build_edition(brief: Brief, audience_id: str | None, output: Path | None, op
                   copy: Copy | None = None) -> BuildResult:
     """One edition through the stages in order; the problems of a stage stop the build before the next."""
     reporter = Reporter()
+    stage = Stages((audience_id or brief.manifest.id) + (f" copy {copy[0]}" if copy else ""))
     audience = next((a for a in brief.manifest.audiences if a.id == audience_id), None)
-    edition = plan_edition(brief, audience)                                   # 1b plan
-    document, omitted = prepare_document(brief, edition, options, reporter, copy)  # 2 render .. 3b tailor
+    edition = stage("plan", plan_edition, brief, audience)                              # 1b plan
+    document, omitted = prepare_document(brief, edition, options, reporter, copy, stage)  # 2 render .. 3b tailor
     reporter.raise_if_errors()
-    pdf = lay_out(brief, document, reporter)                                  # 4 lay out
+    pdf = stage("lay out", lay_out, brief, document, reporter)                         # 4 lay out
     check_budget(edition, pdf.pages, brief.manifest_path, reporter)
     reporter.raise_if_errors()
     if options.strict:
         raise_all([warning.as_error() for warning in reporter.warnings])
-    target, size, report = write_edition(brief, edition, document, pdf, omitted, output, options, copy)  # 5 write
+    target, size, report = stage("write", write_edition, brief, edition, document, pdf, omitted, output, options,
+                                 copy)                                                  # 5 write
     return BuildResult(target, pdf.pages, size, audience_id or "", tuple(reporter.warnings), report)
 
 
@@ -120,16 +140,17 @@ def parse_brief(brief: Brief) -> tuple[Document, list[BriefingWarning]]:
 
 
 def prepare_document(brief: Brief, edition: Edition, options: BuildOptions, reporter: Reporter,
-                     copy: Copy | None = None) -> tuple[Document, list[Omission]]:
+                     copy: Copy | None = None, stage: Stages | None = None) -> tuple[Document, list[Omission]]:
     """Stages 2 to 3b: render the templates, parse the Markdown, tailor it to the audience, cite.
 
     A section that fails is reported and left out, so one run names the problems of
     every section; the caller decides whether to go on.
     """
-    rendered = render_sections(brief, edition, reporter)                      # 2 render
-    parsed = parse_sections(brief, rendered, reporter)                        # 3 parse
-    sections, omitted, present = tailor_sections(brief, edition, parsed, reporter)  # 3b tailor
-    cited, uncited = cite_sources(brief, edition, sections, reporter)
+    stage = stage or Stages(edition.audience.id if edition.audience else edition.manifest.id)
+    rendered = stage("render", render_sections, brief, edition, reporter)                    # 2 render
+    parsed = stage("parse", parse_sections, brief, rendered, reporter)                       # 3 parse
+    sections, omitted, present = stage("tailor", tailor_sections, brief, edition, parsed, reporter)  # 3b tailor
+    cited, uncited = stage("cite", cite_sources, brief, edition, sections, reporter)
     present |= {s.level for s in cited if s.level}
     omitted += [Omission(f"source '{s.id}'", _where(s.pos, brief.root), "not cited in this edition") for s in uncited]
     manifest = dataclasses.replace(edition.manifest, marking=edition_marking(brief.manifest, edition.audience, present))

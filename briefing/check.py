@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .brief import load_brief
-from .build import BuildOptions, check_budget, lay_out, prepare_document
+from .build import BuildOptions, Stages, check_budget, lay_out, prepare_document
 from .cite import uncited_warning
 from .edition import plan_edition, select_audiences
 from .errors import BriefingWarning, Reporter
@@ -73,12 +73,13 @@ def check_brief(root: Path) -> list[Diagnostic]:
 
 def _check_edition(brief: Brief, audience: Audience | None, reporter: Reporter) -> Document:
     """One edition's stages up to layout; the page budget only when nothing failed before it."""
-    edition = plan_edition(brief, audience)
-    document, _ = prepare_document(brief, edition, BuildOptions(), reporter)
+    stage = Stages(audience.id if audience else brief.manifest.id)
+    edition = stage("plan", plan_edition, brief, audience)
+    document, _ = prepare_document(brief, edition, BuildOptions(), reporter, stage=stage)
     for warning in _glyph_warnings(document):
         reporter.warn(warning)
     complete = not reporter.errors
-    pdf = reporter.attempt(partial(lay_out, brief, document, reporter))
+    pdf = reporter.attempt(partial(stage, "lay out", lay_out, brief, document, reporter))
     if complete and pdf is not None:
         check_budget(edition, pdf.pages, brief.manifest_path, reporter)
     return document

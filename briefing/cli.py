@@ -36,8 +36,36 @@ def main(ctx: click.Context, debug: bool, quiet: bool, verbose: bool) -> None:
     ctx.obj = {"debug": debug, "quiet": quiet}
     if os.environ.get("NO_COLOR"):
         ctx.color = False
-    level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
-    logging.basicConfig(level=level, format="%(levelname)s: %(message)s")
+    setup_logging(debug=debug, quiet=quiet, verbose=verbose)
+
+
+class _EchoHandler(logging.Handler):
+    """Writes each record as a line on the current standard error (as `click.echo` finds it)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            click.echo(self.format(record), err=True)
+        except Exception:  # a log line must never break a build
+            self.handleError(record)
+
+
+class _Formatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        message = super().format(record)
+        return message if record.levelno == logging.INFO else f"{record.levelname.lower()}: {message}"
+
+
+def setup_logging(debug: bool, quiet: bool, verbose: bool) -> None:
+    """The `briefing` logger: `-v` shows what was loaded, each stage's time and cache hits;
+    `-q` (and the default) only warnings and errors; `--debug` everything."""
+    logger = logging.getLogger("briefing")
+    for handler in [h for h in logger.handlers if isinstance(h, _EchoHandler)]:
+        logger.removeHandler(handler)
+    handler = _EchoHandler()
+    handler.setFormatter(_Formatter("%(message)s"))
+    logger.addHandler(handler)
+    logger.propagate = False
+    logger.setLevel(logging.DEBUG if debug else logging.INFO if verbose and not quiet else logging.WARNING)
 
 
 def _brief_dir(given: Path | None) -> Path:
