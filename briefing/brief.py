@@ -199,6 +199,7 @@ def _load_section(path: Path, default_id: str | None = None) -> SectionSource:
     title = meta.get("title")
     if not isinstance(title, str) or not title.strip():
         bad("title", "front matter needs a 'title:' (the section heading)")
+        title = ""
     numbered = meta.get("numbered", True)
     if not isinstance(numbered, bool):
         bad("numbered", "'numbered' must be true or false")

@@ -339,7 +339,7 @@ def _report(edition: Edition, document: Document, pages: int, omitted: list[Omis
 _WORKER_BRIEF: Brief | None = None
 
 
-def _run_jobs(brief: Brief, jobs: list[tuple]) -> Iterator[BuildResult]:
+def _run_jobs(brief: Brief, jobs: list[tuple[str | None, Path | None, BuildOptions, Copy | None]]) -> Iterator[BuildResult]:
     workers = min(len(jobs), os.cpu_count() or 1)
     if workers < 2:
         for job in jobs:

@@ -145,7 +145,7 @@ class BriefingWarning(Located):
         return f"BriefingWarning({self.format()!r})"
 
 
-def _rebuild(cls: type, message: str, path: Path | None, line: int | None) -> BriefingError:
+def _rebuild(cls: type[BriefingError], message: str, path: Path | None, line: int | None) -> BriefingError:
     error = cls.__new__(cls)
     BriefingError.__init__(error, message, path, line)
     return error

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from .errors import BriefingError, ManifestError, raise_all
+from .errors import BriefingError, ErrorList, ManifestError, raise_all
 from .files import read_text
 from .model import Source, SourcePos
 from .timeline import parse_date
@@ -81,10 +81,11 @@ def _source(item: Any, path: Path, line: int) -> Source:
     source_id = item.get("id")
     if not isinstance(source_id, str) or not _ID_RE.match(source_id):
         fail("id", "a source needs an 'id' of letters, digits and - _ : . /")
-        raise_all(errors)  # the other messages name the source by its id
+        raise errors[0] if len(errors) == 1 else ErrorList(errors)  # the other messages name the source by its id
     title = item.get("title")
     if not isinstance(title, str) or not title.strip():
         fail("title", f"source '{source_id}' needs a 'title'")
+        title = ""
     values = _source_values(item, f"source '{source_id}'", fail)
     author = item.get("author", ())
     if isinstance(author, str):
