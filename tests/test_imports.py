@@ -112,3 +112,28 @@ def test_only_layout_imports_reportlab() -> None:
     importers = sorted(name for name, names in external.items() if "reportlab" in names)
     assert importers, "the layout package imports reportlab"
     assert all(name.startswith("briefing.layout") for name in importers), importers
+
+
+def test_importing_the_package_loads_nothing_else() -> None:
+    import subprocess
+    import sys
+
+    code = "import briefing, sys; print(' '.join(sorted(m for m in sys.modules if m.startswith('briefing'))))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert loaded == ["briefing", "briefing.version"]
+
+
+def test_the_public_api_builds_and_checks(tmp_path: Path) -> None:
+    import briefing
+
+    from .conftest import BASIC_MANIFEST, write_brief
+
+    root = write_brief(tmp_path / "b", {**BASIC_MANIFEST, "id": "api"}, {"01.md": "---\ntitle: Satu\n---\n# Judul\n"})
+    import briefing.build  # the submodule does not hide the function of the same name
+    import briefing.check  # noqa: F401
+
+    assert [(d.path, d.line, d.level) for d in briefing.check(root)] == [("sections/01.md", 4, "error")]
+    (root / "sections" / "01.md").write_text("---\ntitle: Satu\n---\nTeks.\n", encoding="utf-8")
+    assert briefing.check(root) == []
+    (result,) = briefing.build(root)
+    assert result.path == root.resolve() / "output" / "api.pdf" and result.pages == 1
