@@ -7,7 +7,7 @@ import logging
 import os
 import time
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, TypeVar
 
@@ -16,8 +16,9 @@ from .cite import iter_citations, resolve_citations, uncited_warning
 from .edition import Edition, Omission, check_leaks, edition_marking, plan_edition, select_audiences, tailor
 from .errors import BriefingError, BriefingWarning, Reporter, UsageError, raise_all
 from .files import is_regular_file, read_text
-from .markdown import number_headings, parse_markdown
-from .model import Brief, Document, Manifest, PrintSettings, Section, SectionSource, Source, SourcePos
+from .markdown import number_headings, parse_inline, parse_markdown
+from .model import (Brief, Document, Inline, Manifest, PrintSettings, Section, SectionSource, Source, SourcePos, Text,
+                    TimelineEvent)
 from .templating import Rendered, SectionRenderer, template_context
 from .themes import Theme, to_cmyk, to_grayscale
 from .write import sweep_temp_files, write_atomic
@@ -149,6 +150,7 @@ def prepare_document(brief: Brief, edition: Edition, options: BuildOptions, repo
     stage = stage or Stages(edition.audience.id if edition.audience else edition.manifest.id)
     rendered = stage("render", render_sections, brief, edition, reporter)                    # 2 render
     parsed = stage("parse", parse_sections, brief, rendered, reporter)                       # 3 parse
+    edition = dataclasses.replace(edition, timeline=stage("parse timeline", parse_timeline, edition.timeline, reporter))
     sections, omitted, present = stage("tailor", tailor_sections, brief, edition, parsed, reporter)  # 3b tailor
     cited, uncited = stage("cite", cite_sources, brief, edition, sections, reporter)
     present |= {s.level for s in cited if s.level}
@@ -186,6 +188,23 @@ def parse_sections(brief: Brief, rendered: list[tuple[SectionSource, Rendered, s
         if blocks is not None:
             sections.append(Section(source.id, source.title, blocks, SourcePos(source.path, 1), number))
     return sections
+
+
+def parse_timeline(events: tuple[TimelineEvent, ...], reporter: Reporter) -> tuple[TimelineEvent, ...]:
+    """Each event's text Markdown as inlines, in front of its `cite:` citation."""
+    parsed = []
+    for event in events:
+        text = reporter.attempt(partial(_inline, event.markdown, event.pos.path, event.markdown_line))
+        if text is not None:
+            joined = (*text, Text(" "), *event.text) if text and event.text else text or event.text
+            parsed.append(dataclasses.replace(event, text=joined))
+    return tuple(parsed)
+
+
+@lru_cache(maxsize=8192)
+def _inline(markdown: str, path: Path, line: int | None) -> tuple[Inline, ...]:
+    """An event's text parsed once per process, however many editions show it."""
+    return parse_inline(markdown, path, line) if markdown else ()
 
 
 def tailor_sections(brief: Brief, edition: Edition, sections: list[Section],

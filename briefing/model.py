@@ -342,10 +342,15 @@ class TimelineEvent:
     date: TimelineDate
     title: str
     text: tuple[Inline, ...]
+    """The text as inlines, ending with the `cite:` citation; loaded with the citation
+    only, the parse stage adds the parsed `markdown` in front of it."""
     tags: tuple[str, ...]
     highlight: bool
     pos: SourcePos
     level: str | None = None
+    markdown: str = ""
+    """The `text:` as written (inline Markdown)."""
+    markdown_line: int | None = None
 
 
 @dataclass(frozen=True)

@@ -141,3 +141,19 @@ def test_every_exception_class_lives_in_errors_py() -> None:
                     for base in node.bases):
                 found.append((path.relative_to(PACKAGE).as_posix(), node.name))
     assert found and {path for path, _ in found} == {"errors.py"}, found
+
+
+def test_timeline_markdown_is_parsed_in_the_parse_stage_and_its_problems_listed(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from briefing.timeline import load_timeline
+
+    manifest = {**BASIC_MANIFEST, "timeline": "timeline.yaml"}
+    events = ("- date: 2020\n  title: Satu\n  text: '*penting* sekali'\n"
+              "- date: 2021\n  title: Dua\n  text: '![gambar](a.png)'\n"
+              "- date: 2022\n  title: Tiga\n  text: '![lagi](b.png)'\n")
+    root = write_brief(tmp_path / "b", manifest, {"01.md": "---\ntitle: Satu\n---\nTeks.\n"},
+                       **{"timeline.yaml": events})
+    first = load_timeline(root / "timeline.yaml", "id")[0]
+    assert (first.markdown, first.markdown_line, first.text) == ("*penting* sekali", 3, ())
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(main, ["check", "."])
+    assert [line.split(": error:")[0] for line in result.stdout.splitlines()] == ["timeline.yaml:6", "timeline.yaml:9"]
