@@ -6,9 +6,12 @@ of ours but the exception tree, so any module may import it without an import ci
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from .errors import BriefFolderError, BriefingError
+
+log = logging.getLogger("briefing")
 
 
 def resolve_inside(root: Path, relative: str, origin: Path | None = None, line: int | None = None) -> Path:
@@ -38,6 +41,7 @@ def is_regular_file(path: Path) -> bool:
 
 def read_text(path: Path) -> str:
     """Read a UTF-8 text file (BOM and CRLF tolerated) or explain why not."""
+    log.debug("reading %s", path)
     try:
         data = path.read_bytes()
     except OSError as exc:

@@ -156,7 +156,7 @@ COLOUR_FIELDS = tuple(f.name for f in dataclasses.fields(Theme) if isinstance(f.
 
 def to_grayscale(theme: Theme) -> Theme:
     """The same theme in grays of the same lightness (Rec. 601 luma), so contrast is kept."""
-    values = {}
+    values: dict[str, Any] = {}
     for name in COLOUR_FIELDS:
         value = getattr(theme, name)
         r, g, b = (int(value[i:i + 2], 16) for i in (1, 3, 5))
@@ -167,7 +167,7 @@ def to_grayscale(theme: Theme) -> Theme:
 
 def to_cmyk(theme: Theme) -> Theme:
     """The same theme in CMYK. Grays, text included, become black ink alone (K), as presses want."""
-    values = {}
+    values: dict[str, Any] = {}
     for name in COLOUR_FIELDS:
         value = getattr(theme, name)
         r, g, b = (int(value[i:i + 2], 16) / 255 for i in (1, 3, 5))
