@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 import click
 
-from . import __version__
+from .version import __version__
 from .errors import EXIT_INTERNAL, BriefingError
 
 #: Exit status when standard output is closed early, as a process killed by SIGPIPE reports it.
@@ -36,9 +36,8 @@ def _apply_globals(root: click.Context) -> None:
     settings = root.ensure_object(dict)
     color = settings.get("color")
     root.color = bool(color) if color is not None else (False if os.environ.get("NO_COLOR") else None)
-    debug, verbose = settings.get("debug"), settings.get("verbose")
-    level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
-    logging.getLogger("briefing").setLevel(level)
+    setup_logging(debug=bool(settings.get("debug")), quiet=bool(settings.get("quiet")),
+                  verbose=bool(settings.get("verbose")))
 
 
 def global_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -84,7 +83,6 @@ def main(ctx: click.Context) -> None:
     """
     ctx.ensure_object(dict)
     _apply_globals(ctx)
-    logging.basicConfig(format="%(levelname)s: %(message)s")
 
 
 #: Languages a new brief can be written in.
@@ -100,6 +98,35 @@ def locale_language(environ: dict[str, str] | None = None) -> str:
             code = value.split("_")[0].split(".")[0].lower()
             return code if code in LANGUAGES else "en"
     return "en"
+
+
+class _EchoHandler(logging.Handler):
+    """Writes each record as a line on the current standard error (as `click.echo` finds it)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            click.echo(self.format(record), err=True)
+        except Exception:  # a log line must never break a build
+            self.handleError(record)
+
+
+class _Formatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        message = super().format(record)
+        return message if record.levelno == logging.INFO else f"{record.levelname.lower()}: {message}"
+
+
+def setup_logging(debug: bool, quiet: bool, verbose: bool) -> None:
+    """The `briefing` logger: `-v` shows what was loaded, each stage's time and cache hits;
+    `-q` (and the default) only warnings and errors; `--debug` everything."""
+    logger = logging.getLogger("briefing")
+    for handler in [h for h in logger.handlers if isinstance(h, _EchoHandler)]:
+        logger.removeHandler(handler)
+    handler = _EchoHandler()
+    handler.setFormatter(_Formatter("%(message)s"))
+    logger.addHandler(handler)
+    logger.propagate = False
+    logger.setLevel(logging.DEBUG if debug else logging.INFO if verbose and not quiet else logging.WARNING)
 
 
 def _brief_dir(given: Path | None) -> Path:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import BriefingError, ManifestError, raise_all
+from .errors import BriefingError, ManifestError, UnknownAudience, raise_all
 from .model import (
     Audience,
     Block,
@@ -59,12 +59,6 @@ class Edition:
     @property
     def name(self) -> str:
         return f"{self.manifest.id}-{self.audience.id}" if self.audience else self.manifest.id
-
-
-class UnknownAudience(BriefingError):
-    """`--audience` named an audience the manifest does not declare (a usage error)."""
-
-    exit_code = 2
 
 
 def select_audiences(manifest: Manifest, names: tuple[str, ...]) -> list[Audience | None]:

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
-from .errors import TemplateError
+from .errors import RenderTimeout, TemplateError
 from .hints import imported_partials, missing_partial_message, unclosed_block, undefined_message
 from .model import Audience, Manifest, SectionSource
 
@@ -29,10 +29,6 @@ if TYPE_CHECKING:
 MAX_OUTPUT_CHARS = 5_000_000
 #: Seconds one section's template may take to render.
 RENDER_SECONDS = 10.0
-
-
-class RenderTimeout(Exception):
-    """Raised by the alarm when a template renders for too long."""
 
 
 @contextmanager
@@ -64,7 +60,7 @@ def make_environment(partials_dir: Path) -> SandboxedEnvironment:
     class PartialsLoader(jinja2.BaseLoader):
         folder = partials_dir
         def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
-            from .brief import read_text
+            from .files import read_text
 
             candidate = (folder / template).resolve()
             if Path(template).is_absolute() or not candidate.is_relative_to(folder):
@@ -209,7 +205,7 @@ def _partials_dir(env: SandboxedEnvironment) -> Path:
 
 def _source_of(path: Path, section: SectionSource) -> str:
     """The template text at *path* as compiled: the section's own, or a partial's."""
-    from .brief import read_text
+    from .files import read_text
 
     return drop_tag_lines(section.template if path == section.path else read_text(path))
 

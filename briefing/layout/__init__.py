@@ -22,7 +22,8 @@ from reportlab.lib.units import inch
 from reportlab.platypus import Spacer
 from reportlab.platypus.doctemplate import LayoutError as RLLayoutError
 
-from .. import __version__, i18n
+from .. import i18n
+from ..version import __version__
 from ..errors import BriefingWarning, LayoutError
 from ..model import Document, SourcesOptions
 from .booklet import impose_booklet
