@@ -9,7 +9,7 @@ from .. import i18n
 from ..model import Source, SourcesOptions
 from .markup import escape, source_anchor
 from .paragraphs import Paragraph
-from .theme import Styles, breakable
+from .theme import Styles
 from ..themes import Theme
 
 QR_SIZE = 20 * mm
@@ -75,7 +75,7 @@ def appendix_flowables(cited: tuple[Source, ...], uncited: tuple[Source, ...], o
 
 
 def _entry(markup: str, bullet: str, source: Source, options: SourcesOptions, styles: Styles, width: float) -> Flowable:
-    paragraph = Paragraph(markup, breakable(styles.source_entry, f"{source.title} {source.url or ''}"), bulletText=bullet)
+    paragraph = Paragraph(markup, styles.breakable(styles.source_entry, f"{source.title} {source.url or ''}"), bulletText=bullet)
     if not (options.qr and source.url):
         return paragraph
     table = Table([[paragraph, _qr(source.url)]], colWidths=[width - QR_SIZE - 4 * mm, QR_SIZE + 4 * mm],

@@ -43,7 +43,7 @@ from .fonts import register_fonts
 from .markup import MarkupWriter, escape, plain_text
 from .pages import Geometry
 from .paragraphs import Paragraph
-from .theme import Styles, breakable, color, family
+from .theme import Styles, color, family
 from ..themes import Theme
 
 
@@ -83,7 +83,7 @@ class StoryBuilder:
     def section(self, section: Section) -> list[Flowable]:
         number = f'<font color="{self.theme.accent}">{section.number}</font>&#160;&#160;' if section.number else ""
         title = f"{section.number} {section.title}" if section.number else section.title
-        heading = HeadingParagraph(number + escape(section.title), breakable(self.styles.h1, title), title, 0)
+        heading = HeadingParagraph(number + escape(section.title), self.styles.breakable(self.styles.h1, title), title, 0)
         heading.source_path = section.pos.path
         first = section.blocks[0] if section.blocks else None
         return [*self._room_for_inset(first), heading, *self.blocks(section.blocks)]
@@ -152,7 +152,7 @@ class StoryBuilder:
         if block.caption:
             label = f"{self.locale.label('figure')} {self._figures}"
             caption = Paragraph(f"<b>{escape(label)}.</b> {self.markup.write(block.caption)}",
-                                breakable(self.styles.caption, plain_text(block.caption)))
+                                self.styles.breakable(self.styles.caption, plain_text(block.caption)))
         credit = Paragraph(escape(block.credit), self.styles.credit) if block.credit else None
         if block.credit:
             self.credits.append((self._figures, block.credit))
@@ -165,13 +165,13 @@ class StoryBuilder:
         if block.number:
             text = f"{block.number}&#160;&#160;{text}"
             plain = f"{block.number} {plain}"
-        style = breakable(style, plain)
+        style = self.styles.breakable(style, plain)
         if block.level > 3:
             return [Paragraph(text, style)]
         return [HeadingParagraph(text, style, plain, block.level - 1)]
 
     def paragraph(self, block: ParaBlock, style=None) -> list[Flowable]:  # type: ignore[no-untyped-def]
-        style = breakable(style or self.styles.body, plain_text(block.children))
+        style = self.styles.breakable(style or self.styles.body, plain_text(block.children))
         chunks = _chunks(block.children, self.PARAGRAPH_CHUNK)
         if len(chunks) == 1:
             return [Paragraph(self.markup.write(block.children), style)]
@@ -191,7 +191,7 @@ class StoryBuilder:
             first = True
             for inner in item:
                 if isinstance(inner, ParaBlock):
-                    style = breakable(self._list_style(indent, step, marker if first else None), plain_text(inner.children))
+                    style = self.styles.breakable(self._list_style(indent, step, marker if first else None), plain_text(inner.children))
                     result.append(Paragraph(self.markup.write(inner.children), style, bulletText=marker if first else None))
                 elif isinstance(inner, ListBlock):
                     outer, self._list_indent = self._list_indent, indent
@@ -233,8 +233,8 @@ class StoryBuilder:
         return [HRFlowable(width="30%", thickness=0.6, color=color(self.theme.rule), spaceBefore=6, spaceAfter=10, hAlign="CENTER")]
 
     def table(self, block: Table) -> list[Flowable]:
-        head = [Paragraph(self.markup.write(cell), breakable(self.styles.table_head, plain_text(cell))) for cell in block.header]
-        rows = [[Paragraph(self.markup.write(cell), breakable(self.styles.table_cell, plain_text(cell))) for cell in row]
+        head = [Paragraph(self.markup.write(cell), self.styles.breakable(self.styles.table_head, plain_text(cell))) for cell in block.header]
+        rows = [[Paragraph(self.markup.write(cell), self.styles.breakable(self.styles.table_cell, plain_text(cell))) for cell in row]
                 for row in block.rows]
         columns = max([len(head), *(len(r) for r in rows)]) if (head or rows) else 0
         if columns == 0:

@@ -12,7 +12,7 @@ from ..model import TimelineEvent
 from .markup import MarkupWriter, escape, plain_text
 from .paragraphs import Paragraph
 from ..themes import Theme
-from .theme import Styles, breakable, color
+from .theme import Styles, color
 
 
 class TimelineEntry(Flowable):
@@ -81,6 +81,6 @@ def timeline_flowables(events: tuple[TimelineEvent, ...], styles: Styles, locale
         if event.text:
             lines.append(f'<font size="{text_style.fontSize}" color="{theme.muted}">{markup.write(event.text)}</font>')
         plain = f"{event.title} {plain_text(event.text)}"
-        parts = [Paragraph("<br/>".join(lines), breakable(styles.sidebar_entry, plain))]
+        parts = [Paragraph("<br/>".join(lines), styles.breakable(styles.sidebar_entry, plain))]
         entries.append(TimelineEntry(parts, event.highlight, accent, space_after=5.5))
     return entries

@@ -1,0 +1,81 @@
+"""Layout keeps no state between builds: an edition's bytes do not depend on what the
+process built before it (another theme, a CMYK build), as in `check`, `watch` or a
+single worker building several editions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from briefing.build import BuildOptions, build
+from tests.conftest import BASIC_MANIFEST, run_cli, write_brief
+
+LONG_URL = "https://example.org/" + "a1b2c3d4e5" * 9  # a token over 60 characters: the breakable path
+SECTION = f"""
+    ---
+    title: Judul dengan {LONG_URL}
+    ---
+
+    ## Subjudul {LONG_URL}
+
+    Paragraf biasa dengan tautan panjang {LONG_URL} di tengah kalimat yang cukup panjang.
+
+    - Butir daftar {LONG_URL}
+
+    | Kolom | Tautan |
+    |-------|--------|
+    | satu  | {LONG_URL} |
+"""
+
+#: name -> (audience, options): two themes, and one of them printed in CMYK.
+BUILDS = {
+    "formal": ("a", BuildOptions()),
+    "modern": ("b", BuildOptions()),
+    "cmyk": ("a", BuildOptions(cmyk=True)),
+}
+
+
+@pytest.fixture(scope="module")
+def brief(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    manifest = {**BASIC_MANIFEST, "audiences": {"a": {"label": "A", "theme": "formal"},
+                                                "b": {"label": "B", "theme": "modern"}}}
+    return write_brief(tmp_path_factory.mktemp("state") / "brief", manifest, {"01-isi.md": SECTION})
+
+
+@pytest.fixture(scope="module")
+def alone(brief: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    """Each build made alone, in a fresh process."""
+    out = tmp_path_factory.mktemp("alone")
+    result: dict[str, bytes] = {}
+    for name, (audience, options) in BUILDS.items():
+        target = out / f"{name}.pdf"
+        flags = ["--cmyk"] if options.cmyk else []
+        done = run_cli("build", str(brief), "--audience", audience, "-o", str(target), *flags)
+        assert done.returncode == 0, done.stderr
+        result[name] = target.read_bytes()
+    return result
+
+
+def test_the_builds_differ_and_take_the_breakable_path(alone: dict[str, bytes], tmp_path: Path) -> None:
+    assert len(set(alone.values())) == 3
+    fonts = {}
+    for name, data in alone.items():
+        path = tmp_path / f"{name}.pdf"
+        path.write_bytes(data)
+        page = PdfReader(path).pages[0]
+        fonts[name] = {str(f["/BaseFont"]).split("+")[-1] for f in page["/Resources"]["/Font"].values()}
+    assert not any("IBMPlexSerif" in f for f in fonts["modern"]), fonts["modern"]
+    assert any("IBMPlexSerif" in f for f in fonts["formal"])
+
+
+@pytest.mark.parametrize("order", [("formal", "modern", "cmyk"), ("modern", "cmyk", "formal"),
+                                   ("cmyk", "formal", "modern")])
+def test_same_bytes_whatever_was_built_before(order: tuple[str, ...], brief: Path, alone: dict[str, bytes],
+                                              tmp_path: Path) -> None:
+    for name in order:
+        audience, options = BUILDS[name]
+        target = tmp_path / f"{name}.pdf"
+        build(brief, target, audiences=(audience,), options=options)
+        assert target.read_bytes() == alone[name], f"{name} built after {order[:order.index(name)]}"
