@@ -79,3 +79,15 @@ def test_same_bytes_whatever_was_built_before(order: tuple[str, ...], brief: Pat
         target = tmp_path / f"{name}.pdf"
         build(brief, target, audiences=(audience,), options=options)
         assert target.read_bytes() == alone[name], f"{name} built after {order[:order.index(name)]}"
+
+
+def test_layout_leaves_reportlab_settings_as_it_found_them(brief: Path, tmp_path: Path) -> None:
+    """No import-time side effect: streams are set uncoded only while a document is built."""
+    from reportlab import rl_config, rl_settings
+
+    import briefing.layout  # noqa: F401
+
+    assert rl_config.useA85 == rl_settings.useA85 == 1
+    build(brief, tmp_path / "a.pdf", audiences=("a",))
+    assert rl_config.useA85 == 1
+    assert b"ASCII85Decode" not in (tmp_path / "a.pdf").read_bytes()

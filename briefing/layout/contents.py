@@ -10,6 +10,7 @@ printed when the deferred canvas writes the pages out, once every heading has a 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable
 
 from reportlab.lib.styles import ParagraphStyle
@@ -17,7 +18,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
 from .paragraphs import Paragraph
-from .markup import escape
+from .markup import MarkupWriter
 
 #: Headings deeper than this are left out of the table of contents.
 CONTENTS_DEPTH = 1
@@ -31,7 +32,21 @@ class Entry:
     """The heading's bookmark: where the entry links, and how its page is found."""
 
 
-def assign_outline(story: list[Flowable]) -> list[Entry]:
+class HeadingParagraph(Paragraph):
+    """A heading that the document template turns into a PDF bookmark."""
+
+    def __init__(self, text: str, style: ParagraphStyle, outline_title: str, outline_level: int,
+                 source_path: Path | None = None):
+        super().__init__(text, style)
+        self.outline_title = outline_title
+        self.outline_level = outline_level
+        self.source_path = source_path
+        """The section file it comes from: where a layout error is reported."""
+        self.outline_key = ""
+        """Its bookmark, given by `assign_outline` (a heading without one is not bookmarked)."""
+
+
+def assign_outline(story: list[Flowable], markup: MarkupWriter) -> list[Entry]:
     """Give every heading in *story* its bookmark key and outline level; return the
     entries a table of contents lists, in order.
 
@@ -42,16 +57,15 @@ def assign_outline(story: list[Flowable]) -> list[Entry]:
     previous = -1
     count = 0
     for flowable in story:
-        title = getattr(flowable, "outline_title", None)
-        if title is None:
+        if not isinstance(flowable, HeadingParagraph):
             continue
         count += 1
-        level = min(getattr(flowable, "outline_level", 0), previous + 1)
+        level = min(flowable.outline_level, previous + 1)
         previous = level
-        flowable.outline_key = f"h{count}"  # type: ignore[attr-defined]
-        flowable.outline_level = level  # type: ignore[attr-defined]
+        flowable.outline_key = f"h{count}"
+        flowable.outline_level = level
         if level <= CONTENTS_DEPTH:
-            entries.append(Entry(level, escape(title), flowable.outline_key))  # type: ignore[attr-defined]
+            entries.append(Entry(level, markup.escape(flowable.outline_title), flowable.outline_key))
     return entries
 
 

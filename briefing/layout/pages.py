@@ -15,9 +15,10 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (ActionFlowable, BaseDocTemplate, Flowable, Frame, FrameBreak, KeepTogether, PageBreak,
                                 PageTemplate)
 
+from .contents import HeadingParagraph
 from .decor import PageDecor
 from .geometry import COVER_TOP, Geometry, Rect, make_geometry  # noqa: F401  (re-exported)
-from .markup import escape
+from .markup import MarkupWriter
 from .paragraphs import Paragraph
 from .theme import Styles, color
 from ..themes import Theme
@@ -38,13 +39,15 @@ class Sidebar:
     PAD = 3 * mm
     MIN_BAND = 40.0
 
-    def __init__(self, entries: list[Flowable], label: str, continued: str, styles: Styles, theme: Theme):
+    def __init__(self, entries: list[Flowable], label: str, continued: str, styles: Styles, theme: Theme,
+                 markup: MarkupWriter):
         self.entries = list(entries)
         self.pending = list(entries)
         self.label = label
         self.continued = continued
         self.styles = styles
         self.theme = theme
+        self.markup = markup
         self.pages_drawn = 0
 
     def reset(self) -> None:
@@ -64,7 +67,7 @@ class Sidebar:
 
     def _fill(self, canvas: Canvas, band: Rect, heading: str | None, whole_column: bool) -> None:
         inner = band.width - 2 * self.PAD
-        head = Paragraph(escape(heading), self.styles.sidebar_head) if heading else None
+        head = Paragraph(self.markup.escape(heading), self.styles.sidebar_head) if heading else None
         head_h = head.wrap(inner, band.height)[1] + self.styles.sidebar_head.spaceAfter if head else 0.0
         available = band.height - 2 * self.PAD - head_h
         taken, used = _take(self.pending, inner, available, force=whole_column)
@@ -147,7 +150,7 @@ class BriefDocTemplate(BaseDocTemplate):
     """
 
     def __init__(self, buffer: Any, *, geometry: Geometry, decor: PageDecor, sidebar: Sidebar | None,
-                 mirror_pages: bool, **metadata: Any):
+                 mirror_pages: bool, date_stamp: str | None = None, **metadata: Any):
         super().__init__(buffer, pagesize=decor.media_size,
                          leftMargin=geometry.block.x, rightMargin=geometry.block.x,
                          topMargin=geometry.page_height - geometry.block.top, bottomMargin=geometry.block.y,
@@ -156,6 +159,8 @@ class BriefDocTemplate(BaseDocTemplate):
         self.decor = decor
         self.sidebar = sidebar
         self.mirror_pages = mirror_pages  # (BaseDocTemplate's own `duplex` is a viewer preference)
+        self.date_stamp = date_stamp
+        """The PDF's CreationDate/ModDate, e.g. "D:20221007000000+00'00'" (None: ReportLab's own)."""
         self._exclusions: list[tuple[float, float]] = []
         self._deferred: list[Flowable] = []
         self._deferred_page = 0
@@ -178,7 +183,11 @@ class BriefDocTemplate(BaseDocTemplate):
     # -- flow control
 
     def beforeDocument(self) -> None:
-        """Start the layout afresh."""
+        """Start the layout afresh; date the PDF and open it with its outline shown."""
+        if self.date_stamp is not None:
+            stamp = self.date_stamp
+            self.canv.setDateFormatter(lambda *_: stamp)
+        self.canv.showOutline()
         self._exclusions, self._deferred, self._deferred_page = [], [], 0
         self.heading_pages.clear()
         self.last_heading: tuple[str, Any] = ("", None)
@@ -275,10 +284,10 @@ class BriefDocTemplate(BaseDocTemplate):
             flowables.insert(0, FrameBreak())
 
     def afterFlowable(self, flowable: Flowable) -> None:
-        title = getattr(flowable, "outline_title", None)
-        if title is None or not hasattr(flowable, "outline_key"):
+        if not isinstance(flowable, HeadingParagraph) or not flowable.outline_key:
             return
-        self.last_heading = (title, getattr(flowable, "source_path", None) or self.last_heading[1])
+        title = flowable.outline_title
+        self.last_heading = (title, flowable.source_path or self.last_heading[1])
         key, level = flowable.outline_key, flowable.outline_level  # set by contents.assign_outline
         self.heading_pages[key] = self.page
         self.canv.bookmarkPage(key)

@@ -9,7 +9,7 @@ from reportlab.platypus import Flowable
 
 from .. import i18n
 from ..model import TimelineEvent
-from .markup import MarkupWriter, escape, plain_text
+from .markup import MarkupWriter, plain_text
 from .paragraphs import Paragraph
 from ..themes import Theme
 from .theme import Styles, color
@@ -68,6 +68,7 @@ class TimelineEntry(Flowable):
 def timeline_flowables(events: tuple[TimelineEvent, ...], styles: Styles, locale: i18n.Locale,
                        markup: MarkupWriter, theme: Theme) -> list[Any]:
     accent = color(theme.accent)
+    escape = markup.escape
     entries: list[Any] = []
     for event in events:
         date = event.date.label or locale.span(event.date.start, event.date.end, event.date.precision)
