@@ -85,14 +85,16 @@ def test_hyphenation_pattern_cache_is_plain_json_and_survives_tampering(tmp_path
         data = json.loads(cache.read_text())
         assert data["maxlen"] > 0 and data["patterns"]
         loaded = _read_patterns(cache)
-        assert loaded is not None and loaded.patterns == pyphen.hdcache[path].patterns
+        assert loaded is not None and loaded[0] == pyphen.hdcache[path].patterns
         cache.write_text('{"maxlen": "x", "patterns": {"a": [0, ["evil"]]}}')
         assert _read_patterns(cache) is None  # malformed: ignored and rebuilt
         cache.write_text('{"maxlen": 3, "patterns": {"ab": [0, ["evil", null]]}}')
         bad = _read_patterns(cache)
         assert bad is not None  # the right shape, poisoned values
-        pyphen.hdcache[path] = bad
+        from briefing.layout import rl_compat
         from briefing.layout.hyphenation import hyphenator
+
+        rl_compat.store_patterns(path, *bad)
 
         split = hyphenator.__wrapped__("id")  # a fresh hyphenator over the poisoned table
         assert split("abababab") == []  # bad data spoils hyphenation, it never crashes the build

@@ -17,6 +17,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
+from . import rl_compat
 from .paragraphs import Paragraph
 from .markup import MarkupWriter
 
@@ -119,10 +120,9 @@ class ContentsTable(Flowable):
             bottom = top + paragraph.getSpaceAfter()
             paragraph.drawOn(canvas, x, bottom)
             style = paragraph.style
-            last = paragraph.blPara.lines[-1]
-            extra = last.extraSpace if hasattr(last, "extraSpace") else last[0]
+            extra = rl_compat.last_line_slack(paragraph)
             text_end = x + style.leftIndent + (text_width - style.leftIndent - style.rightIndent) - extra
-            baseline = bottom + (paragraph.height - (len(paragraph.blPara.lines) - 1) * style.leading) - style.fontSize
+            baseline = bottom + (paragraph.height - (rl_compat.line_count(paragraph) - 1) * style.leading) - style.fontSize
             canvas.at_finish(_page_number(entry.key, self.pages, text_end, x + self.width, baseline,
                                           bottom, top + height, style, self.ink, self.DOT_GAP))
 

@@ -15,6 +15,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (ActionFlowable, BaseDocTemplate, Flowable, Frame, FrameBreak, KeepTogether, PageBreak,
                                 PageTemplate)
 
+from . import rl_compat
 from .contents import HeadingParagraph
 from .decor import PageDecor
 from .geometry import COVER_TOP, Geometry, Rect, make_geometry  # noqa: F401  (re-exported)
@@ -204,10 +205,10 @@ class BriefDocTemplate(BaseDocTemplate):
         if self._deferred:
             return True
         frame = self.frame
-        if frame._atTop:
+        if rl_compat.frame_at_top(frame):
             return False
-        space = frame._y - frame._y1p - flowable.getSpaceBefore()
-        _, height = flowable.wrap(frame._getAvailableWidth(), space)
+        space = rl_compat.frame_space_left(frame) - flowable.getSpaceBefore()
+        _, height = flowable.wrap(rl_compat.frame_width(frame), space)
         return height > space
 
     def _sidebar_pending(self) -> bool:
@@ -242,7 +243,7 @@ class BriefDocTemplate(BaseDocTemplate):
             return
         if isinstance(first, SidebarFlush):
             if self._sidebar_pending():
-                self._curPageFlowableCount += 1  # the sidebar is this page's content
+                rl_compat.count_page_content(self)  # the sidebar is this page's content
                 flowables.insert(0, PageBreak())
             else:
                 flowables.pop(0)
@@ -265,22 +266,22 @@ class BriefDocTemplate(BaseDocTemplate):
         the paragraph does not fit in full, leaving a hole below the text before it.
         """
         frame = getattr(self, "frame", None)  # none before the first page begins
-        if frame is None or frame._atTop or not flowables[0].getKeepWithNext():
+        if frame is None or rl_compat.frame_at_top(frame) or not flowables[0].getKeepWithNext():
             return
-        width = frame._getAvailableWidth()
+        width, frame_height = rl_compat.frame_width(frame), rl_compat.frame_height(frame)
         need = 0.0
         index = 0
         while index < len(flowables) and flowables[index].getKeepWithNext():
             flowable = flowables[index]
             if not getattr(flowable, "frameAction", None):
-                need += flowable.getSpaceBefore() + flowable.wrapOn(self.canv, width, frame._aH)[1] + flowable.getSpaceAfter()
+                need += flowable.getSpaceBefore() + flowable.wrapOn(self.canv, width, frame_height)[1] + flowable.getSpaceAfter()
             index += 1
         # A figure that does not fit floats to the next page and the text after it comes up:
         # that text is what must have room below the heading.
         following = next((f for f in flowables[index:] if not getattr(f, "floats", False)), None)
         if following is not None:
-            need += _opening_height(following, self.canv, width, frame._aH)
-        if need > frame._y - frame._y1p:
+            need += _opening_height(following, self.canv, width, frame_height)
+        if need > rl_compat.frame_space_left(frame):
             flowables.insert(0, FrameBreak())
 
     def afterFlowable(self, flowable: Flowable) -> None:
@@ -305,14 +306,14 @@ def _opening_height(flowable: Flowable, canvas: Canvas, width: float, frame_heig
     height = flowable.wrapOn(canvas, width, frame_height)[1]  # kept: placing it asks again
     if isinstance(flowable, Paragraph):
         style = flowable.style
-        lines = len(flowable.blPara.lines)
+        lines = rl_compat.line_count(flowable)
         first = 1 if style.allowOrphans else 2
         last = 1 if style.allowWidows else 2
         if lines >= first + last:  # it can split: its first lines are enough
             return before + first * style.leading
         return before + height  # too short to split: all of it
     if isinstance(flowable, KeepTogether):
-        height = flowable._H  # its wrap answers "too tall" on purpose, to be split
+        height = rl_compat.kept_height(flowable)
     return before + min(height, frame_height / 3)
 
 
@@ -351,17 +352,14 @@ class DeferredCanvas(Canvas):
         self._at_finish.append(draw)
 
     def showPage(self) -> None:
-        self._pages.append(dict(self.__dict__))
+        self._pages.append(rl_compat.hold_page(self))
         self._at_finish = []
-        self._startPage()
-        self._doc.pageCounter += 1
-        self._doc.inObject = None
 
     def save(self) -> None:
         total = len(self._pages)
-        self._doc.pageCounter -= total
+        rl_compat.rewind_pages(self, total)
         for number, state in enumerate(self._pages, start=1):
-            self.__dict__.update(state)
+            rl_compat.resume_page(self, state)
             for draw in state["_at_finish"]:
                 draw(self)
             self._finish_page(self, number, total)

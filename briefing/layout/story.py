@@ -48,6 +48,7 @@ from .fonts import register_fonts
 from .markup import MarkupWriter, plain_text
 from .pages import Geometry
 from .paragraphs import Paragraph
+from .rl_compat import FixedSizeFlowable
 from .theme import Styles, color, family
 from ..themes import Theme
 
@@ -335,8 +336,8 @@ def photo_credits(credits: tuple[tuple[int, str], ...], styles: Styles, locale: 
     return [HeadingParagraph(markup.escape(title), styles.h2, title, 1), *entries]
 
 
-class _SizedBox(Flowable):
-    """Gives ImageAndFlowables a fixed-width image: wraps its content at *width*."""
+class _SizedBox(FixedSizeFlowable):
+    """Gives ImageAndFlowables a fixed-width image: wraps its content at *width*, never shrunk."""
 
     def __init__(self, content: Flowable, width: float):
         super().__init__()
@@ -347,13 +348,6 @@ class _SizedBox(Flowable):
         _, height = self.content.wrap(self.box_width, avail_height)
         self.width, self.height = self.box_width, height
         return self.width, height
-
-    def _restrictSize(self, avail_width: float, avail_height: float) -> tuple[float, float]:  # noqa: N802
-        """ImageAndFlowables' hook to shrink an image: a figure keeps its size."""
-        return self.width, self.height
-
-    def _unRestrictSize(self) -> None:  # noqa: N802
-        pass
 
     def draw(self) -> None:
         self.content.drawOn(self.canv, 0, 0)
