@@ -34,17 +34,30 @@ class Entry:
 
 
 class HeadingParagraph(Paragraph):
-    """A heading that the document template turns into a PDF bookmark."""
+    """A heading that the document template turns into a PDF bookmark.
 
-    def __init__(self, text: str, style: ParagraphStyle, outline_title: str, outline_level: int,
-                 source_path: Path | None = None):
-        super().__init__(text, style)
+    It takes ReportLab's Paragraph arguments too, because a paragraph's `split` makes its
+    parts with its own class; a heading taller than a page splits, and the first part
+    keeps the bookmark.
+    """
+
+    def __init__(self, text: str | None, style: ParagraphStyle, outline_title: str = "", outline_level: int = 0,
+                 source_path: Path | None = None, bulletText: Any = None, frags: list[Any] | None = None):  # noqa: N803
+        super().__init__(text, style, bulletText, frags)
         self.outline_title = outline_title
         self.outline_level = outline_level
         self.source_path = source_path
         """The section file it comes from: where a layout error is reported."""
         self.outline_key = ""
         """Its bookmark, given by `assign_outline` (a heading without one is not bookmarked)."""
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        parts: list[Flowable] = super().split(availWidth, availHeight)
+        if parts and isinstance(parts[0], HeadingParagraph):
+            first = parts[0]
+            first.outline_title, first.outline_level = self.outline_title, self.outline_level
+            first.source_path, first.outline_key = self.source_path, self.outline_key
+        return parts
 
 
 def assign_outline(story: list[Flowable], markup: MarkupWriter) -> list[Entry]:
