@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from pypdf import PdfReader
 
 from briefing.build import BuildOptions, build
@@ -27,6 +28,8 @@ SECTION = f"""
     | Kolom | Tautan |
     |-------|--------|
     | satu  | {LONG_URL} |
+
+    ![Peta](assets/peta.png){{caption="Peta {LONG_URL}" credit="Foto: Penguji"}}
 """
 
 #: name -> (audience, options): two themes, and one of them printed in CMYK.
@@ -39,9 +42,12 @@ BUILDS = {
 
 @pytest.fixture(scope="module")
 def brief(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    manifest = {**BASIC_MANIFEST, "audiences": {"a": {"label": "A", "theme": "formal"},
-                                                "b": {"label": "B", "theme": "modern"}}}
-    return write_brief(tmp_path_factory.mktemp("state") / "brief", manifest, {"01-isi.md": SECTION})
+    manifest = {**BASIC_MANIFEST, "photo_credits": True,
+                "audiences": {"a": {"label": "A", "theme": "formal"}, "b": {"label": "B", "theme": "modern"}}}
+    root = write_brief(tmp_path_factory.mktemp("state") / "brief", manifest, {"01-isi.md": SECTION})
+    (root / "assets").mkdir()
+    Image.new("RGB", (900, 600), (30, 90, 160)).save(root / "assets" / "peta.png")  # the same image in RGB and CMYK
+    return root
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +72,7 @@ def test_the_builds_differ_and_take_the_breakable_path(alone: dict[str, bytes], 
         path.write_bytes(data)
         page = PdfReader(path).pages[0]
         fonts[name] = {str(f["/BaseFont"]).split("+")[-1] for f in page["/Resources"]["/Font"].values()}
+        assert "/XObject" in page["/Resources"], name  # the figure, prepared once per colour space
     assert not any("IBMPlexSerif" in f for f in fonts["modern"]), fonts["modern"]
     assert any("IBMPlexSerif" in f for f in fonts["formal"])
 
