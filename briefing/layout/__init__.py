@@ -31,10 +31,10 @@ from .contents import ContentsTable, Entry, assign_outline
 from .cover import Cover
 from .decor import PageDecor
 from .fonts import GlyphPlan, face, glyph_plan, register_fonts
-from .geometry import Geometry
+from .geometry import Geometry, make_geometry
 from .hyphenation import prime_patterns
 from .markup import MarkupWriter
-from .pages import BriefDocTemplate, DeferredCanvas, RectoBreak, Sidebar, SidebarFlush, make_geometry
+from .pages import BriefDocTemplate, DeferredCanvas, RectoBreak, Sidebar, SidebarFlush
 from .paragraphs import Paragraph
 from .sources import appendix_flowables
 from .story import Story, StoryBuilder, photo_credits

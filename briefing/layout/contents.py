@@ -125,7 +125,7 @@ class ContentsTable(Flowable):
         return [ContentsTable(self.entries[:count], self.styles, self.pages, self.ink),
                 ContentsTable(self.entries[count:], self.styles, self.pages, self.ink)]
 
-    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:  # type: ignore[override]
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
         top = y + self.height
         text_width = self.width - self.NUMBER_WIDTH
         for entry, paragraph, height in zip(self.entries, self._paragraphs, self._heights):

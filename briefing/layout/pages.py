@@ -8,6 +8,7 @@ long as events remain.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Callable
 
 from reportlab.lib.units import mm
@@ -167,7 +168,8 @@ class BriefDocTemplate(BaseDocTemplate):
         self._deferred_page = 0
         self.heading_pages: dict[str, int] = {}
         """Page of each heading by bookmark key, for the table of contents."""
-        self.last_heading = ("", None)
+        self.last_heading: tuple[str, Path | None] = ("", None)
+        """The latest heading laid out and its section file: where a layout error happened."""
         templates = [PageTemplate("first", [_frame("body", geometry.main_first())],
                                   onPage=lambda c, d: decor.first_page(c, geometry),
                                   onPageEnd=lambda c, d: self._draw_sidebar(c, geometry.sidebar_first()))]
@@ -191,8 +193,7 @@ class BriefDocTemplate(BaseDocTemplate):
         self.canv.showOutline()
         self._exclusions, self._deferred, self._deferred_page = [], [], 0
         self.heading_pages.clear()
-        self.last_heading: tuple[str, Any] = ("", None)
-        """The latest heading laid out and its section file: where a layout error happened."""
+        self.last_heading = ("", None)
         if self.sidebar is not None:
             self.sidebar.reset()
 
@@ -209,7 +210,7 @@ class BriefDocTemplate(BaseDocTemplate):
             return False
         space = rl_compat.frame_space_left(frame) - flowable.getSpaceBefore()
         _, height = flowable.wrap(rl_compat.frame_width(frame), space)
-        return height > space
+        return bool(height > space)
 
     def _sidebar_pending(self) -> bool:
         return self.sidebar is not None and bool(self.sidebar.pending)
@@ -310,11 +311,11 @@ def _opening_height(flowable: Flowable, canvas: Canvas, width: float, frame_heig
         first = 1 if style.allowOrphans else 2
         last = 1 if style.allowWidows else 2
         if lines >= first + last:  # it can split: its first lines are enough
-            return before + first * style.leading
-        return before + height  # too short to split: all of it
+            return float(before + first * style.leading)
+        return float(before + height)  # too short to split: all of it
     if isinstance(flowable, KeepTogether):
         height = rl_compat.kept_height(flowable)
-    return before + min(height, frame_height / 3)
+    return float(before + min(height, frame_height / 3))
 
 
 class RectoBreak(ActionFlowable):

@@ -147,7 +147,8 @@ def parse_fragments(markup: str, style: ParagraphStyle) -> list[Any] | None:
 
 def entity(name: str) -> str | None:
     """The character of a named entity (`&nbsp;` -> "\\xa0") as ReportLab's parser knows it."""
-    return known_entities.get(name)
+    char = known_entities.get(name)
+    return None if char is None else str(char)
 
 
 def copy_fragment(prototype: Any, text: str) -> Any:

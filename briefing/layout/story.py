@@ -46,7 +46,7 @@ from .contents import Entry, HeadingParagraph
 from .figures import FigureFlowable, Span, prepared_image
 from .fonts import register_fonts
 from .markup import MarkupWriter, plain_text
-from .pages import Geometry
+from .geometry import Geometry
 from .paragraphs import Paragraph
 from .rl_compat import FixedSizeFlowable
 from .theme import Styles, color, family

@@ -15,7 +15,7 @@ from reportlab.lib.units import mm
 
 from ..themes import BUILTIN, FONT_FAMILIES, Theme
 from .fonts import face
-from .hyphenation import hyphenator
+from .hyphenation import Hyphenator, hyphenator
 
 PAPER_SIZES = {"A4": A4, "Letter": LETTER, "Legal": LEGAL, "A5": A5, "F4": (215 * mm, 330 * mm)}
 DEFAULT_THEME = BUILTIN["formal"]
@@ -96,15 +96,14 @@ class Styles:
 
 
 def make_styles(theme: Theme, language: str) -> Styles:
+    """The paragraph styles of one build: every other style derives from the body text's."""
     hyph = hyphenator(language)
-    ink = color(theme.ink)
-    serif, sans_family, mono = family(theme.body_font), family(theme.heading_font), family(theme.mono_font)
     body = ParagraphStyle(
         "body",
-        fontName=face(serif),
+        fontName=face(family(theme.body_font)),
         fontSize=theme.body_size,
         leading=theme.body_leading,
-        textColor=ink,
+        textColor=color(theme.ink),
         alignment=TA_JUSTIFY if theme.justify else TA_LEFT,
         spaceAfter=theme.body_leading * 0.45,
         hyphenationLang=hyph or "",
@@ -113,6 +112,12 @@ def make_styles(theme: Theme, language: str) -> Styles:
         allowOrphans=0,
         splitLongWords=1,
     )
+    return _derived(theme, body, hyph)
+
+
+def _derived(theme: Theme, body: ParagraphStyle, hyph: Hyphenator | None) -> Styles:
+    ink = color(theme.ink)
+    serif, sans_family, mono = family(theme.body_font), family(theme.heading_font), family(theme.mono_font)
     sans = face(sans_family)
     sans_bold = face(sans_family, "bold")
     accent = color(theme.accent)
