@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pdfplumber
 import pytest
 from PIL import Image
 from pypdf import PdfReader
@@ -98,3 +99,29 @@ def test_layout_leaves_reportlab_settings_as_it_found_them(brief: Path, tmp_path
     build(brief, tmp_path / "a.pdf", audiences=("a",))
     assert rl_config.useA85 == 1
     assert b"ASCII85Decode" not in (tmp_path / "a.pdf").read_bytes()
+
+
+def test_every_text_set_gets_the_glyph_fallback_of_its_document(tmp_path: Path) -> None:
+    """The glyph plan is passed, not ambient: cover, heading, sidebar, sources appendix,
+    caption and photo credits all set Hangul in the brief's fallback font."""
+    from tests.test_authoring import _hangul_font
+
+    name = "김정은"
+    manifest = {**BASIC_MANIFEST, "title": f"Judul {name}", "theme": "tema.yaml", "photo_credits": True,
+                "timeline": "timeline.yaml", "sources": "sources.yaml"}
+    section = f'---\ntitle: Bab {name}\n---\nTeks [@s1].\n\n![Peta](assets/p.png){{caption="Peta {name}" credit="Foto {name}"}}\n'
+    root = write_brief(tmp_path, manifest, {"a.md": section},
+                       **{"tema.yaml": "base: formal\nfallback_fonts: [fonts/hangul.ttf]\n",
+                          "timeline.yaml": f"- date: 2022-10-07\n  title: Peristiwa {name}\n",
+                          "sources.yaml": f"- id: s1\n  title: Sumber {name}\n  publisher: Penerbit\n"})
+    (root / "fonts").mkdir()
+    _hangul_font(root / "fonts" / "hangul.ttf", name)
+    (root / "assets").mkdir()
+    Image.new("RGB", (900, 600), (30, 90, 160)).save(root / "assets" / "p.png")
+    out = tmp_path / "o.pdf"
+    build(root, out)
+    with pdfplumber.open(out) as pdf:
+        chars = [c for page in pdf.pages for c in page.chars if c["text"] in name]
+    # title, section heading, caption, credit, credits appendix, timeline event, source entry
+    assert "".join(c["text"] for c in chars).count(name) == 7
+    assert all("TestHangul" in c["fontname"] for c in chars), {c["fontname"] for c in chars}
