@@ -45,8 +45,8 @@ from ..model import (
 from .contents import Entry, HeadingParagraph
 from .figures import FigureFlowable, Span, prepared_image
 from .fonts import register_fonts
-from .markup import MarkupWriter, plain_text
 from .geometry import Geometry
+from .markup import MarkupWriter, plain_text
 from .paragraphs import Paragraph
 from .rl_compat import FixedSizeFlowable
 from .theme import Styles, color, family
