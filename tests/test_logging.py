@@ -20,7 +20,8 @@ def _brief(root: Path) -> Path:
     write_brief(root, manifest, {"01.md": "---\ntitle: Satu\n---\nTeks.\n\n![Bagan](assets/bagan.png)\n"},
                 **{"sources.yaml": "- id: tak-dikutip\n  title: Sumber\n"})
     (root / "assets").mkdir()
-    Image.new("RGB", (900, 600), (30, 90, 160)).save(root / "assets" / "bagan.png")
+    # a colour no other test uses: the in-process image cache is keyed by content
+    Image.new("RGB", (900, 600), (31, 97, 163)).save(root / "assets" / "bagan.png")
     return root
 
 

@@ -75,7 +75,8 @@ def test_every_bad_image_of_a_section_is_listed(tmp_path: Path, monkeypatch) -> 
     result = CliRunner().invoke(main, ["check", "."])
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
-    assert lines == [f"sections/01.md:{4 + 2 * n}: error: image 'hilang-{n}.png' not found" for n in range(30)]
+    assert lines == [f"sections/01.md:{4 + 2 * n}: error: image 'hilang-{n}.png' not found in assets/; files there: ada.png"
+                     for n in range(30)]
 
 
 def test_every_problem_inside_a_list_is_listed_too(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
