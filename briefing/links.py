@@ -14,7 +14,7 @@ import re
 from typing import Any
 from urllib.parse import unquote
 
-from .errors import BriefingError, MarkdownError, raise_all
+from .errors import MarkdownError, Reporter
 from .model import (Block, Callout, Citation, Code, Heading, Inline, LineBreak, Link, ListBlock, Paragraph, Quote,
                     Restricted, Section, Table, Text)
 
@@ -39,21 +39,18 @@ def plain_text(inlines: tuple[Inline, ...]) -> str:
     return "".join(parts)
 
 
-def resolve_links(sections: list[Section], brief_ids: tuple[str, ...] = (),
-                  problems: list[BriefingError] | None = None) -> list[Section]:
+def resolve_links(sections: list[Section], brief_ids: tuple[str, ...], reporter: Reporter) -> list[Section]:
     """Point every `#id` link at its destination and mark the sections and headings linked to.
 
     *brief_ids* are every section id of the brief, so that a link to a section this
-    edition leaves out is told apart from a mistyped one. Unresolved links raise, or
-    with *problems* are recorded there and printed as their text.
+    edition leaves out is told apart from a mistyped one. Each unresolved link is
+    reported to *reporter* and printed as its text.
     """
     targets = _targets(sections)
     resolver = _Resolver(targets, set(brief_ids) - set(targets))
     linked = [dataclasses.replace(s, blocks=resolver.blocks(s.blocks)) for s in sections]
-    if problems is None:
-        raise_all(resolver.errors)
-    else:
-        problems.extend(resolver.errors)
+    for error in resolver.errors:
+        reporter.error(error)
     if not resolver.used:
         return linked
     return [_mark(section, resolver.used) for section in linked]
@@ -104,7 +101,7 @@ class _Resolver:
         self.targets = targets
         self.left_out = left_out
         self.used: set[str] = set()
-        self.errors: list[BriefingError] = []
+        self.errors: list[MarkdownError] = []
 
     def blocks(self, blocks: tuple[Block, ...]) -> tuple[Block, ...]:
         return tuple(self.block(block) for block in blocks)

@@ -20,7 +20,7 @@ from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.container import container_plugin
 
-from .errors import MarkdownError
+from .errors import BriefingError, ErrorList, MarkdownError, raise_all
 from .model import (
     Block,
     Callout,
@@ -125,9 +125,10 @@ def parse_markdown(text: str, path: Path, root: Path | None = None,
     position (and so every error) names the line the author wrote.
     """
     converter = _Converter(path, root=root, line_map=line_map, lines=text.split("\n"))
-    tokens = markdown_parser().parse(text)
-    converter.check_depth(tokens)
-    return converter.blocks(SyntaxTreeNode(tokens))
+    tokens = converter.within_depth(markdown_parser().parse(text))
+    blocks = converter.blocks(SyntaxTreeNode(tokens))
+    raise_all(converter.errors)  # every bad block of the section, not only the first
+    return blocks
 
 
 #: Text made only of these has no inline Markdown and nothing the typographer would change
@@ -141,9 +142,26 @@ def parse_inline(text: str, path: Path, line: int | None = None) -> tuple[Inline
         return (Text(text),)
     tokens = markdown_parser().parseInline(text)
     converter = _Converter(path, line_offset=(line or 1) - 1)
-    converter.check_depth(tokens)
+    tokens = converter.within_depth(tokens)
+    raise_all(converter.errors)
     tree = SyntaxTreeNode(tokens)
     return tuple(inline for node in tree.children for inline in converter.inlines(node))
+
+
+def _top_level(tokens: list[Token]) -> list[list[Token]]:
+    """The tokens grouped by top-level block: each group opens and closes at level 0."""
+    groups: list[list[Token]] = []
+    current: list[Token] = []
+    depth = 0
+    for token in tokens:
+        current.append(token)
+        depth += token.nesting
+        if depth <= 0:
+            groups.append(current)
+            current, depth = [], 0
+    if current:
+        groups.append(current)
+    return groups
 
 
 #: A URL of any scheme (`http:`, `file:`, `ftp:`, `data:` …) or a protocol-relative `//host`.
@@ -163,26 +181,42 @@ class _Converter:
         self.line_map = line_map
         self.lines = lines or []
         """The rendered text's lines: where a box's closing fence should be."""
+        self.errors: list[BriefingError] = []
+        """Problems of the blocks converted so far; a bad block is left out and the rest go on."""
 
     def source_line(self, rendered: int) -> int:
         if 0 < rendered <= len(self.line_map):
             return self.line_map[rendered - 1]
         return rendered
 
-    def check_depth(self, tokens: list[Token]) -> None:
-        """Refuse nesting deeper than MAX_DEPTH, at its line, before anything recurses into it."""
-        for token in tokens:
-            if token.level > MAX_DEPTH:
-                raise MarkdownError(
-                    f"quotes, lists or boxes are nested too deeply (more than {MAX_DEPTH} levels of markup); flatten them",
-                    self.path, self._token_line(token))
-            depth = 0
-            for child in token.children or ():
-                depth += child.nesting
-                if depth >= MAX_DEPTH:
-                    raise MarkdownError(
-                        f"emphasis, links or strikethrough are nested more than {MAX_DEPTH} levels deep "
-                        "(a long run of '*' or '_'?); escape them as \\* or simplify", self.path, self._token_line(token))
+    def within_depth(self, tokens: list[Token]) -> list[Token]:
+        """The tokens of the top-level blocks nested no deeper than MAX_DEPTH.
+
+        A deeper block is refused at its line and left out before anything recurses
+        into it; the blocks around it are converted as usual.
+        """
+        kept: list[Token] = []
+        for block in _top_level(tokens):
+            error = next(filter(None, map(self._depth_error, block)), None)
+            if error is None:
+                kept.extend(block)
+            else:
+                self.errors.append(error)
+        return kept
+
+    def _depth_error(self, token: Token) -> MarkdownError | None:
+        if token.level > MAX_DEPTH:
+            return MarkdownError(
+                f"quotes, lists or boxes are nested too deeply (more than {MAX_DEPTH} levels of markup); flatten them",
+                self.path, self._token_line(token))
+        depth = 0
+        for child in token.children or ():
+            depth += child.nesting
+            if depth >= MAX_DEPTH:
+                return MarkdownError(
+                    f"emphasis, links or strikethrough are nested more than {MAX_DEPTH} levels deep "
+                    "(a long run of '*' or '_'?); escape them as \\* or simplify", self.path, self._token_line(token))
+        return None
 
     def _token_line(self, token: Token) -> int | None:
         return self.source_line(token.map[0] + 1 + self.line_offset) if token.map else None
@@ -192,8 +226,12 @@ class _Converter:
     def blocks(self, parent: SyntaxTreeNode) -> tuple[Block, ...]:
         result: list[Block] = []
         for node in parent.children:
-            builder = self._block_builder(node)
-            result.append(builder(self, node))
+            try:
+                result.append(self._block_builder(node)(self, node))
+            except ErrorList as error:
+                self.errors.extend(error.errors)
+            except BriefingError as error:
+                self.errors.append(error)
         return tuple(result)
 
     def _block_builder(self, node: SyntaxTreeNode) -> Callable[["_Converter", SyntaxTreeNode], Block]:
@@ -229,7 +267,7 @@ class _Converter:
         return Paragraph(self.inline_children(node), self.pos(node))
 
     def figure(self, image: SyntaxTreeNode, paragraph: SyntaxTreeNode) -> Figure:
-        from .brief import resolve_inside
+        from .files import resolve_inside
         from .images import inspect
 
         line = self.line(paragraph)
@@ -370,11 +408,24 @@ class _Converter:
         return self.source_line(block.map[0] + 1 + self.line_offset + node.meta.get("line_offset", 0))
 
     def image(self, node: SyntaxTreeNode) -> Inline:
-        raise MarkdownError(
-            "an image must stand alone in its own paragraph (a blank line before and after it)",
-            self.path,
-            self._inline_line(node),
-        )
+        raise MarkdownError(_unread_attributes(node) or
+                            "an image must stand alone in its own paragraph (a blank line before and after it)",
+                            self.path, self._inline_line(node))
+
+
+def _unread_attributes(image: SyntaxTreeNode) -> str | None:
+    """An image followed by `{key=value with spaces}`: attributes the parser could not read."""
+    siblings = image.parent.children if image.parent is not None else []
+    after = siblings[siblings.index(image) + 1:] if image in siblings else []
+    text = after[0].content if after and after[0].type == "text" else ""
+    match = re.match(r"\{([^}]*=[^}]*)\}?", text)
+    if match is None:
+        return None
+    unquoted = re.search(r"(\w+)=([^\"'\s][^=]*?\s[^=]*?)(?=\s+\w+=|$)", match.group(1).strip())
+    if unquoted is None:
+        return f"the figure attributes {{{match.group(1)}}} could not be read: write them as key=\"value\""
+    key, value = unquoted.group(1), unquoted.group(2).strip()
+    return f"the figure attribute {key}={value} has spaces: put the value in quotes, {key}=\"{value}\""
 
 
 BLOCK_BUILDERS: dict[str, Callable[[_Converter, SyntaxTreeNode], Block]] = {

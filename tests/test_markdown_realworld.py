@@ -76,6 +76,23 @@ def test_quotes_nested_past_the_parser_limit_are_an_error_not_lost_text(tmp_path
     assert "sections/01.md:4: quotes, lists or boxes are nested too deeply (more than 32 levels of markup)" in output
 
 
+def test_every_nesting_box_and_link_problem_of_a_section_is_listed(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A too-deep block is left out like any bad block: the problems around it are listed too."""
+    body = ("---\ntitle: Bagian\n---\n" + "> " * 40 + "dalam\n\n::: warning\nAwas.\n:::\n\n"
+            "Teks biasa.\n\n" + "*" * 100 + "a" + "*" * 100 + "\n\n# Judul\n")
+    root = write_brief(tmp_path / "brief", BASIC_MANIFEST, {"01.md": body})
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(main, ["check", "."])
+    assert result.exit_code == 1
+    expected = ["sections/01.md:4: error: quotes, lists or boxes are nested too deeply",
+                "sections/01.md:6: error: unknown box kind 'warning'; known kinds:",
+                "sections/01.md:12: error: emphasis, links or strikethrough are nested more than 32",
+                "sections/01.md:14: error: '#' headings are section titles"]
+    lines = result.stdout.splitlines()
+    assert len(lines) == len(expected) and all(map(str.startswith, lines, expected)), result.stdout
+
+
 def test_deep_but_reasonable_emphasis_still_builds(tmp_path: Path) -> None:
     code, output, pdf = _build(tmp_path, "**" * 15 + "tebal" + "**" * 15 + "\n")
     assert code == 0, output
@@ -158,6 +175,19 @@ def test_internal_link_to_nothing_is_an_error_with_did_you_mean(tmp_path: Path) 
     assert code == 1
     assert ("sections/01.md:8: internal link '#prospk' leads to no section or heading; did you mean '#prospek'? "
             "link to a section id or a heading (e.g. #ringkasan, #prospek, #dampak-ekonomi)") in output
+
+
+def test_every_internal_link_to_nothing_is_listed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_brief(tmp_path / "brief", BASIC_MANIFEST, {
+        "01.md": "---\ntitle: Ringkasan\nid: ringkasan\n---\n[a](#satu) dan\n[b](#dua).\n",
+        "02.md": "---\ntitle: Prospek\nid: prospek\n---\nTeks [c](#tiga).\n",
+    })
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(main, ["check", "."])
+    assert result.exit_code == 1
+    assert [line.split(" leads")[0] for line in result.stdout.splitlines()] == [
+        "sections/01.md:5: error: internal link '#satu'", "sections/01.md:6: error: internal link '#dua'",
+        "sections/02.md:5: error: internal link '#tiga'"], result.stdout
 
 
 def test_link_text_starting_with_at_is_a_link_not_a_citation(tmp_path: Path) -> None:

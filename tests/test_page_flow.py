@@ -24,7 +24,7 @@ def _content_lines(page: pdfplumber.page.Page) -> list[str]:
 def test_new_brief_builds_without_blank_pages(tmp_path: Path, events: int) -> None:
     runner = CliRunner()
     folder = tmp_path / "brief"
-    assert runner.invoke(main, ["new", str(folder)]).exit_code == 0
+    assert runner.invoke(main, ["new", str(folder), "--language", "id"]).exit_code == 0
     timeline = "".join(f"- date: 2020-01-{day % 28 + 1:02d}\n  title: Peristiwa nomor {day}\n"
                        for day in range(events))
     (folder / "timeline.yaml").write_text(timeline, encoding="utf-8")
