@@ -55,6 +55,8 @@ def _is_date(value: Any) -> str | None:
     try:
         _to_date(value)
     except (TypeError, ValueError):
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", value.strip()):
+            return f"'{value.strip()}' is not a real date"
         return "must be a date written YYYY-MM-DD"
     return None
 

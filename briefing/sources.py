@@ -104,8 +104,11 @@ def _source(item: Any, path: Path, line: int) -> Source:
         except ValueError as exc:
             raise fail("date", f"source '{source_id}': bad date: {exc}") from None
     if "accessed" in item:
-        accessed = parse_date(item["accessed"]) if _is_dateish(item["accessed"]) else None
-        if accessed is None or accessed.precision != "day" or accessed.end is not None:
+        try:
+            accessed = parse_date(item["accessed"])
+        except ValueError as exc:
+            raise fail("accessed", f"source '{source_id}': bad 'accessed' date: {exc}") from None
+        if accessed.precision != "day" or accessed.end is not None:
             raise fail("accessed", f"source '{source_id}': 'accessed' must be a day, YYYY-MM-DD")
         values["accessed"] = accessed.start
     if "url" in item:
@@ -128,14 +131,6 @@ def _source(item: Any, path: Path, line: int) -> Source:
         values["credibility"] = str(credibility)
     return Source(id=source_id, title=title.strip(), pos=SourcePos(path, line),
                   author=tuple(a.strip() for a in author), **values)
-
-
-def _is_dateish(value: Any) -> bool:
-    try:
-        parse_date(value)
-    except ValueError:
-        return False
-    return True
 
 
 def _valid_url(url: str) -> bool:

@@ -1,0 +1,85 @@
+"""Stage 1, load: hostile but ordinary inputs give a message at file:line, exit 1, nothing touched.
+
+Each test builds a good PDF first, then breaks the brief and checks that `build` and
+`check` refuse it with the exact message, and that neither the previous PDF nor any
+file of the brief changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from briefing.cli import main
+
+from .conftest import BASIC_MANIFEST, write_brief
+
+SECTION = "---\ntitle: Satu\n---\nTeks satu.\n"
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    """Hash of every regular file under *root*: proves nothing was written over."""
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file() and not p.is_symlink()}
+
+
+def good_brief(root: Path, manifest: dict[str, object] | None = None, **files: str) -> Path:
+    """A brief that builds, with output/prev.pdf built from it."""
+    write_brief(root, manifest or BASIC_MANIFEST, {"a.md": SECTION}, **files)
+    result = CliRunner().invoke(main, ["build", str(root), "-o", str(root / "output" / "prev.pdf")])
+    assert result.exit_code == 0, result.output
+    return root
+
+
+def assert_refused(root: Path, message: str, *, args: tuple[str, ...] = (), commands: tuple[str, ...] = ("build", "check"),
+                   code: int = 1) -> None:
+    """`build` and `check` both fail with *message* (`path:line: text`), changing no file."""
+    before = snapshot(root)
+    for command in commands:
+        extra = ("-o", str(root / "output" / "prev.pdf")) if command == "build" and not args else args
+        result = CliRunner().invoke(main, [command, str(root), *(extra if command == "build" else ())])
+        assert result.exit_code == code, (command, result.output, result.exception)
+        assert "Traceback" not in result.output and "internal error" not in result.output
+        shown = message if command == "build" else message.replace(": ", ": error: ", 1)
+        assert shown in result.output, (command, result.output)
+    assert snapshot(root) == before
+
+
+# ---------------------------------------------------------------------------- impossible YAML dates
+
+
+@pytest.mark.parametrize("date", ["2024-02-30", "2024-13-45"])
+def test_unquoted_impossible_manifest_date(tmp_path: Path, date: str) -> None:
+    root = good_brief(tmp_path)
+    (root / "brief.yaml").write_text(f"title: Test Brief\ndate: {date}\nlanguage: id\n", encoding="utf-8")
+    assert_refused(root, f"brief.yaml:2: 'date' '{date}' is not a real date")
+
+
+def test_unquoted_impossible_timeline_date(tmp_path: Path) -> None:
+    root = good_brief(tmp_path, {**BASIC_MANIFEST, "timeline": "timeline.yaml"},
+                      **{"timeline.yaml": "- date: 2024-01-01\n  title: Baik\n"})
+    (root / "timeline.yaml").write_text("- date: 2024-01-01\n  title: Baik\n- date: 2024-02-30\n  title: Buruk\n")
+    assert_refused(root, "timeline.yaml:3: event 2: bad date: '2024-02-30' is not a real date")
+
+
+@pytest.mark.parametrize(("entry", "message"), [
+    ("  date: 2024-02-30\n", "sources.yaml:3: source 'a': bad date: '2024-02-30' is not a real date"),
+    ("  accessed: 2023-02-29\n", "sources.yaml:3: source 'a': bad 'accessed' date: '2023-02-29' is not a real date"),
+])
+def test_unquoted_impossible_source_date(tmp_path: Path, entry: str, message: str) -> None:
+    root = good_brief(tmp_path, {**BASIC_MANIFEST, "sources": "sources.yaml"}, **{"sources.yaml": ""})
+    (root / "sources.yaml").write_text("- id: a\n  title: A\n" + entry, encoding="utf-8")
+    assert_refused(root, message)
+
+
+def test_impossible_date_where_text_is_fine_stays_text(tmp_path: Path) -> None:
+    """A title that happens to look like a bad date is just text (it used to crash)."""
+    root = good_brief(tmp_path)
+    (root / "sections" / "a.md").write_text("---\ntitle: 2024-02-30\n---\nTeks.\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(root), "-o", str(root / "o.pdf")])
+    assert result.exit_code == 0, result.output
