@@ -6,13 +6,14 @@ path in a brief can reach outside its folder and every file is decoded the same 
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import replace
 from pathlib import Path
 from .errors import BriefFolderError, BriefingError, ManifestError, raise_all
-from .manifest import LANGUAGES, load_manifest
+from .manifest import LANGUAGES, check_references, load_manifest
 from .model import Brief, Manifest, SectionSource
-from .yamlfile import YamlMap, load_yaml
+from .yamlfile import YamlList, YamlMap, load_yaml
 
 SECTIONS_DIR = "sections"
 PARTIALS_DIR = "_partials"
@@ -66,6 +67,7 @@ def load_brief(root: Path) -> Brief:
         raise BriefFolderError(f"no '{SECTIONS_DIR}/' folder next to the manifest", root)
     sections = _load_sections(_section_files(sections_dir, root), manifest, manifest_path)
     ordered = _order_sections(sections, manifest.sections, manifest_path)
+    check_references(manifest, tuple(ordered), manifest_path)
     other_languages = sorted({a.language for a in manifest.audiences if a.language} - {manifest.language})
     timeline: tuple = ()
     timeline_variants: dict[str, tuple] = {}
@@ -125,13 +127,14 @@ def _load_sections(files: list[Path], manifest: Manifest, manifest_path: Path) -
             variant_files.append((stem, suffix, path))
         else:
             bases[path.stem] = path
-    loaded = {stem: _load_section(path) for stem, path in bases.items()}
+    audiences = frozenset(a.id for a in manifest.audiences)
+    loaded = {stem: _load_section(path, audiences) for stem, path in bases.items()}
     variants: dict[str, dict[str, SectionSource]] = {stem: {} for stem in loaded}
     for stem, suffix, path in variant_files:
         base = loaded.get(stem)
         if base is None:
             raise ManifestError(f"'{path.name}' is a variant of '{stem}.md', which does not exist", path, 1)
-        variants[stem][suffix] = replace(_load_section(path, default_id=base.id), id=base.id)
+        variants[stem][suffix] = replace(_load_section(path, audiences, default_id=base.id), id=base.id)
     return [replace(section, variants=variants[stem]) for stem, section in loaded.items()]
 
 
@@ -163,7 +166,7 @@ def _order_sections(sources: list[SectionSource], order: tuple[str, ...], manife
     return [by_name[name] for name in order]
 
 
-def _load_section(path: Path, default_id: str | None = None) -> SectionSource:
+def _load_section(path: Path, audiences: frozenset[str], default_id: str | None = None) -> SectionSource:
     text = read_text(path)
     meta, template = split_front_matter(text, path)
     default_id = default_id or _PREFIX_RE.sub("", path.stem) or path.stem
@@ -184,6 +187,7 @@ def _load_section(path: Path, default_id: str | None = None) -> SectionSource:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ManifestError(f"'{key}' must be a list of names", path, meta.lines[key])
         lists[key] = tuple(v.strip() for v in value)
+    _check_audiences(meta, lists["audiences"], audiences, path)
     level = meta.get("level")
     if level is not None and not isinstance(level, str):
         raise ManifestError("'level' must be a handling level name", path, meta.lines["level"])
@@ -198,6 +202,21 @@ def _load_section(path: Path, default_id: str | None = None) -> SectionSource:
         audiences=lists["audiences"],
         tags=lists["tags"],
     )
+
+
+def _check_audiences(meta: YamlMap, names: tuple[str, ...], known: frozenset[str], path: Path) -> None:
+    """Front matter may only name audiences brief.yaml defines (else the section would silently vanish)."""
+    value = meta.get("audiences")
+    lines = value.lines if isinstance(value, YamlList) else [meta.lines.get("audiences", 1)] * len(names)
+    errors: list[BriefingError] = []
+    for name, line in zip(names, lines):
+        if name not in known:
+            close = difflib.get_close_matches(name, sorted(known), n=1)
+            hint = (f"did you mean '{close[0]}'?" if close else f"defined: {', '.join(sorted(known))}") if known \
+                else "brief.yaml defines no audiences"
+            errors.append(ManifestError(f"front matter names audience '{name}', which brief.yaml does not define "
+                                        f"({hint})", path, line))
+    raise_all(errors)
 
 
 def split_front_matter(text: str, path: Path) -> tuple[YamlMap, str]:

@@ -7,14 +7,15 @@ the line of its key, all at once.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
 from .errors import BriefingError, ManifestError, raise_all
-from .model import Audience, Manifest, SourcesOptions, TimelineOptions
-from .yamlfile import YamlMap, load_yaml
+from .model import Audience, Manifest, SectionSource, SourcesOptions, TimelineOptions
+from .yamlfile import YamlList, YamlMap, load_yaml
 
 MANIFEST_NAME = "brief.yaml"
 LANGUAGES = ("id", "en")
@@ -262,8 +263,34 @@ def _parse_audiences(data: YamlMap, path: Path, levels: tuple[str, ...], errors:
             errors.append(ManifestError(f"audience '{audience_id}': unknown level '{values['level']}' (levels: {known})",
                                         path, spec.lines["level"]))
         values.setdefault("label", audience_id.replace("-", " ").title())
-        audiences.append(Audience(id=audience_id, **values))
+        audiences.append(Audience(id=audience_id, **values, lines=_audience_lines(spec, line)))
     return tuple(audiences)
+
+
+def _audience_lines(spec: YamlMap, line: int) -> dict[str, int]:
+    lines = {"": line, **spec.lines}
+    for key in ("include", "exclude"):
+        names = spec.get(key)
+        if isinstance(names, YamlList):
+            lines.update({f"{key}:{name}": item_line for name, item_line in zip(names, names.lines)})
+    return lines
+
+
+def check_references(manifest: Manifest, sections: tuple[SectionSource, ...], path: Path) -> None:
+    """Every name in an audience's `include`/`exclude` is a section id or tag: a typo is an error, not an empty edition."""
+    names = {name for s in sections for v in (s, *s.variants.values()) for name in (v.id, *v.tags)}
+    errors: list[BriefingError] = []
+    for audience in manifest.audiences:
+        for key in ("include", "exclude"):
+            for name in getattr(audience, key):
+                if name in names:
+                    continue
+                close = difflib.get_close_matches(name, sorted(names), n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else f" (known: {', '.join(sorted(names))})"
+                line = audience.lines.get(f"{key}:{name}", audience.lines.get(key))
+                errors.append(ManifestError(f"audience '{audience.id}': '{key}' names '{name}', which is no "
+                                            f"section id or tag{hint}", path, line))
+    raise_all(errors)
 
 
 def _default_id(root: Path) -> str:
@@ -272,7 +299,5 @@ def _default_id(root: Path) -> str:
 
 
 def _suggest(key: str, fields: dict[str, FieldSpec] = FIELDS) -> str:
-    import difflib
-
     close = difflib.get_close_matches(key, fields, n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""

@@ -108,6 +108,8 @@ class Audience:
     """Keep only timeline events with one of these tags (empty: all)."""
     theme: str | None = None
     orientation: str | None = None
+    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    """brief.yaml line of the audience (`""`), of each key, and of each `include`/`exclude` name (`"include:NAME"`)."""
 
 
 @dataclass(frozen=True)

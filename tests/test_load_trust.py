@@ -83,3 +83,63 @@ def test_impossible_date_where_text_is_fine_stays_text(tmp_path: Path) -> None:
     (root / "sections" / "a.md").write_text("---\ntitle: 2024-02-30\n---\nTeks.\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["build", str(root), "-o", str(root / "o.pdf")])
     assert result.exit_code == 0, result.output
+
+
+# ---------------------------------------------------------------------------- references resolve
+
+
+AUDIENCES = """\
+title: Test Brief
+date: 2022-10-07
+language: id
+audiences:
+  publik:
+    include:
+      - satu
+      - stau
+  analis:
+    exclude: [rahasia]
+"""
+
+
+def test_include_naming_no_section_is_an_error_with_suggestion(tmp_path: Path) -> None:
+    root = good_brief(tmp_path)
+    (root / "sections" / "a.md").write_text("---\ntitle: Satu\nid: satu\ntags: [rahasia]\n---\nTeks.\n")
+    (root / "brief.yaml").write_text(AUDIENCES, encoding="utf-8")
+    assert_refused(root, "brief.yaml:8: audience 'publik': 'include' names 'stau', which is no section id or tag "
+                         "(did you mean 'satu'?)")
+
+
+def test_exclude_naming_no_section_or_tag_is_an_error(tmp_path: Path) -> None:
+    root = good_brief(tmp_path)
+    (root / "sections" / "a.md").write_text("---\ntitle: Satu\nid: satu\n---\nTeks.\n")
+    (root / "brief.yaml").write_text(AUDIENCES.replace("      - stau\n", ""), encoding="utf-8")
+    assert_refused(root, "brief.yaml:9: audience 'analis': 'exclude' names 'rahasia', which is no section id or tag "
+                         "(known: satu)")
+
+
+def test_include_by_tag_resolves(tmp_path: Path) -> None:
+    root = good_brief(tmp_path)
+    (root / "sections" / "a.md").write_text("---\ntitle: Satu\nid: satu\ntags: [stau, rahasia]\n---\nTeks.\n")
+    (root / "brief.yaml").write_text(AUDIENCES, encoding="utf-8")
+    assert CliRunner().invoke(main, ["check", str(root)]).exit_code == 0
+
+
+@pytest.mark.parametrize(("front", "line", "hint"), [
+    ("audiences:\n  - publik\n  - publk\n", 6, "did you mean 'publik'?"),
+    ("audiences: [direksi]\n", 4, "defined: analis, publik"),
+])
+def test_front_matter_naming_an_undefined_audience(tmp_path: Path, front: str, line: int, hint: str) -> None:
+    root = good_brief(tmp_path)
+    (root / "brief.yaml").write_text(AUDIENCES.replace("      - stau\n", "").replace("    exclude: [rahasia]\n", ""))
+    (root / "sections" / "a.md").write_text(f"---\ntitle: Satu\nid: satu\n{front}---\nTeks.\n")
+    name = "publk" if "publk" in front else "direksi"
+    assert_refused(root, f"sections/a.md:{line}: front matter names audience '{name}', which brief.yaml "
+                         f"does not define ({hint})", args=("--audience", "publik"))
+
+
+def test_front_matter_audience_without_any_audiences(tmp_path: Path) -> None:
+    root = good_brief(tmp_path)
+    (root / "sections" / "a.md").write_text("---\ntitle: Satu\naudiences: publik\n---\nTeks.\n")
+    assert_refused(root, "sections/a.md:3: front matter names audience 'publik', which brief.yaml does not define "
+                         "(brief.yaml defines no audiences)")
