@@ -7,7 +7,9 @@ path in a brief can reach outside its folder and every file is decoded the same 
 from __future__ import annotations
 
 import difflib
+import os
 import re
+import stat
 from dataclasses import replace
 from pathlib import Path
 from .errors import BriefFolderError, BriefingError, ManifestError, raise_all
@@ -39,11 +41,25 @@ def resolve_inside(root: Path, relative: str, origin: Path | None = None, line: 
 
 
 def read_text(path: Path) -> str:
-    """Read a UTF-8 text file (BOM and CRLF tolerated) or explain why not."""
+    """Read a UTF-8 text file (BOM and CRLF tolerated) or explain why not.
+
+    Opened without blocking and checked to be a regular file before reading, so a
+    named pipe or a device in the brief is refused instead of hanging the build.
+    """
     try:
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
         raise BriefFolderError(f"cannot read file: {exc.strerror}", path) from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        kind = "a folder" if stat.S_ISDIR(mode) else "a named pipe" if stat.S_ISFIFO(mode) else "a device or socket"
+        raise BriefFolderError(f"not a regular file ({kind}); a brief reads only plain files", path)
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            data = handle.read()
+        except OSError as exc:
+            raise BriefFolderError(f"cannot read file: {exc.strerror}", path) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -203,7 +203,7 @@ AUDIENCE_FIELDS: dict[str, FieldSpec] = {
 def load_manifest(root: Path) -> tuple[Manifest, Path]:
     """Read `root/brief.yaml`; raise ManifestError naming every bad key and its line."""
     path = root / MANIFEST_NAME
-    if not path.is_file():
+    if not path.exists():
         raise ManifestError(f"no {MANIFEST_NAME} here: is this a brief folder?", path)
     from .brief import read_text
 

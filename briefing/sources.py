@@ -36,7 +36,7 @@ def load_sources(path: Path) -> tuple[Source, ...]:
     """Read a sources file; every problem is named with the file and line."""
     from .brief import read_text
 
-    if not path.is_file():
+    if not path.exists():
         raise ManifestError("sources file not found (named by 'sources:' in brief.yaml)", path)
     text = read_text(path)
     if path.suffix.lower() == ".json":

@@ -143,3 +143,43 @@ def test_front_matter_audience_without_any_audiences(tmp_path: Path) -> None:
     (root / "sections" / "a.md").write_text("---\ntitle: Satu\naudiences: publik\n---\nTeks.\n")
     assert_refused(root, "sections/a.md:3: front matter names audience 'publik', which brief.yaml does not define "
                          "(brief.yaml defines no audiences)")
+
+
+# ---------------------------------------------------------------------------- only regular files
+
+
+@pytest.fixture
+def no_hang() -> object:
+    """Fail (rather than hang the suite) if a build blocks on a pipe for 20 s."""
+    import signal
+
+    def expire(signum: int, frame: object) -> None:
+        raise TimeoutError("the build blocked on a non-regular file")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(20)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are a POSIX thing")
+def test_section_that_is_a_named_pipe_is_refused(tmp_path: Path, no_hang: object) -> None:
+    root = good_brief(tmp_path)
+    os.mkfifo(root / "sections" / "b.md")
+    assert_refused(root, "sections/b.md: not a regular file (a named pipe); a brief reads only plain files")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are a POSIX thing")
+def test_timeline_that_is_a_named_pipe_is_refused(tmp_path: Path, no_hang: object) -> None:
+    root = good_brief(tmp_path, {**BASIC_MANIFEST, "timeline": "timeline.yaml"},
+                      **{"timeline.yaml": "- date: 2024-01-01\n  title: Baik\n"})
+    (root / "timeline.yaml").unlink()
+    os.mkfifo(root / "timeline.yaml")
+    assert_refused(root, "timeline.yaml: not a regular file (a named pipe); a brief reads only plain files")
+
+
+def test_section_that_is_a_folder_is_refused(tmp_path: Path) -> None:
+    root = good_brief(tmp_path)
+    (root / "sections" / "b.md").mkdir()
+    assert_refused(root, "sections/b.md: not a regular file (a folder); a brief reads only plain files")
