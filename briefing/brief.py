@@ -12,12 +12,13 @@ import re
 import stat
 from dataclasses import replace
 from pathlib import Path
-from .errors import BriefFolderError, BriefingError, ManifestError, raise_all
+from .errors import BriefFolderError, BriefingError, ManifestError, OutputIsInputError, raise_all
 from .manifest import LANGUAGES, check_references, load_manifest
 from .model import Brief, Manifest, SectionSource
 from .yamlfile import YamlList, YamlMap, load_yaml
 
 SECTIONS_DIR = "sections"
+ASSETS_DIR = "assets"
 PARTIALS_DIR = "_partials"
 _PREFIX_RE = re.compile(r"^\d+[-_ .]*")
 FRONT_MATTER_KEYS = {"id", "title", "numbered", "level", "audiences", "tags"}
@@ -262,3 +263,33 @@ def split_front_matter(text: str, path: Path) -> tuple[YamlMap, str]:
     body = "\n" * (index + 1) + "\n".join(lines[index + 1 :])
     return meta, body
 
+
+
+def check_output_path(brief: Brief, output: Path) -> None:
+    """Refuse an output path that would write over something the brief reads.
+
+    Known inputs (manifest, sections and their variants, timeline and sources files)
+    and anything under `sections/` or `assets/` are refused outright; so is any
+    existing file that is not a PDF, since only a PDF can be an earlier output.
+    """
+    target = output.resolve()
+    named = [brief.manifest_path, *(v.path for s in brief.sections for v in (s, *s.variants.values()))]
+    for option in (brief.manifest.timeline, brief.manifest.sources):
+        if option is not None:
+            named.append(brief.root / option.file)
+    advice = f"write the PDF elsewhere (e.g. output/{target.stem}.pdf)"
+    if target in {p.resolve() for p in named}:
+        raise OutputIsInputError(f"-o {output} is one of the brief's own inputs; {advice}")
+    for name in (SECTIONS_DIR, ASSETS_DIR):
+        if target.is_relative_to((brief.root / name).resolve()):
+            raise OutputIsInputError(f"-o {output} is inside {name}/, which holds the brief's inputs; {advice}")
+    if target.is_file() and not _is_pdf(target):
+        raise OutputIsInputError(f"-o {output} exists and is not a PDF; refusing to write over it")
+
+
+def _is_pdf(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(5) == b"%PDF-"
+    except OSError:
+        return False

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .brief import load_brief
+from .brief import check_output_path, load_brief
 from .cite import iter_citations, resolve_citations
 from .edition import Edition, Omission, check_leaks, edition_marking, plan_edition, select_audiences, tailor
 from .errors import BriefingError, BriefingWarning, raise_all
@@ -68,6 +68,8 @@ def build(root: Path, output: Path | None = None, strict: bool = False, audience
     if strict or report:
         options = dataclasses.replace(options, strict=options.strict or strict, report=options.report or report)
     brief = load_brief(root)
+    if output is not None:
+        check_output_path(brief, output)
     targets = select_audiences(brief.manifest, audiences)
     recipients = load_recipients(copies, brief.root) if copies else [None]
     if output is not None and len(targets) * len(recipients) > 1:

@@ -77,6 +77,12 @@ class OutputError(BriefingError):
     """The PDF could not be written."""
 
 
+class OutputIsInputError(OutputError):
+    """`-o` names a file the brief reads, or a folder of its inputs: a usage error, nothing is written."""
+
+    exit_code = EXIT_USAGE
+
+
 class BriefingWarning(BriefingError):
     """A problem worth telling the author about that does not stop the build (unless --strict)."""
 

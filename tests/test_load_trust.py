@@ -183,3 +183,35 @@ def test_section_that_is_a_folder_is_refused(tmp_path: Path) -> None:
     root = good_brief(tmp_path)
     (root / "sections" / "b.md").mkdir()
     assert_refused(root, "sections/b.md: not a regular file (a folder); a brief reads only plain files")
+
+
+# ---------------------------------------------------------------------------- the output is never an input
+
+
+@pytest.mark.parametrize(("target", "message"), [
+    ("sections/a.md", "-o {root}/sections/a.md is one of the brief's own inputs; write the PDF elsewhere (e.g. output/a.pdf)"),
+    ("brief.yaml", "-o {root}/brief.yaml is one of the brief's own inputs; write the PDF elsewhere (e.g. output/brief.pdf)"),
+    ("timeline.yaml", "-o {root}/timeline.yaml is one of the brief's own inputs"),
+    ("sections/new.pdf", "-o {root}/sections/new.pdf is inside sections/, which holds the brief's inputs"),
+    ("assets/chart.pdf", "-o {root}/assets/chart.pdf is inside assets/, which holds the brief's inputs"),
+    ("notes.txt", "-o {root}/notes.txt exists and is not a PDF; refusing to write over it"),
+    ("link.pdf", "-o {root}/link.pdf is one of the brief's own inputs"),
+])
+def test_output_that_is_an_input_is_refused(tmp_path: Path, target: str, message: str) -> None:
+    root = good_brief(tmp_path, {**BASIC_MANIFEST, "timeline": "timeline.yaml"},
+                      **{"timeline.yaml": "- date: 2024-01-01\n  title: Baik\n", "notes.txt": "catatan\n",
+                         "assets/x.txt": "x\n"})
+    (root / "link.pdf").symlink_to(root / "sections" / "a.md")
+    before = snapshot(root)
+    result = CliRunner().invoke(main, ["build", str(root), "-o", str(root / target)])
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("error: ") and message.format(root=root) in result.output
+    assert result.output.count("\n") == 1
+    assert snapshot(root) == before
+    assert not (root / target).exists() or (root / target).read_bytes()[:5] != b"%PDF-"
+
+
+def test_output_over_an_earlier_pdf_is_fine(tmp_path: Path) -> None:
+    root = good_brief(tmp_path)
+    result = CliRunner().invoke(main, ["build", str(root), "-o", str(root / "output" / "prev.pdf")])
+    assert result.exit_code == 0, result.output
