@@ -11,7 +11,7 @@ from typing import Callable, Iterator
 from .brief import check_output_path, load_brief
 from .cite import iter_citations, resolve_citations
 from .edition import Edition, Omission, check_leaks, edition_marking, plan_edition, select_audiences, tailor
-from .errors import BriefingError, BriefingWarning, raise_all
+from .errors import BriefingError, BriefingWarning, MalformedSourceWarning, raise_all
 from .markdown import number_headings, parse_markdown
 from .model import Brief, Document, Manifest, PrintSettings, Section, SourcePos
 from .themes import load_theme, to_cmyk, to_grayscale
@@ -178,7 +178,7 @@ def parse_edition(brief: Brief, edition: Edition, options: BuildOptions,
     document = Document(manifest, tuple(sections), edition.timeline, cited, uncited, theme,
                         print_settings(manifest, edition, options, copy), fallbacks)
     if edition.audience is not None:  # an edition leaves sources out on purpose: not worth a warning
-        warnings = []
+        warnings = [w for w in warnings if isinstance(w, MalformedSourceWarning)]
     return document, list(warnings), omitted
 
 

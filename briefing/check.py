@@ -73,7 +73,7 @@ def check_brief(root: Path) -> list[Diagnostic]:
         _layout_pass(brief, audience, document, name, add, complete=not problems)
     if any(a is not None for a in audiences):  # unused across every edition
         for source in brief.sources:
-            if source.id not in cited:
+            if source.id not in cited and not source.problem:
                 add(BriefingWarning(f"source '{source.id}' is never cited", source.pos.path, source.pos.line), "")
     return _finish(found, editions)
 

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
-from .errors import BriefingError, BriefingWarning, ManifestError, raise_all
+from .errors import BriefingError, BriefingWarning, MalformedSourceWarning, ManifestError, raise_all
 from .model import Citation, Source
 
 
@@ -47,13 +47,20 @@ def resolve_citations(
     *citations* are in reading order (`iter_citations` over the sections, then the
     timeline). Unknown keys raise, or with *problems* are recorded there and skipped.
     """
-    by_id = {source.id: source for source in sources}
+    broken = {source.id: source for source in sources if source.problem}
+    usable = tuple(source for source in sources if not source.problem)
+    by_id = {source.id: source for source in usable}
     order: dict[str, Source] = {}
+    cited_broken: set[str] = set()
     errors: list[BriefingError] = []
     for citation in citations:
         for item in citation.items:
             source = by_id.get(item.key)
-            if source is None:
+            if item.key in broken:
+                if item.key not in cited_broken:
+                    errors.append(_broken(broken[item.key], citation))
+                cited_broken.add(item.key)
+            elif source is None:
                 errors.append(_unknown(item.key, citation, by_id, manifest_path))
             elif item.key not in order:
                 order[item.key] = source
@@ -61,9 +68,19 @@ def resolve_citations(
         raise_all(errors)
     else:
         problems.extend(errors)
-    uncited = tuple(s for s in sources if s.id not in order)
-    warnings = [BriefingWarning(f"source '{s.id}' is never cited", s.pos.path, s.pos.line) for s in uncited]
+    uncited = tuple(s for s in usable if s.id not in order)
+    warnings: list[BriefingWarning] = [
+        MalformedSourceWarning(f"{s.problem} (nothing cites it, so it is left out)", s.pos.path, s.pos.line)
+        for s in sources if s.problem and s.id not in cited_broken
+    ]
+    warnings += [BriefingWarning(f"source '{s.id}' is never cited", s.pos.path, s.pos.line) for s in uncited]
     return tuple(order.values()), uncited, warnings
+
+
+def _broken(source: Source, citation: Citation) -> BriefingError:
+    """A citation of a malformed item: the error is the item's, at its line, saying where it is cited."""
+    where = f"{citation.pos.path.name}:{citation.pos.line}" if citation.pos.line else citation.pos.path.name
+    return ManifestError(f"{source.problem} (cited at {where})", source.pos.path, source.pos.line)
 
 
 def _unknown(key: str, citation: Citation, by_id: dict[str, Source], manifest_path: Path) -> BriefingError:

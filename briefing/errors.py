@@ -87,6 +87,10 @@ class BriefingWarning(BriefingError):
     """A problem worth telling the author about that does not stop the build (unless --strict)."""
 
 
+class MalformedSourceWarning(BriefingWarning):
+    """A sources-file item that cannot be used and that nothing cites (every edition reports it)."""
+
+
 class ErrorList(BriefingError):
     """Several problems found in one pass; shown one per line."""
 

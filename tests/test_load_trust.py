@@ -8,7 +8,6 @@ file of the brief changed.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from pathlib import Path
 
