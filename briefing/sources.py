@@ -234,7 +234,7 @@ def _from_csl(item: Any, who: str, path: Path) -> tuple[YamlMap, dict[str, Any]]
     extra.update(_csl_dates(value, fail))
     if "URL" in value:
         mapped["url"] = value["URL"]
-    if value.get("type") in CSL_TYPES:
+    if isinstance(value.get("type"), str) and value["type"] in CSL_TYPES:
         mapped["type"] = CSL_TYPES[value["type"]]
     if "note" in value:
         mapped["note"] = value["note"]

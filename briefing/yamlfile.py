@@ -89,11 +89,14 @@ class _Builder:
         """The scalar's value; an impossible timestamp stays text for the schema to refuse."""
         try:
             return self.loader.construct_object(node, deep=True)
-        except (ValueError, OverflowError):
+        except yaml.YAMLError:
+            raise
+        except Exception:  # PyYAML's constructors raise ValueError, KeyError (`!!bool maybe`), AttributeError…
             self.loader.recursive_objects.pop(node, None)  # an alias to it fails the same way, not as "recursive"
             if node.tag == _TIMESTAMP_TAG:
                 return str(node.value)
-            raise ManifestError(f"cannot read the value {str(node.value)[:40]!r}", self.path, line) from None
+            kind = str(node.tag).rsplit(":", 1)[-1]
+            raise ManifestError(f"cannot read {str(node.value)[:40]!r} as a YAML {kind}", self.path, line) from None
 
     def _mapping(self, node: yaml.MappingNode, depth: int, line: int) -> YamlMap:
         self.loader.flatten_mapping(node)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import pdfplumber
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from click.testing import CliRunner
 
 from briefing.cli import main
@@ -193,3 +196,42 @@ def test_item_problems_name_index_id_or_title_and_line(tmp_path: Path, text: str
 def test_fonts_of_helper_sees_italic(appendix: tuple[str, list[dict[str, object]]]) -> None:
     """Guard the helper above: a word set in two fonts yields both."""
     assert len(fonts_of(appendix[1], "the Origin")) == 2
+
+
+# ---------------------------------------------------------------------------- fuzz
+
+
+json_values = st.recursive(st.none() | st.booleans() | st.integers(-100, 3000) | st.floats(allow_nan=False)
+                           | st.text(alphabet="ab<>/isupb=\"& -0123456789", max_size=12),
+                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3),
+                           max_leaves=8)
+csl_keys = st.sampled_from(["id", "title", "author", "issued", "accessed", "URL", "type", "publisher", "container-title",
+                            "note", "date-parts", "circa", "season", "literal", "raw", "given", "family", "suffix"])
+csl_item = st.dictionaries(csl_keys, json_values, max_size=6)
+usable_item = st.builds(lambda extra, title: {**extra, "id": "k", "title": title}, csl_item, st.text(max_size=30))
+csl_items = st.lists(usable_item | csl_item | json_values, max_size=4)
+
+
+@settings(max_examples=int(os.environ.get("BRIEFING_FUZZ_EXAMPLES", "60")), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(items=csl_items)
+def test_fuzz_csl_items_load_or_fail_clearly(tmp_path_factory: pytest.TempPathFactory, items: list[object]) -> None:
+    from briefing.errors import BriefingError
+    from briefing.i18n import Locale
+    from briefing.layout.sources import format_entry
+    from briefing.sources import load_sources
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph
+
+    path = tmp_path_factory.mktemp("fuzzcsl") / "s.json"
+    path.write_text(json.dumps(items, indent=1), encoding="utf-8")
+    try:
+        sources = load_sources(path)
+    except BriefingError as error:
+        assert error.path == path and error.line, error.format()
+        return
+    for source in sources:
+        if source.problem:
+            assert source.problem.startswith("CSL item ") and source.pos.line
+        else:  # the entry is markup ReportLab accepts
+            Paragraph(format_entry(source, Locale("en"), "#000000"), getSampleStyleSheet()["Normal"]).wrap(300, 800)

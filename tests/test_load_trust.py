@@ -12,6 +12,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from click.testing import CliRunner
 
 from briefing.cli import main
@@ -214,3 +216,37 @@ def test_output_over_an_earlier_pdf_is_fine(tmp_path: Path) -> None:
     root = good_brief(tmp_path)
     result = CliRunner().invoke(main, ["build", str(root), "-o", str(root / "output" / "prev.pdf")])
     assert result.exit_code == 0, result.output
+
+
+# ---------------------------------------------------------------------------- fuzz: every YAML scalar is ours to judge
+
+
+#: More examples for a long run: BRIEFING_FUZZ_EXAMPLES=2000 pytest -k fuzz
+FUZZ = settings(max_examples=int(os.environ.get("BRIEFING_FUZZ_EXAMPLES", "40")), deadline=None,
+                suppress_health_check=[HealthCheck.function_scoped_fixture])
+_DIGITS = st.integers(min_value=0, max_value=99999).map(str)
+yaml_scalars = st.one_of(
+    st.tuples(_DIGITS, _DIGITS, _DIGITS).map("-".join),  # 2024-02-30, 0-0-0, 99999-99-99
+    st.builds("{}-{:02d}-{:02d} {:02d}:{:02d}:{:02d}".format, _DIGITS, *[st.integers(0, 99)] * 5),
+    st.tuples(st.sampled_from(["!!bool", "!!int", "!!float", "!!timestamp", "!!binary", "!!str", "!!null", ""]),
+              st.text(alphabet="0123456789-:.TZ+ abcxe", max_size=20)).map(" ".join),
+)
+
+
+@FUZZ
+@given(scalar=yaml_scalars, where=st.sampled_from(["manifest", "timeline", "sources", "front matter"]))
+def test_fuzz_unquoted_yaml_scalars_give_a_clear_error_or_load(tmp_path_factory: pytest.TempPathFactory, scalar: str,
+                                                               where: str) -> None:
+    from briefing.brief import load_brief
+    from briefing.errors import BriefingError
+
+    root = tmp_path_factory.mktemp("fuzzy")
+    manifest = f"title: T\ndate: {scalar if where == 'manifest' else '2022-10-07'}\ntimeline: t.yaml\nsources: s.yaml\n"
+    title = scalar if where == "front matter" else "A"
+    write_brief(root, manifest, {"a.md": f"---\ntitle: {title}\n---\nTeks.\n"},
+                **{"t.yaml": f"- date: {scalar if where == 'timeline' else 2020}\n  title: E\n",
+                   "s.yaml": f"- id: a\n  title: A\n  date: {scalar if where == 'sources' else 2020}\n"})
+    try:
+        load_brief(root)
+    except BriefingError as error:
+        assert error.path is not None and error.line is not None, error.format()
