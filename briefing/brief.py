@@ -84,7 +84,6 @@ def load_brief(root: Path) -> Brief:
         raise BriefFolderError(f"no '{SECTIONS_DIR}/' folder next to the manifest", root)
     sections = _load_sections(_section_files(sections_dir, root), manifest, manifest_path)
     ordered = _order_sections(sections, manifest.sections, manifest_path)
-    check_references(manifest, tuple(ordered), manifest_path)
     other_languages = sorted({a.language for a in manifest.audiences if a.language} - {manifest.language})
     timeline: tuple = ()
     timeline_variants: dict[str, tuple] = {}
@@ -103,6 +102,8 @@ def load_brief(root: Path) -> Brief:
         sources = load_sources(path)
         for language, variant in _language_variants(root, path, other_languages, manifest_path):
             source_variants[language] = load_sources(variant)
+    event_tags = {tag for events in (timeline, *timeline_variants.values()) for event in events for tag in event.tags}
+    check_references(manifest, tuple(ordered), event_tags, manifest_path)
     return Brief(
         root=root,
         manifest=manifest,

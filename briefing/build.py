@@ -148,7 +148,8 @@ def parse_edition(brief: Brief, edition: Edition, options: BuildOptions,
             rendered = renderer.render(source, context)
             blocks = parse_markdown(rendered.text, source.path, brief.root, rendered.line_map)
             section = Section(source.id, source.title, blocks, SourcePos(source.path, 1), section_number)
-            (section,) = tailor([section], edition.audience, levels, brief.root, omitted, present)
+            (section,) = tailor([section], edition.audience, levels, brief.root, omitted, present,
+                                known=tuple(a.id for a in brief.manifest.audiences))
         except BriefingError as error:
             if problems is None:
                 raise

@@ -269,27 +269,31 @@ def _parse_audiences(data: YamlMap, path: Path, levels: tuple[str, ...], errors:
 
 def _audience_lines(spec: YamlMap, line: int) -> dict[str, int]:
     lines = {"": line, **spec.lines}
-    for key in ("include", "exclude"):
+    for key in ("include", "exclude", "timeline_tags"):
         names = spec.get(key)
         if isinstance(names, YamlList):
             lines.update({f"{key}:{name}": item_line for name, item_line in zip(names, names.lines)})
     return lines
 
 
-def check_references(manifest: Manifest, sections: tuple[SectionSource, ...], path: Path) -> None:
-    """Every name in an audience's `include`/`exclude` is a section id or tag: a typo is an error, not an empty edition."""
+def check_references(manifest: Manifest, sections: tuple[SectionSource, ...], event_tags: set[str], path: Path) -> None:
+    """Every name an audience uses resolves: a typo is an error, not a silently empty edition or timeline.
+
+    `include`/`exclude` name section ids or tags; `timeline_tags` name tags of timeline events.
+    """
     names = {name for s in sections for v in (s, *s.variants.values()) for name in (v.id, *v.tags)}
     errors: list[BriefingError] = []
     for audience in manifest.audiences:
-        for key in ("include", "exclude"):
+        for key, known, what in (("include", names, "section id or tag"), ("exclude", names, "section id or tag"),
+                                 ("timeline_tags", event_tags, "tag of a timeline event")):
             for name in getattr(audience, key):
-                if name in names:
+                if name in known:
                     continue
-                close = difflib.get_close_matches(name, sorted(names), n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else f" (known: {', '.join(sorted(names))})"
+                close = difflib.get_close_matches(name, sorted(known), n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else f" (known: {', '.join(sorted(known)) or 'none'})"
                 line = audience.lines.get(f"{key}:{name}", audience.lines.get(key))
-                errors.append(ManifestError(f"audience '{audience.id}': '{key}' names '{name}', which is no "
-                                            f"section id or tag{hint}", path, line))
+                errors.append(ManifestError(f"audience '{audience.id}': '{key}' names '{name}', which is no {what}{hint}",
+                                            path, line))
     raise_all(errors)
 
 

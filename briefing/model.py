@@ -109,7 +109,7 @@ class Audience:
     theme: str | None = None
     orientation: str | None = None
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
-    """brief.yaml line of the audience (`""`), of each key, and of each `include`/`exclude` name (`"include:NAME"`)."""
+    """brief.yaml line of the audience (`""`), of each key, and of each name it lists (`"include:NAME"`)."""
 
 
 @dataclass(frozen=True)

@@ -146,6 +146,24 @@ def test_front_matter_audience_without_any_audiences(tmp_path: Path) -> None:
                          "(brief.yaml defines no audiences)")
 
 
+def test_timeline_tags_naming_no_event_tag_is_an_error(tmp_path: Path) -> None:
+    root = good_brief(tmp_path, {**BASIC_MANIFEST, "timeline": "timeline.yaml"},
+                      **{"timeline.yaml": "- date: 2024-01-01\n  title: Baik\n  tags: [kunci]\n"})
+    (root / "brief.yaml").write_text("title: T\ndate: 2022-10-07\ntimeline: timeline.yaml\naudiences:\n"
+                                     "  publik:\n    timeline_tags: [kunic]\n", encoding="utf-8")
+    assert_refused(root, "brief.yaml:6: audience 'publik': 'timeline_tags' names 'kunic', which is no tag of a "
+                         "timeline event (did you mean 'kunci'?)")
+
+
+def test_passage_for_an_undefined_audience_is_an_error(tmp_path: Path) -> None:
+    root = good_brief(tmp_path)
+    (root / "brief.yaml").write_text(AUDIENCES.replace("      - stau\n", "").replace("    exclude: [rahasia]\n", ""))
+    (root / "sections" / "a.md").write_text("---\ntitle: Satu\nid: satu\n---\nTeks.\n\n- butir\n\n"
+                                            "  ::: only audience=\"publik analsi\"\n  Rahasia.\n  :::\n")
+    assert_refused(root, "sections/a.md:9: passage for audience 'analsi', which brief.yaml does not define "
+                         "(did you mean 'analis'?)", args=("--audience", "publik"))
+
+
 # ---------------------------------------------------------------------------- only regular files
 
 
