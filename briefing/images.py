@@ -52,8 +52,9 @@ class ImageInfo:
 
 def inspect(path: Path, origin: Path, line: int | None) -> ImageInfo:
     """Check that *path* is a usable image; raise ImageError naming the section line."""
-    if not path.is_file():
-        raise ImageError(f"image '{path.name}' not found", origin, line)
+    if not path.is_file():  # never opened unless regular: a named pipe would block the build
+        what = "is not a regular file" if path.exists() else "not found"
+        raise ImageError(f"image '{path.name}' {what}", origin, line)
     stat = path.stat()
     problem, info = _inspect_cached(path, stat.st_mtime_ns, stat.st_size)
     if problem:

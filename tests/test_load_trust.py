@@ -198,6 +198,15 @@ def test_timeline_that_is_a_named_pipe_is_refused(tmp_path: Path, no_hang: objec
     assert_refused(root, "timeline.yaml: not a regular file (a named pipe); a brief reads only plain files")
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are a POSIX thing")
+def test_image_that_is_a_named_pipe_is_refused_at_the_figure(tmp_path: Path, no_hang: object) -> None:
+    root = good_brief(tmp_path)
+    (root / "assets").mkdir()
+    os.mkfifo(root / "assets" / "p.png")
+    (root / "sections" / "a.md").write_text("---\ntitle: Satu\n---\nTeks.\n\n![Gambar](assets/p.png)\n")
+    assert_refused(root, "sections/a.md:6: image 'p.png' is not a regular file")
+
+
 def test_section_that_is_a_folder_is_refused(tmp_path: Path) -> None:
     root = good_brief(tmp_path)
     (root / "sections" / "b.md").mkdir()
