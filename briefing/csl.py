@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .model import Emph, Inline, Strong, Styled, Text, TimelineDate
+from .timeline import parse_date
 
 _DECODER = json.JSONDecoder()
 _WS = re.compile(r"[ \t\n\r]*")
@@ -108,8 +109,6 @@ class CslDate:
 
 def date(value: Any) -> CslDate:
     """Read `{"date-parts": [[2021, 3, 4]]}` (a range has two), or `raw` / `literal` text."""
-    from .timeline import parse_date
-
     if not isinstance(value, dict):
         raise ValueError("must be an object with 'date-parts', 'raw' or 'literal'")
     circa = value.get("circa") not in (None, False, 0, "", "0", "false")

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from . import csl
 from .errors import BriefingError, ManifestError, raise_all
 from .model import Source, SourcePos
 from .timeline import parse_date
@@ -162,8 +163,6 @@ def clean_url(url: str) -> str:
 
 def _csl_sources(text: str, path: Path) -> list[Source]:
     """Every CSL-JSON item as a Source; a malformed one carries its `problem` instead of failing the load."""
-    from . import csl
-
     try:
         items = csl.json_items(text)
     except json.JSONDecodeError as exc:
@@ -195,8 +194,6 @@ def _csl_who(index: int, item: Any) -> str:
 
 def _from_csl(item: Any, who: str, path: Path) -> tuple[YamlMap, dict[str, Any]]:
     """Map a CSL item onto our keys (checked by `_source`) plus CSL-only values already read."""
-    from . import csl
-
     if not isinstance(item.value, dict):
         raise ManifestError(f"{who} is not an object", path, item.line)
     value, lines = item.value, item.lines
@@ -217,15 +214,7 @@ def _from_csl(item: Any, who: str, path: Path) -> tuple[YamlMap, dict[str, Any]]
             extra["title_markup"] = markup
     elif "title" in value:
         mapped["title"] = value["title"]
-    names = value.get("author", [])
-    if not isinstance(names, list):
-        raise fail("author", "'author' must be a list of names")
-    authors = []
-    for number, entry in enumerate(names, start=1):
-        try:
-            authors.append(csl.name(entry))
-        except ValueError as exc:
-            raise fail("author", f"author {number} {exc}") from None
+    authors = _csl_authors(value.get("author", []), fail)
     if authors:
         mapped["author"] = authors
     publisher = value.get("publisher") or value.get("container-title")
@@ -241,10 +230,20 @@ def _from_csl(item: Any, who: str, path: Path) -> tuple[YamlMap, dict[str, Any]]
     return mapped, extra
 
 
+def _csl_authors(names: Any, fail: Any) -> list[str]:
+    if not isinstance(names, list):
+        raise fail("author", "'author' must be a list of names")
+    authors = []
+    for number, entry in enumerate(names, start=1):
+        try:
+            authors.append(csl.name(entry))
+        except ValueError as exc:
+            raise fail("author", f"author {number} {exc}") from None
+    return authors
+
+
 def _csl_dates(value: dict[str, Any], fail: Any) -> dict[str, Any]:
     """`issued` (any CSL date) and `accessed` (a day) as Source fields."""
-    from . import csl
-
     extra: dict[str, Any] = {}
     for key in ("issued", "accessed"):
         if key not in value:
