@@ -21,6 +21,7 @@ from .timeline import parse_date
 
 _DECODER = json.JSONDecoder()
 _WS = re.compile(r"[ \t\n\r]*")
+_NUMERIC_DATE = re.compile(r"\d{4}(-\d\d){0,2}(\s*/\s*\d{4}(-\d\d){0,2})?")
 
 
 @dataclass(frozen=True)
@@ -119,10 +120,9 @@ def date(value: Any) -> CslDate:
         return CslDate(None, _text(value["literal"], "literal"), circa, season)
     if "raw" in value:
         raw = _text(value["raw"], "raw")
-        try:
+        if _NUMERIC_DATE.fullmatch(raw):  # reads as a date, so an impossible one is an error, not text
             return CslDate(parse_date(raw), None, circa, season)
-        except ValueError:
-            return CslDate(None, raw, circa, season)
+        return CslDate(None, raw, circa, season)
     raise ValueError("has no 'date-parts', 'raw' or 'literal'")
 
 

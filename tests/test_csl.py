@@ -235,3 +235,11 @@ def test_fuzz_csl_items_load_or_fail_clearly(tmp_path_factory: pytest.TempPathFa
             assert source.problem.startswith("CSL item ") and source.pos.line
         else:  # the entry is markup ReportLab accepts
             Paragraph(format_entry(source, Locale("en"), "#000000"), getSampleStyleSheet()["Normal"]).wrap(300, 800)
+
+
+def test_raw_date_that_reads_as_a_date_must_be_real(tmp_path: Path) -> None:
+    text = '[\n  {"id": "good", "title": "Good"},\n  {"id": "bad", "title": "Bad",\n   "issued": {"raw": "2021-02-30"}}\n]\n'
+    root = make(tmp_path, text, body=CITE_BAD)
+    code, output = run(root, "build", "-o", str(root / "o.pdf"))
+    assert code == 1 and "sources.json:4: CSL item 2 ('bad'): 'issued' '2021-02-30' is not a real date (cited at a.md:6)" \
+        in output, output
