@@ -218,8 +218,8 @@ def _from_csl(item: Any, who: str, path: Path) -> tuple[YamlMap, dict[str, Any]]
     if authors:
         mapped["author"] = authors
     publisher = value.get("publisher") or value.get("container-title")
-    if publisher:
-        mapped["publisher"] = publisher
+    if publisher:  # a journal name's markup is dropped: the entry sets it in roman
+        mapped["publisher"] = csl.rich_text(publisher)[0] if isinstance(publisher, str) else publisher
     extra.update(_csl_dates(value, fail))
     if "URL" in value:
         mapped["url"] = value["URL"]

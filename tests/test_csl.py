@@ -30,7 +30,7 @@ ITEMS = [
                 {"literal": "Kantor Survei"}]},
     {"id": "map", "type": "document", "title": "A Map", "publisher": "Survey", "issued": {"date-parts": [[1850]], "circa": True}},
     {"id": "origin", "type": "article-journal", "title": "On the <i>Origin</i> of <b>Species</b>, <sc>Darwin</sc>",
-     "container-title": "Journal"},
+     "container-title": "<i>Journal</i> of Things"},
     {"id": "water", "type": "article-journal", "title": "H<sub>2</sub>O at mc<sup>2</sup> for <span class=\"nocase\">eBay</span>"},
     {"id": "book", "type": "book", "title": "The Voyage of the <i>Beagle</i>"},
     {"id": "season", "type": "article-magazine", "title": "Seasonal", "issued": {"date-parts": [[2021]], "season": 2}},
@@ -89,6 +89,7 @@ def test_dates_circa_season_range_and_text_as_given(appendix: tuple[str, list[di
 def test_rich_text_titles_are_styled_not_printed_as_tags(appendix: tuple[str, list[dict[str, object]]]) -> None:
     text, chars = appendix
     assert "<" not in text and "nocase" not in text
+    assert "Journal of Things." in text  # a container title's markup is dropped
     assert fonts_of(chars, "Origin") == {("IBMPlexSerif-Italic", 9.0)}
     assert fonts_of(chars, "On the") == {("IBMPlexSerif-Regular", 9.0)}
     assert {f for f, _ in fonts_of(chars, "Species")} == {"IBMPlexSerif-SemiBold"}
