@@ -265,7 +265,6 @@ def split_front_matter(text: str, path: Path) -> tuple[YamlMap, str]:
     return meta, body
 
 
-
 def check_output_path(brief: Brief, output: Path) -> None:
     """Refuse an output path that would write over something the brief reads.
 

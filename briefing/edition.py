@@ -10,6 +10,7 @@ the audience's clearance. Every omission is recorded for the `--report`.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -174,8 +175,6 @@ def tailor(sections: list[Section], audience: Audience | None, levels: tuple[str
 
 
 def _unknown_passage_audiences(blocks: tuple[Block, ...], known: tuple[str, ...]) -> list[BriefingError]:
-    import difflib
-
     errors: list[BriefingError] = []
     for block in blocks:
         for name in block.audiences if isinstance(block, Restricted) else ():
