@@ -205,7 +205,7 @@ def load_manifest(root: Path) -> tuple[Manifest, Path]:
     path = root / MANIFEST_NAME
     if not path.exists():
         raise ManifestError(f"no {MANIFEST_NAME} here: is this a brief folder?", path)
-    from .brief import read_text
+    from .files import read_text
 
     data = load_yaml(read_text(path), path)
     if not isinstance(data, YamlMap):
@@ -276,16 +276,20 @@ def _audience_lines(spec: YamlMap, line: int) -> dict[str, int]:
     return lines
 
 
-def check_references(manifest: Manifest, sections: tuple[SectionSource, ...], event_tags: set[str], path: Path) -> None:
+def check_references(manifest: Manifest, sections: tuple[SectionSource, ...] | None, event_tags: set[str] | None,
+                     path: Path) -> None:
     """Every name an audience uses resolves: a typo is an error, not a silently empty edition or timeline.
 
     `include`/`exclude` name section ids or tags; `timeline_tags` name tags of timeline events.
+    None for *sections* or *event_tags* (a file of them failed to load) skips those names.
     """
-    names = {name for s in sections for v in (s, *s.variants.values()) for name in (v.id, *v.tags)}
+    names = {name for s in sections or () for v in (s, *s.variants.values()) for name in (v.id, *v.tags)}
+    checks = [(key, names, "section id or tag") for key in ("include", "exclude") if sections is not None]
+    if event_tags is not None:
+        checks.append(("timeline_tags", event_tags, "tag of a timeline event"))
     errors: list[BriefingError] = []
     for audience in manifest.audiences:
-        for key, known, what in (("include", names, "section id or tag"), ("exclude", names, "section id or tag"),
-                                 ("timeline_tags", event_tags, "tag of a timeline event")):
+        for key, known, what in checks:
             for name in getattr(audience, key):
                 if name in known:
                     continue

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from . import csl
-from .errors import BriefingError, ManifestError, raise_all
+from .errors import BriefingError, ErrorList, ManifestError, raise_all
+from .files import read_text
 from .model import Source, SourcePos
 from .timeline import parse_date
 from .yamlfile import YamlList, YamlMap, load_yaml
@@ -38,31 +39,31 @@ def load_sources(path: Path) -> tuple[Source, ...]:
     A malformed CSL-JSON item does not fail the load: it comes back as a Source with
     `problem` set, an error only if something cites it (see `cite.resolve_citations`).
     """
-    from .brief import read_text
-
-    if not path.exists():
+    if not path.exists():  # a named pipe or device exists: read_text names it as such
         raise ManifestError("sources file not found (named by 'sources:' in brief.yaml)", path)
     text = read_text(path)
     if path.suffix.lower() == ".json":
-        return _unique(_csl_sources(text, path), path)
+        sources = _csl_sources(text, path)
+        raise_all(_duplicates(sources, path))
+        return tuple(sources)
     data = load_yaml(text, path)
     if data is None:
         return ()
     if not isinstance(data, YamlList):
         raise ManifestError("the sources file must be a list of sources (each starting with '- id:')", path, 1)
-    sources: list[Source] = []
+    sources = []
     errors: list[BriefingError] = []
     for item, line in zip(data, data.lines):
         try:
             sources.append(_source(item, path, line))
-        except ManifestError as exc:
-            errors.append(exc)
-    raise_all(errors)
-    return _unique(sources, path)
+        except BriefingError as exc:
+            errors.extend(getattr(exc, "errors", [exc]))
+    raise_all(errors + _duplicates(sources, path))
+    return tuple(sources)
 
 
-def _unique(sources: list[Source], path: Path) -> tuple[Source, ...]:
-    """Refuse a second source with the same id, at the second one's line."""
+def _duplicates(sources: list[Source], path: Path) -> list[BriefingError]:
+    """A second source with the same id, at the second one's line."""
     seen: dict[str, int] = {}
     errors: list[BriefingError] = []
     for source in sources:
@@ -71,78 +72,103 @@ def _unique(sources: list[Source], path: Path) -> tuple[Source, ...]:
             errors.append(ManifestError(f"duplicate source id '{source.id}' (first on line {seen[source.id]})", path, line))
         elif source.id:
             seen[source.id] = line
-    raise_all(errors)
-    return tuple(sources)
+    return errors
 
 
 def _source(item: Any, path: Path, line: int, who: str | None = None, extra: dict[str, Any] | None = None) -> Source:
-    """Validate one entry. *who* names it in messages (a CSL item's index); *extra* holds CSL-only fields."""
+    """One source; every bad field is reported, each with its line.
+
+    *who* names it in messages (a CSL item's index); *extra* holds CSL-only fields already read.
+    """
     if not isinstance(item, dict):
         raise ManifestError("each source must be a mapping with at least 'id' and 'title'", path, line)
     lines = getattr(item, "lines", {})
+    errors: list[BriefingError] = []
 
-    def fail(key: str, message: str) -> ManifestError:
-        return ManifestError(message, path, lines.get(key, line))
+    def fail(key: str, message: str) -> None:
+        errors.append(ManifestError(message, path, lines.get(key, line)))
 
     for key in item:
         if key not in SOURCE_KEYS:
-            raise fail(key, f"unknown source key '{key}' (known: {', '.join(sorted(SOURCE_KEYS))})")
+            fail(key, f"unknown source key '{key}' (known: {', '.join(sorted(SOURCE_KEYS))})")
     source_id = item.get("id")
     if not isinstance(source_id, str) or not _ID_RE.match(source_id):
-        raise fail("id", (f"{who}: " if who else "") + "a source needs an 'id' of letters, digits and - _ : . /")
+        fail("id", (f"{who}: " if who else "") + "a source needs an 'id' of letters, digits and - _ : . /")
+        raise errors[0] if len(errors) == 1 else ErrorList(errors)  # the other messages name the source by its id
     name = who or f"source '{source_id}'"
     title = item.get("title")
     if not isinstance(title, str) or not title.strip():
-        raise fail("title", f"{name} needs a 'title'")
-    values: dict[str, Any] = {}
-    if "level" in item:
-        if not isinstance(item["level"], str):
-            raise fail("level", f"{name}: 'level' must be a handling level name")
-        values["level"] = item["level"].strip().upper()
-    for key in ("publisher", "note"):
-        if key in item:
-            if not isinstance(item[key], str):
-                raise fail(key, f"{name}: '{key}' must be a text")
-            values[key] = item[key].strip()
+        fail("title", f"{name} needs a 'title'")
+        title = ""
+    values = _source_values(item, name, fail)
     author = item.get("author", ())
     if isinstance(author, str):
         author = (author,)
     if not all(isinstance(a, str) for a in author):
-        raise fail("author", f"{name}: 'author' must be a text or a list of texts")
+        fail("author", f"{name}: 'author' must be a text or a list of texts")
+    raise_all(errors)
+    return Source(id=source_id, title=title.strip(), pos=SourcePos(path, line),
+                  author=tuple(a.strip() for a in author), **(values | (extra or {})))
+
+
+def _source_values(item: dict[str, Any], name: str, fail: Callable[[str, str], None]) -> dict[str, Any]:
+    """The optional fields of a source, checked; *fail* records each bad one."""
+    values: dict[str, Any] = {}
+    if "level" in item:
+        if not isinstance(item["level"], str):
+            fail("level", f"{name}: 'level' must be a handling level name")
+        else:
+            values["level"] = item["level"].strip().upper()
+    for key in ("publisher", "note"):
+        if key in item:
+            if not isinstance(item[key], str):
+                fail(key, f"{name}: '{key}' must be a text")
+            else:
+                values[key] = item[key].strip()
     if "date" in item:
         try:
             values["date"] = parse_date(item["date"])
         except ValueError as exc:
-            raise fail("date", f"{name}: bad date: {exc}") from None
+            fail("date", f"{name}: bad date: {exc}")
     if "accessed" in item:
         try:
             accessed = parse_date(item["accessed"])
         except ValueError as exc:
-            raise fail("accessed", f"{name}: bad 'accessed' date: {exc}") from None
-        if accessed.precision != "day" or accessed.end is not None:
-            raise fail("accessed", f"{name}: 'accessed' must be a day, YYYY-MM-DD")
-        values["accessed"] = accessed.start
+            fail("accessed", f"{name}: bad 'accessed' date: {exc}")
+        else:
+            if accessed.precision != "day" or accessed.end is not None:
+                fail("accessed", f"{name}: 'accessed' must be a day, YYYY-MM-DD")
+            else:
+                values["accessed"] = accessed.start
     if "url" in item:
         url = item["url"]
         if not isinstance(url, str) or not _valid_url(url):
-            raise fail("url", f"{name}: malformed URL {url!r} (expected http:// or https://)")
-        values["url"] = clean_url(url)
+            fail("url", f"{name}: malformed URL {url!r} (expected http:// or https://)")
+        else:
+            values["url"] = clean_url(url)
     if "type" in item:
         if item["type"] not in SOURCE_TYPES:
-            raise fail("type", f"{name}: 'type' must be one of {', '.join(SOURCE_TYPES)}")
-        values["type"] = item["type"]
+            fail("type", f"{name}: 'type' must be one of {', '.join(SOURCE_TYPES)}")
+        else:
+            values["type"] = item["type"]
+    return values | _grading(item, name, fail)
+
+
+def _grading(item: dict[str, Any], name: str, fail: Callable[[str, str], None]) -> dict[str, Any]:
+    """The Admiralty grading: source reliability A-F, information credibility 1-6."""
+    values: dict[str, Any] = {}
     reliability, credibility = item.get("reliability"), item.get("credibility")
     if reliability is not None:
         if str(reliability).upper() not in RELIABILITY or len(str(reliability)) != 1:
-            raise fail("reliability", f"{name}: 'reliability' must be a letter A-F")
-        values["reliability"] = str(reliability).upper()
+            fail("reliability", f"{name}: 'reliability' must be a letter A-F")
+        else:
+            values["reliability"] = str(reliability).upper()
     if credibility is not None:
         if str(credibility) not in CREDIBILITY or len(str(credibility)) != 1:
-            raise fail("credibility", f"{name}: 'credibility' must be a digit 1-6")
-        values["credibility"] = str(credibility)
-    values.update(extra or {})
-    return Source(id=source_id, title=title.strip(), pos=SourcePos(path, line),
-                  author=tuple(a.strip() for a in author), **values)
+            fail("credibility", f"{name}: 'credibility' must be a digit 1-6")
+        else:
+            values["credibility"] = str(credibility)
+    return values
 
 
 def _valid_url(url: str) -> bool:
@@ -175,11 +201,17 @@ def _csl_sources(text: str, path: Path) -> list[Source]:
         try:
             mapped, extra = _from_csl(item, who, path)
             sources.append(_source(mapped, path, item.line, who, extra))
-        except ManifestError as exc:
+        except BriefingError as exc:
             item_id = item.value.get("id") if isinstance(item.value, dict) else None
             sources.append(Source(id=str(item_id) if item_id is not None else "", title="",
-                                  pos=SourcePos(path, exc.line or item.line), problem=exc.message))
+                                  pos=SourcePos(path, exc.line or item.line), problem=_problem(exc, who)))
     return sources
+
+
+def _problem(error: BriefingError, who: str) -> str:
+    """Every problem of one item in one message: "CSL item 2 ('b') needs a 'title'; malformed URL …"."""
+    messages = [e.message for e in getattr(error, "errors", [error])]
+    return "; ".join([messages[0], *(m.removeprefix(f"{who}: ") for m in messages[1:])])
 
 
 def _csl_who(index: int, item: Any) -> str:

@@ -219,6 +219,7 @@ csl_items = st.lists(usable_item | csl_item | json_values, max_size=4)
 def test_fuzz_csl_items_load_or_fail_clearly(tmp_path_factory: pytest.TempPathFactory, items: list[object]) -> None:
     from briefing.errors import BriefingError
     from briefing.i18n import Locale
+    from briefing.layout.markup import MarkupWriter
     from briefing.layout.sources import format_entry
     from briefing.sources import load_sources
     from reportlab.lib.styles import getSampleStyleSheet
@@ -235,7 +236,8 @@ def test_fuzz_csl_items_load_or_fail_clearly(tmp_path_factory: pytest.TempPathFa
         if source.problem:
             assert source.problem.startswith("CSL item ") and source.pos.line
         else:  # the entry is markup ReportLab accepts
-            Paragraph(format_entry(source, Locale("en"), "#000000"), getSampleStyleSheet()["Normal"]).wrap(300, 800)
+            entry = format_entry(source, Locale("en"), MarkupWriter("Courier", "#000000"), "#000000")
+            Paragraph(entry, getSampleStyleSheet()["Normal"]).wrap(300, 800)
 
 
 def test_raw_date_that_reads_as_a_date_must_be_real(tmp_path: Path) -> None:
