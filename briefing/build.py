@@ -12,6 +12,7 @@ from .brief import load_brief
 from .cite import iter_citations, resolve_citations
 from .edition import Edition, Omission, check_leaks, edition_marking, plan_edition, select_audiences, tailor
 from .errors import BriefingError, BriefingWarning, raise_all
+from .glyphs import glyph_warnings
 from .markdown import number_headings, parse_markdown
 from .model import Brief, Document, Manifest, PrintSettings, Section, SourcePos
 from .themes import load_theme, to_cmyk, to_grayscale
@@ -93,6 +94,7 @@ def build_edition(brief: Brief, audience_id: str | None, output: Path | None, op
     audience = next((a for a in brief.manifest.audiences if a.id == audience_id), None)
     edition = plan_edition(brief, audience)
     document, warnings, omitted = parse_edition(brief, edition, options, copy)
+    warnings += glyph_warnings(document, brief.manifest_path)
     from .layout import impose_booklet, render_pdf
 
     out_dir = brief.root / OUTPUT_DIR

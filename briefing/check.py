@@ -8,8 +8,7 @@ collects what it finds instead of stopping at the first error.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,8 @@ from .brief import load_brief
 from .build import OUTPUT_DIR, BuildOptions, parse_edition
 from .edition import plan_edition, select_audiences
 from .errors import BriefingError, BriefingWarning
-from .model import Code, Document, SourcePos, Text
+from .glyphs import glyph_warnings
+from .model import Document
 
 
 @dataclass(frozen=True)
@@ -68,8 +68,11 @@ def check_brief(root: Path) -> list[Diagnostic]:
         for problem in [*problems, *warnings]:
             add(problem, name)
         cited |= {source.id for source in document.cited}
-        for warning in _glyph_warnings(document):
-            add(warning, name)
+        try:
+            for warning in glyph_warnings(document, brief.manifest_path):
+                add(warning, name)
+        except BriefingError as error:  # a fallback font that cannot be read
+            add(error, name)
         _layout_pass(brief, audience, document, name, add, complete=not problems)
     if any(a is not None for a in audiences):  # unused across every edition
         for source in brief.sources:
@@ -93,42 +96,6 @@ def _layout_pass(brief, audience, document: Document, name: str, add, complete: 
     if complete and budget is not None and pdf.pages > budget:
         add(BriefingError(f"edition '{name}' runs to {pdf.pages} pages; its page_budget is {budget}",
                           brief.manifest_path), name)
-
-
-def _glyph_warnings(document: Document) -> list[BriefingWarning]:
-    from .layout import glyphs_for
-
-    plan = glyphs_for(document)
-    warnings = []
-    for text, pos in _texts(document):
-        missing = plan.missing(text)
-        if missing:
-            shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in missing[:6])
-            more = f" and {len(missing) - 6} more" if len(missing) > 6 else ""
-            warnings.append(BriefingWarning(
-                f"characters {shown}{more} are in none of the theme's fonts or fallbacks and would print as "
-                "empty boxes; add a font that has them to the theme's fallback_fonts", pos.path, pos.line))
-    return warnings
-
-
-def _texts(node: Any, pos: SourcePos | None = None) -> Iterator[tuple[str, SourcePos]]:
-    """Every piece of author text in the document, with the nearest known position."""
-    if isinstance(node, (Text, Code)):
-        if pos is not None:
-            yield node.text, pos
-        return
-    if isinstance(node, tuple):
-        for item in node:
-            yield from _texts(item, pos)
-        return
-    if is_dataclass(node) and not isinstance(node, type):
-        pos = getattr(node, "pos", pos)
-        for field in fields(node):
-            value = getattr(node, field.name)
-            if field.name == "title" and isinstance(value, str) and pos is not None:
-                yield value, pos
-            elif isinstance(value, tuple) or (is_dataclass(value) and not isinstance(value, SourcePos)):
-                yield from _texts(value, pos)
 
 
 def _relative(path: Path | None, root: Path) -> str:

@@ -179,6 +179,7 @@ def _decor(document: Document, locale: i18n.Locale, styles, size, cover: Cover) 
         draft_label=locale.label("draft"),
         copy_line=copy_line,
         cover=cover.draw,
+        glyphs=GLYPHS.get(),
     )
 
 

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from .fonts import GlyphPlan
 
 from ..model import Citation, Code, Emph, Inline, LineBreak, Link, Strike, Strong, Text
+from .bidi import visual
 
 
 _MARKUP = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
@@ -32,28 +33,17 @@ GLYPHS: ContextVar["GlyphPlan | None"] = ContextVar("GLYPHS", default=None)
 def escape(text: str, font: str | None = None) -> str:
     """Escape author text for a ReportLab paragraph (and drop control characters).
 
-    Runs of characters the theme's fonts lack are wrapped in the fallback font that
-    has them, so they print as real glyphs rather than empty boxes. *font* is the
+    Right-to-left runs are shaped and put in display order first (see bidi.py). Runs
+    of characters the theme's fonts lack are wrapped in the fallback font that has
+    them, so they print as real glyphs rather than empty boxes. *font* is the
     family the text will be set in, when known (else only what every theme font has
     counts as covered).
     """
-    cleaned = text.translate(_CONTROL)
+    cleaned = visual(text.translate(_CONTROL))
     plan = GLYPHS.get()
     if plan is None or plan.covers(cleaned, font):
         return _xml_escape(cleaned)
-    out: list[str] = []
-    run: list[str] = []
-    run_font: str | None = None
-    for char in cleaned:
-        fallback = plan.fallback_for(char, font)
-        if fallback != run_font and run:
-            out.append(_wrap("".join(run), run_font))
-            run = []
-        run_font = fallback
-        run.append(char)
-    if run:
-        out.append(_wrap("".join(run), run_font))
-    return "".join(out)
+    return "".join(_wrap(run, run_font) for run, run_font in plan.runs(cleaned, font))
 
 
 def _wrap(text: str, font: str | None) -> str:
