@@ -31,6 +31,8 @@ class BuildResult:
     """The audience id, or '' for a brief without audiences."""
     warnings: tuple[BriefingWarning, ...] = ()
     report: Path | None = None
+    cited: tuple[str, ...] = ()
+    """Ids of the sources this edition cites."""
 
 
 class UsageError(BriefingError):
@@ -78,11 +80,17 @@ def build(root: Path, output: Path | None = None, strict: bool = False, audience
         for a in targets
         for index, name in enumerate(recipients, start=1)
     ]
+    every_edition = not audiences and any(a is not None for a in targets) and bool(brief.sources)
+    if every_edition and options.strict:  # fail before writing anything, as check would
+        raise_all(list(never_cited(brief, _cited_everywhere(brief))))
     sweep_temp_files(output.parent if output is not None else brief.root / OUTPUT_DIR)
     if on_start is not None:
         on_start(len(jobs))
-    results = []
+    results: list[BuildResult] = []
     for result in _run_jobs(brief, jobs):
+        if every_edition and len(results) == len(jobs) - 1:  # the last: every edition's citations are known
+            cited = {key for done in (*results, result) for key in done.cited}
+            result = dataclasses.replace(result, warnings=result.warnings + never_cited(brief, cited))
         results.append(result)
         if on_done is not None:
             on_done(result)
@@ -114,7 +122,23 @@ def build_edition(brief: Brief, audience_id: str | None, output: Path | None, op
     if options.report:
         report_path = target.with_suffix(".report.txt")
         write_atomic(report_path, _report(edition, document, pdf.pages, omitted).encode("utf-8"))
-    return BuildResult(target, pdf.pages, len(data), audience_id or "", tuple(warnings), report_path)
+    return BuildResult(target, pdf.pages, len(data), audience_id or "", tuple(warnings), report_path,
+                       tuple(source.id for source in document.cited))
+
+
+def never_cited(brief: Brief, cited: set[str]) -> tuple[BriefingWarning, ...]:
+    """A brief with audiences: each source that no edition cites (one edition leaving a source out is normal)."""
+    return tuple(BriefingWarning(f"source '{source.id}' is never cited", source.pos.path, source.pos.line)
+                 for source in brief.sources if source.id not in cited)
+
+
+def _cited_everywhere(brief: Brief) -> set[str]:
+    """The sources cited by any edition, from parsing each (no layout)."""
+    cited: set[str] = set()
+    for audience in brief.manifest.audiences:
+        document, _, _ = parse_edition(brief, plan_edition(brief, audience), BuildOptions())
+        cited |= {source.id for source in document.cited}
+    return cited
 
 
 def parse_brief(brief: Brief) -> tuple[Document, list[BriefingWarning]]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .brief import load_brief
-from .build import OUTPUT_DIR, BuildOptions, parse_edition
+from .build import OUTPUT_DIR, BuildOptions, never_cited, parse_edition
 from .edition import plan_edition, select_audiences
 from .errors import BriefingError, BriefingWarning
 from .glyphs import glyph_warnings
@@ -75,9 +75,8 @@ def check_brief(root: Path) -> list[Diagnostic]:
             add(error, name)
         _layout_pass(brief, audience, document, name, add, complete=not problems)
     if any(a is not None for a in audiences):  # unused across every edition
-        for source in brief.sources:
-            if source.id not in cited:
-                add(BriefingWarning(f"source '{source.id}' is never cited", source.pos.path, source.pos.line), "")
+        for warning in never_cited(brief, cited):
+            add(warning, "")
     return _finish(found, editions)
 
 

@@ -6,6 +6,7 @@ import io
 import unicodedata
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from PIL import Image
 from pypdf import PdfReader
@@ -116,4 +117,22 @@ def test_build_reports_every_warning_check_does(tmp_path: Path) -> None:
     root = _warning_brief(tmp_path / "one")
     built, checked = _diagnostics(root)
     assert len(checked) >= 6
+    assert built == checked
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_with_audiences_build_warns_of_a_source_no_edition_cites(tmp_path: Path, strict: bool) -> None:
+    root = _warning_brief(tmp_path)
+    manifest = (root / "brief.yaml").read_text(encoding="utf-8")
+    (root / "brief.yaml").write_text(manifest + "audiences:\n  satu: {label: Satu}\n  dua: {label: Dua}\n",
+                                     encoding="utf-8")
+    with (root / "sources.yaml").open("a", encoding="utf-8") as sources:
+        sources.write("- id: lupa\n  title: Tidak Dikutip\n")
+    if strict:
+        result = CliRunner().invoke(main, ["build", "--strict", str(root)])
+        assert result.exit_code == 1 and "sources.yaml:5: source 'lupa' is never cited" in result.output
+        assert not list(root.glob("output/*.pdf"))
+        return
+    built, checked = _diagnostics(root)
+    assert "sources.yaml:5: source 'lupa' is never cited" in checked
     assert built == checked
