@@ -63,7 +63,10 @@ def _missing_message(run: str) -> str:
 
 def _line_of(run: str, pos: SourcePos) -> int | None:
     """The line of *pos*'s file that holds *run*, at or after *pos* (else *pos*'s own line)."""
-    lines = _file_lines(pos.path)
+    try:
+        lines = _file_lines(pos.path, pos.path.stat().st_mtime_ns)
+    except OSError:
+        return pos.line
     start = (pos.line or 1) - 1
     needle = run.strip().split()[0] if run.strip() else run
     for number in range(start, len(lines)):
@@ -73,7 +76,8 @@ def _line_of(run: str, pos: SourcePos) -> int | None:
 
 
 @lru_cache(maxsize=64)
-def _file_lines(path: Path) -> tuple[str, ...]:
+def _file_lines(path: Path, mtime_ns: int) -> tuple[str, ...]:
+    """The lines of *path* as it is now (the modification time keys the cache, for `watch`)."""
     try:
         return tuple(path.read_text(encoding="utf-8").splitlines())
     except (OSError, UnicodeDecodeError):
@@ -102,27 +106,37 @@ def _texts(node: Any, pos: SourcePos | None = None) -> Iterator[tuple[str, Sourc
         for item in node:
             yield from _texts(item, pos)
         return
-    if not is_dataclass(node) or isinstance(node, (type, SourcePos)):
-        return
+    printed, children = _fields(type(node))
     pos = getattr(node, "pos", pos)
-    for field in fields(node):
-        value = getattr(node, field.name)
-        if field.name in _PRINTED and pos is not None and _printed(node, field.name):
+    if pos is not None:
+        for name in printed:
+            value = getattr(node, name)
             for text in (value if isinstance(value, tuple) else (value,)):
                 if isinstance(text, str):
                     yield text, pos
-        if isinstance(value, tuple) or (is_dataclass(value) and not isinstance(value, SourcePos)):
+    for name in children:
+        value = getattr(node, name)
+        if isinstance(value, tuple) or hasattr(type(value), "__dataclass_fields__"):
             yield from _texts(value, pos)
 
 
-def _printed(node: Any, name: str) -> bool:
-    """Whether *node*'s field *name* reaches the page (a figure's alt text and a link's URL do not)."""
-    if isinstance(node, (Text, Code, CodeBlock)):
+@lru_cache(maxsize=None)
+def _fields(cls: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(printed text fields, fields that may hold nodes) of a model class, found once per class."""
+    if not is_dataclass(cls) or cls is SourcePos:
+        return (), ()
+    names = tuple(f.name for f in fields(cls))
+    return tuple(n for n in names if n in _PRINTED and _printed(cls, n)), tuple(n for n in names if n != "pos")
+
+
+def _printed(cls: type, name: str) -> bool:
+    """Whether field *name* of *cls* reaches the page (a figure's alt text and a link's URL do not)."""
+    if issubclass(cls, (Text, Code, CodeBlock)):
         return name == "text"
-    if isinstance(node, Figure):
+    if issubclass(cls, Figure):
         return name == "credit"
-    if isinstance(node, Source):
+    if issubclass(cls, Source):
         return True
-    if isinstance(node, TimelineDate):
+    if issubclass(cls, TimelineDate):
         return name == "label"
     return name in ("title", "locator")

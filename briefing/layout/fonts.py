@@ -8,6 +8,7 @@ package installed.
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from functools import lru_cache
 from importlib import resources
@@ -114,6 +115,8 @@ def coverage(font_name: str) -> frozenset[str]:
 
 
 _ALWAYS = frozenset(" \t\n")
+#: ASCII characters no font draws (tab and newline are layout, not glyphs).
+_ASCII_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 
 
 class GlyphPlan:
@@ -131,7 +134,7 @@ class GlyphPlan:
 
     def covers(self, text: str, font: str | None = None) -> bool:
         covered = self.by_font.get(font, self.covered) if font else self.covered
-        if text.isascii() and text.isprintable() and self._has_ascii(covered):
+        if text.isascii() and self._has_ascii(covered) and not _ASCII_CONTROL.search(text):
             return True  # most text, at a fraction of the cost of building its set of characters
         return set(text) <= covered
 
