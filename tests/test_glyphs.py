@@ -136,3 +136,15 @@ def test_with_audiences_build_warns_of_a_source_no_edition_cites(tmp_path: Path,
     built, checked = _diagnostics(root)
     assert "sources.yaml:5: source 'lupa' is never cited" in checked
     assert built == checked
+
+
+def test_a_url_in_a_fallback_script_links_and_prints(tmp_path: Path) -> None:
+    write_brief(tmp_path, {**BASIC_MANIFEST, "sources": "sources.yaml"}, {"a.md": "---\ntitle: A\n---\nTeks [@a].\n"},
+                **{"sources.yaml": "- id: a\n  title: Judul\n  url: https://ko.wikipedia.org/wiki/서울\n"})
+    result = CliRunner().invoke(main, ["build", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    (pdf,) = tmp_path.glob("output/*.pdf")
+    page = PdfReader(pdf).pages[0]
+    uris = [a.get_object()["/A"].get("/URI") for a in page.get("/Annots", []) if "/A" in a.get_object()]
+    assert "https://ko.wikipedia.org/wiki/%EC%84%9C%EC%9A%B8" in uris  # a PDF URI is ASCII
+    assert "https://ko.wikipedia.org/wiki/서울" in page.extract_text()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Callable
+from urllib.parse import quote
 
 if TYPE_CHECKING:
     from .fonts import GlyphPlan
@@ -44,6 +45,17 @@ def escape(text: str, font: str | None = None) -> str:
     if plan is None or plan.covers(cleaned, font):
         return _xml_escape(cleaned)
     return "".join(_wrap(run, run_font) for run, run_font in plan.runs(cleaned, font))
+
+
+def escape_url(url: str) -> str:
+    """A link target for an `href` attribute: percent-encoded to ASCII (a PDF URI is 7-bit) and escaped.
+
+    Never through `escape`: a fallback `<font>` tag or reordering inside an attribute would break it.
+    """
+    return _xml_escape(quote(url.translate(_CONTROL), safe=_URL_SAFE))
+
+
+_URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
 
 
 def _wrap(text: str, font: str | None) -> str:
@@ -102,7 +114,7 @@ class MarkupWriter:
         body = self.write(node.children)
         if not _is_linkable(node.url):
             return body
-        return f'<a href="{escape(node.url)}" color="{self.link_color}">{body}</a>'
+        return f'<a href="{escape_url(node.url)}" color="{self.link_color}">{body}</a>'
 
 
     def _citation(self, node: Inline) -> str:

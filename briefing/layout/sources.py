@@ -7,7 +7,7 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from .. import i18n
 from ..model import Source, SourcesOptions
-from .markup import escape, source_anchor
+from .markup import escape, escape_url, source_anchor
 from .paragraphs import Paragraph
 from .theme import Styles, breakable
 from ..themes import Theme
@@ -31,7 +31,7 @@ def format_entry(source: Source, locale: i18n.Locale, link_color: str, muted: st
     if where:
         parts.append(escape(", ".join(w for w in where if w)) + ".")
     if source.url:
-        parts.append(f'<a href="{escape(source.url)}" color="{link_color}">{escape(source.url)}</a>.')
+        parts.append(f'<a href="{escape_url(source.url)}" color="{link_color}">{escape(source.url)}</a>.')
     if source.accessed:
         accessed = locale.label("accessed").format(date=locale.date(source.accessed))
         parts.append(escape(accessed[0].upper() + accessed[1:]) + ".")
