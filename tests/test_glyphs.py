@@ -148,3 +148,12 @@ def test_a_url_in_a_fallback_script_links_and_prints(tmp_path: Path) -> None:
     uris = [a.get_object()["/A"].get("/URI") for a in page.get("/Annots", []) if "/A" in a.get_object()]
     assert "https://ko.wikipedia.org/wiki/%EC%84%9C%EC%9A%B8" in uris  # a PDF URI is ASCII
     assert "https://ko.wikipedia.org/wiki/서울" in page.extract_text()
+
+
+def test_a_right_to_left_passage_too_long_for_one_line_is_a_warning(tmp_path: Path) -> None:
+    long_arabic = "العلاقات بين كوريا الشمالية وروسيا تعمقت بشكل ملحوظ بعد القمة الأولى بين الزعيمين"
+    write_brief(tmp_path, BASIC_MANIFEST, {"a.md": f"---\ntitle: A\n---\nPendek: مصر.\n\nPanjang: {long_arabic}.\n"})
+    result = CliRunner().invoke(main, ["build", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert f"sections/a.md:6: a right-to-left passage of {len(long_arabic)} characters" in result.output
+    assert "a.md:4" not in result.output  # a short run is fine
