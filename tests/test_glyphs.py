@@ -157,3 +157,17 @@ def test_a_right_to_left_passage_too_long_for_one_line_is_a_warning(tmp_path: Pa
     assert result.exit_code == 0, result.output
     assert f"sections/a.md:6: a right-to-left passage of {len(long_arabic)} characters" in result.output
     assert "a.md:4" not in result.output  # a short run is fine
+
+
+def test_a_failed_edition_does_not_make_its_sources_never_cited(tmp_path: Path) -> None:
+    """The edition over its page budget cites 'b'; its citations are unknown to build, so no warning."""
+    long_text = "\n\n".join(["Kalimat yang panjang sekali untuk mengisi halaman. " * 12] * 40)
+    manifest = {**BASIC_MANIFEST, "sources": "sources.yaml",
+                "audiences": {"satu": {"label": "Satu"}, "dua": {"label": "Dua", "page_budget": 1}}}
+    root = write_brief(tmp_path, manifest,
+                       {"a.md": "---\ntitle: A\n---\nTeks [@a].\n",
+                        "b.md": f"---\ntitle: B\naudiences: [dua]\n---\nTeks [@b].\n\n{long_text}\n"},
+                       **{"sources.yaml": "- id: a\n  title: Satu\n- id: b\n  title: Dua\n"})
+    result = CliRunner().invoke(main, ["build", str(root)])
+    assert result.exit_code == 1 and "over its page_budget of 1" in result.output, result.output
+    assert "never cited" not in result.output
