@@ -16,6 +16,7 @@ from .cite import iter_citations, resolve_citations, uncited_warning
 from .edition import Edition, Omission, check_leaks, edition_marking, plan_edition, select_audiences, tailor
 from .errors import BriefingError, BriefingWarning, EditionsFailed, Reporter, UsageError, raise_all
 from .files import is_regular_file, read_text
+from .glyphs import glyph_warnings
 from .links import resolve_links
 from .markdown import number_headings, parse_inline, parse_markdown
 from .model import (Brief, Document, Inline, Manifest, PrintSettings, Section, SectionSource, Source, SourcePos, Text,
@@ -48,6 +49,8 @@ class BuildResult:
     """Why the edition failed (status 'failed')."""
     sheet_sides: int = 0
     """Pages of an imposed booklet PDF (two booklet pages each); 0 when not a booklet."""
+    cited: tuple[str, ...] = ()
+    """Ids of the sources this edition cites."""
 
 
 @dataclass(frozen=True)
@@ -115,13 +118,18 @@ def build(root: Path, output: Path | None = None, strict: bool = False, audience
         for a in targets
         for index, name in enumerate(recipients, start=1)
     ]
+    every_edition = not audiences and any(a is not None for a in targets) and bool(brief.sources)
+    if every_edition and options.strict:  # fail before writing anything, as check would
+        raise_all([warning.as_error() for warning in never_cited(brief, _cited_everywhere(brief))])
     sweep_temp_files(output.parent if output is not None else brief.root / OUTPUT_DIR)
     if on_start is not None:
         on_start(len(jobs))
-    results = []
+    results: list[BuildResult] = []
     for result in _run_jobs(brief, jobs):
         if result.error is not None and len(jobs) == 1:
             raise result.error
+        if every_edition and len(results) == len(jobs) - 1:  # the last: every edition's citations are known
+            result = _with_never_cited(brief, [*results, result])
         results.append(result)
         if on_done is not None:
             on_done(result)
@@ -144,6 +152,7 @@ def build_edition(brief: Brief, audience_id: str | None, output: Path | None, op
     audience = next((a for a in brief.manifest.audiences if a.id == audience_id), None)
     edition = stage("plan", plan_edition, brief, audience)                              # 1b plan
     document, omitted = prepare_document(brief, edition, options, reporter, copy, stage)  # 2 render .. 3b tailor
+    stage("glyphs", check_glyphs, brief, document, reporter)                          # 3c glyph coverage
     reporter.raise_if_errors()
     pdf = stage("lay out", lay_out, brief, document, reporter)                         # 4 lay out
     check_budget(brief, edition, pdf.pages, reporter)
@@ -152,7 +161,40 @@ def build_edition(brief: Brief, audience_id: str | None, output: Path | None, op
         raise_all([warning.as_error() for warning in reporter.warnings])
     written = stage("write", write_edition, brief, edition, document, pdf, omitted, output, options, copy)  # 5 write
     return BuildResult(written.path, pdf.pages, written.size, audience_id or "", tuple(reporter.warnings),
-                       written.report, "written" if written.changed else "unchanged", sheet_sides=written.sheet_sides)
+                       written.report, "written" if written.changed else "unchanged", sheet_sides=written.sheet_sides,
+                       cited=tuple(source.id for source in document.cited))
+
+
+def never_cited(brief: Brief, cited: set[str]) -> tuple[BriefingWarning, ...]:
+    """A brief with audiences: each source that no edition cites (one edition leaving a source out is normal)."""
+    return tuple(uncited_warning(source) for source in brief.sources if source.id not in cited and not source.problem)
+
+
+def _with_never_cited(brief: Brief, results: list[BuildResult]) -> BuildResult:
+    """The last edition's result, with the sources no edition cites added to its warnings.
+
+    Only when every edition built: a failed one's citations are unknown.
+    """
+    last = results[-1]
+    if any(result.error is not None for result in results):
+        return last
+    cited = {key for result in results for key in result.cited}
+    return dataclasses.replace(last, warnings=last.warnings + never_cited(brief, cited))
+
+
+def _cited_everywhere(brief: Brief) -> set[str]:
+    """The sources cited by any edition, from preparing each (no layout); the editions report their own errors."""
+    cited: set[str] = set()
+    for audience in brief.manifest.audiences:
+        document, _ = prepare_document(brief, plan_edition(brief, audience), BuildOptions(), Reporter())
+        cited |= {source.id for source in document.cited}
+    return cited
+
+
+def check_glyphs(brief: Brief, document: Document, reporter: Reporter) -> None:
+    """Every printed character has a font: a located warning for each run that none has (see glyphs.py)."""
+    for warning in reporter.attempt(partial(glyph_warnings, document, brief.manifest_path)) or ():
+        reporter.warn(warning)
 
 
 def _attempt(brief: Brief, audience_id: str | None, output: Path | None, options: BuildOptions,

@@ -8,18 +8,16 @@ collects what it finds instead of stopping at the first error.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from .brief import load_brief
-from .build import BuildOptions, Stages, check_budget, lay_out, prepare_document
-from .cite import uncited_warning
+from .build import BuildOptions, Stages, check_budget, check_glyphs, lay_out, never_cited, prepare_document
 from .edition import plan_edition, select_audiences
 from .errors import BriefingWarning, Reporter
-from .model import Audience, Brief, Code, Document, SourcePos, Text
+from .model import Audience, Brief, Document
 
 
 @dataclass(frozen=True)
@@ -64,9 +62,8 @@ def check_brief(root: Path) -> list[Diagnostic]:
         cited |= {source.id for source in document.cited} if document else set()
     if any(a is not None for a in audiences):  # unused across every edition
         unused = Reporter()
-        for source in brief.sources:
-            if source.id not in cited and not source.problem:
-                unused.warn(uncited_warning(source))
+        for warning in never_cited(brief, cited):
+            unused.warn(warning)
         _add(found, unused, root, "")
     return _finish(found, {a.id if a else "" for a in audiences})
 
@@ -76,8 +73,7 @@ def _check_edition(brief: Brief, audience: Audience | None, reporter: Reporter) 
     stage = Stages(audience.id if audience else brief.manifest.id)
     edition = stage("plan", plan_edition, brief, audience)
     document, _ = prepare_document(brief, edition, BuildOptions(), reporter, stage=stage)
-    for warning in _glyph_warnings(document):
-        reporter.warn(warning)
+    stage("glyphs", check_glyphs, brief, document, reporter)
     complete = not reporter.errors
     pdf = reporter.attempt(partial(stage, "lay out", lay_out, brief, document, reporter))
     if complete and pdf is not None:
@@ -90,42 +86,6 @@ def _add(found: Found, reporter: Reporter, root: Path, edition: str) -> None:
         level = "warning" if isinstance(problem, BriefingWarning) else "error"
         key = (_relative(problem.path, root), problem.line, level, problem.message)
         found.setdefault(key, set()).add(edition)
-
-
-def _glyph_warnings(document: Document) -> list[BriefingWarning]:
-    from .layout import glyphs_for
-
-    plan = glyphs_for(document)
-    warnings = []
-    for text, pos in _texts(document):
-        missing = plan.missing(text)
-        if missing:
-            shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in missing[:6])
-            more = f" and {len(missing) - 6} more" if len(missing) > 6 else ""
-            warnings.append(BriefingWarning(
-                f"characters {shown}{more} are in none of the theme's fonts or fallbacks and would print as "
-                "empty boxes; add a font that has them to the theme's fallback_fonts", pos.path, pos.line))
-    return warnings
-
-
-def _texts(node: Any, pos: SourcePos | None = None) -> Iterator[tuple[str, SourcePos]]:
-    """Every piece of author text in the document, with the nearest known position."""
-    if isinstance(node, (Text, Code)):
-        if pos is not None:
-            yield node.text, pos
-        return
-    if isinstance(node, tuple):
-        for item in node:
-            yield from _texts(item, pos)
-        return
-    if is_dataclass(node) and not isinstance(node, type):
-        pos = getattr(node, "pos", pos)
-        for field in fields(node):
-            value = getattr(node, field.name)
-            if field.name == "title" and isinstance(value, str) and pos is not None:
-                yield value, pos
-            elif isinstance(value, tuple) or (is_dataclass(value) and not isinstance(value, SourcePos)):
-                yield from _texts(value, pos)
 
 
 def _relative(path: Path | None, root: Path) -> str:

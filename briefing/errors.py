@@ -153,6 +153,10 @@ class RenderTimeout(Exception):
     """Raised by the alarm when a template renders for too long (becomes a TemplateError)."""
 
 
+class TooLarge(Exception):
+    """An operation in a template would build a value past the sandbox's bounds (becomes a TemplateError)."""
+
+
 class BriefingWarning(Located):
     """A problem worth telling the author about that does not stop the build (unless --strict).
 

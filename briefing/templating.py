@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
-from .errors import RenderTimeout, TemplateError
+from .errors import RenderTimeout, TemplateError, TooLarge
 from .hints import imported_partials, missing_partial_message, unclosed_block, undefined_message
 from .model import Audience, Manifest, SectionSource
 
@@ -29,6 +29,14 @@ if TYPE_CHECKING:
 MAX_OUTPUT_CHARS = 5_000_000
 #: Seconds one section's template may take to render.
 RENDER_SECONDS = 10.0
+#: Items (characters of a string, elements of a list) one template value may hold.
+MAX_VALUE_ITEMS = MAX_OUTPUT_CHARS
+#: Items `range()` may produce.
+MAX_RANGE = 100_000
+#: Bits an integer made by `**` may have (about 30,000 decimal digits).
+MAX_POWER_BITS = 100_000
+#: Bytes of address space a section's render may add; past it the render fails with MemoryError.
+RENDER_MEMORY = 256 * 1024 * 1024
 
 
 @contextmanager
@@ -48,6 +56,69 @@ def time_limit(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+@contextmanager
+def memory_limit(extra: int) -> Iterator[None]:
+    """Let the block grow the process's address space by at most *extra* bytes.
+
+    The caps on repetition, powers and ranges stop the common runaways before they
+    allocate; this catches the rest (a string doubled in a loop, a huge padding
+    width) as a `MemoryError` instead of letting them take the machine's memory.
+    `RLIMIT_AS` is per process, so, like the time limit, it applies only on the
+    main thread (a build's editions each run in their own process), and the
+    previous limit is back when the block ends.
+    """
+    current = _address_space()
+    if current is None or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    wanted = current + extra
+    if soft != resource.RLIM_INFINITY and soft <= wanted:
+        yield  # already bounded more tightly by whoever started us
+        return
+    resource.setrlimit(resource.RLIMIT_AS, (wanted if hard == resource.RLIM_INFINITY else min(wanted, hard), hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def _address_space() -> int | None:
+    """This process's address-space size in bytes (Linux), or None where it cannot be known."""
+    try:
+        import resource
+
+        pages = int(Path("/proc/self/statm").read_text().split()[0])
+        return pages * resource.getpagesize()
+    except (ImportError, OSError, ValueError, IndexError):
+        return None
+
+
+def _bounded_range(*args: int) -> range:
+    """`range()` for templates: refuses more than MAX_RANGE items before making any."""
+    numbers = range(*args)
+    if len(numbers) > MAX_RANGE:
+        raise TooLarge(f"range() of {len(numbers):,} items (at most {MAX_RANGE:,})")
+    return numbers
+
+
+def _check_binop(op: str, left: Any, right: Any) -> None:
+    """Refuse `*`, `+` and `**` whose result would be too large, before computing it."""
+    if op == "*":
+        for seq, count in ((left, right), (right, left)):
+            if isinstance(seq, (str, list, tuple)) and isinstance(count, int) and len(seq) * count > MAX_VALUE_ITEMS:
+                raise TooLarge(f"a repetition of {len(seq) * count:,} items (at most {MAX_VALUE_ITEMS:,})")
+    elif op == "+":
+        if isinstance(left, (str, list, tuple)) and isinstance(right, (str, list, tuple)) \
+                and len(left) + len(right) > MAX_VALUE_ITEMS:
+            raise TooLarge(f"a value of {len(left) + len(right):,} items (at most {MAX_VALUE_ITEMS:,})")
+    elif op == "**" and isinstance(left, int) and isinstance(right, int) and right > 0 and abs(left) > 1:
+        if right * (abs(left).bit_length() - 1) > MAX_POWER_BITS:
+            raise TooLarge(f"a power of about {right * (abs(left).bit_length() - 1):,} bits (at most {MAX_POWER_BITS:,})")
 
 
 def make_environment(partials_dir: Path) -> SandboxedEnvironment:
@@ -71,7 +142,18 @@ def make_environment(partials_dir: Path) -> SandboxedEnvironment:
             text = drop_tag_lines(read_text(candidate))
             return text, str(candidate), lambda: candidate.stat().st_mtime == mtime
 
-    return SandboxedEnvironment(loader=PartialsLoader(), undefined=jinja2.StrictUndefined, **WHITESPACE)
+    class BoundedEnvironment(SandboxedEnvironment):
+        """The sandbox with repetition, concatenation and powers checked before they run."""
+
+        intercepted_binops = frozenset({"*", "+", "**"})
+
+        def call_binop(self, context: jinja2.runtime.Context, op: str, left: Any, right: Any) -> Any:
+            _check_binop(op, left, right)
+            return super().call_binop(context, op, left, right)
+
+    env = BoundedEnvironment(loader=PartialsLoader(), undefined=jinja2.StrictUndefined, **WHITESPACE)
+    env.globals["range"] = _bounded_range
+    return env
 
 
 #: Jinja's whitespace settings. `trim_blocks` is off: it also eats the newline after a tag that
@@ -172,11 +254,16 @@ def render_section(env: SandboxedEnvironment, section: SectionSource, context: d
 
     filename = str(section.path)
     vars = {**context, "section": {"id": section.id, "title": section.title}}
+    too_large: tuple[str, Path, int | None] | None = None
     try:
         source = drop_tag_lines(section.template)
-        template = _compile(env, source, filename)
-        with time_limit(RENDER_SECONDS):
+        with time_limit(RENDER_SECONDS), memory_limit(RENDER_MEMORY):
+            template = _compile(env, source, filename)
             return _render_mapped(template, vars, section.path, source)
+    except (TooLarge, MemoryError) as exc:
+        # Only the location is kept: the traceback holds the frames that hold the huge values.
+        detail = f": {exc}" if isinstance(exc, TooLarge) else ""
+        too_large = (detail, *_error_location(exc, section.path))
     except RenderTimeout:
         raise TemplateError(f"template took more than {RENDER_SECONDS:g} s to render; is a loop running away?",
                             section.path) from None
@@ -197,6 +284,9 @@ def render_section(env: SandboxedEnvironment, section: SectionSource, context: d
     except (jinja2.TemplateError, ArithmeticError, TypeError, ValueError, LookupError, RecursionError) as exc:
         path, line = _error_location(exc, section.path)
         raise TemplateError(f"template error: {exc}", path, line) from None
+    assert too_large is not None  # every other way out of the try returns or raises
+    detail, path, line = too_large
+    raise TemplateError(f"template uses too much memory{detail}; make the value smaller", path, line)
 
 
 def _partials_dir(env: SandboxedEnvironment) -> Path:

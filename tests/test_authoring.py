@@ -46,7 +46,7 @@ PLANTED = {
     "02-b.md": "---\ntitle: B\n---\nTeks.\n\n# Judul salah\n",  # 2: b.md:6
     "03-c.md": "---\ntitle: C\n---\n{% for i in range(2) %}\nButir {{ i }}.\n\n{% endfor %}\nMengutip [@alfa] dan [@betta].\n",  # 3: c.md:8
     "04-d.md": "---\ntitle: D\n---\nGambar kecil:\n\n![x](assets/kecil.png)\n",  # 4: d.md:6 low dpi
-    "05-e.md": "---\ntitle: E\n---\nNama Korea: 김정은.\n",  # 5: e.md:4 glyphs
+    "05-e.md": "---\ntitle: E\n---\nAksara Ugarit: \U00010380.\n",  # 5: e.md:4 glyphs no font has
 }
 
 
@@ -69,7 +69,7 @@ def test_check_lists_every_planted_problem(tmp_path: Path) -> None:
         ("sections/02-b.md:6: error:", "front matter"),
         ("sections/03-c.md:8: error:", "did you mean 'beta'"),
         ("sections/04-d.md:6: warning:", "dpi"),
-        ("sections/05-e.md:4: warning:", "U+AE40"),
+        ("sections/05-e.md:4: warning:", "U+10380"),
         ("sources.yaml:2: warning:", "'beta' is never cited"),
         ("sources.yaml:3: warning:", "'gamma' is never cited"),
     ]

@@ -103,7 +103,7 @@ def test_layout_leaves_reportlab_settings_as_it_found_them(brief: Path, tmp_path
 
 def test_every_text_set_gets_the_glyph_fallback_of_its_document(tmp_path: Path) -> None:
     """The glyph plan is passed, not ambient: cover, heading, sidebar, sources appendix,
-    caption and photo credits all set Hangul in the brief's fallback font."""
+    caption, photo credits, running head and footer all set Hangul in the brief's fallback font."""
     from tests.test_authoring import _hangul_font
 
     name = "김정은"
@@ -122,6 +122,8 @@ def test_every_text_set_gets_the_glyph_fallback_of_its_document(tmp_path: Path) 
     build(root, out)
     with pdfplumber.open(out) as pdf:
         chars = [c for page in pdf.pages for c in page.chars if c["text"] in name]
-    # title, section heading, caption, credit, credits appendix, timeline event, source entry
-    assert "".join(c["text"] for c in chars).count(name) == 7
+        pages = len(pdf.pages)
+    # title, section heading, caption, credit, credits appendix, timeline event, source entry;
+    # and the page decor: the footer of every page and the running head of every page after the first
+    assert "".join(c["text"] for c in chars).count(name) == 7 + pages + (pages - 1)
     assert all("TestHangul" in c["fontname"] for c in chars), {c["fontname"] for c in chars}

@@ -12,7 +12,7 @@ from briefing.cli import main
 
 from .conftest import BASIC_MANIFEST, write_brief
 
-STAGES = ["plan", "render", "parse", "parse timeline", "tailor", "cite", "lay out", "write"]
+STAGES = ["plan", "render", "parse", "parse timeline", "tailor", "cite", "glyphs", "lay out", "write"]
 
 
 def _brief(root: Path) -> Path:
@@ -61,5 +61,5 @@ def test_verbose_check_times_the_same_stages_without_writing(tmp_path: Path) -> 
     root = _brief(tmp_path / "b")
     result = CliRunner().invoke(main, ["-v", "check", str(root)])
     timed = [m.group(1) for line in result.stderr.splitlines() if (m := re.fullmatch(r"uji: (.+) \d+\.\d ms", line))]
-    assert timed == ["plan", "render", "parse", "parse timeline", "tailor", "cite", "lay out"]
+    assert timed == ["plan", "render", "parse", "parse timeline", "tailor", "cite", "glyphs", "lay out"]
     assert not (root / "output" / "uji.pdf").exists()

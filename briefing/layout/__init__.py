@@ -99,7 +99,8 @@ def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, with_
     story = _story(document, StoryBuilder(theme, styles, locale, geometry, markup, cache_dir), geometry.main.width)
 
     buffer = io.BytesIO()
-    doc = _doc_template(buffer, document, geometry, _decor(document, locale, styles, size, cover, geometry), sidebar)
+    doc = _doc_template(buffer, document, geometry, _decor(document, locale, styles, size, cover, geometry, glyphs),
+                        sidebar)
     flowables = story.flowables
     if with_toc:
         flowables = [*_contents(list(story.outline), doc.heading_pages, locale, styles, theme, markup), *flowables]
@@ -174,7 +175,7 @@ def _contents(entries: list[Entry], pages: dict[str, int], locale: i18n.Locale, 
 
 
 def _decor(document: Document, locale: i18n.Locale, styles: Styles, size: tuple[float, float], cover: Cover,
-           geometry: Geometry) -> PageDecor:
+           geometry: Geometry, glyphs: GlyphPlan) -> PageDecor:
     m, printing = document.manifest, document.printing
     footer = [x for x in (m.organisation, m.title) if x]
     if printing.control_number:
@@ -197,6 +198,7 @@ def _decor(document: Document, locale: i18n.Locale, styles: Styles, size: tuple[
         copy_line=copy_line,
         cover=cover.draw,
         geometries=(geometry, geometry.mirrored() if printing.duplex else geometry),
+        glyphs=glyphs,
     )
 
 

@@ -7,10 +7,13 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from ..model import PrintSettings
 from ..themes import Theme
+from .bidi import visual
+from .fonts import GlyphPlan
 from .geometry import Geometry
 from .theme import Styles, color, marking_color
 
@@ -37,6 +40,10 @@ class PageDecor:
     """Draws the title block; its argument is the bleed to extend the band into."""
     geometries: tuple[Geometry, Geometry]
     """(recto, verso) geometry: where "page X of Y" goes on each kind of page."""
+    glyphs: GlyphPlan | None = None
+    """Fallback fonts for characters the theme's fonts lack, as in the body text."""
+    _font: tuple[str, float] = ("", 0.0)
+    """The font last set, which `_text` returns to after a fallback run."""
 
     @property
     def offset(self) -> float:
@@ -70,17 +77,38 @@ class PageDecor:
         """Called at save time, when the page count is known: "Halaman X dari Y"."""
         g = self.geometries[1] if self._verso(page) else self.geometries[0]
         canvas.saveState()
-        canvas.setFont(self.styles.cover_meta.fontName, 8)
+        self._set_font(canvas, self.styles.cover_meta.fontName, 8)
         canvas.setFillColor(color(self.theme.muted))
         text = self.page_label.format(page=page, total=total)
         y = g.block.y - 8 * mm
         if self._verso(page):
-            canvas.drawString(g.block.x, y, text)
+            self._text(canvas, g.block.x, y, text)
         else:
-            canvas.drawRightString(g.block.x + g.block.width, y, text)
+            self._text(canvas, g.block.x + g.block.width, y, text, "right")
         canvas.restoreState()
 
     # -- pieces
+
+    def _set_font(self, canvas: Canvas, name: str, size: float) -> None:
+        canvas.setFont(name, size)
+        self._font = (name, size)
+
+    def _text(self, canvas: Canvas, x: float, y: float, text: str, align: str = "left") -> None:
+        """Draw one line of text at *x* (its left, right or centre), in fallback fonts where needed."""
+        text = visual(text)
+        runs = self.glyphs.runs(text) if self.glyphs is not None else [(text, None)]
+        if len(runs) == 1 and runs[0][1] is None:
+            draw = {"left": canvas.drawString, "right": canvas.drawRightString, "centre": canvas.drawCentredString}
+            draw[align](x, y, text)
+            return
+        font, size = self._font
+        widths = [stringWidth(run, run_font or font, size) for run, run_font in runs]
+        x -= {"left": 0.0, "right": sum(widths), "centre": sum(widths) / 2}[align]
+        for (run, run_font), width in zip(runs, widths):
+            canvas.setFont(run_font or font, size)
+            canvas.drawString(x, y, run)
+            x += width
+        canvas.setFont(font, size)
 
     def _verso(self, page: int) -> bool:
         return self.printing.duplex and page % 2 == 0
@@ -96,11 +124,11 @@ class PageDecor:
     def _running_head(self, canvas: Canvas, g: Geometry, page: int) -> None:
         canvas.saveState()
         y = g.block.top + 5 * mm
-        canvas.setFont(self.styles.cover_meta.fontName, 8)
+        self._set_font(canvas, self.styles.cover_meta.fontName, 8)
         canvas.setFillColor(color(self.theme.muted))
         left, right = (self.date_text, self.title) if self._verso(page) else (self.title, self.date_text)
-        canvas.drawString(g.block.x, y, left)
-        canvas.drawRightString(g.block.x + g.block.width, y, right)
+        self._text(canvas, g.block.x, y, left)
+        self._text(canvas, g.block.x + g.block.width, y, right, "right")
         canvas.setStrokeColor(color(self.theme.rule))
         canvas.setLineWidth(0.5)
         canvas.line(g.block.x, y - 2.5 * mm, g.block.x + g.block.width, y - 2.5 * mm)
@@ -115,21 +143,21 @@ class PageDecor:
         canvas.setLineWidth(0.5)
         footer_y = g.block.y - 8 * mm
         canvas.line(g.block.x, footer_y + 4 * mm, g.block.x + g.block.width, footer_y + 4 * mm)
-        canvas.setFont(self.styles.cover_meta.fontName, 8)
+        self._set_font(canvas, self.styles.cover_meta.fontName, 8)
         canvas.setFillColor(color(t.muted))
         if self._verso(page):
-            canvas.drawRightString(g.block.x + g.block.width, footer_y, self.footer_left)
+            self._text(canvas, g.block.x + g.block.width, footer_y, self.footer_left, "right")
         else:
-            canvas.drawString(g.block.x, footer_y, self.footer_left)
+            self._text(canvas, g.block.x, footer_y, self.footer_left)
         if self.marking:
-            canvas.setFont(self.styles.sidebar_date.fontName, 9)
+            self._set_font(canvas, self.styles.sidebar_date.fontName, 9)
             canvas.setFillColor(marking_color(t, self.marking))
-            canvas.drawCentredString(width / 2, height - 10 * mm, self.marking)
-            canvas.drawCentredString(width / 2, 7 * mm, self.marking)
+            self._text(canvas, width / 2, height - 10 * mm, self.marking, "centre")
+            self._text(canvas, width / 2, 7 * mm, self.marking, "centre")
         if self.copy_line:
-            canvas.setFont(self.styles.sidebar_date.fontName, 7.5)
+            self._set_font(canvas, self.styles.sidebar_date.fontName, 7.5)
             canvas.setFillColor(color(t.ink))
-            canvas.drawCentredString(width / 2, height - 13.5 * mm, self.copy_line)
+            self._text(canvas, width / 2, height - 13.5 * mm, self.copy_line, "centre")
         canvas.restoreState()
 
     def _watermark(self, canvas: Canvas, g: Geometry) -> None:
@@ -139,11 +167,11 @@ class PageDecor:
         canvas.translate(width / 2, height / 2)
         canvas.rotate(54)
         canvas.setFillColor(color(self.theme.watermark))
-        canvas.setFont(self.styles.h1.fontName, 110)
-        canvas.drawCentredString(0, -20, self.draft_label)
-        canvas.setFont(self.styles.cover_meta.fontName, 14)
+        self._set_font(canvas, self.styles.h1.fontName, 110)
+        self._text(canvas, 0, -20, self.draft_label, "centre")
+        self._set_font(canvas, self.styles.cover_meta.fontName, 14)
         details = " · ".join(x for x in (self.printing.version, self.date_text) if x)
-        canvas.drawCentredString(0, -48, details)
+        self._text(canvas, 0, -48, details, "centre")
         canvas.restoreState()
 
     def _crop_marks(self, canvas: Canvas) -> None:

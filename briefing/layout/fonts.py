@@ -8,6 +8,8 @@ package installed.
 from __future__ import annotations
 
 import hashlib
+import re
+import unicodedata
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -61,8 +63,16 @@ FONT_FILES: dict[str, tuple[str, dict[str, str]]] = {
 
 _SUFFIX = {"regular": "", "italic": "-Italic", "bold": "-Bold", "bolditalic": "-BoldItalic"}
 
-#: Fonts tried, in order, for characters the theme's fonts lack (from font packages only).
-BUILTIN_FALLBACKS = (("Fallback-NotoSans", "fontpkg_noto_sans", "NotoSans[wdth,wght].ttf"),)
+#: Fonts tried, in order, for characters the theme's fonts lack (from font packages only):
+#: (registered name, python package, file inside the package). TrueType outlines only;
+#: a `.ttc` collection is read at its first face.
+BUILTIN_FALLBACKS = (
+    ("Fallback-NotoSans", "fontpkg_noto_sans", "files/NotoSans[wdth,wght].ttf"),  # Latin, Greek, Cyrillic
+    ("Fallback-NotoSansArabic", "fontpkg_noto_sans_arabic", "files/NotoSansArabic[wdth,wght].ttf"),
+    ("Fallback-Heebo", "fontpkg_heebo", "files/Heebo[wght].ttf"),  # Hebrew
+    ("Fallback-NotoSansThai", "fontpkg_noto_sans_thai", "files/NotoSansThai[wdth,wght].ttf"),
+    ("Fallback-WenQuanYiMicroHei", "paperang_p2_fonts_cjk", "fonts/wqy-microhei.ttc"),  # CJK, Hangul, kana
+)
 
 
 def face(family: str, style: str = "regular") -> str:
@@ -105,6 +115,8 @@ def coverage(font_name: str) -> frozenset[str]:
 
 
 _ALWAYS = frozenset(" \t\n")
+#: ASCII characters no font draws (tab and newline are layout, not glyphs).
+_ASCII_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 
 
 class GlyphPlan:
@@ -122,7 +134,7 @@ class GlyphPlan:
 
     def covers(self, text: str, font: str | None = None) -> bool:
         covered = self.by_font.get(font, self.covered) if font else self.covered
-        if text.isascii() and text.isprintable() and self._has_ascii(covered):
+        if text.isascii() and self._has_ascii(covered) and not _ASCII_CONTROL.search(text):
             return True  # most text, at a fraction of the cost of building its set of characters
         return set(text) <= covered
 
@@ -146,11 +158,43 @@ class GlyphPlan:
                 return name
         return None
 
-    def missing(self, text: str) -> list[str]:
-        """Characters of *text* that no font can print (they would come out as empty boxes)."""
-        unknown = set(text) - self.covered
-        return [c for c in dict.fromkeys(text) if c in unknown and ord(c) >= 32
-                and not any(c in chars for _, chars in self.fallbacks)]
+    def runs(self, text: str, font: str | None = None) -> list[tuple[str, str | None]]:
+        """*text* cut into runs, each with the fallback font that prints it (None: the text's own font)."""
+        if self.covers(text, font):
+            return [(text, None)]
+        out: list[tuple[str, str | None]] = []
+        run: list[str] = []
+        run_font: str | None = None
+        for char in text:
+            fallback = self.fallback_for(char, font)
+            if fallback != run_font and run:
+                out.append(("".join(run), run_font))
+                run = []
+            run_font = fallback
+            run.append(char)
+        return out + ([("".join(run), run_font)] if run else [])
+
+    def missing_runs(self, text: str) -> list[str]:
+        """Runs of characters in *text* that no font can print (they would come out as nothing).
+
+        Whitespace and invisible format characters (joiners, direction marks) need no glyph;
+        they do not end a run either, so a sentence in a missing script is one run.
+        """
+        if self.covers(text):
+            return []
+        runs: list[str] = []
+        run: list[str] = []
+        for char in text:
+            if char.isspace() or unicodedata.category(char) in ("Cc", "Cf"):
+                if run:
+                    run.append(char)
+            elif char in self.covered or any(char in chars for _, chars in self.fallbacks):
+                if run:
+                    runs.append("".join(run).rstrip())
+                    run = []
+            else:
+                run.append(char)
+        return runs + (["".join(run).rstrip()] if run else [])
 
 
 def glyph_plan(families: tuple[str, ...], extra_fallbacks: tuple[Path, ...] = ()) -> GlyphPlan:
@@ -169,9 +213,10 @@ def glyph_plan(families: tuple[str, ...], extra_fallbacks: tuple[Path, ...] = ()
 
 @lru_cache(maxsize=None)
 def _register_fallback(name: str, package: str, filename: str) -> bool:
+    """Register a packaged fallback; False when its package is missing (its characters are then reported)."""
     try:
-        with resources.as_file(resources.files(package) / "files" / filename) as path:
-            pdfmetrics.registerFont(TTFont(name, str(path)))
+        with resources.as_file(resources.files(package).joinpath(*filename.split("/"))) as path:
+            pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=0))
     except (ModuleNotFoundError, FileNotFoundError, OSError):
         return False
     return True

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from itertools import groupby
 from typing import TYPE_CHECKING, Callable
+from urllib.parse import quote
 
 if TYPE_CHECKING:
     from .fonts import GlyphPlan
 
 from ..model import Citation, Code, Emph, Inline, LineBreak, Link, Strike, Strong, Styled, Text
+from .bidi import visual
 
 
 _MARKUP = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
@@ -29,28 +31,28 @@ _CONTROL = {code: None for code in range(32) if chr(code) not in "\t\n"}
 def escape(text: str, font: str | None = None, plan: GlyphPlan | None = None) -> str:
     """Escape author text for a ReportLab paragraph (and drop control characters).
 
-    Runs of characters the theme's fonts lack are wrapped in the fallback font that
-    has them, so they print as real glyphs rather than empty boxes. *font* is the
+    Right-to-left runs are shaped and put in display order first (see bidi.py). Runs
+    of characters the theme's fonts lack are wrapped in the fallback font that has
+    them, so they print as real glyphs rather than empty boxes. *font* is the
     family the text will be set in, when known (else only what every theme font has
     counts as covered). Without a glyph *plan* nothing is wrapped: layout code escapes
     through `MarkupWriter.escape`, which passes the plan of the document.
     """
-    cleaned = text.translate(_CONTROL)
+    cleaned = visual(text.translate(_CONTROL))
     if plan is None or plan.covers(cleaned, font):
         return _xml_escape(cleaned)
-    out: list[str] = []
-    run: list[str] = []
-    run_font: str | None = None
-    for char in cleaned:
-        fallback = plan.fallback_for(char, font)
-        if fallback != run_font and run:
-            out.append(_wrap("".join(run), run_font))
-            run = []
-        run_font = fallback
-        run.append(char)
-    if run:
-        out.append(_wrap("".join(run), run_font))
-    return "".join(out)
+    return "".join(_wrap(run, run_font) for run, run_font in plan.runs(cleaned, font))
+
+
+def escape_url(url: str) -> str:
+    """A link target for an `href` attribute: percent-encoded to ASCII (a PDF URI is 7-bit) and escaped.
+
+    Never through `escape`: a fallback `<font>` tag or reordering inside an attribute would break it.
+    """
+    return _xml_escape(quote(url.translate(_CONTROL), safe=_URL_SAFE))
+
+
+_URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
 
 
 def attribute(text: str) -> str:
@@ -135,7 +137,7 @@ class MarkupWriter:
             return f'<a href="{attribute(node.url)}" color="{self.link_color}">{body}</a>'
         if not _is_linkable(node.url):
             return body
-        return f'<a href="{attribute(node.url)}" color="{self.link_color}">{body}</a>'
+        return f'<a href="{escape_url(node.url)}" color="{self.link_color}">{body}</a>'
 
 
     def _citation(self, node: Inline) -> str:

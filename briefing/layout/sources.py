@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from .. import i18n
 from ..model import Emph, Source, SourcesOptions
-from .markup import MarkupWriter, attribute, source_anchor
+from .markup import MarkupWriter, escape_url, source_anchor
 from .contents import HeadingParagraph
 from .paragraphs import Paragraph
 from .theme import Styles
@@ -36,8 +35,7 @@ def format_entry(source: Source, locale: i18n.Locale, markup: MarkupWriter, link
     if where:
         parts.append(escape(", ".join(w for w in where if w)) + ".")
     if source.url:
-        href = quote(source.url, safe="%:/?#[]@!$&'()*+,;=~")  # a PDF URI is ASCII, as Markdown links are
-        parts.append(f'<a href="{attribute(href)}" color="{link_color}">{escape(source.url)}</a>.')
+        parts.append(f'<a href="{escape_url(source.url)}" color="{link_color}">{escape(source.url)}</a>.')
     if source.accessed:
         accessed = locale.label("accessed").format(date=locale.date(source.accessed))
         parts.append(escape(accessed[0].upper() + accessed[1:]) + ".")
