@@ -30,6 +30,10 @@ class BuildResult:
     """The audience id, or '' for a brief without audiences."""
     warnings: tuple[BriefingWarning, ...] = ()
     report: Path | None = None
+    marking: str | None = None
+    """The edition's banner marking, as printed on its pages."""
+    copy: tuple[int, int, str] | None = None
+    """(number, total, recipient) of a numbered controlled copy."""
 
 
 class UsageError(BriefingError):
@@ -112,7 +116,8 @@ def build_edition(brief: Brief, audience_id: str | None, output: Path | None, op
     if options.report:
         report_path = target.with_suffix(".report.txt")
         write_atomic(report_path, _report(edition, document, pdf.pages, omitted).encode("utf-8"))
-    return BuildResult(target, pdf.pages, len(data), audience_id or "", tuple(warnings), report_path)
+    return BuildResult(target, pdf.pages, len(data), audience_id or "", tuple(warnings), report_path,
+                       document.manifest.marking, copy)
 
 
 def parse_brief(brief: Brief) -> tuple[Document, list[BriefingWarning]]:

@@ -77,6 +77,10 @@ class OutputError(BriefingError):
     """The PDF could not be written."""
 
 
+class PrintError(BriefingError):
+    """A printer is missing, stopped or refusing jobs, or may not print this edition."""
+
+
 class BriefingWarning(BriefingError):
     """A problem worth telling the author about that does not stop the build (unless --strict)."""
 
