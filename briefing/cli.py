@@ -108,8 +108,12 @@ def build(ctx: click.Context, brief_dir: Path | None, output: Path | None, stric
             cores = min(count, os.cpu_count() or 1)
             click.echo(f"building {count} PDFs on {cores} core(s)…", err=True)
 
-    _run(ctx, lambda: run_build(root, output, audiences=audiences, on_done=done, options=options, copies=copies,
-                                on_start=start), root)
+    results = _run(ctx, lambda: run_build(root, output, audiences=audiences, on_done=done, options=options, copies=copies,
+                                          on_start=start), root)
+    if copies is not None:  # numbered copies go into the distribution register
+        from .printing.jobs import record_builds
+
+        _run(ctx, lambda: record_builds(root, results), root)
 
 
 @main.command()
@@ -200,6 +204,15 @@ def list_audiences(ctx: click.Context, brief_dir: Path | None) -> None:
                 click.echo(f"    {section.id:<28} {section.path.name}")
 
     _run(ctx, show, root)
+
+
+def _add_printing_commands() -> None:
+    from .printing.commands import add_commands
+
+    add_commands(main)
+
+
+_add_printing_commands()
 
 
 def _run(ctx: click.Context, action, root: Path):  # type: ignore[no-untyped-def]
