@@ -22,6 +22,7 @@ from click.testing import CliRunner
 
 from briefing.brief import load_brief
 from briefing.cli import main
+from briefing.errors import PrintError
 from briefing.model import PrintSettings
 from briefing.printing import cups, jobs, register
 
@@ -282,3 +283,23 @@ def test_build_with_copies_appends_build_rows(tmp_path: Path) -> None:
     shown = _invoke("register", str(root))
     assert "build   " in shown.output and "Penerima Nomor 2" in shown.output
     assert normalise(shown.output).count("built") == 2
+
+
+@pytest.mark.parametrize("final, timeout, message", [
+    ("processing", 0.3, "2 job(s) still processing after 0.3 s; registered as such"),
+    ("cancelled", 5, "job Q-7 ended cancelled: Q-7 cancelled, Q-8 cancelled"),
+])
+def test_unfinished_or_cancelled_jobs_are_registered_with_their_state_and_fail(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, final: str, timeout: float, message: str) -> None:
+    pdf = tmp_path / "a.pdf"
+    pdf.write_bytes(b"%PDF-1.4 test")
+    job = jobs.PrintJob(pdf, "t", {}, (1, 2, "A"), "ab", 1)
+    plan = jobs.PrintPlan("b", "", "analis", "BIASA", "Q", (job, jobs.PrintJob(pdf, "t", {}, (2, 2, "B"), "cd", 1)), ())
+    ids = iter([7, 8])
+    monkeypatch.setattr(cups, "submit", lambda *args: next(ids))
+    monkeypatch.setattr(cups, "job_status", lambda job_id: cups.JobStatus(final, {}))
+    with pytest.raises(PrintError) as caught:
+        jobs.run(plan, tmp_path / "register.csv", timeout, lambda counts: None)
+    assert message in str(caught.value)
+    assert [(r.job_id, r.state, r.recipient) for r in register.read(tmp_path / "register.csv")] == [
+        ("Q-7", final, "A"), ("Q-8", final, "B")]

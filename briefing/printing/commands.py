@@ -7,6 +7,7 @@ import shlex
 import sys
 from dataclasses import asdict
 from pathlib import Path
+from typing import Callable
 
 import click
 
@@ -42,6 +43,8 @@ def print_command(ctx: click.Context, brief_dir: Path | None, audience: str | No
         brief = load_brief(root)
         queue = jobs.choose_queue(brief, audience, printer)
         plan = jobs.plan(brief, audience, queue, copies, booklet)
+        for warning in plan.warnings:
+            click.echo(click.style(f"warning: {warning}", fg="yellow"), err=True, color=ctx.color)
         for note in plan.dropped:
             click.echo(f"note: {note}", err=True)
         if dry_run:
@@ -107,11 +110,11 @@ def register_command(ctx: click.Context, brief_dir: Path | None, edition: str | 
     if not rows:
         click.echo("the register is empty" if edition is None else f"no rows for edition '{edition}'", err=True)
     for r in rows:
-        click.echo(f"{r.time}  {r.action:<7} {r.edition:<10} {r.marking or '-':<9} {r.copy or '-':<6} "
-                   f"{r.recipient or '-':<24} {r.job_id or '-':<14} {r.state:<10} {r.sha256[:12]}")
+        click.echo(f"{r.time}  {r.action:<7} {r.edition or '-':<10} {r.marking or '-':<9} {r.copy or '-':<6} "
+                   f"{r.job_id or '-':<14} {r.state:<10} {r.sha256[:12]}  {r.recipient}".rstrip())
 
 
-def _progress(ctx: click.Context):  # type: ignore[no-untyped-def]
+def _progress(ctx: click.Context) -> Callable[[dict[str, int]], None]:
     """A progress line on stderr: rewritten in place on a terminal, a new line per change otherwise."""
     last: list[str] = []
 

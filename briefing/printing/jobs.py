@@ -48,6 +48,8 @@ class PrintPlan:
     jobs: tuple[PrintJob, ...]
     dropped: tuple[str, ...]
     """What the queue cannot do, said once: 'printer has no duplex unit: printing one-sided'."""
+    warnings: tuple[str, ...] = ()
+    """The build's warnings (a low-resolution image, ...), formatted."""
 
 
 def audience_of(brief: Brief, audience_id: str | None) -> Audience | None:
@@ -87,7 +89,9 @@ def plan(brief: Brief, audience_id: str | None, queue: cups.Queue, copies: Path 
     options, dropped = job_options(settings, booklet, queue)
     manifest = brief.manifest
     jobs = tuple(_job(r, manifest.id, options, booklet) for r in results)
-    return PrintPlan(manifest.id, manifest.version or "", audience.id if audience else "", marking, queue.name, jobs, tuple(dropped))
+    warnings = tuple(dict.fromkeys(w.format(Path.cwd()) for r in results for w in r.warnings))
+    return PrintPlan(manifest.id, manifest.version or "", audience.id if audience else "", marking, queue.name, jobs,
+                     tuple(dropped), warnings)
 
 
 def check_level(brief: Brief, queue: str, marking: str, audience_level: str | None) -> None:
