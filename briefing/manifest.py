@@ -224,14 +224,20 @@ def parse_manifest(data: YamlMap, path: Path, default_id: str) -> Manifest:
     values = _parse_fields(data, FIELDS, path, errors, prefix="")
     if "audiences" in values:
         values["audiences"] = _parse_audiences(data["audiences"], path, values.get("levels", ()), errors)
-    for queue, level in values.get("printers", {}).items():
-        if level not in values.get("levels", ()):
-            errors.append(ManifestError(f"printers.{queue}: unknown max_level '{level}' (levels: "
-                                        f"{', '.join(values.get('levels', ())) or 'none: declare levels first'})",
-                                        path, data.lines["printers"]))
+    _check_printer_levels(values, data, path, errors)
     raise_all(errors)
     values.setdefault("id", default_id)
     return Manifest(**values)
+
+
+def _check_printer_levels(values: dict[str, Any], data: YamlMap, path: Path, errors: list[BriefingError]) -> None:
+    """Each `printers.<queue>.max_level` must be one of the brief's levels."""
+    levels = values.get("levels", ())
+    for queue, level in values.get("printers", {}).items():
+        if level not in levels:
+            line = getattr(data["printers"], "lines", {}).get(queue, data.lines["printers"])
+            known = ", ".join(levels) or "none: declare levels first"
+            errors.append(ManifestError(f"printers.{queue}: unknown max_level '{level}' (levels: {known})", path, line))
 
 
 def _parse_fields(data: YamlMap, fields: dict[str, FieldSpec], path: Path, errors: list[BriefingError],

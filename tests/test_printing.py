@@ -303,3 +303,36 @@ def test_unfinished_or_cancelled_jobs_are_registered_with_their_state_and_fail(
     assert message in str(caught.value)
     assert [(r.job_id, r.state, r.recipient) for r in register.read(tmp_path / "register.csv")] == [
         ("Q-7", final, "A"), ("Q-8", final, "B")]
+
+
+def test_an_unreachable_print_server_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, brief_copy: Path) -> None:
+    monkeypatch.setattr(cups, "server", lambda: "/nonexistent/cups.sock")
+    for args in (["printers"], ["print", str(brief_copy), "-a", "analis"]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 1, result.output
+        assert result.output.startswith("error: cannot reach the CUPS server at /nonexistent/cups.sock: ")
+        assert "install CUPS (Debian/Ubuntu: apt-get install cups cups-client) and start it" in result.output
+    assert not (brief_copy / "output").exists()  # nothing built, nothing registered
+
+
+def test_the_audience_printer_is_used_without_printer(cups_server: Path, tmp_path: Path) -> None:
+    manifest = {"title": "Uji", "date": "2022-10-07", "levels": ["BIASA", "TERBATAS"],
+                "audiences": {"analis": {"level": "TERBATAS", "printer": DUPLEX_QUEUE}, "publik": {"level": "BIASA"}}}
+    root = write_brief(tmp_path / "b", manifest, {"01-isi.md": "---\ntitle: Isi\n---\nTeks.\n"})
+    result = _invoke("print", str(root), "-a", "analis", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert f"lp -d {DUPLEX_QUEUE} -t b-analis -o media=iso_a4_210x297mm -o sides=one-sided" in result.output
+    result = CliRunner().invoke(main, ["print", str(root), "--dry-run"])
+    assert result.exit_code == 2 and "error: name the edition to print with -a NAME (audiences: analis, publik)" in result.output
+
+
+@pytest.mark.parametrize("printers, message", [
+    ({"Q": {"max_level": "SANGAT"}}, "brief.yaml:7: error: printers.Q: unknown max_level 'SANGAT' (levels: BIASA, TERBATAS)"),
+    ({"Q": "BIASA"}, "brief.yaml:6: error: 'printers' must map printer queue names to {max_level: LEVEL}"),
+])
+def test_a_bad_printers_mapping_names_its_line(tmp_path: Path, printers: dict[str, object], message: str) -> None:
+    manifest = {"title": "Uji", "date": "2022-10-07", "levels": ["BIASA", "TERBATAS"], "printers": printers}
+    root = write_brief(tmp_path / "b", manifest, {"01-isi.md": "---\ntitle: Isi\n---\nTeks.\n"})
+    result = CliRunner().invoke(main, ["check", str(root)])
+    assert result.exit_code == 1
+    assert message in result.output
