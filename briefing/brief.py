@@ -1,62 +1,41 @@
 """Stage 1, load: read the brief folder into a `Brief`.
 
-All file access for a build goes through `resolve_inside` and `read_text`, so no
-path in a brief can reach outside its folder and every file is decoded the same way.
+All file access for a build goes through `files.resolve_inside` and `files.read_text`, so
+no path in a brief can reach outside its folder and every file is decoded the same way.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
-from .errors import BriefFolderError, BriefingError, ManifestError, raise_all
+
+from .errors import BriefFolderError, BriefingError, ManifestError, Reporter, raise_all
+from .files import read_text, resolve_inside
 from .manifest import LANGUAGES, load_manifest
-from .model import Brief, Manifest, SectionSource
+from .model import Brief, Manifest, SectionSource, Source, TimelineEvent
+from .sources import load_sources
+from .themes import Theme, load_theme
+from .timeline import load_timeline
 from .yamlfile import YamlMap, load_yaml
 
+log = logging.getLogger("briefing")
 SECTIONS_DIR = "sections"
 PARTIALS_DIR = "_partials"
 _PREFIX_RE = re.compile(r"^\d+[-_ .]*")
 FRONT_MATTER_KEYS = {"id", "title", "numbered", "level", "audiences", "tags"}
 
 
-def resolve_inside(root: Path, relative: str, origin: Path | None = None, line: int | None = None) -> Path:
-    """Resolve *relative* against the brief root; refuse anything that leaves it.
+def load_brief(root: Path, reporter: Reporter | None = None) -> Brief:
+    """Load the manifest, sections, timeline, sources and themes of the brief folder at *root*.
 
-    Absolute paths, `..` escapes and symlinks pointing outside are all refused.
+    A bad file does not stop the others from loading: with a *reporter* its problems are
+    recorded there (and the Brief holds what did load); without one, every problem is
+    raised together at the end. A missing folder or a bad manifest stops at once.
     """
-    where = origin or root
-    if "://" in relative or relative.startswith("//"):
-        raise BriefFolderError(f"'{relative}' is a URL; briefs only use files inside the brief folder", where, line)
-    candidate = Path(relative)
-    if candidate.is_absolute():
-        raise BriefFolderError(f"'{relative}' is an absolute path; use a path relative to the brief folder", where, line)
-    resolved = (root / candidate).resolve()
-    if not resolved.is_relative_to(root.resolve()):
-        raise BriefFolderError(f"'{relative}' points outside the brief folder", where, line)
-    return resolved
-
-
-def read_text(path: Path) -> str:
-    """Read a UTF-8 text file (BOM and CRLF tolerated) or explain why not."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise BriefFolderError(f"cannot read file: {exc.strerror}", path) from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise BriefingError(
-            f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); save the file as UTF-8",
-            path,
-            line,
-        ) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def load_brief(root: Path) -> Brief:
-    """Load the manifest and section files of the brief folder at *root*."""
+    collected = reporter or Reporter()
     root = root.resolve()
     if not root.is_dir():
         raise BriefFolderError("brief folder not found", root)
@@ -64,37 +43,71 @@ def load_brief(root: Path) -> Brief:
     sections_dir = root / SECTIONS_DIR
     if not sections_dir.is_dir():
         raise BriefFolderError(f"no '{SECTIONS_DIR}/' folder next to the manifest", root)
-    sections = _load_sections(_section_files(sections_dir, root), manifest, manifest_path)
-    ordered = _order_sections(sections, manifest.sections, manifest_path)
-    other_languages = sorted({a.language for a in manifest.audiences if a.language} - {manifest.language})
-    timeline: tuple = ()
-    timeline_variants: dict[str, tuple] = {}
-    if manifest.timeline:
-        path = resolve_inside(root, manifest.timeline.file, manifest_path)
-        order = manifest.timeline.order
-        timeline = _timeline(path, manifest.language, order)
-        for language, variant in _language_variants(root, path, other_languages, manifest_path):
-            timeline_variants[language] = _timeline(variant, language, order)
-    sources: tuple = ()
-    source_variants: dict[str, tuple] = {}
-    if manifest.sources:
-        from .sources import load_sources
-
-        path = resolve_inside(root, manifest.sources.file, manifest_path)
-        sources = load_sources(path)
-        for language, variant in _language_variants(root, path, other_languages, manifest_path):
-            source_variants[language] = load_sources(variant)
+    sections = _load_sections(_section_files(sections_dir, root), manifest, manifest_path, collected)
+    languages = sorted({a.language for a in manifest.audiences if a.language} - {manifest.language})
+    timeline, timeline_variants = _load_timelines(root, manifest, manifest_path, languages, collected)
+    sources, source_variants = _load_sources(root, manifest, manifest_path, languages, collected)
+    themes, fallback_fonts = _load_themes(root, manifest, manifest_path, collected)
+    if reporter is None:
+        collected.raise_if_errors()
+    log.info("loaded %s: %d sections, %d timeline events, %d sources, theme %s", manifest_path, len(sections),
+             len(timeline), len(sources), ", ".join(themes) or "-")
     return Brief(
         root=root,
         manifest=manifest,
         manifest_path=manifest_path,
-        sections=tuple(ordered),
+        sections=tuple(sections),
         partials_dir=sections_dir / PARTIALS_DIR,
         timeline=timeline,
         sources=sources,
         timeline_variants=timeline_variants,
         source_variants=source_variants,
+        themes=themes,
+        fallback_fonts=fallback_fonts,
     )
+
+
+def _load_timelines(root: Path, manifest: Manifest, origin: Path, languages: list[str],
+                    reporter: Reporter) -> tuple[tuple[TimelineEvent, ...], dict[str, tuple[TimelineEvent, ...]]]:
+    """The timeline file and its language variants (a file that fails loads as no events)."""
+    if not manifest.timeline:
+        return (), {}
+    path = resolve_inside(root, manifest.timeline.file, origin)
+    order = manifest.timeline.order
+    timeline = reporter.attempt(partial(_timeline, path, manifest.language, order)) or ()
+    variants = {}
+    for language, variant in _language_variants(root, path, languages, origin):
+        variants[language] = reporter.attempt(partial(_timeline, variant, language, order)) or ()
+    return timeline, variants
+
+
+def _load_sources(root: Path, manifest: Manifest, origin: Path, languages: list[str],
+                  reporter: Reporter) -> tuple[tuple[Source, ...], dict[str, tuple[Source, ...]]]:
+    """The sources file and its language variants (a file that fails loads as no sources)."""
+    if not manifest.sources:
+        return (), {}
+    path = resolve_inside(root, manifest.sources.file, origin)
+    sources = reporter.attempt(partial(load_sources, path)) or ()
+    variants = {}
+    for language, variant in _language_variants(root, path, languages, origin):
+        variants[language] = reporter.attempt(partial(load_sources, variant)) or ()
+    return sources, variants
+
+
+def _load_themes(root: Path, manifest: Manifest, origin: Path,
+                 reporter: Reporter) -> tuple[dict[str, Theme], dict[str, tuple[Path, ...]]]:
+    """Every theme the manifest and its audiences name, with its fallback font files."""
+    names = dict.fromkeys([manifest.theme, *(a.theme for a in manifest.audiences if a.theme)])
+    themes: dict[str, Theme] = {}
+    fonts: dict[str, tuple[Path, ...]] = {}
+    for name in names:
+        theme = reporter.attempt(partial(load_theme, name, root, origin))
+        if theme is None:
+            continue
+        found = [reporter.attempt(partial(resolve_inside, root, font, origin)) for font in theme.fallback_fonts]
+        themes[name] = theme
+        fonts[name] = tuple(path for path in found if path is not None)
+    return themes, fonts
 
 
 def _language_variants(root: Path, path: Path, languages: list[str], origin: Path) -> list[tuple[str, Path]]:
@@ -107,15 +120,18 @@ def _language_variants(root: Path, path: Path, languages: list[str], origin: Pat
     return found
 
 
-def _timeline(path: Path, language: str, order: str) -> tuple:
-    from .timeline import load_timeline
-
+def _timeline(path: Path, language: str, order: str) -> tuple[TimelineEvent, ...]:
     events = load_timeline(path, language)
     return events[::-1] if order == "reverse" else events
 
 
-def _load_sections(files: list[Path], manifest: Manifest, manifest_path: Path) -> list[SectionSource]:
-    """Load base section files, attaching `name.<audience|language>.md` files as their variants."""
+def _load_sections(files: list[Path], manifest: Manifest, manifest_path: Path,
+                   reporter: Reporter) -> list[SectionSource]:
+    """Load base section files, attaching `name.<audience|language>.md` files as their variants.
+
+    A file that fails is reported and left out; names of failed files are not reported
+    again as missing from the manifest's `sections` order.
+    """
     suffixes = {a.id for a in manifest.audiences} | set(LANGUAGES)
     bases: dict[str, Path] = {}
     variant_files: list[tuple[str, str, Path]] = []
@@ -125,14 +141,20 @@ def _load_sections(files: list[Path], manifest: Manifest, manifest_path: Path) -
             variant_files.append((stem, suffix, path))
         else:
             bases[path.stem] = path
-    loaded = {stem: _load_section(path) for stem, path in bases.items()}
+    loaded = {stem: reporter.attempt(partial(_load_section, path)) for stem, path in bases.items()}
+    failed = {name for stem, section in loaded.items() if section is None for name in (stem, bases[stem].name)}
     variants: dict[str, dict[str, SectionSource]] = {stem: {} for stem in loaded}
     for stem, suffix, path in variant_files:
         base = loaded.get(stem)
         if base is None:
-            raise ManifestError(f"'{path.name}' is a variant of '{stem}.md', which does not exist", path, 1)
-        variants[stem][suffix] = replace(_load_section(path, default_id=base.id), id=base.id)
-    return [replace(section, variants=variants[stem]) for stem, section in loaded.items()]
+            if stem not in failed:
+                reporter.error(ManifestError(f"'{path.name}' is a variant of '{stem}.md', which does not exist", path, 1))
+            continue
+        variant = reporter.attempt(partial(_load_section, path, default_id=base.id))
+        if variant is not None:
+            variants[stem][suffix] = replace(variant, id=base.id)
+    sections = [replace(section, variants=variants[stem]) for stem, section in loaded.items() if section is not None]
+    return reporter.attempt(partial(_order_sections, sections, manifest.sections, manifest_path, failed)) or []
 
 
 def _section_files(sections_dir: Path, root: Path) -> list[Path]:
@@ -142,7 +164,8 @@ def _section_files(sections_dir: Path, root: Path) -> list[Path]:
     return files
 
 
-def _order_sections(sources: list[SectionSource], order: tuple[str, ...], manifest_path: Path) -> list[SectionSource]:
+def _order_sections(sources: list[SectionSource], order: tuple[str, ...], manifest_path: Path,
+                    failed: set[str]) -> list[SectionSource]:
     seen: dict[str, SectionSource] = {}
     errors: list[BriefingError] = []
     for source in sources:
@@ -153,40 +176,48 @@ def _order_sections(sources: list[SectionSource], order: tuple[str, ...], manife
     if not order:
         return sources
     by_name = {s.path.name: s for s in sources} | {s.path.stem: s for s in sources} | seen
-    missing = [name for name in order if name not in by_name]
+    missing = [name for name in order if name not in by_name and name not in failed]
     if missing:
         raise ManifestError(
             f"'sections' names {', '.join(repr(m) for m in missing)}, which no file in sections/ provides "
             f"(known: {', '.join(sorted(seen))})",
             manifest_path,
         )
-    return [by_name[name] for name in order]
+    return [by_name[name] for name in order if name in by_name]
 
 
 def _load_section(path: Path, default_id: str | None = None) -> SectionSource:
+    """One section file; every problem of its front matter is reported, each with its line."""
     text = read_text(path)
     meta, template = split_front_matter(text, path)
     default_id = default_id or _PREFIX_RE.sub("", path.stem) or path.stem
+    errors: list[BriefingError] = []
+
+    def bad(key: str, message: str) -> None:
+        errors.append(ManifestError(message, path, meta.lines.get(key, 1)))
+
     title = meta.get("title")
     if not isinstance(title, str) or not title.strip():
-        line = meta.lines.get("title", 1) if isinstance(meta, YamlMap) else 1
-        raise ManifestError("front matter needs a 'title:' (the section heading)", path, line)
+        bad("title", "front matter needs a 'title:' (the section heading)")
+        title = ""
     numbered = meta.get("numbered", True)
     if not isinstance(numbered, bool):
-        raise ManifestError("'numbered' must be true or false", path, meta.lines["numbered"])
+        bad("numbered", "'numbered' must be true or false")
     section_id = meta.get("id", default_id)
     if not isinstance(section_id, str) or not section_id.strip():
-        raise ManifestError("'id' must be a non-empty text", path, meta.lines["id"])
+        bad("id", "'id' must be a non-empty text")
     lists = {}
     for key in ("audiences", "tags"):
         value = meta.get(key, [])
         value = [value] if isinstance(value, str) else value
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ManifestError(f"'{key}' must be a list of names", path, meta.lines[key])
+            bad(key, f"'{key}' must be a list of names")
+            value = []
         lists[key] = tuple(v.strip() for v in value)
     level = meta.get("level")
     if level is not None and not isinstance(level, str):
-        raise ManifestError("'level' must be a handling level name", path, meta.lines["level"])
+        bad("level", "'level' must be a handling level name")
+    raise_all(errors)
     return SectionSource(
         id=section_id.strip(),
         path=path,

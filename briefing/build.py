@@ -3,22 +3,33 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
+import time
 from dataclasses import dataclass
+from functools import lru_cache, partial
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator, TypeVar
 
 from .brief import load_brief
-from .cite import iter_citations, resolve_citations
+from .cite import iter_citations, resolve_citations, uncited_warning
 from .edition import Edition, Omission, check_leaks, edition_marking, plan_edition, select_audiences, tailor
-from .errors import BriefingError, BriefingWarning, raise_all
-from .markdown import number_headings, parse_markdown
-from .model import Brief, Document, Manifest, PrintSettings, Section, SourcePos
-from .themes import load_theme, to_cmyk, to_grayscale
-from .templating import SectionRenderer, template_context
-from .write import sweep_temp_files, write_atomic
+from .errors import BriefingError, BriefingWarning, EditionsFailed, Reporter, UsageError, raise_all
+from .files import is_regular_file, read_text
+from .markdown import number_headings, parse_inline, parse_markdown
+from .model import (Brief, Document, Inline, Manifest, PrintSettings, Section, SectionSource, Source, SourcePos, Text,
+                    TimelineEvent)
+from .templating import Rendered, SectionRenderer, template_context
+from .themes import Theme, to_cmyk, to_grayscale
+from .outputs import sweep_stale_outputs
+from .write import sweep_temp_files, write_if_changed
+
+if TYPE_CHECKING:
+    from .layout import RenderedPdf
 
 OUTPUT_DIR = "output"
+log = logging.getLogger("briefing")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -30,14 +41,16 @@ class BuildResult:
     """The audience id, or '' for a brief without audiences."""
     warnings: tuple[BriefingWarning, ...] = ()
     report: Path | None = None
+    status: str = "written"
+    """'written', 'unchanged' (the same bytes were already there) or 'failed'."""
+    error: BriefingError | None = None
+    """Why the edition failed (status 'failed')."""
+    sheet_sides: int = 0
+    """Pages of an imposed booklet PDF (two booklet pages each); 0 when not a booklet."""
     marking: str | None = None
     """The edition's banner marking, as printed on its pages."""
     copy: tuple[int, int, str] | None = None
     """(number, total, recipient) of a numbered controlled copy."""
-
-
-class UsageError(BriefingError):
-    exit_code = 2
 
 
 @dataclass(frozen=True)
@@ -58,22 +71,44 @@ class BuildOptions:
     booklet: bool = False
 
 
+Copy = tuple[int, int, str]
+"""A numbered controlled copy: (number, of how many, recipient)."""
+
+
+class Stages:
+    """Runs the stages of one edition, logging how long each took (shown by `briefing -v`)."""
+
+    def __init__(self, label: str):
+        self.label = label
+
+    def __call__(self, name: str, stage: Callable[..., T], *args: Any) -> T:
+        start = time.perf_counter()
+        try:
+            return stage(*args)
+        finally:
+            log.info("%s: %s %.1f ms", self.label, name, (time.perf_counter() - start) * 1000)
+
+
 def build(root: Path, output: Path | None = None, strict: bool = False, audiences: tuple[str, ...] = (),
           report: bool = False, on_done: Callable[[BuildResult], None] | None = None,
           options: BuildOptions | None = None, copies: Path | None = None,
-          on_start: Callable[[int], None] | None = None) -> list[BuildResult]:
+          on_start: Callable[[int], None] | None = None,
+          on_removed: Callable[[Path], None] | None = None) -> list[BuildResult]:
     """Build every edition (or the named *audiences*) of the brief at *root*.
 
     With *copies* (a YAML list of recipients), each edition is built once per
     recipient as a numbered controlled copy. Editions build in parallel worker
-    processes when there are several and more than one core.
+    processes when there are several and more than one core. An edition that fails
+    does not stop the others: each is reported to *on_done*, then EditionsFailed is
+    raised. PDFs of editions that no longer exist are removed (only files a build
+    wrote, unchanged since) and reported to *on_removed*.
     """
     options = options or BuildOptions()
     if strict or report:
         options = dataclasses.replace(options, strict=options.strict or strict, report=options.report or report)
-    brief = load_brief(root)
+    brief = Stages(root.resolve().name)("load", load_brief, root)
     targets = select_audiences(brief.manifest, audiences)
-    recipients = load_recipients(copies, brief.root) if copies else [None]
+    recipients = load_recipients(copies) if copies else [None]
     if output is not None and len(targets) * len(recipients) > 1:
         raise UsageError("-o/--output names one file, but this build makes several PDFs; add --audience NAME")
     jobs = [
@@ -86,107 +121,232 @@ def build(root: Path, output: Path | None = None, strict: bool = False, audience
         on_start(len(jobs))
     results = []
     for result in _run_jobs(brief, jobs):
+        if result.error is not None and len(jobs) == 1:
+            raise result.error
         results.append(result)
         if on_done is not None:
             on_done(result)
+    if output is None:
+        audience_ids = {a.id for a in brief.manifest.audiences} or {""}
+        for path in sweep_stale_outputs(brief.root / OUTPUT_DIR, results, audience_ids):
+            if on_removed is not None:
+                on_removed(path)
+    failed = [r for r in results if r.error is not None]
+    if failed:
+        raise EditionsFailed(len(failed), len(jobs))
     return results
 
 
 def build_edition(brief: Brief, audience_id: str | None, output: Path | None, options: BuildOptions,
-                  copy: tuple[int, int, str] | None = None) -> BuildResult:
+                  copy: Copy | None = None) -> BuildResult:
+    """One edition through the stages in order; the problems of a stage stop the build before the next."""
+    reporter = Reporter()
+    stage = Stages((audience_id or brief.manifest.id) + (f" copy {copy[0]}" if copy else ""))
     audience = next((a for a in brief.manifest.audiences if a.id == audience_id), None)
-    edition = plan_edition(brief, audience)
-    document, warnings, omitted = parse_edition(brief, edition, options, copy)
-    from .layout import impose_booklet, render_pdf
-
-    out_dir = brief.root / OUTPUT_DIR
-    pdf = render_pdf(document, cache_dir=out_dir / ".cache")
-    warnings += pdf.warnings
-    budget = audience.page_budget if audience else None
-    if budget is not None and pdf.pages > budget:
-        raise BriefingError(f"edition '{edition.name}' runs to {pdf.pages} pages; its page_budget is {budget}",
-                            brief.manifest_path)
+    edition = stage("plan", plan_edition, brief, audience)                              # 1b plan
+    document, omitted = prepare_document(brief, edition, options, reporter, copy, stage)  # 2 render .. 3b tailor
+    reporter.raise_if_errors()
+    pdf = stage("lay out", lay_out, brief, document, reporter)                         # 4 lay out
+    check_budget(brief, edition, pdf.pages, reporter)
+    reporter.raise_if_errors()
     if options.strict:
-        raise_all(list(warnings))
-    name = edition.name + (f"-copy-{copy[0]:02d}" if copy else "") + ("-booklet" if options.booklet else "")
-    target = output if output is not None else out_dir / f"{name}.pdf"
-    data = impose_booklet(pdf.data) if options.booklet else pdf.data
-    write_atomic(target, data)
-    report_path = None
-    if options.report:
-        report_path = target.with_suffix(".report.txt")
-        write_atomic(report_path, _report(edition, document, pdf.pages, omitted).encode("utf-8"))
-    return BuildResult(target, pdf.pages, len(data), audience_id or "", tuple(warnings), report_path,
-                       document.manifest.marking, copy)
+        raise_all([warning.as_error() for warning in reporter.warnings])
+    written = stage("write", write_edition, brief, edition, document, pdf, omitted, output, options, copy)  # 5 write
+    return BuildResult(written.path, pdf.pages, written.size, audience_id or "", tuple(reporter.warnings),
+                       written.report, "written" if written.changed else "unchanged", sheet_sides=written.sheet_sides,
+                       marking=document.manifest.marking, copy=copy)
+
+
+def _attempt(brief: Brief, audience_id: str | None, output: Path | None, options: BuildOptions,
+             copy: Copy | None = None) -> BuildResult:
+    """Build one edition; a problem in it becomes a failed result, so the other editions go on."""
+    try:
+        return build_edition(brief, audience_id, output, options, copy)
+    except BriefingError as error:
+        return BuildResult(output or brief.root / OUTPUT_DIR, 0, 0, audience_id or "", status="failed", error=error,
+                           copy=copy)
 
 
 def parse_brief(brief: Brief) -> tuple[Document, list[BriefingWarning]]:
     """The document of a brief's default edition (the first audience, or the only one)."""
     audience = brief.manifest.audiences[0] if brief.manifest.audiences else None
-    document, warnings, _ = parse_edition(brief, plan_edition(brief, audience), BuildOptions())
-    return document, warnings
+    reporter = Reporter()
+    document, _ = prepare_document(brief, plan_edition(brief, audience), BuildOptions(), reporter)
+    reporter.raise_if_errors()
+    return document, reporter.warnings
 
 
-def parse_edition(brief: Brief, edition: Edition, options: BuildOptions,
-                  copy: tuple[int, int, str] | None = None,
-                  problems: list[BriefingError] | None = None) -> tuple[Document, list[BriefingWarning], list[Omission]]:
-    """Render the edition's templates, parse the Markdown, tailor it, resolve citations.
+def prepare_document(brief: Brief, edition: Edition, options: BuildOptions, reporter: Reporter,
+                     copy: Copy | None = None, stage: Stages | None = None) -> tuple[Document, list[Omission]]:
+    """Stages 2 to 3b: render the templates, parse the Markdown, tailor it to the audience, cite.
 
-    With *problems* (as `briefing check` does), a section that fails is recorded there
-    and skipped, so one run reports the problems of every section.
+    A section that fails is reported and left out, so one run names the problems of
+    every section; the caller decides whether to go on.
     """
+    stage = stage or Stages(edition.audience.id if edition.audience else edition.manifest.id)
+    rendered = stage("render", render_sections, brief, edition, reporter)                    # 2 render
+    parsed = stage("parse", parse_sections, brief, rendered, reporter)                       # 3 parse
+    edition = dataclasses.replace(edition, timeline=stage("parse timeline", parse_timeline, edition.timeline, reporter))
+    sections, omitted, present = stage("tailor", tailor_sections, brief, edition, parsed, reporter)  # 3b tailor
+    cited, uncited = stage("cite", cite_sources, brief, edition, sections, reporter)
+    present |= {s.level for s in cited if s.level}
+    omitted += [Omission(f"source '{s.id}'", _where(s.pos, brief.root), "not cited in this edition") for s in uncited]
+    manifest = dataclasses.replace(edition.manifest, marking=edition_marking(brief.manifest, edition.audience, present))
+    theme, fallbacks = edition_theme(brief, edition, options)
+    document = Document(manifest, tuple(sections), edition.timeline, cited, uncited, theme,
+                        print_settings(manifest, edition, options, copy), fallbacks)
+    return document, omitted
+
+
+def render_sections(brief: Brief, edition: Edition, reporter: Reporter) -> list[tuple[SectionSource, Rendered, str | None]]:
+    """Each section's template rendered for the edition, with its section number (if numbered)."""
     renderer = SectionRenderer(brief.partials_dir)
     context = template_context(edition.manifest, edition.audience)
-    levels = brief.manifest.levels
-    omitted = list(edition.omitted)
-    present = {s.level for s in edition.sections if s.level} | {e.level for e in edition.timeline if e.level}
-    sections: list[Section] = []
+    rendered = []
     number = 0
     for source in edition.sections:
         section_number = None
         if source.numbered and brief.manifest.numbered_headings:
             number += 1
             section_number = str(number)
-        try:
-            rendered = renderer.render(source, context)
-            blocks = parse_markdown(rendered.text, source.path, brief.root, rendered.line_map)
-            section = Section(source.id, source.title, blocks, SourcePos(source.path, 1), section_number)
-            (section,) = tailor([section], edition.audience, levels, brief.root, omitted, present)
-        except BriefingError as error:
-            if problems is None:
-                raise
-            problems.extend(getattr(error, "errors", [error]))
-            continue
-        sections.append(dataclasses.replace(section, blocks=number_headings(section.blocks, section_number)))
+        text = reporter.attempt(partial(renderer.render, source, context))
+        if text is not None:
+            rendered.append((source, text, section_number))
+    return rendered
+
+
+def parse_sections(brief: Brief, rendered: list[tuple[SectionSource, Rendered, str | None]],
+                   reporter: Reporter) -> list[Section]:
+    """The rendered Markdown of each section as model blocks."""
+    sections = []
+    for source, text, number in rendered:
+        blocks = reporter.attempt(partial(parse_markdown, text.text, source.path, brief.root, text.line_map))
+        if blocks is not None:
+            sections.append(Section(source.id, source.title, blocks, SourcePos(source.path, 1), number))
+    return sections
+
+
+def parse_timeline(events: tuple[TimelineEvent, ...], reporter: Reporter) -> tuple[TimelineEvent, ...]:
+    """Each event's text Markdown as inlines, in front of its `cite:` citation."""
+    parsed = []
+    for event in events:
+        text = reporter.attempt(partial(_inline, event.markdown, event.pos.path, event.markdown_line))
+        if text is not None:
+            joined = (*text, Text(" "), *event.text) if text and event.text else text or event.text
+            parsed.append(dataclasses.replace(event, text=joined))
+    return tuple(parsed)
+
+
+@lru_cache(maxsize=8192)
+def _inline(markdown: str, path: Path, line: int | None) -> tuple[Inline, ...]:
+    """An event's text parsed once per process, however many editions show it."""
+    return parse_inline(markdown, path, line) if markdown else ()
+
+
+def tailor_sections(brief: Brief, edition: Edition, sections: list[Section],
+                    reporter: Reporter) -> tuple[list[Section], list[Omission], set[str]]:
+    """Leave out what the audience may not see, then number the headings of what is left.
+
+    Returns the sections, what was left out (for the report) and the handling levels present.
+    """
+    omitted = list(edition.omitted)
+    present = {s.level for s in edition.sections if s.level} | {e.level for e in edition.timeline if e.level}
+    tailored = []
+    for section in sections:
+        kept = reporter.attempt(partial(tailor, [section], edition.audience, brief.manifest.levels, brief.root,
+                                        omitted, present))
+        if kept is not None:
+            tailored.append(dataclasses.replace(kept[0], blocks=number_headings(kept[0].blocks, section.number)))
+    return tailored, omitted, present
+
+
+def cite_sources(brief: Brief, edition: Edition, sections: list[Section],
+                 reporter: Reporter) -> tuple[tuple[Source, ...], tuple[Source, ...]]:
+    """Number the cited sources, refuse leaks above the audience's clearance; (cited, uncited)."""
     citations = list(iter_citations((tuple(sections), edition.timeline)))
-    cited, uncited, warnings = resolve_citations(citations, edition.sources, brief.manifest_path, problems)
-    try:
-        check_leaks(cited, citations, edition.audience, levels)
-    except BriefingError as error:
-        if problems is None:
-            raise
-        problems.extend(getattr(error, "errors", [error]))
-    present |= {s.level for s in cited if s.level}
-    omitted += [Omission(f"source '{s.id}'", _where(s.pos, brief.root), "not cited in this edition") for s in uncited]
-    manifest = dataclasses.replace(edition.manifest, marking=edition_marking(brief.manifest, edition.audience, present))
-    theme = load_theme(edition.audience.theme if edition.audience and edition.audience.theme else manifest.theme,
-                       brief.root, brief.manifest_path)
+    cited, uncited = resolve_citations(citations, edition.sources, reporter)
+    with reporter.collecting():
+        check_leaks(cited, citations, edition.audience, brief.manifest.levels)
+    if edition.audience is None:  # an edition leaves sources out on purpose: not worth a warning
+        for source in uncited:
+            reporter.warn(uncited_warning(source))
+    return cited, uncited
+
+
+def edition_theme(brief: Brief, edition: Edition, options: BuildOptions) -> tuple[Theme, tuple[Path, ...]]:
+    """The edition's theme (loaded with the brief) in the colours asked for, and its fallback fonts."""
+    name = edition.audience.theme if edition.audience and edition.audience.theme else edition.manifest.theme
+    theme = brief.themes[name]
     if options.grayscale:
         theme = to_grayscale(theme)
     if options.cmyk:
         theme = to_cmyk(theme)
-    from .brief import resolve_inside
-
-    fallbacks = tuple(resolve_inside(brief.root, f, brief.manifest_path) for f in theme.fallback_fonts)
-    document = Document(manifest, tuple(sections), edition.timeline, cited, uncited, theme,
-                        print_settings(manifest, edition, options, copy), fallbacks)
-    if edition.audience is not None:  # an edition leaves sources out on purpose: not worth a warning
-        warnings = []
-    return document, list(warnings), omitted
+    return theme, brief.fallback_fonts[name]
 
 
-def print_settings(manifest: Manifest, edition: Edition, options: BuildOptions,
-                   copy: tuple[int, int, str] | None) -> PrintSettings:
+def lay_out(brief: Brief, document: Document, reporter: Reporter) -> RenderedPdf:
+    """Stage 4: the document set on pages, in memory; its warnings go to *reporter*."""
+    from .layout import render_pdf
+
+    pdf = render_pdf(document, cache_dir=brief.root / OUTPUT_DIR / ".cache")
+    for warning in pdf.warnings:
+        reporter.warn(warning)
+    return pdf
+
+
+def check_budget(brief: Brief, edition: Edition, pages: int, reporter: Reporter) -> None:
+    """An edition longer than its audience's `page_budget` is an error."""
+    audience = edition.audience
+    if audience is not None and audience.page_budget is not None and pages > audience.page_budget:
+        reporter.error(budget_error(brief, audience.id, pages, audience.page_budget))
+
+
+def budget_error(brief: Brief, audience_id: str, pages: int, budget: int) -> BriefingError:
+    """Too many pages for an audience: named by its id, at the manifest line of its page_budget."""
+    from .yamlfile import load_yaml
+
+    line = None
+    try:
+        spec = load_yaml(read_text(brief.manifest_path), brief.manifest_path)["audiences"][audience_id]
+        line = spec.lines.get("page_budget")
+    except (BriefingError, LookupError, TypeError, AttributeError):
+        pass
+    return BriefingError(f"the '{audience_id}' edition runs to {pages} pages, over its page_budget of {budget}: "
+                         "shorten it, leave sections out of it, or raise the budget", brief.manifest_path, line)
+
+
+@dataclass(frozen=True)
+class Written:
+    """What stage 5 put on disk."""
+
+    path: Path
+    size: int
+    report: Path | None
+    changed: bool
+    """False when the same bytes were already there (the files were not rewritten)."""
+    sheet_sides: int
+    """Pages of an imposed booklet; 0 when not a booklet."""
+
+
+def write_edition(brief: Brief, edition: Edition, document: Document, pdf: RenderedPdf, omitted: list[Omission],
+                  output: Path | None, options: BuildOptions, copy: Copy | None) -> Written:
+    """Stage 5: the PDF (imposed as a booklet if asked) and the edition report, each written atomically."""
+    from .layout import impose_booklet
+    from .layout.booklet import saddle_stitch_order
+
+    name = edition.name + (f"-copy-{copy[0]:02d}" if copy else "") + ("-booklet" if options.booklet else "")
+    target = output if output is not None else brief.root / OUTPUT_DIR / f"{name}.pdf"
+    data = impose_booklet(pdf.data) if options.booklet else pdf.data
+    changed = write_if_changed(target, data)
+    report_path = None
+    if options.report:
+        report_path = target.with_suffix(".report.txt")
+        changed |= write_if_changed(report_path, _report(edition, document, pdf.pages, omitted).encode("utf-8"))
+    sides = len(saddle_stitch_order(pdf.pages)) if options.booklet else 0
+    return Written(target, len(data), report_path, changed, sides)
+
+
+def print_settings(manifest: Manifest, edition: Edition, options: BuildOptions, copy: Copy | None) -> PrintSettings:
     """Command line over audience over manifest."""
     audience = edition.audience
 
@@ -214,12 +374,11 @@ def print_settings(manifest: Manifest, edition: Edition, options: BuildOptions,
     )
 
 
-def load_recipients(path: Path, root: Path) -> list[str]:
+def load_recipients(path: Path) -> list[str]:
     """The recipients file of `--copies`: a YAML list of names (or of mappings with `name`)."""
-    from .brief import read_text
     from .yamlfile import YamlList, load_yaml
 
-    if not path.is_file():
+    if not is_regular_file(path):
         raise UsageError(f"recipients file '{path}' not found")
     data = load_yaml(read_text(path), path)
     if not isinstance(data, YamlList) or not data:
@@ -263,18 +422,18 @@ def _report(edition: Edition, document: Document, pages: int, omitted: list[Omis
 _WORKER_BRIEF: Brief | None = None
 
 
-def _run_jobs(brief: Brief, jobs: list[tuple]) -> Iterator[BuildResult]:
+def _run_jobs(brief: Brief, jobs: list[tuple[str | None, Path | None, BuildOptions, Copy | None]]) -> Iterator[BuildResult]:
     workers = min(len(jobs), os.cpu_count() or 1)
     if workers < 2:
         for job in jobs:
-            yield build_edition(brief, *job)
+            yield _attempt(brief, *job)
         return
     import multiprocessing  # only when there are editions to build side by side
     from concurrent.futures import ProcessPoolExecutor
 
     if "fork" not in multiprocessing.get_all_start_methods():
         for job in jobs:
-            yield build_edition(brief, *job)
+            yield _attempt(brief, *job)
         return
     global _WORKER_BRIEF
     _WORKER_BRIEF = brief  # inherited by the forked workers: the brief is loaded once
@@ -293,7 +452,6 @@ def _warm_up() -> None:
     fonts.register_fonts(("Serif", "Sans", "Mono"))
 
 
-def _worker(audience_id: str | None, output: Path | None, options: BuildOptions,
-            copy: tuple[int, int, str] | None) -> BuildResult:
+def _worker(audience_id: str | None, output: Path | None, options: BuildOptions, copy: Copy | None) -> BuildResult:
     assert _WORKER_BRIEF is not None
-    return build_edition(_WORKER_BRIEF, audience_id, output, options, copy)
+    return _attempt(_WORKER_BRIEF, audience_id, output, options, copy)

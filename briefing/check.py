@@ -10,14 +10,16 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, fields, is_dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from .brief import load_brief
-from .build import OUTPUT_DIR, BuildOptions, parse_edition
+from .build import BuildOptions, Stages, check_budget, lay_out, prepare_document
+from .cite import uncited_warning
 from .edition import plan_edition, select_audiences
-from .errors import BriefingError, BriefingWarning
-from .model import Code, Document, SourcePos, Text
+from .errors import BriefingWarning, Reporter
+from .model import Audience, Brief, Code, Document, SourcePos, Text
 
 
 @dataclass(frozen=True)
@@ -36,63 +38,58 @@ class Diagnostic:
         return {"path": self.path, "line": self.line, "level": self.level, "message": self.message}
 
 
+Found = dict[tuple[str, int | None, str, str], set[str]]
+"""Each distinct problem (path, line, level, message) -> the editions it was found in."""
+
+
 def check_brief(root: Path) -> list[Diagnostic]:
-    """Every error and warning of the brief at *root*, sorted by file and line."""
-    found: dict[tuple[str, int | None, str, str], set[str]] = {}
+    """Every error and warning of the brief at *root*, sorted by file and line.
+
+    The build's stages, with a collecting reporter and no write step. Problems in
+    loading stop the check there, as the editions would only repeat them.
+    """
+    found: Found = {}
     root = root.resolve()
-
-    def add(problem: BriefingError, edition: str) -> None:
-        for error in getattr(problem, "errors", [problem]):
-            level = "warning" if isinstance(error, BriefingWarning) else "error"
-            key = (_relative(error.path, root), error.line, level, error.message)
-            found.setdefault(key, set()).add(edition)
-
-    try:
-        brief = load_brief(root)
-    except BriefingError as error:
-        add(error, "")
+    reporter = Reporter()
+    brief = reporter.attempt(partial(load_brief, root, reporter))
+    _add(found, reporter, root, "")
+    if brief is None or reporter.errors:
         return _finish(found, set())
     audiences = select_audiences(brief.manifest, ())
-    editions = {a.id if a else "" for a in audiences}
     cited: set[str] = set()
     for audience in audiences:
-        name = audience.id if audience else ""
-        problems: list[BriefingError] = []
-        try:
-            edition = plan_edition(brief, audience)
-            document, warnings, _ = parse_edition(brief, edition, BuildOptions(), problems=problems)
-        except BriefingError as error:
-            for problem in [*problems, error]:
-                add(problem, name)
-            continue
-        for problem in [*problems, *warnings]:
-            add(problem, name)
-        cited |= {source.id for source in document.cited}
-        for warning in _glyph_warnings(document):
-            add(warning, name)
-        _layout_pass(brief, audience, document, name, add, complete=not problems)
+        reporter = Reporter()
+        document = reporter.attempt(partial(_check_edition, brief, audience, reporter))
+        _add(found, reporter, root, audience.id if audience else "")
+        cited |= {source.id for source in document.cited} if document else set()
     if any(a is not None for a in audiences):  # unused across every edition
+        unused = Reporter()
         for source in brief.sources:
             if source.id not in cited:
-                add(BriefingWarning(f"source '{source.id}' is never cited", source.pos.path, source.pos.line), "")
-    return _finish(found, editions)
+                unused.warn(uncited_warning(source))
+        _add(found, unused, root, "")
+    return _finish(found, {a.id if a else "" for a in audiences})
 
 
-def _layout_pass(brief, audience, document: Document, name: str, add, complete: bool) -> None:  # type: ignore[no-untyped-def]
-    """Lay the edition out in memory: image resolution, and (when nothing is missing) the page budget."""
-    from .layout import render_pdf
+def _check_edition(brief: Brief, audience: Audience | None, reporter: Reporter) -> Document:
+    """One edition's stages up to layout; the page budget only when nothing failed before it."""
+    stage = Stages(audience.id if audience else brief.manifest.id)
+    edition = stage("plan", plan_edition, brief, audience)
+    document, _ = prepare_document(brief, edition, BuildOptions(), reporter, stage=stage)
+    for warning in _glyph_warnings(document):
+        reporter.warn(warning)
+    complete = not reporter.errors
+    pdf = reporter.attempt(partial(stage, "lay out", lay_out, brief, document, reporter))
+    if complete and pdf is not None:
+        check_budget(brief, edition, pdf.pages, reporter)
+    return document
 
-    try:
-        pdf = render_pdf(document, cache_dir=brief.root / OUTPUT_DIR / ".cache")
-    except BriefingError as error:
-        add(error, name)
-        return
-    for warning in pdf.warnings:
-        add(warning, name)
-    budget = audience.page_budget if audience else None
-    if complete and budget is not None and pdf.pages > budget:
-        add(BriefingError(f"edition '{name}' runs to {pdf.pages} pages; its page_budget is {budget}",
-                          brief.manifest_path), name)
+
+def _add(found: Found, reporter: Reporter, root: Path, edition: str) -> None:
+    for problem in reporter.problems():
+        level = "warning" if isinstance(problem, BriefingWarning) else "error"
+        key = (_relative(problem.path, root), problem.line, level, problem.message)
+        found.setdefault(key, set()).add(edition)
 
 
 def _glyph_warnings(document: Document) -> list[BriefingWarning]:

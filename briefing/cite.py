@@ -1,7 +1,8 @@
 """Resolve citations: check every key, number sources in order of first citation.
 
 Numbering follows reading order: the sections in order, then the timeline. A source
-keeps its number wherever it is cited again. Sources nothing cites are warnings.
+keeps its number wherever it is cited again. Sources nothing cites are warnings (in a
+brief without audiences; an audience's edition leaves sources out on purpose).
 """
 
 from __future__ import annotations
@@ -9,10 +10,9 @@ from __future__ import annotations
 import difflib
 from dataclasses import fields, is_dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Iterator
 
-from .errors import BriefingError, BriefingWarning, ManifestError, raise_all
+from .errors import BriefingError, BriefingWarning, ManifestError, Reporter
 from .model import Citation, Source
 
 
@@ -36,37 +36,30 @@ def _child_fields(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cls)) if is_dataclass(cls) else ()
 
 
-def resolve_citations(
-    citations: list[Citation],
-    sources: tuple[Source, ...],
-    manifest_path: Path,
-    problems: list[BriefingError] | None = None,
-) -> tuple[tuple[Source, ...], tuple[Source, ...], list[BriefingWarning]]:
-    """Return (cited sources in first-citation order, uncited sources, warnings).
+def resolve_citations(citations: list[Citation], sources: tuple[Source, ...],
+                      reporter: Reporter) -> tuple[tuple[Source, ...], tuple[Source, ...]]:
+    """Return (cited sources in first-citation order, uncited sources).
 
     *citations* are in reading order (`iter_citations` over the sections, then the
-    timeline). Unknown keys raise, or with *problems* are recorded there and skipped.
+    timeline). Each citation of an unknown key is reported, and skipped.
     """
     by_id = {source.id: source for source in sources}
     order: dict[str, Source] = {}
-    errors: list[BriefingError] = []
     for citation in citations:
         for item in citation.items:
             source = by_id.get(item.key)
             if source is None:
-                errors.append(_unknown(item.key, citation, by_id, manifest_path))
+                reporter.error(_unknown(item.key, citation, by_id))
             elif item.key not in order:
                 order[item.key] = source
-    if problems is None:
-        raise_all(errors)
-    else:
-        problems.extend(errors)
-    uncited = tuple(s for s in sources if s.id not in order)
-    warnings = [BriefingWarning(f"source '{s.id}' is never cited", s.pos.path, s.pos.line) for s in uncited]
-    return tuple(order.values()), uncited, warnings
+    return tuple(order.values()), tuple(s for s in sources if s.id not in order)
 
 
-def _unknown(key: str, citation: Citation, by_id: dict[str, Source], manifest_path: Path) -> BriefingError:
+def uncited_warning(source: Source) -> BriefingWarning:
+    return BriefingWarning(f"source '{source.id}' is never cited", source.pos.path, source.pos.line)
+
+
+def _unknown(key: str, citation: Citation, by_id: dict[str, Source]) -> BriefingError:
     if not by_id:
         return ManifestError(
             f"citation [@{key}] but the brief has no sources file (add 'sources: sources.yaml' to brief.yaml)",

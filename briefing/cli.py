@@ -7,54 +7,45 @@ Exit codes: 0 success, 1 a problem in the brief (named with file and line),
 from __future__ import annotations
 
 import gc
-import logging
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
-from . import __version__
-from .errors import EXIT_INTERNAL, BriefingError
-
-#: Exit status when standard output is closed early, as a process killed by SIGPIPE reports it.
-EXIT_BROKEN_PIPE = 141
-
+from .console import AnyCaseChoice, apply_globals, color, find_brief_dir, global_options, run_action, say, shown
+from .printing.commands import add_commands
+from .version import __version__
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="briefing")
-@click.option("--debug", is_flag=True, help="Show the full traceback when something fails.")
-@click.option("-q", "--quiet", is_flag=True, help="Print only errors and warnings.")
-@click.option("-v", "--verbose", is_flag=True, help="Print more about what is happening.")
+@global_options
 @click.pass_context
-def main(ctx: click.Context, debug: bool, quiet: bool, verbose: bool) -> None:
+def main(ctx: click.Context) -> None:
     """Turn a brief folder (brief.yaml + sections/*.md) into print-ready PDFs.
 
     Without BRIEF_DIR, commands use the nearest folder holding a brief.yaml, looking
-    upwards from the current folder as git does.
+    upwards from the current folder as git does. The options below work before or
+    after the command's name.
     """
-    ctx.obj = {"debug": debug, "quiet": quiet}
-    if os.environ.get("NO_COLOR"):
-        ctx.color = False
-    level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
-    logging.basicConfig(level=level, format="%(levelname)s: %(message)s")
+    ctx.ensure_object(dict)
+    apply_globals(ctx)
 
 
-def _brief_dir(given: Path | None) -> Path:
-    """The folder given, else the nearest one upwards holding a brief.yaml, else the current one."""
-    if given is not None:
-        return given
-    here = Path.cwd()
-    for folder in (here, *here.parents):
-        if (folder / "brief.yaml").is_file():
-            return folder
-    return here
+#: Languages a new brief can be written in.
+LANGUAGES = ("id", "en")
 
 
-def _say(ctx: click.Context, line: str, ok: bool = True, err: bool = False) -> None:
-    if ctx.obj.get("quiet") and ok and not err:
-        return
-    click.echo(click.style(line, fg=None if ok else "red"), err=err or not ok, color=ctx.color)
+def locale_language(environ: dict[str, str] | None = None) -> str:
+    """The user's language as POSIX looks it up (LC_ALL, then LC_MESSAGES, then LANG): 'id' or 'en'."""
+    env = os.environ if environ is None else environ
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name, "")
+        if value:
+            code = value.split("_")[0].split(".")[0].lower()
+            return code if code in LANGUAGES else "en"
+    return "en"
 
 
 @main.command()
@@ -65,17 +56,18 @@ def _say(ctx: click.Context, line: str, ok: bool = True, err: bool = False) -> N
 @click.option("-a", "--audience", "audiences", multiple=True, metavar="NAME",
               help="Build only this audience's edition (repeatable). Default: every edition.")
 @click.option("--report", is_flag=True, help="Also write <pdf>.report.txt: what each edition left out and why.")
-@click.option("--paper", type=click.Choice(["A4", "Letter", "Legal", "A5", "F4"]), help="Paper size (overrides the manifest).")
+@click.option("--paper", type=AnyCaseChoice("A4", "Letter", "Legal", "A5", "F4"), help="Paper size (overrides the manifest).")
 @click.option("--landscape", "orientation", flag_value="landscape", default=None, help="Landscape pages.")
 @click.option("--duplex/--simplex", default=None, help="Mirrored margins with a binding gutter, for two-sided printing.")
 @click.option("--print-marks/--no-print-marks", default=None, help="Crop marks and a 3 mm bleed, trim and bleed boxes set.")
 @click.option("--grayscale", is_flag=True, help="Convert colours and images to gray, for monochrome printers.")
 @click.option("--cmyk", is_flag=True, help="Write colours and images in CMYK, text in black ink only, for a press.")
-@click.option("--draft/--final", default=None, help="A diagonal KONSEP / DRAFT watermark on every page.")
+@click.option("--draft/--final", default=None, help="A diagonal DRAFT watermark (KONSEP in Indonesian) on every page.")
 @click.option("--toc/--no-toc", default=None, help="A table of contents (default: automatic above six pages).")
 @click.option("--booklet", is_flag=True, help="Impose an A5 (half-Letter) edition two-up on A4 (Letter) sheets, saddle-stitched.")
 @click.option("--copies", type=click.Path(dir_okay=False, path_type=Path), metavar="RECIPIENTS.yaml",
-              help="Build a numbered controlled copy per recipient ('Salinan 3 dari 12 — name' on every page).")
+              help="Build a numbered controlled copy per recipient ('Copy 3 of 12 — name' on every page, in the brief's language).")
+@global_options
 @click.pass_context
 def build(ctx: click.Context, brief_dir: Path | None, output: Path | None, strict: bool, audiences: tuple[str, ...],
           report: bool, paper: str | None, orientation: str | None, duplex: bool | None, print_marks: bool | None,
@@ -93,34 +85,88 @@ def build(ctx: click.Context, brief_dir: Path | None, output: Path | None, stric
         grayscale=grayscale, cmyk=cmyk, draft=draft, toc=None if toc is None else ("on" if toc else "off"), booklet=booklet,
     )
 
-    root = _brief_dir(brief_dir)
+    root = find_brief_dir(brief_dir)
+    reporter = BuildReporter(ctx)
+    built: list[Any] = []
 
-    def done(result) -> None:  # type: ignore[no-untyped-def]
-        for warning in result.warnings:
-            click.echo(click.style(f"warning: {warning.format(Path.cwd())}", fg="yellow"), err=True, color=ctx.color)
-        label = f"{result.edition:<10} " if result.edition else ""
-        _say(ctx, f"{label}{_shown(result.path)}  ({result.pages} pages, {result.size / 1024:.0f} KiB)")
-        if result.report:
-            _say(ctx, f"{' ' * len(label)}{_shown(result.report)}")
+    def done(result: Any) -> None:
+        reporter.done(result)
+        built.append(result)
 
-    def start(count: int) -> None:
-        if count > 1 and sys.stderr.isatty() and not ctx.obj.get("quiet"):
+    def action() -> object:
+        try:
+            return run_build(root, output, audiences=audiences, on_done=done, options=options,
+                             copies=copies, on_start=reporter.start, on_removed=reporter.removed)
+        finally:
+            reporter.close()
+            if copies is not None:  # the numbered copies made go into the distribution register
+                from .printing.jobs import record_builds
+
+                record_builds(root, [r for r in built if r.error is None])
+
+    run_action(ctx, action, root)
+
+
+class BuildReporter:
+    """Says what happened to each edition: written, unchanged or failed, and which stale PDFs went.
+
+    With several PDFs to make on a terminal, a progress bar runs and the lines follow it;
+    otherwise (a pipe, a log) each line is printed as its edition finishes.
+    """
+
+    def __init__(self, ctx: click.Context):
+        self.ctx = ctx
+        self.bar: Any = None
+        self.lines: list[tuple[str, bool, bool]] = []
+
+    def start(self, count: int) -> None:
+        if count > 1 and sys.stderr.isatty() and not self.ctx.obj.get("quiet"):
             cores = min(count, os.cpu_count() or 1)
-            click.echo(f"building {count} PDFs on {cores} core(s)…", err=True)
+            self.bar = click.progressbar(length=count, label=f"building {count} PDFs on {cores} core(s)",
+                                         file=sys.stderr, color=color(self.ctx))
+            self.bar.__enter__()
 
-    results = _run(ctx, lambda: run_build(root, output, audiences=audiences, on_done=done, options=options, copies=copies,
-                                          on_start=start), root)
-    if copies is not None:  # numbered copies go into the distribution register
-        from .printing.jobs import record_builds
+    def say(self, line: str, ok: bool = True, err: bool = False) -> None:
+        if self.bar is not None:
+            self.lines.append((line, ok, err))
+        else:
+            say(self.ctx, line, ok, err)
 
-        _run(ctx, lambda: record_builds(root, results), root)
+    def done(self, result: Any) -> None:
+        for warning in result.warnings:
+            self.say(click.style(f"warning: {warning.format(Path.cwd())}", fg="yellow"), err=True)
+        label = f"{result.edition:<10} " if result.edition else ""
+        if result.error is not None:
+            for line in result.error.format(Path.cwd()).splitlines():
+                self.say(f"error: {line}" + (f" (edition '{result.edition}')" if result.edition else ""), ok=False)
+        else:
+            pages = (f"{result.sheet_sides} sheet sides: {result.pages} booklet pages on {result.sheet_sides // 2} "
+                     "sheets" if result.sheet_sides else f"{result.pages} pages")
+            state = "  unchanged" if result.status == "unchanged" else ""
+            self.say(f"{label}{shown(result.path)}{state}  ({pages}, {result.size / 1024:.0f} KiB)")
+            if result.report:
+                self.say(f"{' ' * len(label)}{shown(result.report)}")
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def removed(self, path: Path) -> None:
+        self.say(f"removed {shown(path)}: its edition is no longer in brief.yaml")
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+        for line, ok, err in self.lines:
+            say(self.ctx, line, ok, err)
+        self.lines.clear()
 
 
 @main.command()
 @click.argument("brief_dir", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--strict", is_flag=True, help="Warnings count as errors (exit 1).")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+@click.option("--format", "output_format", type=AnyCaseChoice("text", "json"), default="text",
               help="text (path:line: level: message) or json, for editors and CI.")
+@global_options
 @click.pass_context
 def check(ctx: click.Context, brief_dir: Path | None, strict: bool, output_format: str) -> None:
     """Report every problem in the brief at once, without writing a PDF.
@@ -129,8 +175,8 @@ def check(ctx: click.Context, brief_dir: Path | None, strict: bool, output_forma
     """
     from .check import check_brief, to_json
 
-    root = _brief_dir(brief_dir)
-    diagnostics = _run(ctx, lambda: check_brief(root), root)
+    root = find_brief_dir(brief_dir)
+    diagnostics = run_action(ctx, lambda: check_brief(root), root)
     if output_format == "json":
         click.echo(to_json(diagnostics))
     else:
@@ -147,22 +193,26 @@ def check(ctx: click.Context, brief_dir: Path | None, strict: bool, output_forma
 
 @main.command()
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--language", type=click.Choice(["id", "en"]), default="id", show_default=True,
-              help="Language of the new brief's text, labels and dates.")
+@click.option("--language", type=AnyCaseChoice(*LANGUAGES), default=None,
+              help="Language of the new brief's text, labels and dates (default: from LC_ALL/LC_MESSAGES/LANG, "
+                   "Indonesian for an id_* locale, else English).")
+@global_options
 @click.pass_context
-def new(ctx: click.Context, folder: Path, language: str) -> None:
+def new(ctx: click.Context, folder: Path, language: str | None) -> None:
     """Create a working brief in FOLDER (which must be empty or new): manifest, two
     sections, a timeline, sources, an image and one audience. It builds at once."""
     from .scaffold import scaffold
 
-    files = _run(ctx, lambda: scaffold(folder, language), folder)
-    _say(ctx, f"created {len(files)} files in {_shown(folder)}; next: briefing build {_shown(folder)}")
+    language = language or locale_language()
+    files = run_action(ctx, lambda: scaffold(folder, language), folder)
+    say(ctx, f"created {len(files)} files in {shown(folder)}; next: briefing build {shown(folder)}")
 
 
 @main.command("watch")
 @click.argument("brief_dir", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("-a", "--audience", "audiences", multiple=True, metavar="NAME", help="Rebuild only this edition (repeatable).")
 @click.option("--stop-after", type=float, hidden=True, help="Stop after this many seconds (for tests).")
+@global_options
 @click.pass_context
 def watch_command(ctx: click.Context, brief_dir: Path | None, audiences: tuple[str, ...], stop_after: float | None) -> None:
     """Rebuild the brief whenever one of its files changes (Ctrl-C to stop).
@@ -172,23 +222,24 @@ def watch_command(ctx: click.Context, brief_dir: Path | None, audiences: tuple[s
     from .build import BuildOptions
     from .watch import watch
 
-    root = _brief_dir(brief_dir)
-    _say(ctx, f"watching {_shown(root)} (Ctrl-C to stop)")
+    root = find_brief_dir(brief_dir)
+    say(ctx, f"watching {shown(root)} (Ctrl-C to stop)")
     try:
-        watch(root, BuildOptions(), audiences, lambda line, ok: _say(ctx, line, ok), stop_after)
+        watch(root, BuildOptions(), audiences, lambda line, ok: say(ctx, line, ok), stop_after)
     except KeyboardInterrupt:
         pass
 
 
 @main.command("audiences")
 @click.argument("brief_dir", required=False, type=click.Path(file_okay=False, path_type=Path))
+@global_options
 @click.pass_context
 def list_audiences(ctx: click.Context, brief_dir: Path | None) -> None:
     """List the brief's audiences and the sections each edition gets."""
     from .brief import load_brief
     from .edition import plan_edition
 
-    root = _brief_dir(brief_dir)
+    root = find_brief_dir(brief_dir)
 
     def show() -> None:
         brief = load_brief(root)
@@ -203,49 +254,10 @@ def list_audiences(ctx: click.Context, brief_dir: Path | None) -> None:
             for section in edition.sections:
                 click.echo(f"    {section.id:<28} {section.path.name}")
 
-    _run(ctx, show, root)
+    run_action(ctx, show, root)
 
 
-def _add_printing_commands() -> None:
-    from .printing.commands import add_commands
-
-    add_commands(main)
-
-
-_add_printing_commands()
-
-
-def _run(ctx: click.Context, action, root: Path):  # type: ignore[no-untyped-def]
-    """Run *action*; turn a BriefingError into a short message and its exit code."""
-    try:
-        return action()
-    except BriefingError as exc:
-        if ctx.obj.get("debug"):
-            raise
-        for line in exc.format(Path.cwd()).splitlines():
-            click.echo(click.style(f"error: {line}", fg="red"), err=True, color=ctx.color)
-        ctx.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
-        ctx.exit(130)
-    except BrokenPipeError:  # the reader of our output went away (`briefing ... | head`): nothing to say
-        ctx.exit(EXIT_BROKEN_PIPE)
-    except Exception as exc:  # a bug in briefing, not in the brief
-        if ctx.obj.get("debug"):
-            raise
-        click.echo(
-            f"error: internal error while building {root}: {type(exc).__name__}: {exc}\n"
-            "This is a bug in briefing; run with --debug for the traceback and report it.",
-            err=True,
-        )
-        ctx.exit(EXIT_INTERNAL)
-
-
-def _shown(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+add_commands(main)
 
 
 def run() -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import BriefingError, ManifestError, raise_all
+from .errors import BriefingError, ManifestError, UnknownAudience, raise_all
 from .model import (
     Audience,
     Block,
@@ -61,19 +61,15 @@ class Edition:
         return f"{self.manifest.id}-{self.audience.id}" if self.audience else self.manifest.id
 
 
-class UnknownAudience(BriefingError):
-    """`--audience` named an audience the manifest does not declare (a usage error)."""
-
-    exit_code = 2
-
-
 def select_audiences(manifest: Manifest, names: tuple[str, ...]) -> list[Audience | None]:
     """The audiences to build: the named ones, else all of them, else one plain edition."""
     by_id = {a.id: a for a in manifest.audiences}
     unknown = [n for n in names if n not in by_id]
     if unknown:
         valid = ", ".join(by_id) or "none: the manifest declares no audiences"
-        raise UnknownAudience(f"unknown audience '{unknown[0]}' (valid: {valid})")
+        from .hints import did_you_mean
+
+        raise UnknownAudience(f"unknown audience '{unknown[0]}'{did_you_mean(unknown[0], by_id)} (valid: {valid})")
     if names:
         return [by_id[n] for n in dict.fromkeys(names)]
     return list(manifest.audiences) or [None]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,18 +20,15 @@ from pathlib import Path
 from typing import Any
 
 
-from .errors import BriefingError
+from .errors import ImageError
 
 #: Refuse images with more pixels than this (decompression bombs).
+log = logging.getLogger("briefing")
 MAX_PIXELS = 64_000_000
 TARGET_DPI = 300
 DOWNSAMPLE_ABOVE_DPI = 450
 LOW_DPI = 150
 FORMATS = {"JPEG", "PNG", "GIF", "WEBP", "TIFF", "MPO"}
-
-
-class ImageError(BriefingError):
-    """An image is missing, unreadable, not an image, or too large."""
 
 
 @dataclass(frozen=True)
@@ -53,7 +51,9 @@ class ImageInfo:
 def inspect(path: Path, origin: Path, line: int | None) -> ImageInfo:
     """Check that *path* is a usable image; raise ImageError naming the section line."""
     if not path.is_file():
-        raise ImageError(f"image '{path.name}' not found", origin, line)
+        from .hints import image_message
+
+        raise ImageError(image_message(path.name, path.parent, f"{path.parent.name}/"), origin, line)
     stat = path.stat()
     problem, info = _inspect_cached(path, stat.st_mtime_ns, stat.st_size)
     if problem:
@@ -142,12 +142,15 @@ def prepare(info: ImageInfo, placed_width_pt: float, cache_dir: Path | None, gra
         return source  # embedded untouched: nothing to convert or cache
     key = hashlib.sha256(source + f"|{target_px}|{grayscale}|{cmyk}|v1".encode()).hexdigest()[:32]
     if key in _PREPARED:
+        log.info("image cache hit (memory): %s", info.path.name)
         return _PREPARED[key]
     cached = cache_dir / f"{key}.img" if cache_dir else None
     if cached is not None and cached.is_file():
+        log.info("image cache hit (disk): %s", info.path.name)
         data = cached.read_bytes()
         _remember(key, data)
         return data
+    log.info("image converted for print: %s", info.path.name)
     data = _convert(source, info, target_px, grayscale, cmyk)
     _remember(key, data)
     if cached is not None:

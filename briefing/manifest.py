@@ -211,7 +211,7 @@ def load_manifest(root: Path) -> tuple[Manifest, Path]:
     path = root / MANIFEST_NAME
     if not path.is_file():
         raise ManifestError(f"no {MANIFEST_NAME} here: is this a brief folder?", path)
-    from .brief import read_text
+    from .files import read_text
 
     data = load_yaml(read_text(path), path)
     if not isinstance(data, YamlMap):

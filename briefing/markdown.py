@@ -19,7 +19,7 @@ from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.container import container_plugin
 
-from .errors import MarkdownError
+from .errors import BriefingError, ErrorList, MarkdownError, raise_all
 from .model import (
     Block,
     Callout,
@@ -91,7 +91,10 @@ def parse_markdown(text: str, path: Path, root: Path | None = None,
     position (and so every error) names the line the author wrote.
     """
     tree = SyntaxTreeNode(markdown_parser().parse(text))
-    return _Converter(path, root=root, line_map=line_map).blocks(tree)
+    converter = _Converter(path, root=root, line_map=line_map)
+    blocks = converter.blocks(tree)
+    raise_all(converter.errors)  # every bad block of the section, not only the first
+    return blocks
 
 
 #: Text made only of these has no inline Markdown and nothing the typographer would change
@@ -121,6 +124,8 @@ class _Converter:
         self.line_offset = line_offset
         self.root = root
         self.line_map = line_map
+        self.errors: list[BriefingError] = []
+        """Problems of the blocks converted so far; a bad block is left out and the rest go on."""
 
     def source_line(self, rendered: int) -> int:
         if 0 < rendered <= len(self.line_map):
@@ -132,8 +137,12 @@ class _Converter:
     def blocks(self, parent: SyntaxTreeNode) -> tuple[Block, ...]:
         result: list[Block] = []
         for node in parent.children:
-            builder = self._block_builder(node)
-            result.append(builder(self, node))
+            try:
+                result.append(self._block_builder(node)(self, node))
+            except ErrorList as error:
+                self.errors.extend(error.errors)
+            except BriefingError as error:
+                self.errors.append(error)
         return tuple(result)
 
     def _block_builder(self, node: SyntaxTreeNode) -> Callable[["_Converter", SyntaxTreeNode], Block]:
@@ -169,7 +178,7 @@ class _Converter:
         return Paragraph(self.inline_children(node), self.pos(node))
 
     def figure(self, image: SyntaxTreeNode, paragraph: SyntaxTreeNode) -> Figure:
-        from .brief import resolve_inside
+        from .files import resolve_inside
         from .images import inspect
 
         line = self.line(paragraph)
@@ -276,11 +285,24 @@ class _Converter:
         return Citation(node.meta["items"], SourcePos(self.path, line))
 
     def image(self, node: SyntaxTreeNode) -> Inline:
-        raise MarkdownError(
-            "an image must stand alone in its own paragraph (a blank line before and after it)",
-            self.path,
-            self._inline_line(node),
-        )
+        raise MarkdownError(_unread_attributes(node) or
+                            "an image must stand alone in its own paragraph (a blank line before and after it)",
+                            self.path, self._inline_line(node))
+
+
+def _unread_attributes(image: SyntaxTreeNode) -> str | None:
+    """An image followed by `{key=value with spaces}`: attributes the parser could not read."""
+    siblings = image.parent.children if image.parent is not None else []
+    after = siblings[siblings.index(image) + 1:] if image in siblings else []
+    text = after[0].content if after and after[0].type == "text" else ""
+    match = re.match(r"\{([^}]*=[^}]*)\}?", text)
+    if match is None:
+        return None
+    unquoted = re.search(r"(\w+)=([^\"'\s][^=]*?\s[^=]*?)(?=\s+\w+=|$)", match.group(1).strip())
+    if unquoted is None:
+        return f"the figure attributes {{{match.group(1)}}} could not be read: write them as key=\"value\""
+    key, value = unquoted.group(1), unquoted.group(2).strip()
+    return f"the figure attribute {key}={value} has spaces: put the value in quotes, {key}=\"{value}\""
 
 
 BLOCK_BUILDERS: dict[str, Callable[[_Converter, SyntaxTreeNode], Block]] = {

@@ -346,10 +346,15 @@ class TimelineEvent:
     date: TimelineDate
     title: str
     text: tuple[Inline, ...]
+    """The text as inlines, ending with the `cite:` citation; loaded with the citation
+    only, the parse stage adds the parsed `markdown` in front of it."""
     tags: tuple[str, ...]
     highlight: bool
     pos: SourcePos
     level: str | None = None
+    markdown: str = ""
+    """The `text:` as written (inline Markdown)."""
+    markdown_line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -388,6 +393,10 @@ class Brief:
     """Timelines in other languages (`timeline.en.yaml`), by language."""
     source_variants: dict[str, tuple[Source, ...]] = field(default_factory=dict)
     """Sources files in other languages (`sources.en.yaml`), by language."""
+    themes: dict[str, "Theme"] = field(default_factory=dict)
+    """Every theme the manifest or an audience names, by that name (built-in or file)."""
+    fallback_fonts: dict[str, tuple[Path, ...]] = field(default_factory=dict)
+    """Each theme's fallback font files, resolved inside the brief, by the same name."""
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,11 @@ import datetime as dt
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from .errors import BriefingError, ManifestError, raise_all
+from .errors import BriefingError, ErrorList, ManifestError, raise_all
+from .files import read_text
 from .model import Source, SourcePos
 from .timeline import parse_date
 from .yamlfile import YamlList, load_yaml
@@ -34,8 +35,6 @@ CSL_TYPES = {
 
 def load_sources(path: Path) -> tuple[Source, ...]:
     """Read a sources file; every problem is named with the file and line."""
-    from .brief import read_text
-
     if not path.is_file():
         raise ManifestError("sources file not found (named by 'sources:' in brief.yaml)", path)
     text = read_text(path)
@@ -54,8 +53,8 @@ def load_sources(path: Path) -> tuple[Source, ...]:
     for item, line in entries:
         try:
             source = _source(item, path, line)
-        except ManifestError as exc:
-            errors.append(exc)
+        except BriefingError as exc:
+            errors.extend(getattr(exc, "errors", [exc]))
             continue
         if source.id in seen:
             errors.append(ManifestError(f"duplicate source id '{source.id}' (first on line {seen[source.id]})", path, line))
@@ -67,67 +66,91 @@ def load_sources(path: Path) -> tuple[Source, ...]:
 
 
 def _source(item: Any, path: Path, line: int) -> Source:
+    """One source; every bad field is reported, each with its line."""
     if not isinstance(item, dict):
         raise ManifestError("each source must be a mapping with at least 'id' and 'title'", path, line)
     lines = getattr(item, "lines", {})
+    errors: list[BriefingError] = []
 
-    def fail(key: str, message: str) -> ManifestError:
-        return ManifestError(message, path, lines.get(key, line))
+    def fail(key: str, message: str) -> None:
+        errors.append(ManifestError(message, path, lines.get(key, line)))
 
     for key in item:
         if key not in SOURCE_KEYS:
-            raise fail(key, f"unknown source key '{key}' (known: {', '.join(sorted(SOURCE_KEYS))})")
+            fail(key, f"unknown source key '{key}' (known: {', '.join(sorted(SOURCE_KEYS))})")
     source_id = item.get("id")
     if not isinstance(source_id, str) or not _ID_RE.match(source_id):
-        raise fail("id", "a source needs an 'id' of letters, digits and - _ : . /")
+        fail("id", "a source needs an 'id' of letters, digits and - _ : . /")
+        raise errors[0] if len(errors) == 1 else ErrorList(errors)  # the other messages name the source by its id
     title = item.get("title")
     if not isinstance(title, str) or not title.strip():
-        raise fail("title", f"source '{source_id}' needs a 'title'")
-    values: dict[str, Any] = {}
-    if "level" in item:
-        if not isinstance(item["level"], str):
-            raise fail("level", f"source '{source_id}': 'level' must be a handling level name")
-        values["level"] = item["level"].strip().upper()
-    for key in ("publisher", "note"):
-        if key in item:
-            if not isinstance(item[key], str):
-                raise fail(key, f"source '{source_id}': '{key}' must be a text")
-            values[key] = item[key].strip()
+        fail("title", f"source '{source_id}' needs a 'title'")
+        title = ""
+    values = _source_values(item, f"source '{source_id}'", fail)
     author = item.get("author", ())
     if isinstance(author, str):
         author = (author,)
     if not all(isinstance(a, str) for a in author):
-        raise fail("author", f"source '{source_id}': 'author' must be a text or a list of texts")
+        fail("author", f"source '{source_id}': 'author' must be a text or a list of texts")
+    raise_all(errors)
+    return Source(id=source_id, title=title.strip(), pos=SourcePos(path, line),
+                  author=tuple(a.strip() for a in author), **values)
+
+
+def _source_values(item: dict[str, Any], name: str, fail: Callable[[str, str], None]) -> dict[str, Any]:
+    """The optional fields of a source, checked; *fail* records each bad one."""
+    values: dict[str, Any] = {}
+    if "level" in item:
+        if not isinstance(item["level"], str):
+            fail("level", f"{name}: 'level' must be a handling level name")
+        else:
+            values["level"] = item["level"].strip().upper()
+    for key in ("publisher", "note"):
+        if key in item:
+            if not isinstance(item[key], str):
+                fail(key, f"{name}: '{key}' must be a text")
+            else:
+                values[key] = item[key].strip()
     if "date" in item:
         try:
             values["date"] = parse_date(item["date"])
         except ValueError as exc:
-            raise fail("date", f"source '{source_id}': bad date: {exc}") from None
+            fail("date", f"{name}: bad date: {exc}")
     if "accessed" in item:
         accessed = parse_date(item["accessed"]) if _is_dateish(item["accessed"]) else None
         if accessed is None or accessed.precision != "day" or accessed.end is not None:
-            raise fail("accessed", f"source '{source_id}': 'accessed' must be a day, YYYY-MM-DD")
-        values["accessed"] = accessed.start
+            fail("accessed", f"{name}: 'accessed' must be a day, YYYY-MM-DD")
+        else:
+            values["accessed"] = accessed.start
     if "url" in item:
         url = item["url"]
         if not isinstance(url, str) or not _valid_url(url):
-            raise fail("url", f"source '{source_id}': malformed URL {url!r} (expected http:// or https://)")
-        values["url"] = clean_url(url)
+            fail("url", f"{name}: malformed URL {url!r} (expected http:// or https://)")
+        else:
+            values["url"] = clean_url(url)
     if "type" in item:
         if item["type"] not in SOURCE_TYPES:
-            raise fail("type", f"source '{source_id}': 'type' must be one of {', '.join(SOURCE_TYPES)}")
-        values["type"] = item["type"]
+            fail("type", f"{name}: 'type' must be one of {', '.join(SOURCE_TYPES)}")
+        else:
+            values["type"] = item["type"]
+    return values | _grading(item, name, fail)
+
+
+def _grading(item: dict[str, Any], name: str, fail: Callable[[str, str], None]) -> dict[str, Any]:
+    """The Admiralty grading: source reliability A-F, information credibility 1-6."""
+    values: dict[str, Any] = {}
     reliability, credibility = item.get("reliability"), item.get("credibility")
     if reliability is not None:
         if str(reliability).upper() not in RELIABILITY or len(str(reliability)) != 1:
-            raise fail("reliability", f"source '{source_id}': 'reliability' must be a letter A-F")
-        values["reliability"] = str(reliability).upper()
+            fail("reliability", f"{name}: 'reliability' must be a letter A-F")
+        else:
+            values["reliability"] = str(reliability).upper()
     if credibility is not None:
         if str(credibility) not in CREDIBILITY or len(str(credibility)) != 1:
-            raise fail("credibility", f"source '{source_id}': 'credibility' must be a digit 1-6")
-        values["credibility"] = str(credibility)
-    return Source(id=source_id, title=title.strip(), pos=SourcePos(path, line),
-                  author=tuple(a.strip() for a in author), **values)
+            fail("credibility", f"{name}: 'credibility' must be a digit 1-6")
+        else:
+            values["credibility"] = str(credibility)
+    return values
 
 
 def _is_dateish(value: Any) -> bool:

@@ -17,7 +17,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
-from .errors import TemplateError
+from .errors import RenderTimeout, TemplateError
+from .hints import imported_partials, missing_partial_message, unclosed_block, undefined_message
 from .model import Audience, Manifest, SectionSource
 
 if TYPE_CHECKING:
@@ -28,10 +29,6 @@ if TYPE_CHECKING:
 MAX_OUTPUT_CHARS = 5_000_000
 #: Seconds one section's template may take to render.
 RENDER_SECONDS = 10.0
-
-
-class RenderTimeout(Exception):
-    """Raised by the alarm when a template renders for too long."""
 
 
 @contextmanager
@@ -61,8 +58,9 @@ def make_environment(partials_dir: Path) -> SandboxedEnvironment:
     folder = partials_dir.resolve()
 
     class PartialsLoader(jinja2.BaseLoader):
+        folder = partials_dir
         def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
-            from .brief import read_text
+            from .files import read_text
 
             candidate = (folder / template).resolve()
             if Path(template).is_absolute() or not candidate.is_relative_to(folder):
@@ -70,16 +68,42 @@ def make_environment(partials_dir: Path) -> SandboxedEnvironment:
             if not candidate.is_file():
                 raise jinja2.TemplateNotFound(template)
             mtime = candidate.stat().st_mtime
-            return read_text(candidate), str(candidate), lambda: candidate.stat().st_mtime == mtime
+            text = drop_tag_lines(read_text(candidate))
+            return text, str(candidate), lambda: candidate.stat().st_mtime == mtime
 
-    return SandboxedEnvironment(
-        loader=PartialsLoader(),
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    return SandboxedEnvironment(loader=PartialsLoader(), undefined=jinja2.StrictUndefined, **WHITESPACE)
+
+
+#: Jinja's whitespace settings. `trim_blocks` is off: it also eats the newline after a tag that
+#: ends a line of text, which merges that line's paragraph with the next. Tags standing alone on
+#: their line are removed with the line by `drop_tag_lines` instead.
+WHITESPACE: dict[str, bool] = {"autoescape": False, "keep_trailing_newline": True, "trim_blocks": False,
+                               "lstrip_blocks": True}
+
+#: One block tag or comment; `%}`/`#}` cannot occur inside, newlines can.
+_TAG = r"(?:\{%(?:[^%]|%(?!\}))*%\}|\{#(?:[^#]|#(?!\}))*#\})"
+#: A line holding nothing but block tags and comments (and blanks), with its newline.
+_TAG_LINE = re.compile(rf"^[ \t]*(?:{_TAG}[ \t]*)+\n", re.MULTILINE)
+_RAW = re.compile(r"\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\}", re.DOTALL)
+#: `{%-` / `-%}`: on a line of its own, stripping the whitespace around would eat blank lines.
+_STRIP_MARK = re.compile(r"(?<=\{[%#])-|-(?=[%#]\})")
+
+
+def drop_tag_lines(source: str) -> str:
+    """Make a line that holds only block tags vanish with its newline, and nothing more.
+
+    The newline moves into a Jinja comment (`{#\n#}`), so the template keeps its line
+    numbers; whitespace-control dashes on such a line are dropped, because they would
+    also remove the blank lines that separate paragraphs. Raw blocks are left as written.
+    """
+    raw = [m.span() for m in _RAW.finditer(source)]
+
+    def replace(match: re.Match[str]) -> str:
+        if any(start < match.end() - 1 < end for start, end in raw):
+            return match.group(0)
+        return _STRIP_MARK.sub("", match.group(0)[:-1]) + "{#\n#}"
+
+    return _TAG_LINE.sub(replace, source)
 
 
 #: What opens a Jinja tag, expression or comment; a section without one renders as itself.
@@ -147,29 +171,71 @@ def render_section(env: SandboxedEnvironment, section: SectionSource, context: d
     import jinja2.sandbox
 
     filename = str(section.path)
+    vars = {**context, "section": {"id": section.id, "title": section.title}}
     try:
-        template = _compile(env, section.template, filename)
-        vars = {**context, "section": {"id": section.id, "title": section.title}}
+        source = drop_tag_lines(section.template)
+        template = _compile(env, source, filename)
         with time_limit(RENDER_SECONDS):
-            return _render_mapped(template, vars, section.path, section.template)
+            return _render_mapped(template, vars, section.path, source)
     except RenderTimeout:
         raise TemplateError(f"template took more than {RENDER_SECONDS:g} s to render; is a loop running away?",
                             section.path) from None
     except jinja2.TemplateSyntaxError as exc:
         path = Path(exc.filename) if exc.filename else section.path
-        raise TemplateError(f"template syntax error: {exc.message}", path, exc.lineno) from None
+        raise _syntax_error(env, exc, path, section) from None
     except jinja2.TemplateNotFound as exc:
         path, line = _error_location(exc, section.path)
-        raise TemplateError(f"cannot import '{exc.name}'", path, line) from None
+        message = f"cannot import '{exc.name}'" if "(" in str(exc.name) else missing_partial_message(
+            str(exc.name), _partials_dir(env))
+        raise TemplateError(message, path, line) from None
     except jinja2.UndefinedError as exc:
         path, line = _error_location(exc, section.path)
-        raise TemplateError(f"undefined variable: {exc.message}", path, line) from None
+        raise _undefined_error(exc, path, line, section, vars, _partials_dir(env)) from None
     except jinja2.sandbox.SecurityError as exc:
         path, line = _error_location(exc, section.path)
         raise TemplateError(f"not allowed in a section template: {exc}", path, line) from None
     except (jinja2.TemplateError, ArithmeticError, TypeError, ValueError, LookupError, RecursionError) as exc:
         path, line = _error_location(exc, section.path)
         raise TemplateError(f"template error: {exc}", path, line) from None
+
+
+def _partials_dir(env: SandboxedEnvironment) -> Path:
+    return getattr(env.loader, "folder", Path("sections/_partials"))
+
+
+def _source_of(path: Path, section: SectionSource) -> str:
+    """The template text at *path* as compiled: the section's own, or a partial's."""
+    from .files import read_text
+
+    return drop_tag_lines(section.template if path == section.path else read_text(path))
+
+
+def _syntax_error(env: SandboxedEnvironment, exc: jinja2.TemplateSyntaxError, path: Path,
+                  section: SectionSource) -> TemplateError:
+    """A syntax error; an unclosed block is reported at the line that opened it."""
+    if exc.message and exc.message.startswith("Unexpected end of template"):
+        try:
+            opened = unclosed_block(env.lex(_source_of(path, section)))
+        except Exception:  # the lexer fails on what the parser failed on: keep Jinja's words
+            opened = None
+        if opened is not None:
+            tag, line = opened
+            return TemplateError(f"'{{% {tag} %}}' is never closed: add '{{% end{tag} %}}' where the block ends",
+                                 path, line)
+    return TemplateError(f"template syntax error: {exc.message}", path, exc.lineno)
+
+
+def _undefined_error(exc: jinja2.UndefinedError, path: Path, line: int | None, section: SectionSource,
+                     context: dict[str, Any], partials_dir: Path) -> TemplateError:
+    """An undefined name, said as written (`vars.x`), with the names that are defined."""
+    try:
+        source = _source_of(path, section)
+    except Exception:
+        source = ""
+    lines = source.split("\n")
+    written = lines[line - 1] if line and line <= len(lines) else ""
+    imports = imported_partials(source, partials_dir)
+    return TemplateError(undefined_message(exc.message or "", written, context, imports, partials_dir), path, line)
 
 
 def _render_mapped(template: jinja2.Template, vars: dict[str, Any], path: Path, source: str) -> Rendered:

@@ -95,7 +95,7 @@ def load_theme(spec: str, root: Path, origin: Path) -> Theme:
     """A built-in theme by name, or a theme file inside the brief folder."""
     if spec in BUILTIN:
         return BUILTIN[spec]
-    from .brief import read_text, resolve_inside
+    from .files import read_text, resolve_inside
 
     path = resolve_inside(root, spec, origin)
     if not path.is_file():
@@ -108,11 +108,12 @@ def load_theme(spec: str, root: Path, origin: Path) -> Theme:
 
 def parse_theme(data: YamlMap, path: Path) -> Theme:
     base_name = data.get("base", "formal")
-    if base_name not in BUILTIN:
-        raise ManifestError(f"'base' must be one of {', '.join(BUILTIN)}", path, data.lines.get("base", 1))
+    errors: list[BriefingError] = []
+    if base_name not in BUILTIN:  # reported; the settings are still checked against the default
+        errors.append(ManifestError(f"'base' must be one of {', '.join(BUILTIN)}", path, data.lines.get("base", 1)))
+        base_name = "formal"
     base = BUILTIN[base_name]
     fields = {f.name: f for f in dataclasses.fields(Theme)}
-    errors: list[BriefingError] = []
     values: dict[str, Any] = {"name": path.stem}
     for key, value in data.items():
         line = data.lines[key]
@@ -155,7 +156,7 @@ COLOUR_FIELDS = tuple(f.name for f in dataclasses.fields(Theme) if isinstance(f.
 
 def to_grayscale(theme: Theme) -> Theme:
     """The same theme in grays of the same lightness (Rec. 601 luma), so contrast is kept."""
-    values = {}
+    values: dict[str, Any] = {}
     for name in COLOUR_FIELDS:
         value = getattr(theme, name)
         r, g, b = (int(value[i:i + 2], 16) for i in (1, 3, 5))
@@ -166,7 +167,7 @@ def to_grayscale(theme: Theme) -> Theme:
 
 def to_cmyk(theme: Theme) -> Theme:
     """The same theme in CMYK. Grays, text included, become black ink alone (K), as presses want."""
-    values = {}
+    values: dict[str, Any] = {}
     for name in COLOUR_FIELDS:
         value = getattr(theme, name)
         r, g, b = (int(value[i:i + 2], 16) / 255 for i in (1, 3, 5))

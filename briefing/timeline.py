@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import BriefingError, TimelineError, raise_all
-from .model import Citation, CiteItem, SourcePos, Text, TimelineDate, TimelineEvent
+from .model import Citation, CiteItem, Inline, SourcePos, TimelineDate, TimelineEvent
 from .yamlfile import YamlList, YamlMap, load_yaml
 
 EVENT_KEYS = {"date", "title", "text", "tags", "highlight", "label", "cite", "level"}
@@ -64,7 +64,7 @@ def _parse_point(text: str, end: bool) -> tuple[dt.date, str]:
 
 def load_timeline(path: Path, language: str) -> tuple[TimelineEvent, ...]:
     """Read and validate the events in *path*, sorted by date (ties keep file order)."""
-    from .brief import read_text
+    from .files import read_text
 
     if not path.is_file():
         raise TimelineError("timeline file not found (named by 'timeline:' in brief.yaml)", path)
@@ -78,15 +78,14 @@ def load_timeline(path: Path, language: str) -> tuple[TimelineEvent, ...]:
     for index, (item, line) in enumerate(zip(data, data.lines), start=1):
         try:
             events.append(_event(item, path, line, index))
-        except TimelineError as exc:
-            errors.append(exc)
+        except BriefingError as exc:  # a bad field, or bad Markdown in its text
+            errors.extend(getattr(exc, "errors", [exc]))
     raise_all(errors)
     return tuple(sorted(events, key=lambda e: (e.date.start, e.date.end or e.date.start)))
 
 
 def _event(item: Any, path: Path, line: int, index: int) -> TimelineEvent:
-    from .markdown import parse_inline
-
+    """One event, its `text:` kept as written: Markdown is parsed in the parse stage."""
     where = f"event {index}"
     if not isinstance(item, YamlMap):
         raise TimelineError(f"{where} must be a mapping with at least 'date' and 'title'", path, line)
@@ -118,17 +117,16 @@ def _event(item: Any, path: Path, line: int, index: int) -> TimelineEvent:
     highlight = item.get("highlight", False)
     if not isinstance(highlight, bool):
         raise TimelineError(f"{where}: 'highlight' must be true or false", path, item.lines["highlight"])
-    inlines = parse_inline(text.strip(), path, item.lines.get("text", line)) if text.strip() else ()
     cite = item.get("cite", [])
     if isinstance(cite, str):
         cite = [cite]
     if not isinstance(cite, list) or not all(isinstance(c, str) and c.strip() for c in cite):
         raise TimelineError(f"{where}: 'cite' must be a source id or a list of them", path, item.lines["cite"])
+    inlines: tuple[Inline, ...] = ()
     if cite:
-        citation = Citation(tuple(CiteItem(c.strip().lstrip("@")) for c in cite), SourcePos(path, item.lines["cite"]))
-        inlines = (*inlines, Text(" "), citation) if inlines else (citation,)
+        inlines = (Citation(tuple(CiteItem(c.strip().lstrip("@")) for c in cite), SourcePos(path, item.lines["cite"])),)
     level = item.get("level")
     if level is not None and not isinstance(level, str):
         raise TimelineError(f"{where}: 'level' must be a handling level name", path, item.lines["level"])
     return TimelineEvent(date, title.strip(), inlines, tuple(tags), highlight, SourcePos(path, line),
-                         level.strip().upper() if level else None)
+                         level.strip().upper() if level else None, text.strip(), item.lines.get("text", line))

@@ -40,10 +40,18 @@ def watch(root: Path, options: BuildOptions, audiences: tuple[str, ...], say: Ca
             _build_once(root, options, audiences, say)
 
 
+def _say_failure(result: BuildResult, say: Callable[[str, bool], None]) -> None:
+    """An edition that failed among several: its own error (the others were built)."""
+    if result.error is not None and result.edition:
+        for line in result.error.format(Path.cwd()).splitlines():
+            say(f"error: {line} (edition '{result.edition}')", False)
+
+
 def _build_once(root: Path, options: BuildOptions, audiences: tuple[str, ...], say: Callable[[str, bool], None]) -> None:
     started = time.perf_counter()
     try:
-        results: list[BuildResult] = build(root, audiences=audiences, options=options)
+        results: list[BuildResult] = build(root, audiences=audiences, options=options,
+                                           on_done=lambda result: _say_failure(result, say))
     except BriefingError as error:
         for line in error.format(Path.cwd()).splitlines():
             say(f"error: {line}", False)

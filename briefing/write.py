@@ -35,6 +35,17 @@ def write_atomic(target: Path, data: bytes) -> None:
         raise OutputError(f"cannot write the PDF: {exc.strerror}", target) from None
 
 
+def write_if_changed(target: Path, data: bytes) -> bool:
+    """Write *data* atomically unless *target* already holds exactly these bytes; say whether it wrote."""
+    try:
+        if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    write_atomic(target, data)
+    return True
+
+
 def sweep_temp_files(folder: Path) -> None:
     """Remove temp files a killed build left behind (only ours, by name).
 

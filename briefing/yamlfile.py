@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from .errors import ManifestError
+from .hints import yaml_mark, yaml_message
 
 #: Upper bound on nodes built from one file (aliases count each time they expand).
 MAX_NODES = 200_000
@@ -45,10 +46,10 @@ def load_yaml(text: str, path: Path) -> Any:
             return None
         return _Builder(loader, path).build(node, 0)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        problem = exc.problem or exc.context or "malformed YAML"
-        raise ManifestError(f"invalid YAML: {problem}", path, line) from None
+        mark = yaml_mark(exc.problem, exc.problem_mark, exc.context_mark)
+        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        message = yaml_message(exc.problem or exc.context or "malformed YAML", text, line, column)
+        raise ManifestError(message, path, line, column) from None
     except yaml.YAMLError as exc:
         raise ManifestError(f"invalid YAML: {exc}", path) from None
     finally:

@@ -120,8 +120,10 @@ def test_page_budget_is_enforced(tmp_path: Path) -> None:
     long_text = "\n\n".join(["Kalimat panjang yang mengisi halaman demi halaman dokumen ini. " * 8] * 40)
     manifest = {**BASIC_MANIFEST, "audiences": {"singkat": {"page_budget": 1}}}
     write_brief(tmp_path, manifest, {"a.md": f"---\ntitle: Isi\n---\n{long_text}\n"})
-    with pytest.raises(BriefingError, match="page_budget is 1"):
+    with pytest.raises(BriefingError, match="the 'singkat' edition runs to [0-9]+ pages, over its page_budget of 1") as info:
         build(tmp_path)
+    lines = (tmp_path / "brief.yaml").read_text().splitlines()
+    assert info.value.path.name == "brief.yaml" and lines[info.value.line - 1].strip() == "page_budget: 1"
 
 
 def test_unknown_level_in_content_names_its_line(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pdfplumber
@@ -85,14 +86,16 @@ def test_hyphenation_pattern_cache_is_plain_json_and_survives_tampering(tmp_path
         data = json.loads(cache.read_text())
         assert data["maxlen"] > 0 and data["patterns"]
         loaded = _read_patterns(cache)
-        assert loaded is not None and loaded.patterns == pyphen.hdcache[path].patterns
+        assert loaded is not None and loaded[0] == pyphen.hdcache[path].patterns
         cache.write_text('{"maxlen": "x", "patterns": {"a": [0, ["evil"]]}}')
         assert _read_patterns(cache) is None  # malformed: ignored and rebuilt
         cache.write_text('{"maxlen": 3, "patterns": {"ab": [0, ["evil", null]]}}')
         bad = _read_patterns(cache)
         assert bad is not None  # the right shape, poisoned values
-        pyphen.hdcache[path] = bad
+        from briefing.layout import rl_compat
         from briefing.layout.hyphenation import hyphenator
+
+        rl_compat.store_patterns(path, *bad)
 
         split = hyphenator.__wrapped__("id")  # a fresh hyphenator over the poisoned table
         assert split("abababab") == []  # bad data spoils hyphenation, it never crashes the build
@@ -165,3 +168,22 @@ def test_documents_are_identical_with_or_without_fast_paragraphs(tmp_path: Path,
     monkeypatch.setattr(paragraphs, "ENABLED", False)
     build(REPO, parsed, audiences=("analis",))
     assert fast.read_bytes() == parsed.read_bytes()
+
+
+def test_a_heading_taller_than_a_page_splits_and_keeps_its_bookmark(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    words = " ".join(f"kata{i}" for i in range(1500))
+    write_brief(tmp_path, BASIC_MANIFEST, {"a.md": f"---\ntitle: Satu\n---\nAwal.\n\n## {words}\n\nAkhir.\n"})
+    out = tmp_path / "o.pdf"
+    build(tmp_path, out)
+    with pdfplumber.open(out) as pdf:
+        raw = [p.extract_text() for p in pdf.pages]
+    pages = [normalise(text) for text in raw]
+    start = next(index for index, text in enumerate(pages) if "1.1kata0kata1" in text)
+    assert "kata1499Akhir." in pages[-1] and len(pages) > start + 1  # set over several pages
+    assert re.findall(r"kata\d+", " ".join(raw)) == words.split()  # every word, once, in order
+    reader = PdfReader(out)
+    (section, (heading,)) = reader.outline
+    assert heading.title.startswith("1.1 kata0 kata1")
+    assert reader.get_destination_page_number(heading) == start  # the bookmark is on its first part

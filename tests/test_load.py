@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing.brief import load_brief, resolve_inside
+from briefing.brief import load_brief
+from briefing.files import resolve_inside
 from briefing.errors import BriefFolderError, BriefingError, ErrorList, ManifestError
 from briefing.yamlfile import load_yaml
 

@@ -336,3 +336,23 @@ def test_a_bad_printers_mapping_names_its_line(tmp_path: Path, printers: dict[st
     result = CliRunner().invoke(main, ["check", str(root)])
     assert result.exit_code == 1
     assert message in result.output
+
+
+def test_build_with_copies_registers_the_copies_made_when_another_edition_fails(tmp_path: Path) -> None:
+    long_text = "---\ntitle: Isi\n---\n" + "\n\n".join(["Teks yang panjang sekali. " * 40] * 12) + "\n"
+    manifest = {"title": "Uji", "date": "2022-10-07", "levels": ["BIASA"],
+                "audiences": {"analis": {"level": "BIASA"}, "ringkas": {"level": "BIASA", "page_budget": 1}}}
+    root = write_brief(tmp_path / "b", manifest, {"01-isi.md": long_text})
+    result = CliRunner().invoke(main, ["build", str(root), "--copies", str(_recipients(tmp_path, 2)), "-q"])
+    assert result.exit_code == 1, result.output
+    assert "error: 2 of 4 editions failed (see above); the others were built" in result.output
+    assert [(r.edition, r.copy, r.state) for r in _rows(root)] == [("analis", "1/2", "built"), ("analis", "2/2", "built")]
+
+
+def test_printing_commands_take_the_global_options_and_choices_in_any_case(tmp_path: Path) -> None:
+    root = write_brief(tmp_path / "b", {"title": "Uji", "date": "2022-10-07"}, {"01-isi.md": "---\ntitle: Isi\n---\nTeks.\n"})
+    for args in (["register", str(root), "--format", "JSON", "-q"], ["-q", "register", str(root), "--format", "json"]):
+        result = CliRunner().invoke(main, args)
+        assert (result.exit_code, result.stdout) == (0, "[]\n"), result.output
+    result = CliRunner().invoke(main, ["register", str(root), "--format", "xml"])
+    assert result.exit_code == 2 and "'xml' is not one of 'text', 'json' (in any case)." in result.output

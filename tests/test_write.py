@@ -22,7 +22,7 @@ def test_failed_build_keeps_previous_pdf(tmp_path: Path) -> None:
     result = run_cli("build", str(tmp_path))
     assert result.returncode == 1
     assert target.read_bytes() == before
-    assert sorted(p.name for p in (tmp_path / "output").iterdir() if p.name != ".cache") == ["b.pdf"]
+    assert sorted(p.name for p in (tmp_path / "output").iterdir() if p.name != ".cache") == [".outputs.json", "b.pdf"]
 
 
 def test_stale_temp_files_are_swept_by_the_next_build(tmp_path: Path) -> None:
@@ -32,7 +32,7 @@ def test_stale_temp_files_are_swept_by_the_next_build(tmp_path: Path) -> None:
     (output / ".briefing-abc.part").write_bytes(b"%PDF-1.4 half")
     (output / "keep.txt").write_text("mine")
     assert run_cli("build", str(tmp_path)).returncode == 0
-    assert sorted(p.name for p in output.iterdir() if p.name != ".cache") == ["b.pdf", "keep.txt"]
+    assert sorted(p.name for p in output.iterdir() if p.name != ".cache") == [".outputs.json", "b.pdf", "keep.txt"]
 
 
 def test_rename_failure_leaves_target_and_no_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

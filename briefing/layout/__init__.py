@@ -16,33 +16,33 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from reportlab import rl_config
 from reportlab.lib.pagesizes import landscape
 from reportlab.lib.units import inch
-from reportlab.platypus import Spacer
+from reportlab.platypus import Flowable, Spacer
 from reportlab.platypus.doctemplate import LayoutError as RLLayoutError
 
-from .. import __version__, i18n
+from .. import i18n
+from ..version import __version__
 from ..errors import BriefingWarning, LayoutError
 from ..model import Document, SourcesOptions
+from ..themes import Theme
+from . import rl_compat
 from .booklet import impose_booklet
-from .contents import ContentsTable, assign_outline
+from .contents import ContentsTable, Entry, assign_outline
 from .cover import Cover
 from .decor import PageDecor
 from .fonts import GlyphPlan, face, glyph_plan, register_fonts
+from .geometry import Geometry, make_geometry
 from .hyphenation import prime_patterns
-from .markup import GLYPHS, MarkupWriter, escape
-from .pages import BriefDocTemplate, DeferredCanvas, RectoBreak, Sidebar, SidebarFlush, make_geometry
+from .markup import MarkupWriter
+from .pages import BriefDocTemplate, DeferredCanvas, RectoBreak, Sidebar, SidebarFlush
 from .paragraphs import Paragraph
 from .sources import appendix_flowables
-from .story import HeadingParagraph, StoryBuilder
-from .theme import PAPER_SIZES, color, family, make_styles
+from .story import Story, StoryBuilder, photo_credits
+from .theme import PAPER_SIZES, Styles, color, family, make_styles
 from .timeline import timeline_flowables
 
 __all__ = ["RenderedPdf", "render_pdf", "impose_booklet", "glyphs_for"]
-
-# Image streams compressed, not ASCII85-encoded in pure Python.
-rl_config.useA85 = 0
 
 #: In "auto" mode, editions longer than this get a table of contents.
 TOC_AFTER_PAGES = 6
@@ -60,15 +60,12 @@ def render_pdf(document: Document, cache_dir: Path | None = None) -> RenderedPdf
     theme = document.theme
     prime_patterns(document.manifest.language, cache_dir)
     register_fonts(tuple(dict.fromkeys(family(f) for f in (theme.body_font, theme.heading_font))))
-    token = GLYPHS.set(glyphs_for(document))
-    try:
-        mode = document.printing.toc
-        rendered = _render(document, cache_dir, with_toc=mode == "on")
-        if mode == "auto" and rendered.pages > TOC_AFTER_PAGES:
-            rendered = _render(document, cache_dir, with_toc=True)
-        return rendered
-    finally:
-        GLYPHS.reset(token)
+    glyphs = glyphs_for(document)
+    mode = document.printing.toc
+    rendered = _render(document, cache_dir, glyphs, with_toc=mode == "on")
+    if mode == "auto" and rendered.pages > TOC_AFTER_PAGES:
+        rendered = _render(document, cache_dir, glyphs, with_toc=True)
+    return rendered
 
 
 def glyphs_for(document: Document) -> GlyphPlan:
@@ -82,49 +79,80 @@ def page_size(paper: str, orientation: str) -> tuple[float, float]:
     return landscape(size) if orientation == "landscape" else size
 
 
-def _render(document: Document, cache_dir: Path | None, with_toc: bool) -> RenderedPdf:
+def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, with_toc: bool) -> RenderedPdf:
     manifest, theme, printing = document.manifest, document.theme, document.printing
-    language = manifest.language
-    locale = i18n.Locale(language, tuple(manifest.labels.items()))
-    styles = make_styles(theme, language)
+    locale = i18n.Locale(manifest.language, tuple(manifest.labels.items()))
+    styles = make_styles(theme, manifest.language)
     size = page_size(printing.paper, printing.orientation)
     has_sidebar = bool(document.timeline)
     side = manifest.timeline.side if manifest.timeline else "right"
+    markup = _markup_writer(document, glyphs)
 
     provisional = make_geometry(theme, size, has_sidebar, 0, side, printing.duplex)
-    cover = Cover(document, theme, styles, locale, size, provisional.block)
+    cover = Cover(document, theme, styles, locale, size, provisional.block, markup)
     geometry = make_geometry(theme, size, has_sidebar, cover.height, side, printing.duplex)
-
-    sources = manifest.sources or SourcesOptions("")
-    numbers = {source.id: number for number, source in enumerate(document.cited, start=1)}
-    markup = MarkupWriter(family(theme.mono_font), theme.accent, numbers, sources.markers, family(theme.body_font))
 
     sidebar = None
     if geometry.sidebar is not None:
         entries = timeline_flowables(document.timeline, styles, locale, markup, theme)
-        sidebar = Sidebar(entries, locale.label("timeline"), locale.label("continued"), styles, theme)
+        sidebar = Sidebar(entries, locale.label("timeline"), locale.label("continued"), styles, theme, markup)
+    story = _story(document, StoryBuilder(theme, styles, locale, geometry, markup, cache_dir), geometry.main.width)
 
-    builder = StoryBuilder(theme, styles, locale, geometry, markup, cache_dir)
-    story = [flowable for section in document.sections for flowable in builder.section(section)]
-    appendix = appendix_flowables(document.cited, document.uncited, sources, theme, styles, locale,
-                                  geometry.main.width, HeadingParagraph)
-    if appendix and printing.duplex and printing.appendix_recto:
-        story.append(RectoBreak())
-    story += appendix
-    if manifest.photo_credits:
-        story += builder.photo_credits()
-    story.append(SidebarFlush())
-    entries = assign_outline(story)
-
-    decor = _decor(document, locale, styles, size, cover)
-    decor.geometries = (geometry, geometry.mirrored() if printing.duplex else geometry)
     buffer = io.BytesIO()
-    doc = BriefDocTemplate(
+    doc = _doc_template(buffer, document, geometry, _decor(document, locale, styles, size, cover, geometry), sidebar)
+    flowables = story.flowables
+    if with_toc:
+        flowables = [*_contents(list(story.outline), doc.heading_pages, locale, styles, theme, markup), *flowables]
+    canvasmaker = partial(DeferredCanvas, finish_page=doc.decor.finish_page)
+    try:
+        with rl_compat.pdf_settings():
+            doc.build(flowables, canvasmaker=canvasmaker)
+    except RLLayoutError as exc:
+        heading, path = doc.last_heading
+        where = f"after the heading '{heading}' (page {doc.page})" if heading else f"on page {doc.page}"
+        raise LayoutError(
+            f"an element {where} is too large for any page ({str(exc).splitlines()[0][:160]}); "
+            "split it into smaller parts or make it smaller", path) from None
+    return RenderedPdf(buffer.getvalue(), doc.page, story.warnings)
+
+
+def _markup_writer(document: Document, glyphs: GlyphPlan) -> MarkupWriter:
+    """The one writer of paragraph markup for this document: source numbers, glyph coverage."""
+    theme = document.theme
+    sources = document.manifest.sources or SourcesOptions("")
+    numbers = {source.id: number for number, source in enumerate(document.cited, start=1)}
+    return MarkupWriter(family(theme.mono_font), theme.accent, numbers, sources.markers, family(theme.body_font),
+                        glyphs)
+
+
+def _story(document: Document, builder: StoryBuilder, width: float) -> Story:
+    """The sections, the sources appendix and the photo credits, with their outline."""
+    manifest, printing = document.manifest, document.printing
+    body = builder.story(document.sections)
+    flowables = list(body.flowables)
+    appendix = appendix_flowables(document.cited, document.uncited, manifest.sources or SourcesOptions(""),
+                                  builder.theme, builder.styles, builder.locale, width, builder.markup)
+    if appendix and printing.duplex and printing.appendix_recto:
+        flowables.append(RectoBreak())
+    flowables += appendix
+    if manifest.photo_credits:
+        flowables += photo_credits(body.credits, builder.styles, builder.locale, builder.markup)
+    flowables.append(SidebarFlush())
+    outline = assign_outline(flowables, builder.markup)
+    return Story(flowables, body.warnings, body.credits, tuple(outline))
+
+
+def _doc_template(buffer: io.BytesIO, document: Document, geometry: Geometry, decor: PageDecor,
+                  sidebar: Sidebar | None) -> BriefDocTemplate:
+    manifest, theme, printing = document.manifest, document.theme, document.printing
+    language = manifest.language
+    return BriefDocTemplate(
         buffer,
         geometry=geometry,
         decor=decor,
         sidebar=sidebar,
         mirror_pages=printing.duplex,
+        date_stamp=_date_stamp(manifest.date),
         title=manifest.title,
         author="; ".join(manifest.authors) or (manifest.organisation or ""),
         subject=manifest.subject or manifest.subtitle or "",
@@ -136,28 +164,17 @@ def _render(document: Document, cache_dir: Path | None, with_toc: bool) -> Rende
         enforceColorSpace="cmyk" if theme.cmyk else None,
         **decor.boxes(),
     )
-    if with_toc:
-        story[0:0] = _contents(entries, doc.heading_pages, locale, styles, theme)
-    canvasmaker = partial(DeferredCanvas, finish_page=decor.finish_page)
-    _fix_creation_date(doc, manifest.date)
-    try:
-        doc.build(story, canvasmaker=canvasmaker)
-    except RLLayoutError as exc:
-        heading, path = doc.last_heading
-        where = f"after the heading '{heading}' (page {doc.page})" if heading else f"on page {doc.page}"
-        raise LayoutError(
-            f"an element {where} is too large for any page ({str(exc).splitlines()[0][:160]}); "
-            "split it into smaller parts or make it smaller", path) from None
-    return RenderedPdf(buffer.getvalue(), doc.page, tuple(builder.warnings))
 
 
-def _contents(entries, pages: dict[str, int], locale: i18n.Locale, styles, theme) -> list:  # type: ignore[no-untyped-def]
+def _contents(entries: list[Entry], pages: dict[str, int], locale: i18n.Locale, styles: Styles, theme: Theme,
+              markup: MarkupWriter) -> list[Flowable]:
     """A linked table of contents of the section titles and their subheadings."""
     table = ContentsTable(entries, [styles.toc_1, styles.toc_2], pages, color(theme.ink))
-    return [Paragraph(escape(locale.label("contents")), styles.h2), table, Spacer(0, 10)]
+    return [Paragraph(markup.escape(locale.label("contents")), styles.h2), table, Spacer(0, 10)]
 
 
-def _decor(document: Document, locale: i18n.Locale, styles, size, cover: Cover) -> PageDecor:  # type: ignore[no-untyped-def]
+def _decor(document: Document, locale: i18n.Locale, styles: Styles, size: tuple[float, float], cover: Cover,
+           geometry: Geometry) -> PageDecor:
     m, printing = document.manifest, document.printing
     footer = [x for x in (m.organisation, m.title) if x]
     if printing.control_number:
@@ -179,19 +196,12 @@ def _decor(document: Document, locale: i18n.Locale, styles, size, cover: Cover) 
         draft_label=locale.label("draft"),
         copy_line=copy_line,
         cover=cover.draw,
+        geometries=(geometry, geometry.mirrored() if printing.duplex else geometry),
     )
 
 
-def _fix_creation_date(doc: BriefDocTemplate, date: dt.date) -> None:
-    """CreationDate/ModDate come from SOURCE_DATE_EPOCH, else the brief's own date."""
-    stamp = f"D:{date:%Y%m%d}000000+00'00'"
-    from_env = bool(os.environ.get("SOURCE_DATE_EPOCH", "").strip())
-    original = doc.beforeDocument
-
-    def before_document() -> None:
-        if not from_env:
-            doc.canv._doc.setDateFormatter(lambda *_: stamp)
-        doc.canv.showOutline()
-        original()
-
-    doc.beforeDocument = before_document  # type: ignore[method-assign]
+def _date_stamp(date: dt.date) -> str | None:
+    """CreationDate/ModDate: from SOURCE_DATE_EPOCH (ReportLab reads it: None), else the brief's own date."""
+    if os.environ.get("SOURCE_DATE_EPOCH", "").strip():
+        return None
+    return f"D:{date:%Y%m%d}000000+00'00'"

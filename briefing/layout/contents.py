@@ -10,14 +10,16 @@ printed when the deferred canvas writes the pages out, once every heading has a 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
+from . import rl_compat
 from .paragraphs import Paragraph
-from .markup import escape
+from .markup import MarkupWriter
 
 #: Headings deeper than this are left out of the table of contents.
 CONTENTS_DEPTH = 1
@@ -31,7 +33,34 @@ class Entry:
     """The heading's bookmark: where the entry links, and how its page is found."""
 
 
-def assign_outline(story: list[Flowable]) -> list[Entry]:
+class HeadingParagraph(Paragraph):
+    """A heading that the document template turns into a PDF bookmark.
+
+    It takes ReportLab's Paragraph arguments too, because a paragraph's `split` makes its
+    parts with its own class; a heading taller than a page splits, and the first part
+    keeps the bookmark.
+    """
+
+    def __init__(self, text: str | None, style: ParagraphStyle, outline_title: str = "", outline_level: int = 0,
+                 source_path: Path | None = None, bulletText: Any = None, frags: list[Any] | None = None):  # noqa: N803
+        super().__init__(text, style, bulletText, frags)
+        self.outline_title = outline_title
+        self.outline_level = outline_level
+        self.source_path = source_path
+        """The section file it comes from: where a layout error is reported."""
+        self.outline_key = ""
+        """Its bookmark, given by `assign_outline` (a heading without one is not bookmarked)."""
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        parts: list[Flowable] = super().split(availWidth, availHeight)
+        if parts and isinstance(parts[0], HeadingParagraph):
+            first = parts[0]
+            first.outline_title, first.outline_level = self.outline_title, self.outline_level
+            first.source_path, first.outline_key = self.source_path, self.outline_key
+        return parts
+
+
+def assign_outline(story: list[Flowable], markup: MarkupWriter) -> list[Entry]:
     """Give every heading in *story* its bookmark key and outline level; return the
     entries a table of contents lists, in order.
 
@@ -42,16 +71,15 @@ def assign_outline(story: list[Flowable]) -> list[Entry]:
     previous = -1
     count = 0
     for flowable in story:
-        title = getattr(flowable, "outline_title", None)
-        if title is None:
+        if not isinstance(flowable, HeadingParagraph):
             continue
         count += 1
-        level = min(getattr(flowable, "outline_level", 0), previous + 1)
+        level = min(flowable.outline_level, previous + 1)
         previous = level
-        flowable.outline_key = f"h{count}"  # type: ignore[attr-defined]
-        flowable.outline_level = level  # type: ignore[attr-defined]
+        flowable.outline_key = f"h{count}"
+        flowable.outline_level = level
         if level <= CONTENTS_DEPTH:
-            entries.append(Entry(level, escape(title), flowable.outline_key))  # type: ignore[attr-defined]
+            entries.append(Entry(level, markup.escape(flowable.outline_title), flowable.outline_key))
     return entries
 
 
@@ -97,7 +125,7 @@ class ContentsTable(Flowable):
         return [ContentsTable(self.entries[:count], self.styles, self.pages, self.ink),
                 ContentsTable(self.entries[count:], self.styles, self.pages, self.ink)]
 
-    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:  # type: ignore[override]
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
         top = y + self.height
         text_width = self.width - self.NUMBER_WIDTH
         for entry, paragraph, height in zip(self.entries, self._paragraphs, self._heights):
@@ -105,10 +133,9 @@ class ContentsTable(Flowable):
             bottom = top + paragraph.getSpaceAfter()
             paragraph.drawOn(canvas, x, bottom)
             style = paragraph.style
-            last = paragraph.blPara.lines[-1]
-            extra = last.extraSpace if hasattr(last, "extraSpace") else last[0]
+            extra = rl_compat.last_line_slack(paragraph)
             text_end = x + style.leftIndent + (text_width - style.leftIndent - style.rightIndent) - extra
-            baseline = bottom + (paragraph.height - (len(paragraph.blPara.lines) - 1) * style.leading) - style.fontSize
+            baseline = bottom + (paragraph.height - (rl_compat.line_count(paragraph) - 1) * style.leading) - style.fontSize
             canvas.at_finish(_page_number(entry.key, self.pages, text_end, x + self.width, baseline,
                                           bottom, top + height, style, self.ink, self.DOT_GAP))
 

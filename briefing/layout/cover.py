@@ -8,7 +8,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from .. import i18n
 from ..model import Document
-from .markup import escape
+from .markup import MarkupWriter
 from .geometry import COVER_TOP, Rect
 from .paragraphs import Paragraph
 from .theme import Styles, color
@@ -21,8 +21,9 @@ class Cover:
     PAD = 6 * mm
 
     def __init__(self, document: Document, theme: Theme, styles: Styles, locale: i18n.Locale,
-                 page_size: tuple[float, float], block: Rect):
+                 page_size: tuple[float, float], block: Rect, markup: MarkupWriter):
         m = document.manifest
+        escape = markup.escape
         self.theme = theme
         self.page_width, self.page_height = page_size
         self.block = block

@@ -35,8 +35,8 @@ class PageDecor:
     copy_line: str | None
     cover: Callable[[Canvas, float], None]
     """Draws the title block; its argument is the bleed to extend the band into."""
-    geometries: tuple[Geometry, Geometry] | None = None
-    """(recto, verso) geometry, set by the layout once known."""
+    geometries: tuple[Geometry, Geometry]
+    """(recto, verso) geometry: where "page X of Y" goes on each kind of page."""
 
     @property
     def offset(self) -> float:
@@ -68,7 +68,6 @@ class PageDecor:
 
     def finish_page(self, canvas: Canvas, page: int, total: int) -> None:
         """Called at save time, when the page count is known: "Halaman X dari Y"."""
-        assert self.geometries is not None
         g = self.geometries[1] if self._verso(page) else self.geometries[0]
         canvas.saveState()
         canvas.setFont(self.styles.cover_meta.fontName, 8)

@@ -19,6 +19,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable
 
 from ..images import ImageInfo, effective_dpi, prepare
+from . import rl_compat
 from .paragraphs import Paragraph
 
 
@@ -37,10 +38,7 @@ class PrintImage(ImageReader):
     def xobject(self) -> Any:
         """A fresh image object for one document, copied from the one computed once."""
         if self._xobject is None:
-            from reportlab.pdfbase import pdfdoc
-
-            self._xobject = pdfdoc.PDFImageXObject(self.name, self, mask=None)
-            self._xobject.name = self.name
+            self._xobject = rl_compat.image_xobject(self.name, self)
         return copy.copy(self._xobject)  # each document registers its own copy
 
 
@@ -60,20 +58,7 @@ def print_image(data: bytes) -> PrintImage:
 
 def draw_print_image(canvas: Any, image: PrintImage, x: float, y: float, width: float, height: float) -> None:
     """Place *image*, registering its (cached) image object with this document once."""
-    canvas._currentPageHasImages = 1
-    name = image.name
-    reg_name = canvas._doc.getXObjectName(name)
-    if not canvas._doc.idToObject.get(reg_name):
-        xobject = image.xobject()
-        canvas._setXObjects(xobject)
-        canvas._doc.Reference(xobject, reg_name)
-        canvas._doc.addForm(name, xobject)
-    canvas.saveState()
-    canvas.translate(x, y)
-    canvas.scale(width, height)
-    canvas._code.append(f"/{reg_name} Do")
-    canvas.restoreState()
-    canvas._formsinuse.append(name)
+    rl_compat.draw_xobject(canvas, image.name, image.xobject, x, y, width, height)
 
 
 @dataclass
@@ -119,7 +104,7 @@ class FigureFlowable(Flowable):
 
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
         if self.span is not None:
-            doc = getattr(canvas, "_doctemplate", None)
+            doc = rl_compat.doc_template(canvas)
             if doc is not None and hasattr(doc, "exclude_band"):
                 doc.exclude_band(y - self.spaceAfter, y + self.height + self.spaceBefore)
             x = self.span.x

@@ -14,6 +14,8 @@ from typing import Callable, Iterable
 
 import pyphen
 
+from . import rl_compat
+
 PYPHEN_LANGUAGES = {"id": "id_ID", "en": "en_GB"}
 
 #: word -> permitted split points, for words pyphen's patterns split badly.
@@ -72,17 +74,16 @@ def prime_patterns(language: str, cache_dir: Path | None) -> None:
     if lang is None or cache_dir is None:
         return
     path = pyphen.LANGUAGES[pyphen.language_fallback(lang)]
-    if path in pyphen.hdcache:
+    if rl_compat.cached_patterns(path):
         return
     cache = cache_dir / f"hyph-{lang}-{getattr(pyphen, '__version__', 'unknown')}.json"
     loaded = _read_patterns(cache)
     if loaded is not None:
-        pyphen.hdcache[path] = loaded
+        rl_compat.store_patterns(path, *loaded)
         return
-    table = pyphen.HyphDict(path)
-    pyphen.hdcache[path] = table
-    if all(type(v) is int for _, values in table.patterns.values() for v in values):
-        data = {"maxlen": table.maxlen, "patterns": {k: [start, list(values)] for k, (start, values) in table.patterns.items()}}
+    patterns, maxlen = rl_compat.pattern_data(rl_compat.load_patterns(path))
+    if all(type(v) is int for _, values in patterns.values() for v in values):
+        data = {"maxlen": maxlen, "patterns": {k: [start, list(values)] for k, (start, values) in patterns.items()}}
         try:
             cache.parent.mkdir(parents=True, exist_ok=True)
             temp = cache.with_suffix(".tmp")
@@ -92,8 +93,8 @@ def prime_patterns(language: str, cache_dir: Path | None) -> None:
             pass  # a cache we cannot write is only slower
 
 
-def _read_patterns(cache: Path) -> "pyphen.HyphDict | None":
-    """The cached table, or None when it is missing or not of the expected shape.
+def _read_patterns(cache: Path) -> tuple[dict[str, tuple[int, tuple[int, ...]]], int] | None:
+    """The cached (patterns, longest pattern), or None when missing or not of the expected shape.
 
     Only JSON is read, so the worst a tampered file can do is spoil hyphenation, and
     `split_points` turns any error from bad data into "no hyphenation" for that word.
@@ -106,6 +107,4 @@ def _read_patterns(cache: Path) -> "pyphen.HyphDict | None":
             return None
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    table = pyphen.HyphDict.__new__(pyphen.HyphDict)
-    table.patterns, table.cache, table.maxlen = patterns, {}, maxlen
-    return table
+    return patterns, maxlen

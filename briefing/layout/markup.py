@@ -7,7 +7,6 @@ is a tag, `<img src>` reads files), so every piece of author text passes through
 
 from __future__ import annotations
 
-from contextvars import ContextVar
 from typing import TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:
@@ -25,20 +24,17 @@ def _xml_escape(text: str) -> str:
 
 _CONTROL = {code: None for code in range(32) if chr(code) not in "\t\n"}
 
-#: The glyph plan of the document being laid out (set by render_pdf, per process).
-GLYPHS: ContextVar["GlyphPlan | None"] = ContextVar("GLYPHS", default=None)
 
-
-def escape(text: str, font: str | None = None) -> str:
+def escape(text: str, font: str | None = None, plan: GlyphPlan | None = None) -> str:
     """Escape author text for a ReportLab paragraph (and drop control characters).
 
     Runs of characters the theme's fonts lack are wrapped in the fallback font that
     has them, so they print as real glyphs rather than empty boxes. *font* is the
     family the text will be set in, when known (else only what every theme font has
-    counts as covered).
+    counts as covered). Without a glyph *plan* nothing is wrapped: layout code escapes
+    through `MarkupWriter.escape`, which passes the plan of the document.
     """
     cleaned = text.translate(_CONTROL)
-    plan = GLYPHS.get()
     if plan is None or plan.covers(cleaned, font):
         return _xml_escape(cleaned)
     out: list[str] = []
@@ -67,22 +63,23 @@ def source_anchor(number: int) -> str:
 
 
 class MarkupWriter:
-    """Writes inlines as markup.
+    """Writes inlines as markup, and escapes text with the document's glyph coverage.
 
     *numbers* maps source ids to their marker numbers; *markers* is "brackets" or
-    "superscript".
+    "superscript"; *glyphs* is the document's glyph plan (None: no font fallback).
     """
 
     def __init__(self, mono_font: str, link_color: str, numbers: dict[str, int] | None = None,
-                 markers: str = "brackets", font: str | None = None):
+                 markers: str = "brackets", font: str | None = None, glyphs: GlyphPlan | None = None):
         self.mono_font = mono_font
         self.font = font
         """The family body text is set in, for glyph fallback decisions."""
+        self.glyphs = glyphs
         self.link_color = link_color
         self.numbers = numbers or {}
         self.markers = markers
         self._writers: dict[type, Callable[[Inline], str]] = {
-            Text: lambda n: escape(n.text, self.font),  # type: ignore[union-attr]
+            Text: lambda n: self.escape(n.text, self.font),  # type: ignore[union-attr]
             Emph: lambda n: f"<i>{self.write(n.children)}</i>",  # type: ignore[union-attr]
             Strong: lambda n: f"<b>{self.write(n.children)}</b>",  # type: ignore[union-attr]
             Strike: lambda n: f"<strike>{self.write(n.children)}</strike>",  # type: ignore[union-attr]
@@ -91,6 +88,10 @@ class MarkupWriter:
             Link: self._link,
             Citation: self._citation,
         }
+
+    def escape(self, text: str, font: str | None = None) -> str:
+        """*text* escaped for a paragraph, runs the theme's fonts lack set in a fallback font."""
+        return escape(text, font, self.glyphs)
 
     def write(self, inlines: tuple[Inline, ...] | list[Inline]) -> str:
         out = [self._writers[type(node)](node) for node in inlines]
@@ -105,14 +106,14 @@ class MarkupWriter:
         from .fonts import register_fonts
 
         register_fonts((self.mono_font,))  # the monospace family is loaded only when code appears
-        return f'<font face="{self.mono_font}" size="-1">{escape(node.text)}</font>'
+        return f'<font face="{self.mono_font}" size="-1">{self.escape(node.text)}</font>'
 
     def _link(self, node: Inline) -> str:
         assert isinstance(node, Link)
         body = self.write(node.children)
         if not _is_linkable(node.url):
             return body
-        return f'<a href="{escape(node.url)}" color="{self.link_color}">{body}</a>'
+        return f'<a href="{self.escape(node.url)}" color="{self.link_color}">{body}</a>'
 
 
     def _citation(self, node: Inline) -> str:
@@ -124,7 +125,7 @@ class MarkupWriter:
                 parts.append("?")
                 continue
             link = f'<a href="#{source_anchor(number)}" color="{self.link_color}">{number}</a>'
-            parts.append(f"{link}, {escape(item.locator)}" if item.locator else link)
+            parts.append(f"{link}, {self.escape(item.locator)}" if item.locator else link)
         if self.markers == "superscript":
             return "<super>" + ",".join(parts) + "</super>"
         return "[" + "; ".join(parts) + "]"

@@ -8,6 +8,7 @@ long as events remain.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Callable
 
 from reportlab.lib.units import mm
@@ -15,9 +16,11 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (ActionFlowable, BaseDocTemplate, Flowable, Frame, FrameBreak, KeepTogether, PageBreak,
                                 PageTemplate)
 
+from . import rl_compat
+from .contents import HeadingParagraph
 from .decor import PageDecor
 from .geometry import COVER_TOP, Geometry, Rect, make_geometry  # noqa: F401  (re-exported)
-from .markup import escape
+from .markup import MarkupWriter
 from .paragraphs import Paragraph
 from .theme import Styles, color
 from ..themes import Theme
@@ -38,13 +41,15 @@ class Sidebar:
     PAD = 3 * mm
     MIN_BAND = 40.0
 
-    def __init__(self, entries: list[Flowable], label: str, continued: str, styles: Styles, theme: Theme):
+    def __init__(self, entries: list[Flowable], label: str, continued: str, styles: Styles, theme: Theme,
+                 markup: MarkupWriter):
         self.entries = list(entries)
         self.pending = list(entries)
         self.label = label
         self.continued = continued
         self.styles = styles
         self.theme = theme
+        self.markup = markup
         self.pages_drawn = 0
 
     def reset(self) -> None:
@@ -64,7 +69,7 @@ class Sidebar:
 
     def _fill(self, canvas: Canvas, band: Rect, heading: str | None, whole_column: bool) -> None:
         inner = band.width - 2 * self.PAD
-        head = Paragraph(escape(heading), self.styles.sidebar_head) if heading else None
+        head = Paragraph(self.markup.escape(heading), self.styles.sidebar_head) if heading else None
         head_h = head.wrap(inner, band.height)[1] + self.styles.sidebar_head.spaceAfter if head else 0.0
         available = band.height - 2 * self.PAD - head_h
         taken, used = _take(self.pending, inner, available, force=whole_column)
@@ -147,7 +152,7 @@ class BriefDocTemplate(BaseDocTemplate):
     """
 
     def __init__(self, buffer: Any, *, geometry: Geometry, decor: PageDecor, sidebar: Sidebar | None,
-                 mirror_pages: bool, **metadata: Any):
+                 mirror_pages: bool, date_stamp: str | None = None, **metadata: Any):
         super().__init__(buffer, pagesize=decor.media_size,
                          leftMargin=geometry.block.x, rightMargin=geometry.block.x,
                          topMargin=geometry.page_height - geometry.block.top, bottomMargin=geometry.block.y,
@@ -156,12 +161,15 @@ class BriefDocTemplate(BaseDocTemplate):
         self.decor = decor
         self.sidebar = sidebar
         self.mirror_pages = mirror_pages  # (BaseDocTemplate's own `duplex` is a viewer preference)
+        self.date_stamp = date_stamp
+        """The PDF's CreationDate/ModDate, e.g. "D:20221007000000+00'00'" (None: ReportLab's own)."""
         self._exclusions: list[tuple[float, float]] = []
         self._deferred: list[Flowable] = []
         self._deferred_page = 0
         self.heading_pages: dict[str, int] = {}
         """Page of each heading by bookmark key, for the table of contents."""
-        self.last_heading = ("", None)
+        self.last_heading: tuple[str, Path | None] = ("", None)
+        """The latest heading laid out and its section file: where a layout error happened."""
         templates = [PageTemplate("first", [_frame("body", geometry.main_first())],
                                   onPage=lambda c, d: decor.first_page(c, geometry),
                                   onPageEnd=lambda c, d: self._draw_sidebar(c, geometry.sidebar_first()))]
@@ -178,11 +186,14 @@ class BriefDocTemplate(BaseDocTemplate):
     # -- flow control
 
     def beforeDocument(self) -> None:
-        """Start the layout afresh."""
+        """Start the layout afresh; date the PDF and open it with its outline shown."""
+        if self.date_stamp is not None:
+            stamp = self.date_stamp
+            self.canv.setDateFormatter(lambda *_: stamp)
+        self.canv.showOutline()
         self._exclusions, self._deferred, self._deferred_page = [], [], 0
         self.heading_pages.clear()
-        self.last_heading: tuple[str, Any] = ("", None)
-        """The latest heading laid out and its section file: where a layout error happened."""
+        self.last_heading = ("", None)
         if self.sidebar is not None:
             self.sidebar.reset()
 
@@ -195,11 +206,11 @@ class BriefDocTemplate(BaseDocTemplate):
         if self._deferred:
             return True
         frame = self.frame
-        if frame._atTop:
+        if rl_compat.frame_at_top(frame):
             return False
-        space = frame._y - frame._y1p - flowable.getSpaceBefore()
-        _, height = flowable.wrap(frame._getAvailableWidth(), space)
-        return height > space
+        space = rl_compat.frame_space_left(frame) - flowable.getSpaceBefore()
+        _, height = flowable.wrap(rl_compat.frame_width(frame), space)
+        return bool(height > space)
 
     def _sidebar_pending(self) -> bool:
         return self.sidebar is not None and bool(self.sidebar.pending)
@@ -233,7 +244,7 @@ class BriefDocTemplate(BaseDocTemplate):
             return
         if isinstance(first, SidebarFlush):
             if self._sidebar_pending():
-                self._curPageFlowableCount += 1  # the sidebar is this page's content
+                rl_compat.count_page_content(self)  # the sidebar is this page's content
                 flowables.insert(0, PageBreak())
             else:
                 flowables.pop(0)
@@ -256,29 +267,29 @@ class BriefDocTemplate(BaseDocTemplate):
         the paragraph does not fit in full, leaving a hole below the text before it.
         """
         frame = getattr(self, "frame", None)  # none before the first page begins
-        if frame is None or frame._atTop or not flowables[0].getKeepWithNext():
+        if frame is None or rl_compat.frame_at_top(frame) or not flowables[0].getKeepWithNext():
             return
-        width = frame._getAvailableWidth()
+        width, frame_height = rl_compat.frame_width(frame), rl_compat.frame_height(frame)
         need = 0.0
         index = 0
         while index < len(flowables) and flowables[index].getKeepWithNext():
             flowable = flowables[index]
             if not getattr(flowable, "frameAction", None):
-                need += flowable.getSpaceBefore() + flowable.wrapOn(self.canv, width, frame._aH)[1] + flowable.getSpaceAfter()
+                need += flowable.getSpaceBefore() + flowable.wrapOn(self.canv, width, frame_height)[1] + flowable.getSpaceAfter()
             index += 1
         # A figure that does not fit floats to the next page and the text after it comes up:
         # that text is what must have room below the heading.
         following = next((f for f in flowables[index:] if not getattr(f, "floats", False)), None)
         if following is not None:
-            need += _opening_height(following, self.canv, width, frame._aH)
-        if need > frame._y - frame._y1p:
+            need += _opening_height(following, self.canv, width, frame_height)
+        if need > rl_compat.frame_space_left(frame):
             flowables.insert(0, FrameBreak())
 
     def afterFlowable(self, flowable: Flowable) -> None:
-        title = getattr(flowable, "outline_title", None)
-        if title is None or not hasattr(flowable, "outline_key"):
+        if not isinstance(flowable, HeadingParagraph) or not flowable.outline_key:
             return
-        self.last_heading = (title, getattr(flowable, "source_path", None) or self.last_heading[1])
+        title = flowable.outline_title
+        self.last_heading = (title, flowable.source_path or self.last_heading[1])
         key, level = flowable.outline_key, flowable.outline_level  # set by contents.assign_outline
         self.heading_pages[key] = self.page
         self.canv.bookmarkPage(key)
@@ -296,15 +307,15 @@ def _opening_height(flowable: Flowable, canvas: Canvas, width: float, frame_heig
     height = flowable.wrapOn(canvas, width, frame_height)[1]  # kept: placing it asks again
     if isinstance(flowable, Paragraph):
         style = flowable.style
-        lines = len(flowable.blPara.lines)
+        lines = rl_compat.line_count(flowable)
         first = 1 if style.allowOrphans else 2
         last = 1 if style.allowWidows else 2
         if lines >= first + last:  # it can split: its first lines are enough
-            return before + first * style.leading
-        return before + height  # too short to split: all of it
+            return float(before + first * style.leading)
+        return float(before + height)  # too short to split: all of it
     if isinstance(flowable, KeepTogether):
-        height = flowable._H  # its wrap answers "too tall" on purpose, to be split
-    return before + min(height, frame_height / 3)
+        height = rl_compat.kept_height(flowable)
+    return float(before + min(height, frame_height / 3))
 
 
 class RectoBreak(ActionFlowable):
@@ -342,17 +353,14 @@ class DeferredCanvas(Canvas):
         self._at_finish.append(draw)
 
     def showPage(self) -> None:
-        self._pages.append(dict(self.__dict__))
+        self._pages.append(rl_compat.hold_page(self))
         self._at_finish = []
-        self._startPage()
-        self._doc.pageCounter += 1
-        self._doc.inObject = None
 
     def save(self) -> None:
         total = len(self._pages)
-        self._doc.pageCounter -= total
+        rl_compat.rewind_pages(self, total)
         for number, state in enumerate(self._pages, start=1):
-            self.__dict__.update(state)
+            rl_compat.resume_page(self, state)
             for draw in state["_at_finish"]:
                 draw(self)
             self._finish_page(self, number, total)

@@ -19,11 +19,11 @@ import re
 import weakref
 from typing import Any
 
-from reportlab.lib.abag import ABag
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph as _RLParagraph
-from reportlab.platypus.paragraph import cleanBlockQuotedText, textTransformFrags
-from reportlab.platypus.paraparser import ParaParser, known_entities
+
+from . import rl_compat
+from .rl_compat import copy_fragment as _copy
 
 #: Set to False to have every paragraph parsed by ReportLab (tests compare the two).
 ENABLED = True
@@ -57,7 +57,7 @@ class Paragraph(_RLParagraph):
         """Lines depend on the width alone: asked again at the same width (keep-with-next,
         then the float check, then the frame), the paragraph answers without re-breaking."""
         memo = self._wrapped
-        if memo is not None and memo[0] == availWidth and memo[2] == self.height and "blPara" in self.__dict__:
+        if memo is not None and memo[0] == availWidth and memo[2] == self.height and rl_compat.has_lines(self):
             return self.width, self.height
         width, height = super().wrap(availWidth, availHeight)
         self._wrapped = (availWidth, width, height)
@@ -74,7 +74,7 @@ def _parse(markup: str, style: ParagraphStyle) -> tuple[str, list[Any]] | None:
     """(the markup as Paragraph cleans it, its fragments), or None to let ReportLab parse."""
     if _UNSAFE.search(markup):
         return None
-    text = cleanBlockQuotedText(markup)
+    text = rl_compat.clean_text(markup)
     cache = _prototypes.get(style)
     if cache is None:
         cache = _prototypes[style] = {}
@@ -88,7 +88,7 @@ def _parse(markup: str, style: ParagraphStyle) -> tuple[str, list[Any]] | None:
             return None
         out = [_copy(prototype[0], text)]
     if style.textTransform:
-        textTransformFrags(out, style)
+        rl_compat.transform_text(out, style)
     return text, out
 
 
@@ -185,7 +185,7 @@ class _Context:
         copies = [self._renumber(_copy(frag, frag.text)) for frag in frags]
         if anchor:
             for frag in copies:
-                frag.cbDefn = ABag(**{**vars(frag.cbDefn), "name": anchor.group(1)})
+                rl_compat.rename_anchor(frag, anchor.group(1))
         return copies
 
     def _renumber(self, frag: Any) -> Any:
@@ -194,13 +194,6 @@ class _Context:
         if frag.us_lines and [line[0] for line in frag.us_lines] != self.lines:
             frag.us_lines = [(n, *line[1:]) for n, line in zip(self.lines, frag.us_lines)]
         return frag
-
-
-def _copy(prototype: Any, text: str) -> Any:
-    """A copy of a prototype fragment with other text (what `ABag.clone` does, faster)."""
-    frag = object.__new__(prototype.__class__)
-    frag.__dict__ = {**prototype.__dict__, "text": text}
-    return frag
 
 
 def _prototype(cache: dict[tuple[str, ...], list[Any] | None], key: tuple[str, ...],
@@ -212,10 +205,7 @@ def _prototype(cache: dict[tuple[str, ...], list[Any] | None], key: tuple[str, .
     opening = [tag for tag in key if not tag.endswith("/>")]
     closing = "".join(f"</{_tag_name(tag)}>" for tag in reversed(opening))
     self_closing = key[-1] if key and key[-1].endswith("/>") else ""
-    parser = ParaParser()
-    parser.caseSensitive = 1  # as Paragraph sets it
-    _, parsed, _ = parser.parse("".join(opening) + (self_closing or "x") + closing, style)
-    frags: list[Any] | None = list(parsed) if parsed else None
+    frags = rl_compat.parse_fragments("".join(opening) + (self_closing or "x") + closing, style)
     if frags is not None and not self_closing and not (len(frags) == 1 and frags[0].text == "x"):
         frags = None
     cache[key] = frags
@@ -232,4 +222,4 @@ def _entity(token: str) -> str | None:
         return chr(int(name[2:], 16))
     if name.startswith("#"):
         return chr(int(name[1:]))
-    return known_entities.get(name)
+    return rl_compat.entity(name)

@@ -7,16 +7,19 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from .. import i18n
 from ..model import Source, SourcesOptions
-from .markup import escape, source_anchor
+from .markup import MarkupWriter, source_anchor
+from .contents import HeadingParagraph
 from .paragraphs import Paragraph
-from .theme import Styles, breakable
+from .theme import Styles
 from ..themes import Theme
 
 QR_SIZE = 20 * mm
 
 
-def format_entry(source: Source, locale: i18n.Locale, link_color: str, muted: str = "#5b6472") -> str:
+def format_entry(source: Source, locale: i18n.Locale, markup: MarkupWriter, link_color: str,
+                 muted: str = "#5b6472") -> str:
     """One entry as paragraph markup: who, “what”, where, when, URL, access date, grading."""
+    escape = markup.escape
     parts: list[str] = []
     lead = ", ".join(source.author) or source.publisher
     if lead:
@@ -57,25 +60,26 @@ def _grading(source: Source, locale: i18n.Locale) -> str:
 
 def appendix_flowables(cited: tuple[Source, ...], uncited: tuple[Source, ...], options: SourcesOptions,
                        theme: Theme, styles: Styles, locale: i18n.Locale, width: float,
-                       heading: type) -> list[Flowable]:
+                       markup: MarkupWriter) -> list[Flowable]:
     """Heading "Sumber" and one numbered entry per cited source (plus further reading)."""
+    escape = markup.escape
     flowables: list[Flowable] = []
     if cited:
         title = locale.label("sources")
-        flowables.append(heading(escape(title), styles.h1, title, 0))
+        flowables.append(HeadingParagraph(escape(title), styles.h1, title, 0))
         for number, source in enumerate(cited, start=1):
-            markup = f'<a name="{source_anchor(number)}"/>' + format_entry(source, locale, theme.accent, theme.muted)
-            flowables.append(_entry(markup, f"{number}.", source, options, styles, width))
+            entry = f'<a name="{source_anchor(number)}"/>' + format_entry(source, locale, markup, theme.accent, theme.muted)
+            flowables.append(_entry(entry, f"{number}.", source, options, styles, width))
     if options.further_reading and uncited:
         title = locale.label("further_reading")
-        flowables.append(heading(escape(title), styles.h2, title, 1))
+        flowables.append(HeadingParagraph(escape(title), styles.h2, title, 1))
         for source in uncited:
-            flowables.append(_entry(format_entry(source, locale, theme.accent, theme.muted), "\u2022", source, options, styles, width))
+            flowables.append(_entry(format_entry(source, locale, markup, theme.accent, theme.muted), "\u2022", source, options, styles, width))
     return flowables
 
 
 def _entry(markup: str, bullet: str, source: Source, options: SourcesOptions, styles: Styles, width: float) -> Flowable:
-    paragraph = Paragraph(markup, breakable(styles.source_entry, f"{source.title} {source.url or ''}"), bulletText=bullet)
+    paragraph = Paragraph(markup, styles.breakable(styles.source_entry, f"{source.title} {source.url or ''}"), bulletText=bullet)
     if not (options.qr and source.url):
         return paragraph
     table = Table([[paragraph, _qr(source.url)]], colWidths=[width - QR_SIZE - 4 * mm, QR_SIZE + 4 * mm],

@@ -1,4 +1,8 @@
-"""Blocks -> platypus flowables, dispatched on block type from a table."""
+"""Blocks -> platypus flowables, dispatched on block type from a table.
+
+`StoryBuilder.story` returns a `Story`: the flowables with the warnings and photo
+credits met on the way, so nothing has to be read back from the builder afterwards.
+"""
 
 from __future__ import annotations
 
@@ -38,22 +42,28 @@ from ..model import (
     Table,
     Text,
 )
+from .contents import Entry, HeadingParagraph
 from .figures import FigureFlowable, Span, prepared_image
 from .fonts import register_fonts
-from .markup import MarkupWriter, escape, plain_text
-from .pages import Geometry
+from .geometry import Geometry
+from .markup import MarkupWriter, plain_text
 from .paragraphs import Paragraph
-from .theme import Styles, breakable, color, family
+from .rl_compat import FixedSizeFlowable
+from .theme import Styles, color, family
 from ..themes import Theme
 
 
-class HeadingParagraph(Paragraph):
-    """A heading that the document template turns into a PDF bookmark."""
+@dataclass(frozen=True)
+class Story:
+    """What laying out the blocks produced."""
 
-    def __init__(self, text: str, style, outline_title: str, outline_level: int):  # type: ignore[no-untyped-def]
-        super().__init__(text, style)
-        self.outline_title = outline_title
-        self.outline_level = outline_level
+    flowables: list[Flowable]
+    warnings: tuple[BriefingWarning, ...] = ()
+    """Layout warnings (an image printing below LOW_DPI), with file and line."""
+    credits: tuple[tuple[int, str], ...] = ()
+    """(figure number, credit) of every credited figure, for the photo-credits appendix."""
+    outline: tuple[Entry, ...] = ()
+    """The headings a table of contents lists (given by `assign_outline` on the whole story)."""
 
 
 @dataclass
@@ -75,16 +85,22 @@ class StoryBuilder:
         self.width = self.geometry.main.width
         self._list_styles: dict[tuple[float, bool], ParagraphStyle] = {}
         self._list_indent = 0.0
+        self.escape = self.markup.escape
         self._figures = 0
-        self.credits: list[tuple[int, str]] = []
-        """(figure number, credit) of every figure laid out, for the photo-credits appendix."""
-        self.warnings: list[BriefingWarning] = []
+        self._credits: list[tuple[int, str]] = []
+        self._warnings: list[BriefingWarning] = []
+
+    def story(self, sections: tuple[Section, ...]) -> Story:
+        """The flowables of *sections*; figures are numbered from 1 in each story."""
+        self._figures, self._credits, self._warnings = 0, [], []
+        flowables = [flowable for section in sections for flowable in self.section(section)]
+        return Story(flowables, tuple(self._warnings), tuple(self._credits))
 
     def section(self, section: Section) -> list[Flowable]:
         number = f'<font color="{self.theme.accent}">{section.number}</font>&#160;&#160;' if section.number else ""
         title = f"{section.number} {section.title}" if section.number else section.title
-        heading = HeadingParagraph(number + escape(section.title), breakable(self.styles.h1, title), title, 0)
-        heading.source_path = section.pos.path
+        heading = HeadingParagraph(number + self.escape(section.title), self.styles.breakable(self.styles.h1, title),
+                                   title, 0, section.pos.path)
         first = section.blocks[0] if section.blocks else None
         return [*self._room_for_inset(first), heading, *self.blocks(section.blocks)]
 
@@ -144,18 +160,18 @@ class StoryBuilder:
         placed = min(width, max_height * block.pixels[0] / block.pixels[1])
         image, dpi = prepared_image(info, placed, self.cache_dir, self.theme.grayscale, self.theme.cmyk)
         if dpi < LOW_DPI:
-            self.warnings.append(BriefingWarning(
+            self._warnings.append(BriefingWarning(
                 f"image '{block.path.name}' prints at {dpi:.0f} dpi (below {LOW_DPI}); it will look blurred",
                 block.pos.path, block.pos.line))
         self._figures += 1
         caption = None
         if block.caption:
             label = f"{self.locale.label('figure')} {self._figures}"
-            caption = Paragraph(f"<b>{escape(label)}.</b> {self.markup.write(block.caption)}",
-                                breakable(self.styles.caption, plain_text(block.caption)))
-        credit = Paragraph(escape(block.credit), self.styles.credit) if block.credit else None
+            caption = Paragraph(f"<b>{self.escape(label)}.</b> {self.markup.write(block.caption)}",
+                                self.styles.breakable(self.styles.caption, plain_text(block.caption)))
+        credit = Paragraph(self.escape(block.credit), self.styles.credit) if block.credit else None
         if block.credit:
-            self.credits.append((self._figures, block.credit))
+            self._credits.append((self._figures, block.credit))
         return FigureFlowable(image, block.pixels, caption, credit, max_height, block.alt, span)
 
     def heading(self, block: Heading) -> list[Flowable]:
@@ -165,13 +181,13 @@ class StoryBuilder:
         if block.number:
             text = f"{block.number}&#160;&#160;{text}"
             plain = f"{block.number} {plain}"
-        style = breakable(style, plain)
+        style = self.styles.breakable(style, plain)
         if block.level > 3:
             return [Paragraph(text, style)]
         return [HeadingParagraph(text, style, plain, block.level - 1)]
 
     def paragraph(self, block: ParaBlock, style=None) -> list[Flowable]:  # type: ignore[no-untyped-def]
-        style = breakable(style or self.styles.body, plain_text(block.children))
+        style = self.styles.breakable(style or self.styles.body, plain_text(block.children))
         chunks = _chunks(block.children, self.PARAGRAPH_CHUNK)
         if len(chunks) == 1:
             return [Paragraph(self.markup.write(block.children), style)]
@@ -181,7 +197,7 @@ class StoryBuilder:
         pieces = [Paragraph(self.markup.write(chunk), joined) for chunk in chunks[:-1]]
         return [*pieces, Paragraph(self.markup.write(chunks[-1]), style)]
 
-    def list(self, block: ListBlock, depth: int = 0) -> list[Flowable]:
+    def list_block(self, block: ListBlock, depth: int = 0) -> list[Flowable]:
         """Lists as bulleted paragraphs: they split, keep and hyphenate like body text."""
         step = 18.0 if block.ordered else 13.0
         indent = self._list_indent + step
@@ -191,11 +207,11 @@ class StoryBuilder:
             first = True
             for inner in item:
                 if isinstance(inner, ParaBlock):
-                    style = breakable(self._list_style(indent, step, marker if first else None), plain_text(inner.children))
+                    style = self.styles.breakable(self._list_style(indent, step, marker if first else None), plain_text(inner.children))
                     result.append(Paragraph(self.markup.write(inner.children), style, bulletText=marker if first else None))
                 elif isinstance(inner, ListBlock):
                     outer, self._list_indent = self._list_indent, indent
-                    result.extend(self.list(inner, depth + 1)[:-1])
+                    result.extend(self.list_block(inner, depth + 1)[:-1])
                     self._list_indent = outer
                 else:
                     result.extend([Indenter(indent, 0), *BUILDERS[type(inner)](self, inner), Indenter(-indent, 0)])
@@ -225,7 +241,7 @@ class StoryBuilder:
 
     def code(self, block: CodeBlock) -> list[Flowable]:
         register_fonts((family(self.theme.mono_font),))
-        lines = [escape(line).replace(" ", "&#160;") for line in block.text.split("\n")]
+        lines = [self.escape(line).replace(" ", "&#160;") for line in block.text.split("\n")]
         pieces = [lines[i:i + 60] for i in range(0, len(lines), 60)]  # long listings split across pages
         return [Spacer(0, 2), *(Paragraph("<br/>".join(piece), self.styles.code) for piece in pieces), Spacer(0, 8)]
 
@@ -233,8 +249,8 @@ class StoryBuilder:
         return [HRFlowable(width="30%", thickness=0.6, color=color(self.theme.rule), spaceBefore=6, spaceAfter=10, hAlign="CENTER")]
 
     def table(self, block: Table) -> list[Flowable]:
-        head = [Paragraph(self.markup.write(cell), breakable(self.styles.table_head, plain_text(cell))) for cell in block.header]
-        rows = [[Paragraph(self.markup.write(cell), breakable(self.styles.table_cell, plain_text(cell))) for cell in row]
+        head = [Paragraph(self.markup.write(cell), self.styles.breakable(self.styles.table_head, plain_text(cell))) for cell in block.header]
+        rows = [[Paragraph(self.markup.write(cell), self.styles.breakable(self.styles.table_cell, plain_text(cell))) for cell in row]
                 for row in block.rows]
         columns = max([len(head), *(len(r) for r in rows)]) if (head or rows) else 0
         if columns == 0:
@@ -264,16 +280,6 @@ class StoryBuilder:
             return [Spacer(0, 2), KeepTogether([table]), Spacer(0, 10)]
         return [Spacer(0, 2), table, Spacer(0, 10)]
 
-    def photo_credits(self) -> list[Flowable]:
-        """The "Kredit Foto" appendix: every figure's credit, by figure number."""
-        if not self.credits:
-            return []
-        title = self.locale.label("photo_credits")
-        figure = self.locale.label("figure")
-        entries = [Paragraph(f"{escape(figure)} {number}. {escape(credit)}", self.styles.source_entry)
-                   for number, credit in self.credits]
-        return [HeadingParagraph(escape(title), self.styles.h2, title, 1), *entries]
-
     def callout(self, block: Callout) -> list[Flowable]:
         """A tinted box that may break across pages (FrameBG colours behind its content)."""
         label = block.title or self.locale.label(block.kind)
@@ -290,7 +296,7 @@ class StoryBuilder:
             fill = self.theme.paper
             stroke = {"strokeWidth": 0.8, "strokeColor": color(self.theme.accent)}
         pad = 9
-        label_flow = Paragraph(escape(label.upper()), self.styles.box_label)
+        label_flow = Paragraph(self.escape(label.upper()), self.styles.box_label)
         return [
             Spacer(0, 4),
             FrameBG(color=color(fill), start=True, **stroke),
@@ -308,7 +314,7 @@ class StoryBuilder:
 BUILDERS: dict[type, Callable[[StoryBuilder, Block], list[Flowable]]] = {
     Heading: StoryBuilder.heading,  # type: ignore[dict-item]
     ParaBlock: StoryBuilder.paragraph,  # type: ignore[dict-item]
-    ListBlock: StoryBuilder.list,  # type: ignore[dict-item]
+    ListBlock: StoryBuilder.list_block,  # type: ignore[dict-item]
     Quote: StoryBuilder.quote,  # type: ignore[dict-item]
     CodeBlock: StoryBuilder.code,  # type: ignore[dict-item]
     Rule: StoryBuilder.rule,  # type: ignore[dict-item]
@@ -318,8 +324,20 @@ BUILDERS: dict[type, Callable[[StoryBuilder, Block], list[Flowable]]] = {
 }
 
 
-class _SizedBox(Flowable):
-    """Gives ImageAndFlowables a fixed-width image: wraps its content at *width*."""
+def photo_credits(credits: tuple[tuple[int, str], ...], styles: Styles, locale: i18n.Locale,
+                  markup: MarkupWriter) -> list[Flowable]:
+    """The "Kredit Foto" appendix: every figure's credit, by figure number."""
+    if not credits:
+        return []
+    title = locale.label("photo_credits")
+    figure = locale.label("figure")
+    entries = [Paragraph(f"{markup.escape(figure)} {number}. {markup.escape(credit)}", styles.source_entry)
+               for number, credit in credits]
+    return [HeadingParagraph(markup.escape(title), styles.h2, title, 1), *entries]
+
+
+class _SizedBox(FixedSizeFlowable):
+    """Gives ImageAndFlowables a fixed-width image: wraps its content at *width*, never shrunk."""
 
     def __init__(self, content: Flowable, width: float):
         super().__init__()
@@ -330,13 +348,6 @@ class _SizedBox(Flowable):
         _, height = self.content.wrap(self.box_width, avail_height)
         self.width, self.height = self.box_width, height
         return self.width, height
-
-    def _restrictSize(self, avail_width: float, avail_height: float) -> tuple[float, float]:  # noqa: N802
-        """ImageAndFlowables' hook to shrink an image: a figure keeps its size."""
-        return self.width, self.height
-
-    def _unRestrictSize(self) -> None:  # noqa: N802
-        pass
 
     def draw(self) -> None:
         self.content.drawOn(self.canv, 0, 0)

@@ -5,7 +5,7 @@ A `Theme` is plain data; `make_styles` turns it into ReportLab paragraph styles.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT, TA_RIGHT
@@ -15,7 +15,7 @@ from reportlab.lib.units import mm
 
 from ..themes import BUILTIN, FONT_FAMILIES, Theme
 from .fonts import face
-from .hyphenation import hyphenator
+from .hyphenation import Hyphenator, hyphenator
 
 PAPER_SIZES = {"A4": A4, "Letter": LETTER, "Legal": LEGAL, "A5": A5, "F4": (215 * mm, 330 * mm)}
 DEFAULT_THEME = BUILTIN["formal"]
@@ -39,6 +39,12 @@ def marking_color(theme: Theme, marking: str) -> colors.Color:
 
 def family(theme_font: str) -> str:
     return FONT_FAMILIES[theme_font]
+
+
+#: Tokens longer than this (a huge URL, a pasted hash) are broken by ReportLab's
+#: long-word splitting: its URL and hyphenation paths split such a token once and then
+#: let the rest run off the page (measured with a 2,000-character URL).
+LONG_TOKEN = 60
 
 
 @dataclass(frozen=True)
@@ -71,18 +77,33 @@ class Styles:
     credit: ParagraphStyle
     toc_1: ParagraphStyle
     toc_2: ParagraphStyle
+    _breakable: dict[ParagraphStyle, ParagraphStyle] = field(default_factory=dict, init=False, repr=False, compare=False)
+    """Each style's breakable variant, made once per style object (never shared by name)."""
+
+    def breakable(self, style: ParagraphStyle, text: str) -> ParagraphStyle:
+        """*style*, or its variant without URL/hyphenation splitting when *text* has a very long token.
+
+        The variant belongs to these styles, so a build with another theme (other fonts,
+        CMYK colours) never receives it.
+        """
+        if len(text) <= LONG_TOKEN or max(map(len, text.split()), default=0) <= LONG_TOKEN:
+            return style
+        variant = self._breakable.get(style)
+        if variant is None:
+            variant = self._breakable[style] = ParagraphStyle(
+                f"{style.name}-breakable", parent=style, hyphenationLang="", uriWasteReduce=0, splitLongWords=1)
+        return variant
 
 
 def make_styles(theme: Theme, language: str) -> Styles:
+    """The paragraph styles of one build: every other style derives from the body text's."""
     hyph = hyphenator(language)
-    ink = color(theme.ink)
-    serif, sans_family, mono = family(theme.body_font), family(theme.heading_font), family(theme.mono_font)
     body = ParagraphStyle(
         "body",
-        fontName=face(serif),
+        fontName=face(family(theme.body_font)),
         fontSize=theme.body_size,
         leading=theme.body_leading,
-        textColor=ink,
+        textColor=color(theme.ink),
         alignment=TA_JUSTIFY if theme.justify else TA_LEFT,
         spaceAfter=theme.body_leading * 0.45,
         hyphenationLang=hyph or "",
@@ -91,6 +112,12 @@ def make_styles(theme: Theme, language: str) -> Styles:
         allowOrphans=0,
         splitLongWords=1,
     )
+    return _derived(theme, body, hyph)
+
+
+def _derived(theme: Theme, body: ParagraphStyle, hyph: Hyphenator | None) -> Styles:
+    ink = color(theme.ink)
+    serif, sans_family, mono = family(theme.body_font), family(theme.heading_font), family(theme.mono_font)
     sans = face(sans_family)
     sans_bold = face(sans_family, "bold")
     accent = color(theme.accent)
@@ -130,23 +157,3 @@ def make_styles(theme: Theme, language: str) -> Styles:
         source_entry=derive("source_entry", fontSize=9, leading=12.5, leftIndent=18, bulletIndent=0, spaceAfter=5, bulletFontName=face(serif), **small),
         cover_notice=derive("cover_notice", fontName=face(sans_family, "italic"), fontSize=8, leading=10, textColor=muted, alignment=TA_LEFT, hyphenationLang=""),
     )
-
-
-
-#: Tokens longer than this (a huge URL, a pasted hash) are broken by ReportLab's
-#: long-word splitting: its URL and hyphenation paths split such a token once and then
-#: let the rest run off the page (measured with a 2,000-character URL).
-LONG_TOKEN = 60
-_BREAKABLE: dict[str, ParagraphStyle] = {}
-
-
-def breakable(style: ParagraphStyle, text: str) -> ParagraphStyle:
-    """*style*, or a variant without URL/hyphenation splitting when *text* has a very long token."""
-    if len(text) <= LONG_TOKEN or max(map(len, text.split()), default=0) <= LONG_TOKEN:
-        return style
-    variant = _BREAKABLE.get(style.name)
-    if variant is None:
-        variant = ParagraphStyle(f"{style.name}-breakable", parent=style, hyphenationLang="", uriWasteReduce=0,
-                                 splitLongWords=1)
-        _BREAKABLE[style.name] = variant
-    return variant

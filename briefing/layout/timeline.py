@@ -9,10 +9,10 @@ from reportlab.platypus import Flowable
 
 from .. import i18n
 from ..model import TimelineEvent
-from .markup import MarkupWriter, escape, plain_text
+from .markup import MarkupWriter, plain_text
 from .paragraphs import Paragraph
 from ..themes import Theme
-from .theme import Styles, breakable, color
+from .theme import Styles, color
 
 
 class TimelineEntry(Flowable):
@@ -68,6 +68,7 @@ class TimelineEntry(Flowable):
 def timeline_flowables(events: tuple[TimelineEvent, ...], styles: Styles, locale: i18n.Locale,
                        markup: MarkupWriter, theme: Theme) -> list[Any]:
     accent = color(theme.accent)
+    escape = markup.escape
     entries: list[Any] = []
     for event in events:
         date = event.date.label or locale.span(event.date.start, event.date.end, event.date.precision)
@@ -81,6 +82,6 @@ def timeline_flowables(events: tuple[TimelineEvent, ...], styles: Styles, locale
         if event.text:
             lines.append(f'<font size="{text_style.fontSize}" color="{theme.muted}">{markup.write(event.text)}</font>')
         plain = f"{event.title} {plain_text(event.text)}"
-        parts = [Paragraph("<br/>".join(lines), breakable(styles.sidebar_entry, plain))]
+        parts = [Paragraph("<br/>".join(lines), styles.breakable(styles.sidebar_entry, plain))]
         entries.append(TimelineEntry(parts, event.highlight, accent, space_after=5.5))
     return entries

@@ -13,6 +13,8 @@ import socket
 import struct
 from typing import Any
 
+from ..errors import IppFailure
+
 GET_JOB_ATTRIBUTES = 0x0009
 GET_PRINTER_ATTRIBUTES = 0x000B
 CUPS_GET_DEFAULT = 0x4001
@@ -24,10 +26,6 @@ _URI, _CHARSET, _LANGUAGE, _KEYWORD, _NAME = 0x45, 0x47, 0x48, 0x44, 0x42
 _NO_VALUE = {0x10, 0x12, 0x13}
 
 Attributes = dict[str, list[Any]]
-
-
-class IppFailure(Exception):
-    """The server could not be reached, or answered with an IPP error status."""
 
 
 class _UnixConnection(http.client.HTTPConnection):

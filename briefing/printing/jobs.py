@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..build import OUTPUT_DIR, BuildOptions, BuildResult, UsageError, build, print_settings
+from ..build import OUTPUT_DIR, BuildOptions, BuildResult, build, print_settings
 from ..edition import plan_edition, select_audiences
-from ..errors import PrintError
+from ..errors import PrintError, UsageError
 from ..model import Audience, Brief, PrintSettings
 from . import cups, register
 
@@ -77,11 +77,15 @@ def choose_queue(brief: Brief, audience_id: str | None, given: str | None) -> cu
     return found
 
 
-def plan(brief: Brief, audience_id: str | None, queue: cups.Queue, copies: Path | None, booklet: bool) -> PrintPlan:
-    """Build the edition (one PDF, or one per recipient) and the job for each PDF."""
+def plan(brief: Brief, audience_id: str | None, queue: cups.Queue, copies: Path | None, booklet: bool,
+         on_done: Callable[[BuildResult], None] | None = None) -> PrintPlan:
+    """Build the edition (one PDF, or one per recipient) and the job for each PDF.
+
+    *on_done* sees each copy built or failed; one failed copy stops the print before anything is sent.
+    """
     audience = audience_of(brief, audience_id)
     results = build(brief.root, audiences=(audience.id,) if audience else (), copies=copies,
-                    options=BuildOptions(booklet=booklet))
+                    options=BuildOptions(booklet=booklet), on_done=on_done)
     edition = plan_edition(brief, audience)
     settings = print_settings(edition.manifest, edition, BuildOptions(booklet=booklet), None)
     marking = results[0].marking or ""
@@ -119,7 +123,7 @@ def job_options(settings: PrintSettings, booklet: bool, queue: cups.Queue) -> tu
         "multiple-document-handling": ("separate-documents-collated-copies", "printer cannot collate"),
     }
     options, dropped = {}, []
-    media = _media_name(paper, supported.get("media", ()))
+    media = media_name(paper, supported.get("media", ()))
     if media:
         options["media"] = media
     else:
@@ -136,7 +140,7 @@ def job_options(settings: PrintSettings, booklet: bool, queue: cups.Queue) -> tu
     return options, dropped
 
 
-def _media_name(paper: str, supported: tuple[str, ...]) -> str | None:
+def media_name(paper: str, supported: tuple[str, ...]) -> str | None:
     """The queue's name for *paper*, matched by size (PPD-derived names differ: 'custom_148.52x209.9mm...')."""
     width, height = PAPER_MM[paper]
     for name in supported:
@@ -227,13 +231,14 @@ def record_builds(root: Path, results: list[BuildResult]) -> None:
     """A register row for each numbered copy `briefing build --copies` made."""
     from ..manifest import load_manifest
 
+    copies = [(r, r.copy) for r in results if r.copy is not None]
+    if not copies:
+        return
     manifest, _ = load_manifest(root)
     register_file = register_path(root)
-    for result in results:
-        if result.copy is None:
-            continue
+    for result, (number, total, recipient) in copies:
         digest = hashlib.sha256(result.path.read_bytes()).hexdigest()
         register.append(register_file, register.Row(
             register.now(), "build", manifest.id, manifest.version or "", result.edition, result.marking or "",
-            f"{result.copy[0]}/{result.copy[1]}", result.copy[2], "", "", "built", digest))
+            f"{number}/{total}", recipient, "", "", "built", digest))
 

@@ -1,0 +1,166 @@
+"""The one module that uses ReportLab's (and pyphen's) internals: the versions it is
+tested with, that every internal it relies on still behaves as it assumes, and that
+no other layout module touches one."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pyphen
+import reportlab
+from PIL import Image
+from pypdf import PdfReader
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate, Paragraph, Spacer
+
+from briefing.layout import rl_compat
+from briefing.layout.figures import PrintImage
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _version(text: str) -> tuple[int, ...]:
+    parts = [int(part) for part in re.findall(r"\d+", text)[:3]]
+    return tuple(parts + [0] * (3 - len(parts)))
+
+
+def test_installed_reportlab_is_a_tested_version() -> None:
+    lowest, beyond = rl_compat.REPORTLAB_VERSIONS
+    assert lowest <= _version(reportlab.Version) < beyond, reportlab.Version
+
+
+def test_the_dependency_pin_is_the_tested_range() -> None:
+    pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    pin = re.search(r'"reportlab>=([\d.]+),<([\d.]+)"', pyproject)
+    assert pin is not None
+    lowest, beyond = rl_compat.REPORTLAB_VERSIONS
+    assert (_version(pin.group(1)), _version(pin.group(2))) == (lowest, beyond)
+
+
+def test_frame_members() -> None:
+    canvas = Canvas(io.BytesIO())
+    frame = Frame(0, 0, 100, 200, leftPadding=5, rightPadding=5, topPadding=0, bottomPadding=0)
+    assert rl_compat.frame_at_top(frame)
+    assert rl_compat.frame_width(frame) == 90
+    assert rl_compat.frame_height(frame) == rl_compat.frame_space_left(frame) == 200
+    assert frame.add(Spacer(0, 50), canvas)
+    assert not rl_compat.frame_at_top(frame)
+    assert rl_compat.frame_space_left(frame) == 150
+
+
+def test_keep_together_height_and_paragraph_lines() -> None:
+    kept = KeepTogether([Spacer(0, 300)])
+    kept.wrapOn(Canvas(io.BytesIO()), 100, 100)
+    assert rl_compat.kept_height(kept) == 300
+    style = ParagraphStyle("t", fontName="Helvetica", fontSize=10, leading=12)
+    paragraph = Paragraph("one two three four five six", style)
+    assert not rl_compat.has_lines(paragraph)
+    paragraph.wrap(60, 1000)
+    assert rl_compat.has_lines(paragraph)
+    assert rl_compat.line_count(paragraph) == paragraph.height / 12 > 1
+    assert 0 <= rl_compat.last_line_slack(paragraph) < 60
+
+
+def test_paragraph_parser_members() -> None:
+    style = ParagraphStyle("t", fontName="Helvetica", fontSize=10)
+    assert rl_compat.clean_text("a\n   b") == "a b"
+    (bold,) = rl_compat.parse_fragments("<b>x</b>", style) or []
+    assert (bold.text, bold.bold) == ("x", 1)
+    copy = rl_compat.copy_fragment(bold, "y")
+    assert (type(copy), copy.text, copy.bold, bold.text) == (type(bold), "y", 1, "x")
+    (anchor,) = rl_compat.parse_fragments('<a name="a"/>', style) or []
+    rl_compat.rename_anchor(anchor, "src-3")
+    assert anchor.cbDefn.name == "src-3"
+    assert rl_compat.entity("nbsp") == "\xa0" and rl_compat.entity("nosuch") is None
+    frags = rl_compat.parse_fragments("x", ParagraphStyle("u", parent=style, textTransform="uppercase")) or []
+    rl_compat.transform_text(frags, ParagraphStyle("u", parent=style, textTransform="uppercase"))
+    assert frags[0].text == "X"
+
+
+def test_template_members(tmp_path: Path) -> None:
+    """The document template is reachable from the canvas, and a page can be marked as used."""
+    seen: list[object] = []
+
+    class Probe(Flowable):
+        def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+            return 10, 10
+
+        def draw(self) -> None:
+            doc = rl_compat.doc_template(self.canv)
+            seen.append(doc)
+            before = doc._curPageFlowableCount
+            rl_compat.count_page_content(doc)
+            seen.append(doc._curPageFlowableCount - before)
+
+    doc = BaseDocTemplate(str(tmp_path / "t.pdf"))
+    doc.addPageTemplates([PageTemplate("p", [Frame(0, 0, 200, 200)])])
+    doc.build([Probe()])
+    assert seen == [doc, 1]
+    assert rl_compat.doc_template(Canvas(io.BytesIO())) is None
+
+
+def test_held_pages_and_image_objects() -> None:
+    """Pages held back and written at the end, with an image object registered once."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, invariant=1)
+    pixels = io.BytesIO()
+    Image.new("RGB", (4, 2), "red").save(pixels, "PNG")
+    image = PrintImage(pixels.getvalue())
+    held = []
+    for page in range(2):
+        rl_compat.draw_xobject(canvas, image.name, image.xobject, 10, 10, 40, 20)
+        canvas.bookmarkPage(f"p{page}")
+        held.append(rl_compat.hold_page(canvas))
+    assert canvas._doc.pageCounter == 3
+    rl_compat.rewind_pages(canvas, 2)
+    for state in held:
+        rl_compat.resume_page(canvas, state)
+        canvas.showPage()
+    canvas.save()
+    reader = PdfReader(io.BytesIO(buffer.getvalue()))
+    assert len(reader.pages) == 2
+    objects = [page["/Resources"]["/XObject"] for page in reader.pages]
+    assert all(len(o) == 1 for o in objects)
+    assert objects[0][next(iter(objects[0]))].get_object()["/Width"] == 4
+    assert next(iter(objects[0].values())).idnum == next(iter(objects[1].values())).idnum  # embedded once
+
+
+def test_pyphen_pattern_cache() -> None:
+    path = pyphen.LANGUAGES["en_GB"]
+    saved = pyphen.hdcache.pop(path, None)
+    try:
+        assert not rl_compat.cached_patterns(path)
+        patterns, maxlen = rl_compat.pattern_data(rl_compat.load_patterns(path))
+        assert rl_compat.cached_patterns(path) and maxlen > 0 and patterns
+        pyphen.hdcache.pop(path)
+        rl_compat.store_patterns(path, {"1ab1": (0, (0, 1))} | dict(patterns), maxlen)
+        assert rl_compat.cached_patterns(path)
+        assert pyphen.Pyphen(lang="en_GB").inserted("hyphenation") == pyphen.Pyphen(lang="en_GB").inserted("hyphenation")
+        assert pyphen.Pyphen(lang="en_GB").hd is pyphen.hdcache[path]
+    finally:
+        pyphen.hdcache.pop(path, None)
+        if saved is not None:
+            pyphen.hdcache[path] = saved
+
+
+#: ReportLab/pyphen internals the layout once used directly.
+INTERNALS = re.compile(r"\b(?:rl_config|hdcache|HyphDict|ParaParser|known_entities|cleanBlockQuotedText|"
+                       r"textTransformFrags|blPara|PDFImageXObject|__dict__)\b")
+#: Private members of ReportLab's classes, which a subclass reaches through `self`.
+INHERITED = r"_doc|_atTop|_aH|_y1p|_curPageFlowableCount|_doctemplate|_restrictSize|_unRestrictSize|_startPage|_formsinuse"
+#: What is our own: private attributes of our classes, our private functions and names.
+OWN = re.compile(rf"(?<![\w.])self\.(?!(?:{INHERITED})\b)_\w+|\b_\w+\(|def _\w+|class _\w+|import _\w+|\b_[A-Z_]+\b")
+
+def test_no_other_layout_module_touches_internals() -> None:
+    offenders = []
+    for path in sorted((REPO / "briefing" / "layout").glob("*.py")):
+        if path.name == "rl_compat.py":
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            code = OWN.sub("", line.split("#")[0])
+            if INTERNALS.search(code) or re.search(rf"\._[A-Za-z]|\b(?:{INHERITED})\b", code):
+                offenders.append(f"{path.name}:{number}: {line.strip()}")
+    assert offenders == []
