@@ -16,6 +16,7 @@ from .cite import iter_citations, resolve_citations, uncited_warning
 from .edition import Edition, Omission, check_leaks, edition_marking, plan_edition, select_audiences, tailor
 from .errors import BriefingError, BriefingWarning, EditionsFailed, Reporter, UsageError, raise_all
 from .files import is_regular_file, read_text
+from .links import resolve_links
 from .markdown import number_headings, parse_inline, parse_markdown
 from .model import (Brief, Document, Inline, Manifest, PrintSettings, Section, SectionSource, Source, SourcePos, Text,
                     TimelineEvent)
@@ -245,7 +246,7 @@ def _inline(markdown: str, path: Path, line: int | None) -> tuple[Inline, ...]:
 
 def tailor_sections(brief: Brief, edition: Edition, sections: list[Section],
                     reporter: Reporter) -> tuple[list[Section], list[Omission], set[str]]:
-    """Leave out what the audience may not see, then number the headings of what is left.
+    """Leave out what the audience may not see, number the headings of what is left, resolve its links.
 
     Returns the sections, what was left out (for the report) and the handling levels present.
     """
@@ -257,7 +258,8 @@ def tailor_sections(brief: Brief, edition: Edition, sections: list[Section],
                                         omitted, present))
         if kept is not None:
             tailored.append(dataclasses.replace(kept[0], blocks=number_headings(kept[0].blocks, section.number)))
-    return tailored, omitted, present
+    linked = resolve_links(tailored, tuple(s.id for s in brief.sections), reporter)  # to what is left
+    return linked, omitted, present
 
 
 def cite_sources(brief: Brief, edition: Edition, sections: list[Section],

@@ -39,12 +39,15 @@ class ImageInfo:
     height: int
     format: str
     mode: str = ""
-    rotated: bool = False
-    """EXIF says the pixels must be turned to stand upright."""
+    orientation: int = 1
+    """The EXIF orientation (1–8) still to apply to the stored pixels; 1 is upright."""
 
     def embeds_as_is(self, target_px: int | None, grayscale: bool, cmyk: bool) -> bool:
-        """A JPEG in RGB or gray, upright and not to be downsampled: its own bytes are print-ready."""
-        return (self.format == "JPEG" and self.mode in ("RGB", "L") and not self.rotated and target_px is None
+        """A JPEG in RGB or gray, upright and not to be downsampled: its own bytes are print-ready.
+
+        Any other orientation, mirrored ones (2, 4, 5, 7) included, needs its pixels turned.
+        """
+        return (self.format == "JPEG" and self.mode in ("RGB", "L") and self.orientation == 1 and target_px is None
                 and not cmyk and (self.mode == "L" or not grayscale))
 
 
@@ -79,10 +82,6 @@ def _inspect(path: Path) -> ImageInfo:
         with _open(path) as image:
             if image.format not in FORMATS:
                 raise ImageError(f"'{name}' is a {image.format} image; use JPEG, PNG, GIF, WebP or TIFF")
-            width, height = image.size
-            rotated = _rotated(image)
-            if rotated:
-                width, height = height, width
             image_format = image.format
             if image_format == "JPEG":
                 _check_jpeg_complete(path)  # decoding a whole photo just to find its end is slow
@@ -91,7 +90,13 @@ def _inspect(path: Path) -> ImageInfo:
                     fresh.verify()  # reads every chunk and checks its CRC, without inflating pixels
             else:
                 image.load()  # decodes everything: catches truncated files
-            return ImageInfo(path, width, height, image_format, image.mode, rotated)
+            _check_mode(image, name)
+            # Read after loading: Pillow turns some formats (TIFF) upright as it loads them.
+            orientation = _orientation(image)
+            width, height = image.size
+            if orientation in (5, 6, 7, 8):  # turned a quarter: the printed box is the other way round
+                width, height = height, width
+            return ImageInfo(path, width, height, image_format, image.mode, orientation)
     except ImageError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -100,6 +105,9 @@ def _inspect(path: Path) -> ImageInfo:
         raise ImageError(f"'{name}' is not an image Pillow can read") from None
     except (OSError, SyntaxError, ValueError) as exc:
         raise ImageError(f"'{name}' cannot be read ({exc}); is it truncated?") from None
+    except Exception as exc:  # a decoder's own failure (NotImplementedError, struct.error …): a file it cannot read
+        raise ImageError(f"'{name}' is a variant Pillow cannot decode ({type(exc).__name__}: {exc}); "
+                         "save it as PNG, JPEG or TIFF") from None
 
 
 def _check_jpeg_complete(path: Path) -> None:
@@ -120,11 +128,24 @@ def _open(path: Path) -> Any:
         return Image.open(path)
 
 
-def _rotated(image: Any) -> bool:
+def _orientation(image: Any) -> int:
+    """The EXIF orientation still to apply (1 when absent, broken or out of range)."""
     try:
-        return image.getexif().get(0x0112, 1) in (5, 6, 7, 8)
+        value = image.getexif().get(0x0112, 1)
     except Exception:  # a broken EXIF block is not worth failing the build
-        return False
+        return 1
+    return value if isinstance(value, int) and 1 <= value <= 8 else 1
+
+
+#: Pixel modes Pillow decodes that `_flatten` turns into 8-bit RGB or gray faithfully.
+PRINTABLE_MODES = {"1", "L", "LA", "La", "P", "PA", "RGB", "RGBA", "RGBa", "RGBX", "CMYK", "YCbCr", "LAB", "HSV",
+                   "I", "I;16", "I;16B", "I;16L", "I;16N", "F"}
+
+
+def _check_mode(image: Any, name: str) -> None:
+    if image.mode not in PRINTABLE_MODES:
+        raise ImageError(f"'{name}' stores its pixels as '{image.mode}', which cannot be printed faithfully; "
+                         "save it as an 8-bit RGB or grayscale PNG, JPEG or TIFF")
 
 
 def effective_dpi(info: ImageInfo, placed_width_pt: float) -> float:
@@ -140,7 +161,7 @@ def prepare(info: ImageInfo, placed_width_pt: float, cache_dir: Path | None, gra
         target_px = max(1, round(placed_width_pt / 72.0 * TARGET_DPI))
     if info.embeds_as_is(target_px, grayscale, cmyk):
         return source  # embedded untouched: nothing to convert or cache
-    key = hashlib.sha256(source + f"|{target_px}|{grayscale}|{cmyk}|v1".encode()).hexdigest()[:32]
+    key = hashlib.sha256(source + f"|{target_px}|{grayscale}|{cmyk}|v2".encode()).hexdigest()[:32]
     if key in _PREPARED:
         log.info("image cache hit (memory): %s", info.path.name)
         return _PREPARED[key]
@@ -176,8 +197,12 @@ def _convert(source: bytes, info: ImageInfo, target_px: int | None, grayscale: b
     from PIL import Image, ImageOps
 
     with _open_bytes(source) as image:
-        image = ImageOps.exif_transpose(image)
-        image = _flatten(image)
+        try:
+            image.load()  # first: a format Pillow turns upright on loading is then not turned twice
+            image = _flatten(ImageOps.exif_transpose(image))
+        except (ValueError, OSError) as exc:
+            raise ImageError(f"'{info.path.name}' ({info.mode} pixels) cannot be converted for print ({exc}); "
+                             "save it as an 8-bit RGB PNG or JPEG") from None
         if grayscale:
             image = image.convert("L")
         if target_px is not None and image.width > target_px:
@@ -205,10 +230,12 @@ def _flatten(image: Any) -> Any:
     """RGB or grayscale 8-bit, transparency composited onto white paper."""
     from PIL import Image
 
-    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
-        image = image.point(lambda v: v / 256).convert("L")
+    if image.mode.startswith("I") or image.mode == "F":
+        image = _to_8bit(image)
+    if "transparency" in image.info and image.mode in ("1", "L", "RGB", "P"):
+        image = image.convert("RGBA")  # a transparent colour (tRNS) is alpha, composited below
     if image.mode == "P":
-        image = image.convert("RGBA" if "transparency" in image.info else "RGB")
+        image = image.convert("RGB")
     if image.mode in ("LA", "RGBA", "PA"):
         rgba = image.convert("RGBA")
         paper = Image.new("RGB", rgba.size, "white")
@@ -219,3 +246,19 @@ def _flatten(image: Any) -> Any:
     if image.mode not in ("RGB", "L"):
         return image.convert("RGB")
     return image
+
+
+def _to_8bit(image: Any) -> Any:
+    """16-bit, 32-bit integer and float gray as 8-bit gray, by their value range.
+
+    16-bit modes span 0–65535. Mode I and F say nothing of their range, so it is read
+    from the pixels: up to 1.0 is a 0–1 float, up to 255 already 8-bit, up to 65535
+    16-bit; anything else is stretched from its darkest to its lightest value.
+    """
+    if image.mode.startswith("I;16"):
+        image, low, high = image.convert("I"), 0.0, 65535.0
+    else:
+        low, high = (float(v) for v in image.getextrema())
+        low, high = next(((0.0, top) for top in (1.0, 255.0, 65535.0) if low >= 0 and high <= top), (low, high))
+    scale = 255.0 / (high - low) if high > low else 1.0
+    return image.convert("F").point(lambda v: (v - low) * scale).convert("L")

@@ -13,8 +13,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from markdown_it import MarkdownIt
+from markdown_it import MarkdownIt, rules_inline
 from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.container import container_plugin
@@ -45,7 +46,26 @@ from .model import (
     Text,
 )
 
-CALLOUT_KINDS = ("bluf", "keypoints", "note", "readalso", "only")
+#: Every `:::` box kind, with what it is for: the one table the parser registers, and lists
+#: when a box names another kind. "only" marks a passage for some editions, not a box.
+BOX_KINDS: dict[str, str] = {
+    "bluf": "the bottom line up front",
+    "keypoints": "key points",
+    "note": "a side note",
+    "readalso": "a related-reading pointer",
+    "only": "a passage only some editions print",
+}
+CALLOUT_KINDS = tuple(BOX_KINDS)
+
+#: The container every other `:::` line opens, so that it is an error rather than text.
+_UNKNOWN_BOX = "unknown"
+_FENCE_RE = re.compile(r"[\s>]*(:{3,})\s*")
+"""A closing fence, as a line of the text (inside a quote it follows the `>` marks)."""
+
+#: Deepest nesting of blocks (quotes, lists, boxes) or of inline markup (emphasis, links)
+#: accepted. markdown-it silently stops parsing blocks past its own limit (twice this), and
+#: building the tree of thousands of nested `*` exhausts Python's stack.
+MAX_DEPTH = 32
 
 #: `[@key]`, `[@key, hlm. 3]`, `[@a; @b, p. 2]` (Pandoc's citation syntax).
 _CITATION_RE = re.compile(r"\[(@[^\[\]\n]*)\]")
@@ -56,7 +76,7 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
     if not state.src.startswith("[@", state.pos):
         return False
     match = _CITATION_RE.match(state.src, state.pos)
-    if not match:
+    if not match or state.src.startswith("(", match.end()):  # `[@octocat](https://…)` is a link
         return False
     items = []
     for part in match.group(1).split(";"):
@@ -72,14 +92,28 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
+def _link_rule(state: StateInline, silent: bool) -> bool:
+    """markdown-it's link rule, noting on the link which line of its paragraph it starts on."""
+    start, count = state.pos, len(state.tokens)
+    if not rules_inline.link(state, silent):
+        return False
+    if not silent:  # the rule pushes any pending text first, then the link
+        opening = next(t for t in state.tokens[count:] if t.type == "link_open")
+        opening.meta["line_offset"] = state.src.count("\n", 0, start)
+    return True
+
+
 @lru_cache(maxsize=1)
 def markdown_parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "typographer": True})
+    md = MarkdownIt("commonmark", {"html": False, "typographer": True, "maxNesting": MAX_DEPTH * 2})
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
+    md.validateLink = lambda url: True  # every URL reaches us: figures refuse, links print safely
     md.inline.ruler.before("link", "citation", _citation_rule)
+    md.inline.ruler.at("link", _link_rule)
     md.use(attrs_plugin, after=("image",))
-    for kind in CALLOUT_KINDS:
+    for kind in BOX_KINDS:
         md.use(container_plugin, name=kind)
+    md.use(container_plugin, name=_UNKNOWN_BOX, validate=lambda params, markup: True)  # tried last
     return md
 
 
@@ -90,9 +124,9 @@ def parse_markdown(text: str, path: Path, root: Path | None = None,
     *line_map* translates rendered lines back to the lines of the section file, so every
     position (and so every error) names the line the author wrote.
     """
-    tree = SyntaxTreeNode(markdown_parser().parse(text))
-    converter = _Converter(path, root=root, line_map=line_map)
-    blocks = converter.blocks(tree)
+    converter = _Converter(path, root=root, line_map=line_map, lines=text.split("\n"))
+    tokens = converter.within_depth(markdown_parser().parse(text))
+    blocks = converter.blocks(SyntaxTreeNode(tokens))
     raise_all(converter.errors)  # every bad block of the section, not only the first
     return blocks
 
@@ -107,10 +141,31 @@ def parse_inline(text: str, path: Path, line: int | None = None) -> tuple[Inline
     if _PLAIN_INLINE.fullmatch(text):
         return (Text(text),)
     tokens = markdown_parser().parseInline(text)
-    tree = SyntaxTreeNode(tokens)
     converter = _Converter(path, line_offset=(line or 1) - 1)
+    tokens = converter.within_depth(tokens)
+    raise_all(converter.errors)
+    tree = SyntaxTreeNode(tokens)
     return tuple(inline for node in tree.children for inline in converter.inlines(node))
 
+
+def _top_level(tokens: list[Token]) -> list[list[Token]]:
+    """The tokens grouped by top-level block: each group opens and closes at level 0."""
+    groups: list[list[Token]] = []
+    current: list[Token] = []
+    depth = 0
+    for token in tokens:
+        current.append(token)
+        depth += token.nesting
+        if depth <= 0:
+            groups.append(current)
+            current, depth = [], 0
+    if current:
+        groups.append(current)
+    return groups
+
+
+#: A URL of any scheme (`http:`, `file:`, `ftp:`, `data:` …) or a protocol-relative `//host`.
+_URL_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:|//")
 
 FIGURE_ATTRS = {"caption", "credit", "width", "side", "level"}
 _ONLY_ATTR_RE = re.compile(r'(\w+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\'|(\S+))')
@@ -119,11 +174,13 @@ FIGURE_WIDTHS = ("column", "full", "inset")
 
 class _Converter:
     def __init__(self, path: Path, line_offset: int = 0, root: Path | None = None,
-                 line_map: tuple[int, ...] = ()):
+                 line_map: tuple[int, ...] = (), lines: list[str] | None = None):
         self.path = path
         self.line_offset = line_offset
         self.root = root
         self.line_map = line_map
+        self.lines = lines or []
+        """The rendered text's lines: where a box's closing fence should be."""
         self.errors: list[BriefingError] = []
         """Problems of the blocks converted so far; a bad block is left out and the rest go on."""
 
@@ -131,6 +188,38 @@ class _Converter:
         if 0 < rendered <= len(self.line_map):
             return self.line_map[rendered - 1]
         return rendered
+
+    def within_depth(self, tokens: list[Token]) -> list[Token]:
+        """The tokens of the top-level blocks nested no deeper than MAX_DEPTH.
+
+        A deeper block is refused at its line and left out before anything recurses
+        into it; the blocks around it are converted as usual.
+        """
+        kept: list[Token] = []
+        for block in _top_level(tokens):
+            error = next(filter(None, map(self._depth_error, block)), None)
+            if error is None:
+                kept.extend(block)
+            else:
+                self.errors.append(error)
+        return kept
+
+    def _depth_error(self, token: Token) -> MarkdownError | None:
+        if token.level > MAX_DEPTH:
+            return MarkdownError(
+                f"quotes, lists or boxes are nested too deeply (more than {MAX_DEPTH} levels of markup); flatten them",
+                self.path, self._token_line(token))
+        depth = 0
+        for child in token.children or ():
+            depth += child.nesting
+            if depth >= MAX_DEPTH:
+                return MarkdownError(
+                    f"emphasis, links or strikethrough are nested more than {MAX_DEPTH} levels deep "
+                    "(a long run of '*' or '_'?); escape them as \\* or simplify", self.path, self._token_line(token))
+        return None
+
+    def _token_line(self, token: Token) -> int | None:
+        return self.source_line(token.map[0] + 1 + self.line_offset) if token.map else None
 
     # ---------------------------------------------------------------- blocks
 
@@ -195,6 +284,10 @@ class _Converter:
         if self.root is None:
             raise MarkdownError("figures are not allowed here", self.path, line)
         src = str(image.attrs.get("src", ""))
+        if _URL_RE.match(src):
+            shown = src if len(src) <= 60 else src[:57] + "..."
+            raise MarkdownError(f"image '{shown}' is a URL; briefs only use image files inside the brief folder "
+                                "(save it under assets/)", self.path, line)
         path = resolve_inside(self.root, src, self.path, line)
         info = inspect(path, self.path, line)
         caption_text = attrs.get("caption") or str(image.attrs.get("title") or "")
@@ -236,10 +329,34 @@ class _Converter:
 
     def callout(self, node: SyntaxTreeNode) -> Block:
         kind = node.type.removeprefix("container_")
+        if kind == _UNKNOWN_BOX:
+            self._unknown_box(node)
+        self._check_closed(node)
         if kind == "only":
             return self.restricted(node)
         title = node.info.strip()[len(kind) :].strip()
         return Callout(kind, title, self.blocks(node), self.pos(node))
+
+    def _unknown_box(self, node: SyntaxTreeNode) -> None:
+        from difflib import get_close_matches
+
+        name = node.info.strip().split(" ", 1)[0]
+        known = ", ".join(BOX_KINDS)
+        if not name:
+            raise MarkdownError(f"a ':::' line with no box open; a box starts '::: KIND' (one of {known})",
+                                self.path, self.line(node))
+        close = get_close_matches(name, BOX_KINDS, n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        raise MarkdownError(f"unknown box kind '{name}'; {hint}known kinds: {known}", self.path, self.line(node))
+
+    def _check_closed(self, node: SyntaxTreeNode) -> None:
+        """A box runs to its closing ':::' fence; without one it would swallow the rest of the section."""
+        end = node.map[1] if node.map else len(self.lines)
+        fence = _FENCE_RE.fullmatch(self.lines[end]) if end < len(self.lines) else None
+        if fence is None or len(fence.group(1)) < len(node.markup):
+            kind = node.info.strip().split(" ", 1)[0]
+            raise MarkdownError(f"the '::: {kind}' box opened here is never closed; end it with a line "
+                                f"'{node.markup}'", self.path, self.line(node))
 
     def restricted(self, node: SyntaxTreeNode) -> Restricted:
         """`::: only audience="analis pimpinan" level=TERBATAS`."""
@@ -276,13 +393,19 @@ class _Converter:
         return self.line(node) if node is not None else None
 
     def citation(self, node: SyntaxTreeNode) -> Inline:
+        return Citation(node.meta["items"], SourcePos(self.path, self._own_line(node)))
+
+    def link(self, node: SyntaxTreeNode) -> Inline:
+        return Link(str(node.attrs.get("href", "")), self.inline_children(node), SourcePos(self.path, self._own_line(node)))
+
+    def _own_line(self, node: SyntaxTreeNode) -> int | None:
+        """The line an inline starts on: its block's line plus the lines before it in the block."""
         block = node
         while block is not None and not block.map:
             block = block.parent  # type: ignore[assignment]
-        line = None
-        if block is not None:
-            line = self.source_line(block.map[0] + 1 + self.line_offset + node.meta.get("line_offset", 0))
-        return Citation(node.meta["items"], SourcePos(self.path, line))
+        if block is None:
+            return None
+        return self.source_line(block.map[0] + 1 + self.line_offset + node.meta.get("line_offset", 0))
 
     def image(self, node: SyntaxTreeNode) -> Inline:
         raise MarkdownError(_unread_attributes(node) or
@@ -325,7 +448,7 @@ INLINE_BUILDERS: dict[str, Callable[[_Converter, SyntaxTreeNode], Inline]] = {
     "strong": lambda c, n: Strong(c.inline_children(n)),
     "s": lambda c, n: Strike(c.inline_children(n)),
     "code_inline": lambda c, n: Code(n.content),
-    "link": lambda c, n: Link(str(n.attrs.get("href", "")), c.inline_children(n)),
+    "link": _Converter.link,
     "image": _Converter.image,
     "citation": _Converter.citation,
 }

@@ -186,6 +186,8 @@ class Code:
 class Link:
     url: str
     children: tuple["Inline", ...]
+    pos: SourcePos | None = field(default=None, compare=False)
+    """Where the link is written: an internal link (`#id`) that leads nowhere is an error there."""
 
 
 @dataclass(frozen=True)
@@ -222,6 +224,8 @@ class Heading:
     pos: SourcePos
     number: str | None = None
     """"2.1" when headings are numbered, else None."""
+    anchor: str | None = None
+    """The named destination an internal link (`[text](#id)`) leads to, when one does."""
 
 
 @dataclass(frozen=True)
@@ -406,6 +410,8 @@ class Section:
     blocks: tuple[Block, ...]
     pos: SourcePos
     number: str | None = None
+    anchor: str | None = None
+    """The named destination an internal link (`[text](#id)`) leads to, when one does."""
 
 
 @dataclass(frozen=True)

@@ -102,6 +102,18 @@ def test_template_members(tmp_path: Path) -> None:
     assert rl_compat.doc_template(Canvas(io.BytesIO())) is None
 
 
+def test_a_pending_page_is_begun_once() -> None:
+    """A template begins its pages lazily; the sidebar flush begins the pending one itself."""
+    doc = BaseDocTemplate(io.BytesIO())
+    doc.addPageTemplates([PageTemplate("p", [Frame(0, 0, 200, 200)])])
+    doc._startBuild()
+    assert doc.page == 0
+    rl_compat.begin_pending_page(doc)
+    assert doc.page == 1
+    rl_compat.begin_pending_page(doc)  # nothing pending: no page begun
+    assert doc.page == 1
+
+
 def test_held_pages_and_image_objects() -> None:
     """Pages held back and written at the end, with an image object registered once."""
     buffer = io.BytesIO()
@@ -150,7 +162,7 @@ def test_pyphen_pattern_cache() -> None:
 INTERNALS = re.compile(r"\b(?:rl_config|hdcache|HyphDict|ParaParser|known_entities|cleanBlockQuotedText|"
                        r"textTransformFrags|blPara|PDFImageXObject|__dict__)\b")
 #: Private members of ReportLab's classes, which a subclass reaches through `self`.
-INHERITED = r"_doc|_atTop|_aH|_y1p|_curPageFlowableCount|_doctemplate|_restrictSize|_unRestrictSize|_startPage|_formsinuse"
+INHERITED = r"_hanging|clean_hanging|_doc|_atTop|_aH|_y1p|_curPageFlowableCount|_doctemplate|_restrictSize|_unRestrictSize|_startPage|_formsinuse"
 #: What is our own: private attributes of our classes, our private functions and names.
 OWN = re.compile(rf"(?<![\w.])self\.(?!(?:{INHERITED})\b)_\w+|\b_\w+\(|def _\w+|class _\w+|import _\w+|\b_[A-Z_]+\b")
 

@@ -52,9 +52,19 @@ def escape(text: str, font: str | None = None, plan: GlyphPlan | None = None) ->
     return "".join(out)
 
 
+def attribute(text: str) -> str:
+    """Escape a markup attribute's value (a URL, a destination name): never a fallback-font tag inside."""
+    return _xml_escape(text.translate(_CONTROL))
+
+
 def _wrap(text: str, font: str | None) -> str:
     escaped = _xml_escape(text)
     return f'<font face="{font}">{escaped}</font>' if font else escaped
+
+
+def destination(anchor: str | None) -> str:
+    """Markup that makes a named destination where a heading starts, for internal links."""
+    return f'<a name="{attribute(anchor)}"/>' if anchor else ""
 
 
 def source_anchor(number: int) -> str:
@@ -111,9 +121,11 @@ class MarkupWriter:
     def _link(self, node: Inline) -> str:
         assert isinstance(node, Link)
         body = self.write(node.children)
+        if node.url.startswith("#"):  # an internal link, resolved to a heading's destination
+            return f'<a href="{attribute(node.url)}" color="{self.link_color}">{body}</a>'
         if not _is_linkable(node.url):
             return body
-        return f'<a href="{self.escape(node.url)}" color="{self.link_color}">{body}</a>'
+        return f'<a href="{attribute(node.url)}" color="{self.link_color}">{body}</a>'
 
 
     def _citation(self, node: Inline) -> str:

@@ -243,11 +243,11 @@ class BriefDocTemplate(BaseDocTemplate):
                 flowables.append(PageBreak())
             return
         if isinstance(first, SidebarFlush):
-            if self._sidebar_pending():
-                rl_compat.count_page_content(self)  # the sidebar is this page's content
+            if self._deferred:  # floated figures open the next page; the flush comes again after them
                 flowables.insert(0, PageBreak())
             else:
                 flowables.pop(0)
+                self._flush_sidebar()
                 return
         if isinstance(first, RectoBreak):
             flowables.pop(0)
@@ -256,6 +256,17 @@ class BriefDocTemplate(BaseDocTemplate):
             else:
                 flowables.insert(0, PageBreak())
         super().handle_flowable(flowables)
+
+    def _flush_sidebar(self) -> None:
+        """End pages until the timeline is all printed, and begin none that nothing would fill.
+
+        The sidebar is drawn when a page ends, so only ending the page tells whether events
+        remain; a page is begun only for those, never for an empty last page.
+        """
+        while self._sidebar_pending():
+            rl_compat.begin_pending_page(self)  # begin the page the remaining events need
+            rl_compat.count_page_content(self)  # the sidebar is this page's content
+            self.handle_pageEnd()
 
     def handle_keepWithNext(self, flowables: list[Flowable]) -> None:
         """Keep a run of keep-with-next flowables (a heading, an introduction, glued

@@ -21,6 +21,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, Paragraph
+from reportlab.platypus.doctemplate import PageBegin
 from reportlab.platypus.paragraph import cleanBlockQuotedText, textTransformFrags
 from reportlab.platypus.paraparser import ParaParser, known_entities
 
@@ -79,6 +80,13 @@ def count_page_content(doc: BaseDocTemplate) -> None:
     treats a page break on it as a break on a blank page and skips it.
     """
     doc._curPageFlowableCount += 1
+
+
+def begin_pending_page(doc: BaseDocTemplate) -> None:
+    """Begin the page *doc* has ended but not yet begun (it begins pages lazily, when a
+    flowable arrives), so that what is drawn next, the sidebar, lands on a new page."""
+    if doc._hanging and doc._hanging[-1] is PageBegin:
+        doc.clean_hanging()
 
 
 def doc_template(canvas: Canvas) -> Any:

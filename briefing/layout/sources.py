@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from .. import i18n
 from ..model import Source, SourcesOptions
-from .markup import MarkupWriter, source_anchor
+from .markup import MarkupWriter, attribute, source_anchor
 from .contents import HeadingParagraph
 from .paragraphs import Paragraph
 from .theme import Styles
@@ -34,7 +36,8 @@ def format_entry(source: Source, locale: i18n.Locale, markup: MarkupWriter, link
     if where:
         parts.append(escape(", ".join(w for w in where if w)) + ".")
     if source.url:
-        parts.append(f'<a href="{escape(source.url)}" color="{link_color}">{escape(source.url)}</a>.')
+        href = quote(source.url, safe="%:/?#[]@!$&'()*+,;=~")  # a PDF URI is ASCII, as Markdown links are
+        parts.append(f'<a href="{attribute(href)}" color="{link_color}">{escape(source.url)}</a>.')
     if source.accessed:
         accessed = locale.label("accessed").format(date=locale.date(source.accessed))
         parts.append(escape(accessed[0].upper() + accessed[1:]) + ".")

@@ -25,7 +25,7 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import HRFlowable
 
 from .. import i18n
-from ..errors import BriefingWarning
+from ..errors import BriefingWarning, ImageError
 from ..images import LOW_DPI, inspect
 from ..model import (
     Block,
@@ -46,7 +46,7 @@ from .contents import Entry, HeadingParagraph
 from .figures import FigureFlowable, Span, prepared_image
 from .fonts import register_fonts
 from .geometry import Geometry
-from .markup import MarkupWriter, plain_text
+from .markup import MarkupWriter, destination, plain_text
 from .paragraphs import Paragraph
 from .rl_compat import FixedSizeFlowable
 from .theme import Styles, color, family
@@ -99,8 +99,8 @@ class StoryBuilder:
     def section(self, section: Section) -> list[Flowable]:
         number = f'<font color="{self.theme.accent}">{section.number}</font>&#160;&#160;' if section.number else ""
         title = f"{section.number} {section.title}" if section.number else section.title
-        heading = HeadingParagraph(number + self.escape(section.title), self.styles.breakable(self.styles.h1, title),
-                                   title, 0, section.pos.path)
+        heading = HeadingParagraph(destination(section.anchor) + number + self.escape(section.title),
+                                   self.styles.breakable(self.styles.h1, title), title, 0, section.pos.path)
         first = section.blocks[0] if section.blocks else None
         return [*self._room_for_inset(first), heading, *self.blocks(section.blocks)]
 
@@ -158,7 +158,10 @@ class StoryBuilder:
         info = inspect(block.path, block.pos.path, block.pos.line)  # cached since the Markdown stage
         max_height = self.geometry.main.height * 0.55
         placed = min(width, max_height * block.pixels[0] / block.pixels[1])
-        image, dpi = prepared_image(info, placed, self.cache_dir, self.theme.grayscale, self.theme.cmyk)
+        try:
+            image, dpi = prepared_image(info, placed, self.cache_dir, self.theme.grayscale, self.theme.cmyk)
+        except ImageError as error:  # pixels that cannot be converted: at the figure's line
+            raise ImageError(error.message, block.pos.path, block.pos.line) from None
         if dpi < LOW_DPI:
             self._warnings.append(BriefingWarning(
                 f"image '{block.path.name}' prints at {dpi:.0f} dpi (below {LOW_DPI}); it will look blurred",
@@ -182,6 +185,7 @@ class StoryBuilder:
             text = f"{block.number}&#160;&#160;{text}"
             plain = f"{block.number} {plain}"
         style = self.styles.breakable(style, plain)
+        text = destination(block.anchor) + text
         if block.level > 3:
             return [Paragraph(text, style)]
         return [HeadingParagraph(text, style, plain, block.level - 1)]
@@ -204,6 +208,10 @@ class StoryBuilder:
         result: list[Flowable] = []
         for index, item in enumerate(block.items):
             marker = f"{block.start + index}." if block.ordered else ("\u2022" if depth % 2 == 0 else "\u2013")
+            if not item or not isinstance(item[0], ParaBlock):  # an empty item, or one opening with a code
+                # block, quote or list: the marker stands by itself beside the item's first line
+                bullet = Paragraph("&#160;", self._list_style(indent, step, marker), bulletText=marker)
+                result.append(_Marker(bullet, takes_room=not item))
             first = True
             for inner in item:
                 if isinstance(inner, ParaBlock):
@@ -241,7 +249,9 @@ class StoryBuilder:
 
     def code(self, block: CodeBlock) -> list[Flowable]:
         register_fonts((family(self.theme.mono_font),))
-        lines = [self.escape(line).replace(" ", "&#160;") for line in block.text.split("\n")]
+        # Tabs stop every 4 columns (CommonMark's rule); spaces become no-break spaces
+        # before escaping, so the tags of fallback-font runs keep their own spaces.
+        lines = [self.escape(line.expandtabs(4).replace(" ", "\u00a0")) for line in block.text.split("\n")]
         pieces = [lines[i:i + 60] for i in range(0, len(lines), 60)]  # long listings split across pages
         return [Spacer(0, 2), *(Paragraph("<br/>".join(piece), self.styles.code) for piece in pieces), Spacer(0, 8)]
 
@@ -334,6 +344,29 @@ def photo_credits(credits: tuple[tuple[int, str], ...], styles: Styles, locale: 
     entries = [Paragraph(f"{markup.escape(figure)} {number}. {markup.escape(credit)}", styles.source_entry)
                for number, credit in credits]
     return [HeadingParagraph(markup.escape(title), styles.h2, title, 1), *entries]
+
+
+class _Marker(Flowable):
+    """A list item's bullet or number on its own, drawn over the first line of what follows.
+
+    It takes no room (or one line, for an empty item) and keeps with the next flowable,
+    so the marker never ends a page apart from its item.
+    """
+
+    def __init__(self, bullet: Paragraph, takes_room: bool):
+        super().__init__()
+        self.bullet = bullet
+        self.takes_room = takes_room
+        self.keepWithNext = 0 if takes_room else 1
+        self.spaceAfter = bullet.style.spaceAfter if takes_room else 0
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        _, self.bullet_height = self.bullet.wrap(avail_width, avail_height)
+        self.width, self.height = avail_width, self.bullet_height if self.takes_room else 0.0
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.bullet.drawOn(self.canv, 0, self.height - self.bullet_height)
 
 
 class _SizedBox(FixedSizeFlowable):
