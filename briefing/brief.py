@@ -6,23 +6,25 @@ no path in a brief can reach outside its folder and every file is decoded the sa
 
 from __future__ import annotations
 
+import difflib
 import logging
 import re
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
-from .errors import BriefFolderError, BriefingError, ManifestError, Reporter, raise_all
+from .errors import BriefFolderError, BriefingError, ManifestError, OutputIsInputError, Reporter, raise_all
 from .files import read_text, resolve_inside
-from .manifest import LANGUAGES, load_manifest
+from .manifest import LANGUAGES, check_references, load_manifest
 from .model import Brief, Manifest, SectionSource, Source, TimelineEvent
 from .sources import load_sources
 from .themes import Theme, load_theme
 from .timeline import load_timeline
-from .yamlfile import YamlMap, load_yaml
+from .yamlfile import YamlList, YamlMap, load_yaml
 
 log = logging.getLogger("briefing")
 SECTIONS_DIR = "sections"
+ASSETS_DIR = "assets"
 PARTIALS_DIR = "_partials"
 _PREFIX_RE = re.compile(r"^\d+[-_ .]*")
 FRONT_MATTER_KEYS = {"id", "title", "numbered", "level", "audiences", "tags"}
@@ -43,9 +45,15 @@ def load_brief(root: Path, reporter: Reporter | None = None) -> Brief:
     sections_dir = root / SECTIONS_DIR
     if not sections_dir.is_dir():
         raise BriefFolderError(f"no '{SECTIONS_DIR}/' folder next to the manifest", root)
+    before = len(collected.errors)
     sections = _load_sections(_section_files(sections_dir, root), manifest, manifest_path, collected)
+    sections_loaded, before = len(collected.errors) == before, len(collected.errors)
     languages = sorted({a.language for a in manifest.audiences if a.language} - {manifest.language})
     timeline, timeline_variants = _load_timelines(root, manifest, manifest_path, languages, collected)
+    event_tags = {tag for events in (timeline, *timeline_variants.values()) for event in events for tag in event.tags}
+    with collected.collecting():  # a name is only checked against files that loaded, so a bad file is named once
+        check_references(manifest, tuple(sections) if sections_loaded else None,
+                         event_tags if len(collected.errors) == before else None, manifest_path)
     sources, source_variants = _load_sources(root, manifest, manifest_path, languages, collected)
     themes, fallback_fonts = _load_themes(root, manifest, manifest_path, collected)
     if reporter is None:
@@ -141,7 +149,8 @@ def _load_sections(files: list[Path], manifest: Manifest, manifest_path: Path,
             variant_files.append((stem, suffix, path))
         else:
             bases[path.stem] = path
-    loaded = {stem: reporter.attempt(partial(_load_section, path)) for stem, path in bases.items()}
+    audiences = frozenset(a.id for a in manifest.audiences)
+    loaded = {stem: reporter.attempt(partial(_load_section, path, audiences)) for stem, path in bases.items()}
     failed = {name for stem, section in loaded.items() if section is None for name in (stem, bases[stem].name)}
     variants: dict[str, dict[str, SectionSource]] = {stem: {} for stem in loaded}
     for stem, suffix, path in variant_files:
@@ -150,7 +159,7 @@ def _load_sections(files: list[Path], manifest: Manifest, manifest_path: Path,
             if stem not in failed:
                 reporter.error(ManifestError(f"'{path.name}' is a variant of '{stem}.md', which does not exist", path, 1))
             continue
-        variant = reporter.attempt(partial(_load_section, path, default_id=base.id))
+        variant = reporter.attempt(partial(_load_section, path, audiences, default_id=base.id))
         if variant is not None:
             variants[stem][suffix] = replace(variant, id=base.id)
     sections = [replace(section, variants=variants[stem]) for stem, section in loaded.items() if section is not None]
@@ -186,7 +195,7 @@ def _order_sections(sources: list[SectionSource], order: tuple[str, ...], manife
     return [by_name[name] for name in order if name in by_name]
 
 
-def _load_section(path: Path, default_id: str | None = None) -> SectionSource:
+def _load_section(path: Path, audiences: frozenset[str], default_id: str | None = None) -> SectionSource:
     """One section file; every problem of its front matter is reported, each with its line."""
     text = read_text(path)
     meta, template = split_front_matter(text, path)
@@ -214,6 +223,7 @@ def _load_section(path: Path, default_id: str | None = None) -> SectionSource:
             bad(key, f"'{key}' must be a list of names")
             value = []
         lists[key] = tuple(v.strip() for v in value)
+    errors += _unknown_audiences(meta, lists["audiences"], audiences, path)
     level = meta.get("level")
     if level is not None and not isinstance(level, str):
         bad("level", "'level' must be a handling level name")
@@ -229,6 +239,21 @@ def _load_section(path: Path, default_id: str | None = None) -> SectionSource:
         audiences=lists["audiences"],
         tags=lists["tags"],
     )
+
+
+def _unknown_audiences(meta: YamlMap, names: tuple[str, ...], known: frozenset[str], path: Path) -> list[BriefingError]:
+    """Front matter may only name audiences brief.yaml defines (else the section would silently vanish)."""
+    value = meta.get("audiences")
+    lines = value.lines if isinstance(value, YamlList) else [meta.lines.get("audiences", 1)] * len(names)
+    errors: list[BriefingError] = []
+    for name, line in zip(names, lines):
+        if name not in known:
+            close = difflib.get_close_matches(name, sorted(known), n=1)
+            hint = (f"did you mean '{close[0]}'?" if close else f"defined: {', '.join(sorted(known))}") if known \
+                else "brief.yaml defines no audiences"
+            errors.append(ManifestError(f"front matter names audience '{name}', which brief.yaml does not define "
+                                        f"({hint})", path, line))
+    return errors
 
 
 def split_front_matter(text: str, path: Path) -> tuple[YamlMap, str]:
@@ -258,3 +283,32 @@ def split_front_matter(text: str, path: Path) -> tuple[YamlMap, str]:
     body = "\n" * (index + 1) + "\n".join(lines[index + 1 :])
     return meta, body
 
+
+def check_output_path(brief: Brief, output: Path) -> None:
+    """Refuse an output path that would write over something the brief reads.
+
+    Known inputs (manifest, sections and their variants, timeline and sources files)
+    and anything under `sections/` or `assets/` are refused outright; so is any
+    existing file that is not a PDF, since only a PDF can be an earlier output.
+    """
+    target = output.resolve()
+    named = [brief.manifest_path, *(v.path for s in brief.sections for v in (s, *s.variants.values()))]
+    for option in (brief.manifest.timeline, brief.manifest.sources):
+        if option is not None:
+            named.append(brief.root / option.file)
+    advice = f"write the PDF elsewhere (e.g. output/{target.stem}.pdf)"
+    if target in {p.resolve() for p in named}:
+        raise OutputIsInputError(f"-o {output} is one of the brief's own inputs; {advice}")
+    for name in (SECTIONS_DIR, ASSETS_DIR):
+        if target.is_relative_to((brief.root / name).resolve()):
+            raise OutputIsInputError(f"-o {output} is inside {name}/, which holds the brief's inputs; {advice}")
+    if target.is_file() and not _is_pdf(target):
+        raise OutputIsInputError(f"-o {output} exists and is not a PDF; refusing to write over it")
+
+
+def _is_pdf(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(5) == b"%PDF-"
+    except OSError:
+        return False

@@ -11,7 +11,7 @@ from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, TypeVar
 
-from .brief import load_brief
+from .brief import check_output_path, load_brief
 from .cite import iter_citations, resolve_citations, uncited_warning
 from .edition import Edition, Omission, check_leaks, edition_marking, plan_edition, select_audiences, tailor
 from .errors import BriefingError, BriefingWarning, EditionsFailed, Reporter, UsageError, raise_all
@@ -108,6 +108,8 @@ def build(root: Path, output: Path | None = None, strict: bool = False, audience
     if strict or report:
         options = dataclasses.replace(options, strict=options.strict or strict, report=options.report or report)
     brief = Stages(root.resolve().name)("load", load_brief, root)
+    if output is not None:
+        check_output_path(brief, output)
     targets = select_audiences(brief.manifest, audiences)
     recipients = load_recipients(copies) if copies else [None]
     if output is not None and len(targets) * len(recipients) > 1:
@@ -252,10 +254,11 @@ def tailor_sections(brief: Brief, edition: Edition, sections: list[Section],
     """
     omitted = list(edition.omitted)
     present = {s.level for s in edition.sections if s.level} | {e.level for e in edition.timeline if e.level}
+    known = tuple(a.id for a in brief.manifest.audiences)
     tailored = []
     for section in sections:
         kept = reporter.attempt(partial(tailor, [section], edition.audience, brief.manifest.levels, brief.root,
-                                        omitted, present))
+                                        omitted, present, known=known))
         if kept is not None:
             tailored.append(dataclasses.replace(kept[0], blocks=number_headings(kept[0].blocks, section.number)))
     linked = resolve_links(tailored, tuple(s.id for s in brief.sections), reporter)  # to what is left

@@ -65,7 +65,7 @@ def check_brief(root: Path) -> list[Diagnostic]:
     if any(a is not None for a in audiences):  # unused across every edition
         unused = Reporter()
         for source in brief.sources:
-            if source.id not in cited:
+            if source.id not in cited and not source.problem:
                 unused.warn(uncited_warning(source))
         _add(found, unused, root, "")
     return _finish(found, {a.id if a else "" for a in audiences})

@@ -10,6 +10,7 @@ the audience's clearance. Every omission is recorded for the `--report`.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -158,9 +159,32 @@ def _check_level(level: str | None, levels: tuple[str, ...], pos: SourcePos) -> 
 
 
 def tailor(sections: list[Section], audience: Audience | None, levels: tuple[str, ...], root: Path,
-           omitted: list[Omission], present: set[str]) -> list[Section]:
-    """Drop restricted passages and figures this audience may not see; unwrap the rest."""
+           omitted: list[Omission], present: set[str], known: tuple[str, ...] | None = None) -> list[Section]:
+    """Drop restricted passages and figures this audience may not see; unwrap the rest.
+
+    With *known* (the manifest's audience ids), a passage for an audience not among
+    them is an error at its line rather than a passage that silently never prints.
+    """
+    if known is not None:
+        raise_all([error for s in sections for error in _unknown_passage_audiences(s.blocks, known)])
     return [dataclasses.replace(s, blocks=_blocks(s.blocks, audience, levels, root, omitted, present)) for s in sections]
+
+
+def _unknown_passage_audiences(blocks: tuple[Block, ...], known: tuple[str, ...]) -> list[BriefingError]:
+    errors: list[BriefingError] = []
+    for block in blocks:
+        for name in block.audiences if isinstance(block, Restricted) else ():
+            if name not in known:
+                close = difflib.get_close_matches(name, known, n=1)
+                hint = (f"did you mean '{close[0]}'?" if close else f"defined: {', '.join(known)}") if known \
+                    else "brief.yaml defines no audiences"
+                errors.append(ManifestError(f"passage for audience '{name}', which brief.yaml does not define ({hint})",
+                                            block.pos.path, block.pos.line))
+        if isinstance(block, (Restricted, Quote, Callout)):
+            errors += _unknown_passage_audiences(block.blocks, known)
+        elif isinstance(block, ListBlock):
+            errors += [e for item in block.items for e in _unknown_passage_audiences(item, known)]
+    return errors
 
 
 def _blocks(blocks: tuple[Block, ...], audience: Audience | None, levels: tuple[str, ...], root: Path,

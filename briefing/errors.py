@@ -121,6 +121,12 @@ class PrintError(BriefingError):
     """A printer is missing, stopped or refusing jobs, or may not print this edition."""
 
 
+class OutputIsInputError(OutputError):
+    """`-o` names a file the brief reads, or a folder of its inputs: a usage error, nothing is written."""
+
+    exit_code = EXIT_USAGE
+
+
 class EditionsFailed(BriefingError):
     """Some editions of a build failed; each was reported with its own error, the others were built."""
 
@@ -167,6 +173,10 @@ class BriefingWarning(Located):
 
     def __repr__(self) -> str:
         return f"BriefingWarning({self.format()!r})"
+
+
+class MalformedSourceWarning(BriefingWarning):
+    """A sources-file item that cannot be used and that nothing cites (every edition reports it)."""
 
 
 def _rebuild(cls: type[BriefingError], message: str, path: Path | None, line: int | None,

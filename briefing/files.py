@@ -7,6 +7,8 @@ of ours but the exception tree, so any module may import it without an import ci
 from __future__ import annotations
 
 import logging
+import os
+import stat
 from pathlib import Path
 
 from .errors import BriefFolderError, BriefingError
@@ -40,12 +42,26 @@ def is_regular_file(path: Path) -> bool:
 
 
 def read_text(path: Path) -> str:
-    """Read a UTF-8 text file (BOM and CRLF tolerated) or explain why not."""
+    """Read a UTF-8 text file (BOM and CRLF tolerated) or explain why not.
+
+    Opened without blocking and checked to be a regular file before reading, so a
+    named pipe or a device in the brief is refused instead of hanging the build.
+    """
     log.debug("reading %s", path)
     try:
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
         raise BriefFolderError(f"cannot read file: {exc.strerror}", path) from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        kind = "a folder" if stat.S_ISDIR(mode) else "a named pipe" if stat.S_ISFIFO(mode) else "a device or socket"
+        raise BriefFolderError(f"not a regular file ({kind}); a brief reads only plain files", path)
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            data = handle.read()
+        except OSError as exc:
+            raise BriefFolderError(f"cannot read file: {exc.strerror}", path) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

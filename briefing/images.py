@@ -53,7 +53,9 @@ class ImageInfo:
 
 def inspect(path: Path, origin: Path, line: int | None) -> ImageInfo:
     """Check that *path* is a usable image; raise ImageError naming the section line."""
-    if not path.is_file():
+    if not path.is_file():  # never opened unless regular: a named pipe would block the build
+        if path.exists():
+            raise ImageError(f"image '{path.name}' is not a regular file", origin, line)
         from .hints import image_message
 
         raise ImageError(image_message(path.name, path.parent, f"{path.parent.name}/"), origin, line)

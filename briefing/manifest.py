@@ -7,14 +7,15 @@ the line of its key, all at once.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
 from .errors import BriefingError, ManifestError, raise_all
-from .model import Audience, Manifest, SourcesOptions, TimelineOptions
-from .yamlfile import YamlMap, load_yaml
+from .model import Audience, Manifest, SectionSource, SourcesOptions, TimelineOptions
+from .yamlfile import YamlList, YamlMap, load_yaml
 
 MANIFEST_NAME = "brief.yaml"
 LANGUAGES = ("id", "en")
@@ -55,6 +56,8 @@ def _is_date(value: Any) -> str | None:
     try:
         _to_date(value)
     except (TypeError, ValueError):
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", value.strip()):
+            return f"'{value.strip()}' is not a real date"
         return "must be a date written YYYY-MM-DD"
     return None
 
@@ -209,7 +212,7 @@ AUDIENCE_FIELDS: dict[str, FieldSpec] = {
 def load_manifest(root: Path) -> tuple[Manifest, Path]:
     """Read `root/brief.yaml`; raise ManifestError naming every bad key and its line."""
     path = root / MANIFEST_NAME
-    if not path.is_file():
+    if not path.exists():
         raise ManifestError(f"no {MANIFEST_NAME} here: is this a brief folder?", path)
     from .files import read_text
 
@@ -280,8 +283,42 @@ def _parse_audiences(data: YamlMap, path: Path, levels: tuple[str, ...], errors:
             errors.append(ManifestError(f"audience '{audience_id}': unknown level '{values['level']}' (levels: {known})",
                                         path, spec.lines["level"]))
         values.setdefault("label", audience_id.replace("-", " ").title())
-        audiences.append(Audience(id=audience_id, **values))
+        audiences.append(Audience(id=audience_id, **values, lines=_audience_lines(spec, line)))
     return tuple(audiences)
+
+
+def _audience_lines(spec: YamlMap, line: int) -> dict[str, int]:
+    lines = {"": line, **spec.lines}
+    for key in ("include", "exclude", "timeline_tags"):
+        names = spec.get(key)
+        if isinstance(names, YamlList):
+            lines.update({f"{key}:{name}": item_line for name, item_line in zip(names, names.lines)})
+    return lines
+
+
+def check_references(manifest: Manifest, sections: tuple[SectionSource, ...] | None, event_tags: set[str] | None,
+                     path: Path) -> None:
+    """Every name an audience uses resolves: a typo is an error, not a silently empty edition or timeline.
+
+    `include`/`exclude` name section ids or tags; `timeline_tags` name tags of timeline events.
+    None for *sections* or *event_tags* (a file of them failed to load) skips those names.
+    """
+    names = {name for s in sections or () for v in (s, *s.variants.values()) for name in (v.id, *v.tags)}
+    checks = [(key, names, "section id or tag") for key in ("include", "exclude") if sections is not None]
+    if event_tags is not None:
+        checks.append(("timeline_tags", event_tags, "tag of a timeline event"))
+    errors: list[BriefingError] = []
+    for audience in manifest.audiences:
+        for key, known, what in checks:
+            for name in getattr(audience, key):
+                if name in known:
+                    continue
+                close = difflib.get_close_matches(name, sorted(known), n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else f" (known: {', '.join(sorted(known)) or 'none'})"
+                line = audience.lines.get(f"{key}:{name}", audience.lines.get(key))
+                errors.append(ManifestError(f"audience '{audience.id}': '{key}' names '{name}', which is no {what}{hint}",
+                                            path, line))
+    raise_all(errors)
 
 
 def _default_id(root: Path) -> str:
@@ -290,7 +327,5 @@ def _default_id(root: Path) -> str:
 
 
 def _suggest(key: str, fields: dict[str, FieldSpec] = FIELDS) -> str:
-    import difflib
-
     close = difflib.get_close_matches(key, fields, n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""

@@ -110,6 +110,8 @@ class Audience:
     orientation: str | None = None
     printer: str | None = None
     """The CUPS queue `briefing print` uses for this edition (default: the CUPS default)."""
+    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    """brief.yaml line of the audience (`""`), of each key, and of each name it lists (`"include:NAME"`)."""
 
 
 @dataclass(frozen=True)
@@ -191,6 +193,14 @@ class Link:
 
 
 @dataclass(frozen=True)
+class Styled:
+    """Rich text from a CSL title: `sub`, `sup` or `smallcaps` around its children."""
+
+    style: str
+    children: tuple["Inline", ...]
+
+
+@dataclass(frozen=True)
 class LineBreak:
     """A hard line break (two trailing spaces or a backslash in Markdown)."""
 
@@ -210,7 +220,7 @@ class Citation:
     pos: SourcePos
 
 
-Inline = Union[Text, Emph, Strong, Strike, Code, Link, LineBreak, Citation]
+Inline = Union[Text, Emph, Strong, Strike, Styled, Code, Link, LineBreak, Citation]
 
 
 # --------------------------------------------------------------------------- blocks
@@ -380,6 +390,16 @@ class Source:
     credibility: str | None = None
     """Admiralty grading of the information, 1-6."""
     level: str | None = None
+    title_markup: tuple[Inline, ...] = ()
+    """The title as rich text when its CSL title has markup (`<i>`, `<b>`, `<sub>`, …); `title` is its plain text."""
+    date_text: str | None = None
+    """A date printed as given: CSL `literal`, or a `raw` date that is no YYYY-MM-DD."""
+    circa: bool = False
+    """The date is approximate (CSL `circa`): printed "ca. 1850" / "sekitar 1850"."""
+    season: str | None = None
+    """CSL `season`: "1"-"4" (spring to winter, printed in the edition's language) or its own words."""
+    problem: str | None = None
+    """Why this CSL item cannot be used: citing it is an error, leaving it uncited only a warning."""
 
 
 @dataclass(frozen=True)

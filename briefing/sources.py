@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from . import csl
 from .errors import BriefingError, ErrorList, ManifestError, raise_all
 from .files import read_text
 from .model import Source, SourcePos
 from .timeline import parse_date
-from .yamlfile import YamlList, load_yaml
+from .yamlfile import YamlList, YamlMap, load_yaml
 
 SOURCE_KEYS = {
     "id", "title", "author", "publisher", "date", "url", "accessed", "type", "note", "reliability", "credibility",
@@ -34,39 +34,52 @@ CSL_TYPES = {
 
 
 def load_sources(path: Path) -> tuple[Source, ...]:
-    """Read a sources file; every problem is named with the file and line."""
-    if not path.is_file():
+    """Read a sources file; every problem is named with the file and line.
+
+    A malformed CSL-JSON item does not fail the load: it comes back as a Source with
+    `problem` set, an error only if something cites it (see `cite.resolve_citations`).
+    """
+    if not path.exists():  # a named pipe or device exists: read_text names it as such
         raise ManifestError("sources file not found (named by 'sources:' in brief.yaml)", path)
     text = read_text(path)
     if path.suffix.lower() == ".json":
-        entries = _csl_entries(text, path)
-    else:
-        data = load_yaml(text, path)
-        if data is None:
-            return ()
-        if not isinstance(data, YamlList):
-            raise ManifestError("the sources file must be a list of sources (each starting with '- id:')", path, 1)
-        entries = list(zip(data, data.lines))
-    sources: list[Source] = []
+        sources = _csl_sources(text, path)
+        raise_all(_duplicates(sources, path))
+        return tuple(sources)
+    data = load_yaml(text, path)
+    if data is None:
+        return ()
+    if not isinstance(data, YamlList):
+        raise ManifestError("the sources file must be a list of sources (each starting with '- id:')", path, 1)
+    sources = []
     errors: list[BriefingError] = []
-    seen: dict[str, int] = {}
-    for item, line in entries:
+    for item, line in zip(data, data.lines):
         try:
-            source = _source(item, path, line)
+            sources.append(_source(item, path, line))
         except BriefingError as exc:
             errors.extend(getattr(exc, "errors", [exc]))
-            continue
-        if source.id in seen:
-            errors.append(ManifestError(f"duplicate source id '{source.id}' (first on line {seen[source.id]})", path, line))
-            continue
-        seen[source.id] = line
-        sources.append(source)
-    raise_all(errors)
+    raise_all(errors + _duplicates(sources, path))
     return tuple(sources)
 
 
-def _source(item: Any, path: Path, line: int) -> Source:
-    """One source; every bad field is reported, each with its line."""
+def _duplicates(sources: list[Source], path: Path) -> list[BriefingError]:
+    """A second source with the same id, at the second one's line."""
+    seen: dict[str, int] = {}
+    errors: list[BriefingError] = []
+    for source in sources:
+        line = source.pos.line or 1
+        if source.id in seen:
+            errors.append(ManifestError(f"duplicate source id '{source.id}' (first on line {seen[source.id]})", path, line))
+        elif source.id:
+            seen[source.id] = line
+    return errors
+
+
+def _source(item: Any, path: Path, line: int, who: str | None = None, extra: dict[str, Any] | None = None) -> Source:
+    """One source; every bad field is reported, each with its line.
+
+    *who* names it in messages (a CSL item's index); *extra* holds CSL-only fields already read.
+    """
     if not isinstance(item, dict):
         raise ManifestError("each source must be a mapping with at least 'id' and 'title'", path, line)
     lines = getattr(item, "lines", {})
@@ -80,21 +93,22 @@ def _source(item: Any, path: Path, line: int) -> Source:
             fail(key, f"unknown source key '{key}' (known: {', '.join(sorted(SOURCE_KEYS))})")
     source_id = item.get("id")
     if not isinstance(source_id, str) or not _ID_RE.match(source_id):
-        fail("id", "a source needs an 'id' of letters, digits and - _ : . /")
+        fail("id", (f"{who}: " if who else "") + "a source needs an 'id' of letters, digits and - _ : . /")
         raise errors[0] if len(errors) == 1 else ErrorList(errors)  # the other messages name the source by its id
+    name = who or f"source '{source_id}'"
     title = item.get("title")
     if not isinstance(title, str) or not title.strip():
-        fail("title", f"source '{source_id}' needs a 'title'")
+        fail("title", f"{name} needs a 'title'")
         title = ""
-    values = _source_values(item, f"source '{source_id}'", fail)
+    values = _source_values(item, name, fail)
     author = item.get("author", ())
     if isinstance(author, str):
         author = (author,)
     if not all(isinstance(a, str) for a in author):
-        fail("author", f"source '{source_id}': 'author' must be a text or a list of texts")
+        fail("author", f"{name}: 'author' must be a text or a list of texts")
     raise_all(errors)
     return Source(id=source_id, title=title.strip(), pos=SourcePos(path, line),
-                  author=tuple(a.strip() for a in author), **values)
+                  author=tuple(a.strip() for a in author), **(values | (extra or {})))
 
 
 def _source_values(item: dict[str, Any], name: str, fail: Callable[[str, str], None]) -> dict[str, Any]:
@@ -117,11 +131,15 @@ def _source_values(item: dict[str, Any], name: str, fail: Callable[[str, str], N
         except ValueError as exc:
             fail("date", f"{name}: bad date: {exc}")
     if "accessed" in item:
-        accessed = parse_date(item["accessed"]) if _is_dateish(item["accessed"]) else None
-        if accessed is None or accessed.precision != "day" or accessed.end is not None:
-            fail("accessed", f"{name}: 'accessed' must be a day, YYYY-MM-DD")
+        try:
+            accessed = parse_date(item["accessed"])
+        except ValueError as exc:
+            fail("accessed", f"{name}: bad 'accessed' date: {exc}")
         else:
-            values["accessed"] = accessed.start
+            if accessed.precision != "day" or accessed.end is not None:
+                fail("accessed", f"{name}: 'accessed' must be a day, YYYY-MM-DD")
+            else:
+                values["accessed"] = accessed.start
     if "url" in item:
         url = item["url"]
         if not isinstance(url, str) or not _valid_url(url):
@@ -153,14 +171,6 @@ def _grading(item: dict[str, Any], name: str, fail: Callable[[str, str], None]) 
     return values
 
 
-def _is_dateish(value: Any) -> bool:
-    try:
-        parse_date(value)
-    except ValueError:
-        return False
-    return True
-
-
 def _valid_url(url: str) -> bool:
     parts = urlsplit(url.strip())
     return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in url.strip()
@@ -177,63 +187,107 @@ def clean_url(url: str) -> str:
 # ---------------------------------------------------------------------------- CSL-JSON
 
 
-def _csl_entries(text: str, path: Path) -> list[tuple[dict[str, Any], int]]:
-    """Map CSL-JSON items onto our keys. Lines are found by each item's `"id"`."""
+def _csl_sources(text: str, path: Path) -> list[Source]:
+    """Every CSL-JSON item as a Source; a malformed one carries its `problem` instead of failing the load."""
     try:
-        data = json.loads(text)
+        items = csl.json_items(text)
     except json.JSONDecodeError as exc:
         raise ManifestError(f"invalid JSON: {exc.msg}", path, exc.lineno) from None
-    if not isinstance(data, list):
-        raise ManifestError("a CSL-JSON file must be a list of items", path, 1)
-    entries = []
-    for index, item in enumerate(data):
-        if not isinstance(item, dict):
-            raise ManifestError(f"CSL-JSON item {index + 1} is not an object", path)
-        entries.append((_from_csl(item), _line_of_id(text, item.get("id"))))
-    return entries
+    except ValueError as exc:
+        raise ManifestError(str(exc), path, 1) from None
+    sources = []
+    for index, item in enumerate(items, start=1):
+        who = _csl_who(index, item.value)
+        try:
+            mapped, extra = _from_csl(item, who, path)
+            sources.append(_source(mapped, path, item.line, who, extra))
+        except BriefingError as exc:
+            item_id = item.value.get("id") if isinstance(item.value, dict) else None
+            sources.append(Source(id=str(item_id) if item_id is not None else "", title="",
+                                  pos=SourcePos(path, exc.line or item.line), problem=_problem(exc, who)))
+    return sources
 
 
-def _from_csl(item: dict[str, Any]) -> dict[str, Any]:
-    result: dict[str, Any] = {"id": str(item.get("id", "")), "title": item.get("title")}
-    authors = [_csl_name(a) for a in item.get("author", []) if isinstance(a, dict)]
+def _problem(error: BriefingError, who: str) -> str:
+    """Every problem of one item in one message: "CSL item 2 ('b') needs a 'title'; malformed URL …"."""
+    messages = [e.message for e in getattr(error, "errors", [error])]
+    return "; ".join([messages[0], *(m.removeprefix(f"{who}: ") for m in messages[1:])])
+
+
+def _csl_who(index: int, item: Any) -> str:
+    """How messages name an item: its index, and its id or else the start of its title."""
+    if isinstance(item, dict) and item.get("id") not in (None, ""):
+        return f"CSL item {index} ('{item['id']}')"
+    if isinstance(item, dict) and isinstance(item.get("title"), str) and item["title"].strip():
+        title = item["title"].strip()
+        return f"CSL item {index} (\u201c{title[:40]}{'…' if len(title) > 40 else ''}\u201d)"
+    return f"CSL item {index}"
+
+
+def _from_csl(item: Any, who: str, path: Path) -> tuple[YamlMap, dict[str, Any]]:
+    """Map a CSL item onto our keys (checked by `_source`) plus CSL-only values already read."""
+    if not isinstance(item.value, dict):
+        raise ManifestError(f"{who} is not an object", path, item.line)
+    value, lines = item.value, item.lines
+
+    def fail(key: str, message: str) -> ManifestError:
+        return ManifestError(f"{who}: {message}", path, lines.get(key, item.line))
+
+    mapped = YamlMap(id=str(value.get("id", "")))
+    mapped.line, mapped.lines = item.line, {}
+    extra: dict[str, Any] = {}
+    for ours, theirs in (("id", "id"), ("title", "title"), ("author", "author"), ("url", "URL"), ("note", "note"),
+                         ("publisher", "publisher" if value.get("publisher") else "container-title")):
+        if theirs in lines:
+            mapped.lines[ours] = lines[theirs]
+    if isinstance(value.get("title"), str):
+        mapped["title"], markup = csl.rich_text(value["title"])
+        if markup:
+            extra["title_markup"] = markup
+    elif "title" in value:
+        mapped["title"] = value["title"]
+    authors = _csl_authors(value.get("author", []), fail)
     if authors:
-        result["author"] = [a for a in authors if a]
-    publisher = item.get("publisher") or item.get("container-title")
-    if publisher:
-        result["publisher"] = publisher
-    if "issued" in item:
-        result["date"] = _csl_date(item["issued"])
-    if "accessed" in item:
-        result["accessed"] = _csl_date(item["accessed"])
-    if "URL" in item:
-        result["url"] = item["URL"]
-    if item.get("type") in CSL_TYPES:
-        result["type"] = CSL_TYPES[item["type"]]
-    if "note" in item:
-        result["note"] = item["note"]
-    return result
+        mapped["author"] = authors
+    publisher = value.get("publisher") or value.get("container-title")
+    if publisher:  # a journal name's markup is dropped: the entry sets it in roman
+        mapped["publisher"] = csl.rich_text(publisher)[0] if isinstance(publisher, str) else publisher
+    extra.update(_csl_dates(value, fail))
+    if "URL" in value:
+        mapped["url"] = value["URL"]
+    if isinstance(value.get("type"), str) and value["type"] in CSL_TYPES:
+        mapped["type"] = CSL_TYPES[value["type"]]
+    if "note" in value:
+        mapped["note"] = value["note"]
+    return mapped, extra
 
 
-def _csl_name(name: dict[str, Any]) -> str:
-    if "literal" in name:
-        return str(name["literal"])
-    return " ".join(str(name[k]) for k in ("given", "family") if name.get(k))
+def _csl_authors(names: Any, fail: Any) -> list[str]:
+    if not isinstance(names, list):
+        raise fail("author", "'author' must be a list of names")
+    authors = []
+    for number, entry in enumerate(names, start=1):
+        try:
+            authors.append(csl.name(entry))
+        except ValueError as exc:
+            raise fail("author", f"author {number} {exc}") from None
+    return authors
 
 
-def _csl_date(value: Any) -> Any:
-    """CSL `{"date-parts": [[2022, 10, 7]]}` -> our date text ("2022-10-07", "2022-10", "2022")."""
-    try:
-        parts = value["date-parts"]
-        texts = ["-".join(f"{int(n):02d}" if i else f"{int(n):04d}" for i, n in enumerate(p)) for p in parts]
-    except (KeyError, TypeError, ValueError):
-        return value
-    if len(texts) == 1 and len(texts[0]) == 10:
-        return dt.date.fromisoformat(texts[0])
-    return "/".join(texts)
-
-
-def _line_of_id(text: str, source_id: Any) -> int:
-    match = re.search(r'"id"\s*:\s*' + re.escape(json.dumps(source_id)), text) if source_id is not None else None
-    return text.count("\n", 0, match.start()) + 1 if match else 1
-
-
+def _csl_dates(value: dict[str, Any], fail: Any) -> dict[str, Any]:
+    """`issued` (any CSL date) and `accessed` (a day) as Source fields."""
+    extra: dict[str, Any] = {}
+    for key in ("issued", "accessed"):
+        if key not in value:
+            continue
+        try:
+            read = csl.date(value[key])
+        except ValueError as exc:
+            raise fail(key, f"'{key}' {exc}") from None
+        if key == "accessed":
+            if read.date is None or read.date.precision != "day" or read.date.end is not None:
+                raise fail(key, "'accessed' must be one day, e.g. {\"date-parts\": [[2022, 10, 7]]}")
+            extra["accessed"] = read.date.start
+        else:
+            extra.update(date=read.date, date_text=read.text, circa=read.circa, season=read.season)
+    return extra

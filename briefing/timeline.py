@@ -66,7 +66,7 @@ def load_timeline(path: Path, language: str) -> tuple[TimelineEvent, ...]:
     """Read and validate the events in *path*, sorted by date (ties keep file order)."""
     from .files import read_text
 
-    if not path.is_file():
+    if not path.exists():
         raise TimelineError("timeline file not found (named by 'timeline:' in brief.yaml)", path)
     data = load_yaml(read_text(path), path)
     if data is None:

@@ -3,6 +3,9 @@
 PyYAML's `safe_load` forgets positions; we compose the node graph with the safe
 loader and build plain values ourselves, so schema errors can name their line and
 alias bombs (`&a [*a, *a, ...]`) hit a node budget instead of eating memory.
+A scalar PyYAML cannot construct (an impossible date such as `2024-02-30`, which
+its timestamp constructor refuses) arrives as its text, so our own validation
+names it at its line instead of the build crashing.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from .hints import yaml_mark, yaml_message
 MAX_NODES = 200_000
 MAX_DEPTH = 64
 _PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 #: libyaml's safe loader when PyYAML was built with it (several times faster), else the pure one.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -80,7 +84,20 @@ class _Builder:
             result.line = line
             result.lines = [item.start_mark.line + 1 for item in node.value]
             return result
-        return self.loader.construct_object(node, deep=True)
+        return self._scalar(node, line)
+
+    def _scalar(self, node: yaml.Node, line: int) -> Any:
+        """The scalar's value; an impossible timestamp stays text for the schema to refuse."""
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except yaml.YAMLError:
+            raise
+        except Exception:  # PyYAML's constructors raise ValueError, KeyError (`!!bool maybe`), AttributeError…
+            self.loader.recursive_objects.pop(node, None)  # an alias to it fails the same way, not as "recursive"
+            if node.tag == _TIMESTAMP_TAG:
+                return str(node.value)
+            kind = str(node.tag).rsplit(":", 1)[-1]
+            raise ManifestError(f"cannot read {str(node.value)[:40]!r} as a YAML {kind}", self.path, line) from None
 
     def _mapping(self, node: yaml.MappingNode, depth: int, line: int) -> YamlMap:
         self.loader.flatten_mapping(node)
@@ -88,7 +105,7 @@ class _Builder:
         result.line = line
         result.lines = {}
         for key_node, value_node in node.value:
-            key = self.loader.construct_object(key_node, deep=True)
+            key = self._scalar(key_node, key_node.start_mark.line + 1)
             key_line = key_node.start_mark.line + 1
             if not isinstance(key, str):
                 key = str(key)

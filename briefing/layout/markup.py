@@ -7,12 +7,13 @@ is a tag, `<img src>` reads files), so every piece of author text passes through
 
 from __future__ import annotations
 
+from itertools import groupby
 from typing import TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:
     from .fonts import GlyphPlan
 
-from ..model import Citation, Code, Emph, Inline, LineBreak, Link, Strike, Strong, Text
+from ..model import Citation, Code, Emph, Inline, LineBreak, Link, Strike, Strong, Styled, Text
 
 
 _MARKUP = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
@@ -93,6 +94,7 @@ class MarkupWriter:
             Emph: lambda n: f"<i>{self.write(n.children)}</i>",  # type: ignore[union-attr]
             Strong: lambda n: f"<b>{self.write(n.children)}</b>",  # type: ignore[union-attr]
             Strike: lambda n: f"<strike>{self.write(n.children)}</strike>",  # type: ignore[union-attr]
+            Styled: self._styled,
             Code: self._code,
             LineBreak: lambda n: "<br/>",
             Link: self._link,
@@ -118,6 +120,14 @@ class MarkupWriter:
         register_fonts((self.mono_font,))  # the monospace family is loaded only when code appears
         return f'<font face="{self.mono_font}" size="-1">{self.escape(node.text)}</font>'
 
+    def _styled(self, node: Inline) -> str:
+        """Sub- and superscript as ReportLab has them; small caps as capitals a size smaller."""
+        assert isinstance(node, Styled)
+        if node.style == "smallcaps":
+            return "".join(_small_caps(n, self) for n in node.children)
+        tag = {"sub": "sub", "sup": "super"}[node.style]
+        return f"<{tag}>{self.write(node.children)}</{tag}>"
+
     def _link(self, node: Inline) -> str:
         assert isinstance(node, Link)
         body = self.write(node.children)
@@ -141,6 +151,14 @@ class MarkupWriter:
         if self.markers == "superscript":
             return "<super>" + ",".join(parts) + "</super>"
         return "[" + "; ".join(parts) + "]"
+
+
+def _small_caps(node: Inline, writer: MarkupWriter) -> str:
+    if not isinstance(node, Text):
+        return writer.write((node,))
+    runs = (("".join(chars), lower) for lower, chars in groupby(node.text, str.islower))
+    return "".join(f'<font size="-2">{writer.escape(run.upper(), writer.font)}</font>' if lower else writer.escape(run, writer.font)
+                   for run, lower in runs)
 
 
 def _is_linkable(url: str) -> bool:

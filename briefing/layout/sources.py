@@ -8,7 +8,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from .. import i18n
-from ..model import Source, SourcesOptions
+from ..model import Emph, Source, SourcesOptions
 from .markup import MarkupWriter, attribute, source_anchor
 from .contents import HeadingParagraph
 from .paragraphs import Paragraph
@@ -25,14 +25,14 @@ def format_entry(source: Source, locale: i18n.Locale, markup: MarkupWriter, link
     parts: list[str] = []
     lead = ", ".join(source.author) or source.publisher
     if lead:
-        parts.append(escape(lead) + ".")
+        parts.append(escape(lead) + ("" if lead.endswith(".") else "."))  # "King Jr." takes no second full stop
     if source.type in ("report", "book", "dataset"):
-        parts.append(f"<i>{escape(source.title)}</i>.")
+        parts.append(f"{_title(source, markup, italic=True)}.")
     else:
-        parts.append(f"\u201c{escape(source.title)}.\u201d")
+        parts.append(f"\u201c{_title(source, markup, italic=False)}.\u201d")
     where = [source.publisher] if source.author and source.publisher else []
-    if source.date:
-        where.append(locale.span(source.date.start, source.date.end, source.date.precision))
+    if source.date or source.date_text:
+        where.append(_date(source, locale))
     if where:
         parts.append(escape(", ".join(w for w in where if w)) + ".")
     if source.url:
@@ -47,6 +47,29 @@ def format_entry(source: Source, locale: i18n.Locale, markup: MarkupWriter, link
     if extra:
         parts.append(f'<font size="-1" color="{muted}">{escape(extra)}</font>')
     return " ".join(parts)
+
+
+def _title(source: Source, writer: MarkupWriter, italic: bool) -> str:
+    """The title as markup; in an italic title, italic words turn roman (CSL's flip-flop)."""
+    if not source.title_markup:
+        return f"<i>{writer.escape(source.title)}</i>" if italic else writer.escape(source.title)
+    if not italic:
+        return writer.write(source.title_markup)
+    return "".join(writer.write(n.children) if isinstance(n, Emph) else f"<i>{writer.write((n,))}</i>"
+                   for n in source.title_markup)
+
+
+def _date(source: Source, locale: i18n.Locale) -> str:
+    """The date as written (CSL `literal`/`raw`), else formatted; with its season and "ca." when given."""
+    if source.date_text or source.date is None:
+        shown = source.date_text or ""
+    else:
+        date = source.date
+        shown = locale.span(date.start, date.end, date.precision)
+        if source.season and date.precision == "year":
+            season = locale.label(f"season.{source.season}") if source.season in ("1", "2", "3", "4") else source.season
+            shown = f"{season} {shown}"
+    return f"{locale.label('circa')} {shown}" if source.circa else shown
 
 
 def _grading(source: Source, locale: i18n.Locale) -> str:
