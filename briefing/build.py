@@ -51,6 +51,10 @@ class BuildResult:
     """Pages of an imposed booklet PDF (two booklet pages each); 0 when not a booklet."""
     cited: tuple[str, ...] = ()
     """Ids of the sources this edition cites."""
+    marking: str | None = None
+    """The edition's banner marking, as printed on its pages."""
+    copy: tuple[int, int, str] | None = None
+    """(number, total, recipient) of a numbered controlled copy."""
 
 
 @dataclass(frozen=True)
@@ -162,7 +166,8 @@ def build_edition(brief: Brief, audience_id: str | None, output: Path | None, op
     written = stage("write", write_edition, brief, edition, document, pdf, omitted, output, options, copy)  # 5 write
     return BuildResult(written.path, pdf.pages, written.size, audience_id or "", tuple(reporter.warnings),
                        written.report, "written" if written.changed else "unchanged", sheet_sides=written.sheet_sides,
-                       cited=tuple(source.id for source in document.cited))
+                       cited=tuple(source.id for source in document.cited),
+                       marking=document.manifest.marking, copy=copy)
 
 
 def never_cited(brief: Brief, cited: set[str]) -> tuple[BriefingWarning, ...]:
@@ -203,7 +208,8 @@ def _attempt(brief: Brief, audience_id: str | None, output: Path | None, options
     try:
         return build_edition(brief, audience_id, output, options, copy)
     except BriefingError as error:
-        return BuildResult(output or brief.root / OUTPUT_DIR, 0, 0, audience_id or "", status="failed", error=error)
+        return BuildResult(output or brief.root / OUTPUT_DIR, 0, 0, audience_id or "", status="failed", error=error,
+                           copy=copy)
 
 
 def parse_brief(brief: Brief) -> tuple[Document, list[BriefingWarning]]:

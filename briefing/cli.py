@@ -7,68 +7,16 @@ Exit codes: 0 success, 1 a problem in the brief (named with file and line),
 from __future__ import annotations
 
 import gc
-import logging
 import os
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 
+from .console import AnyCaseChoice, apply_globals, color, find_brief_dir, global_options, run_action, say, shown
+from .printing.commands import add_commands
 from .version import __version__
-from .errors import EXIT_INTERNAL, BriefingError
-
-#: Exit status when standard output is closed early, as a process killed by SIGPIPE reports it.
-EXIT_BROKEN_PIPE = 141
-
-
-def _set_global(ctx: click.Context, param: click.Parameter, value: object) -> None:
-    """Record a global option given before or after the command name; the last one given wins."""
-    if value is None:
-        return
-    root = ctx.find_root()
-    root.ensure_object(dict)[str(param.name)] = value
-    _apply_globals(root)
-
-
-def _apply_globals(root: click.Context) -> None:
-    """Colour and log level from the global options gathered so far (NO_COLOR when --color is not given)."""
-    settings = root.ensure_object(dict)
-    color = settings.get("color")
-    root.color = bool(color) if color is not None else (False if os.environ.get("NO_COLOR") else None)
-    setup_logging(debug=bool(settings.get("debug")), quiet=bool(settings.get("quiet")),
-                  verbose=bool(settings.get("verbose")))
-
-
-def global_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """The options every command accepts, before or after its name (`briefing -q build`, `briefing build -q`)."""
-    options = [
-        click.option("--debug", is_flag=True, default=None, expose_value=False, callback=_set_global,
-                     help="Show the full traceback when something fails."),
-        click.option("-q", "--quiet", is_flag=True, default=None, expose_value=False, callback=_set_global,
-                     help="Print only errors and warnings."),
-        click.option("-v", "--verbose", is_flag=True, default=None, expose_value=False, callback=_set_global,
-                     help="Print more about what is happening."),
-        click.option("--color/--no-color", default=None, expose_value=False, callback=_set_global,
-                     help="Colour the messages (default: on a terminal, unless NO_COLOR is set)."),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
-
-
-class AnyCaseChoice(click.Choice):  # type: ignore[type-arg]
-    """A choice matched without regard to case (`--paper letter` is `Letter`), shown as spelt."""
-
-    def __init__(self, *choices: str):
-        super().__init__(choices, case_sensitive=False)
-
-    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str:
-        return f"[{'|'.join(map(str, self.choices))}]"
-
-    def get_invalid_choice_message(self, value: Any, ctx: click.Context | None) -> str:
-        return f"{value!r} is not one of {', '.join(map(repr, self.choices))} (in any case)."
-
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="briefing")
@@ -82,7 +30,7 @@ def main(ctx: click.Context) -> None:
     after the command's name.
     """
     ctx.ensure_object(dict)
-    _apply_globals(ctx)
+    apply_globals(ctx)
 
 
 #: Languages a new brief can be written in.
@@ -98,56 +46,6 @@ def locale_language(environ: dict[str, str] | None = None) -> str:
             code = value.split("_")[0].split(".")[0].lower()
             return code if code in LANGUAGES else "en"
     return "en"
-
-
-class _EchoHandler(logging.Handler):
-    """Writes each record as a line on the current standard error (as `click.echo` finds it)."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            click.echo(self.format(record), err=True)
-        except Exception:  # a log line must never break a build
-            self.handleError(record)
-
-
-class _Formatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        message = super().format(record)
-        return message if record.levelno == logging.INFO else f"{record.levelname.lower()}: {message}"
-
-
-def setup_logging(debug: bool, quiet: bool, verbose: bool) -> None:
-    """The `briefing` logger: `-v` shows what was loaded, each stage's time and cache hits;
-    `-q` (and the default) only warnings and errors; `--debug` everything."""
-    logger = logging.getLogger("briefing")
-    for handler in [h for h in logger.handlers if isinstance(h, _EchoHandler)]:
-        logger.removeHandler(handler)
-    handler = _EchoHandler()
-    handler.setFormatter(_Formatter("%(message)s"))
-    logger.addHandler(handler)
-    logger.propagate = False
-    logger.setLevel(logging.DEBUG if debug else logging.INFO if verbose and not quiet else logging.WARNING)
-
-
-def _brief_dir(given: Path | None) -> Path:
-    """The folder given, else the nearest one upwards holding a brief.yaml, else the current one."""
-    if given is not None:
-        return given
-    here = Path.cwd()
-    for folder in (here, *here.parents):
-        if (folder / "brief.yaml").is_file():
-            return folder
-    return here
-
-
-def _color(ctx: click.Context) -> bool | None:
-    return ctx.find_root().color
-
-
-def _say(ctx: click.Context, line: str, ok: bool = True, err: bool = False) -> None:
-    if ctx.obj.get("quiet") and ok and not err:
-        return
-    click.echo(click.style(line, fg=None if ok else "red"), err=err or not ok, color=_color(ctx))
 
 
 @main.command()
@@ -187,17 +85,26 @@ def build(ctx: click.Context, brief_dir: Path | None, output: Path | None, stric
         grayscale=grayscale, cmyk=cmyk, draft=draft, toc=None if toc is None else ("on" if toc else "off"), booklet=booklet,
     )
 
-    root = _brief_dir(brief_dir)
+    root = find_brief_dir(brief_dir)
     reporter = BuildReporter(ctx)
+    built: list[Any] = []
+
+    def done(result: Any) -> None:
+        reporter.done(result)
+        built.append(result)
 
     def action() -> object:
         try:
-            return run_build(root, output, audiences=audiences, on_done=reporter.done, options=options,
+            return run_build(root, output, audiences=audiences, on_done=done, options=options,
                              copies=copies, on_start=reporter.start, on_removed=reporter.removed)
         finally:
             reporter.close()
+            if copies is not None:  # the numbered copies made go into the distribution register
+                from .printing.jobs import record_builds
 
-    _run(ctx, action, root)
+                record_builds(root, [r for r in built if r.error is None])
+
+    run_action(ctx, action, root)
 
 
 class BuildReporter:
@@ -216,14 +123,14 @@ class BuildReporter:
         if count > 1 and sys.stderr.isatty() and not self.ctx.obj.get("quiet"):
             cores = min(count, os.cpu_count() or 1)
             self.bar = click.progressbar(length=count, label=f"building {count} PDFs on {cores} core(s)",
-                                         file=sys.stderr, color=_color(self.ctx))
+                                         file=sys.stderr, color=color(self.ctx))
             self.bar.__enter__()
 
     def say(self, line: str, ok: bool = True, err: bool = False) -> None:
         if self.bar is not None:
             self.lines.append((line, ok, err))
         else:
-            _say(self.ctx, line, ok, err)
+            say(self.ctx, line, ok, err)
 
     def done(self, result: Any) -> None:
         for warning in result.warnings:
@@ -236,21 +143,21 @@ class BuildReporter:
             pages = (f"{result.sheet_sides} sheet sides: {result.pages} booklet pages on {result.sheet_sides // 2} "
                      "sheets" if result.sheet_sides else f"{result.pages} pages")
             state = "  unchanged" if result.status == "unchanged" else ""
-            self.say(f"{label}{_shown(result.path)}{state}  ({pages}, {result.size / 1024:.0f} KiB)")
+            self.say(f"{label}{shown(result.path)}{state}  ({pages}, {result.size / 1024:.0f} KiB)")
             if result.report:
-                self.say(f"{' ' * len(label)}{_shown(result.report)}")
+                self.say(f"{' ' * len(label)}{shown(result.report)}")
         if self.bar is not None:
             self.bar.update(1)
 
     def removed(self, path: Path) -> None:
-        self.say(f"removed {_shown(path)}: its edition is no longer in brief.yaml")
+        self.say(f"removed {shown(path)}: its edition is no longer in brief.yaml")
 
     def close(self) -> None:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
             self.bar = None
         for line, ok, err in self.lines:
-            _say(self.ctx, line, ok, err)
+            say(self.ctx, line, ok, err)
         self.lines.clear()
 
 
@@ -268,8 +175,8 @@ def check(ctx: click.Context, brief_dir: Path | None, strict: bool, output_forma
     """
     from .check import check_brief, to_json
 
-    root = _brief_dir(brief_dir)
-    diagnostics = _run(ctx, lambda: check_brief(root), root)
+    root = find_brief_dir(brief_dir)
+    diagnostics = run_action(ctx, lambda: check_brief(root), root)
     if output_format == "json":
         click.echo(to_json(diagnostics))
     else:
@@ -297,8 +204,8 @@ def new(ctx: click.Context, folder: Path, language: str | None) -> None:
     from .scaffold import scaffold
 
     language = language or locale_language()
-    files = _run(ctx, lambda: scaffold(folder, language), folder)
-    _say(ctx, f"created {len(files)} files in {_shown(folder)}; next: briefing build {_shown(folder)}")
+    files = run_action(ctx, lambda: scaffold(folder, language), folder)
+    say(ctx, f"created {len(files)} files in {shown(folder)}; next: briefing build {shown(folder)}")
 
 
 @main.command("watch")
@@ -315,10 +222,10 @@ def watch_command(ctx: click.Context, brief_dir: Path | None, audiences: tuple[s
     from .build import BuildOptions
     from .watch import watch
 
-    root = _brief_dir(brief_dir)
-    _say(ctx, f"watching {_shown(root)} (Ctrl-C to stop)")
+    root = find_brief_dir(brief_dir)
+    say(ctx, f"watching {shown(root)} (Ctrl-C to stop)")
     try:
-        watch(root, BuildOptions(), audiences, lambda line, ok: _say(ctx, line, ok), stop_after)
+        watch(root, BuildOptions(), audiences, lambda line, ok: say(ctx, line, ok), stop_after)
     except KeyboardInterrupt:
         pass
 
@@ -332,7 +239,7 @@ def list_audiences(ctx: click.Context, brief_dir: Path | None) -> None:
     from .brief import load_brief
     from .edition import plan_edition
 
-    root = _brief_dir(brief_dir)
+    root = find_brief_dir(brief_dir)
 
     def show() -> None:
         brief = load_brief(root)
@@ -347,40 +254,10 @@ def list_audiences(ctx: click.Context, brief_dir: Path | None) -> None:
             for section in edition.sections:
                 click.echo(f"    {section.id:<28} {section.path.name}")
 
-    _run(ctx, show, root)
+    run_action(ctx, show, root)
 
 
-def _run(ctx: click.Context, action, root: Path):  # type: ignore[no-untyped-def]
-    """Run *action*; turn a BriefingError into a short message and its exit code."""
-    try:
-        return action()
-    except BriefingError as exc:
-        if ctx.obj.get("debug"):
-            raise
-        for line in exc.format(Path.cwd()).splitlines():
-            click.echo(click.style(f"error: {line}", fg="red"), err=True, color=_color(ctx))
-        ctx.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
-        ctx.exit(130)
-    except BrokenPipeError:  # the reader of our output went away (`briefing ... | head`): nothing to say
-        ctx.exit(EXIT_BROKEN_PIPE)
-    except Exception as exc:  # a bug in briefing, not in the brief
-        if ctx.obj.get("debug"):
-            raise
-        click.echo(
-            f"error: internal error while building {root}: {type(exc).__name__}: {exc}\n"
-            "This is a bug in briefing; run with --debug for the traceback and report it.",
-            err=True,
-        )
-        ctx.exit(EXIT_INTERNAL)
-
-
-def _shown(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+add_commands(main)
 
 
 def run() -> None:

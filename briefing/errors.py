@@ -117,6 +117,10 @@ class OutputError(BriefingError):
     """The PDF could not be written."""
 
 
+class PrintError(BriefingError):
+    """A printer is missing, stopped or refusing jobs, or may not print this edition."""
+
+
 class OutputIsInputError(OutputError):
     """`-o` names a file the brief reads, or a folder of its inputs: a usage error, nothing is written."""
 
@@ -155,6 +159,10 @@ class RenderTimeout(Exception):
 
 class TooLarge(Exception):
     """An operation in a template would build a value past the sandbox's bounds (becomes a TemplateError)."""
+
+
+class IppFailure(Exception):
+    """The print server could not be reached, or answered with an IPP error status (becomes a PrintError)."""
 
 
 class BriefingWarning(Located):

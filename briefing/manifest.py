@@ -145,6 +145,13 @@ def _is_mapping(value: Any) -> str | None:
     return None if isinstance(value, dict) else "must be a mapping of names to values"
 
 
+def _is_printers(value: Any) -> str | None:
+    if isinstance(value, dict) and all(isinstance(v, dict) and set(v) <= {"max_level"} and isinstance(v.get("max_level"), str)
+                                       for v in value.values()):
+        return None
+    return "must map printer queue names to {max_level: LEVEL}"
+
+
 FIELDS: dict[str, FieldSpec] = {
     "id": FieldSpec(_is_id),
     "title": FieldSpec(_is_text, str.strip, required=True),
@@ -177,6 +184,7 @@ FIELDS: dict[str, FieldSpec] = {
     "version": FieldSpec(_is_scalar_text, lambda v: str(v).strip()),
     "toc": FieldSpec(lambda v: None if v in (True, False, "auto") else "must be true, false or auto",
                      lambda v: {True: "on", False: "off"}.get(v, "auto")),
+    "printers": FieldSpec(_is_printers, lambda v: {str(k): x["max_level"].strip().upper() for k, x in v.items()}),
 }
 
 AUDIENCE_FIELDS: dict[str, FieldSpec] = {
@@ -197,6 +205,7 @@ AUDIENCE_FIELDS: dict[str, FieldSpec] = {
     "timeline_tags": FieldSpec(_is_text_list, _to_tuple),
     "theme": FieldSpec(_is_text, str.strip),
     "orientation": FieldSpec(_one_of(ORIENTATIONS)),
+    "printer": FieldSpec(_is_text, str.strip),
 }
 
 
@@ -218,9 +227,20 @@ def parse_manifest(data: YamlMap, path: Path, default_id: str) -> Manifest:
     values = _parse_fields(data, FIELDS, path, errors, prefix="")
     if "audiences" in values:
         values["audiences"] = _parse_audiences(data["audiences"], path, values.get("levels", ()), errors)
+    _check_printer_levels(values, data, path, errors)
     raise_all(errors)
     values.setdefault("id", default_id)
     return Manifest(**values)
+
+
+def _check_printer_levels(values: dict[str, Any], data: YamlMap, path: Path, errors: list[BriefingError]) -> None:
+    """Each `printers.<queue>.max_level` must be one of the brief's levels."""
+    levels = values.get("levels", ())
+    for queue, level in values.get("printers", {}).items():
+        if level not in levels:
+            line = getattr(data["printers"], "lines", {}).get(queue, data.lines["printers"])
+            known = ", ".join(levels) or "none: declare levels first"
+            errors.append(ManifestError(f"printers.{queue}: unknown max_level '{level}' (levels: {known})", path, line))
 
 
 def _parse_fields(data: YamlMap, fields: dict[str, FieldSpec], path: Path, errors: list[BriefingError],

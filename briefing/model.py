@@ -108,6 +108,8 @@ class Audience:
     """Keep only timeline events with one of these tags (empty: all)."""
     theme: str | None = None
     orientation: str | None = None
+    printer: str | None = None
+    """The CUPS queue `briefing print` uses for this edition (default: the CUPS default)."""
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
     """brief.yaml line of the audience (`""`), of each key, and of each name it lists (`"include:NAME"`)."""
 
@@ -150,6 +152,8 @@ class Manifest:
     control_number: str | None = None
     version: str | None = None
     toc: str = "auto"
+    printers: dict[str, str] = field(default_factory=dict)
+    """Printer queue -> the highest handling level `briefing print` may send to it."""
 
 
 # --------------------------------------------------------------------------- inlines
