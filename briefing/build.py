@@ -73,6 +73,7 @@ class BuildOptions:
     draft: bool | None = None
     toc: str | None = None
     booklet: bool = False
+    pdf_standard: str | None = None
 
 
 Copy = tuple[int, int, str]
@@ -380,10 +381,11 @@ def write_edition(brief: Brief, edition: Edition, document: Document, pdf: Rende
     """Stage 5: the PDF (imposed as a booklet if asked) and the edition report, each written atomically."""
     from .layout import impose_booklet
     from .layout.booklet import saddle_stitch_order
+    from .tagged import finish_pdf
 
     name = edition.name + (f"-copy-{copy[0]:02d}" if copy else "") + ("-booklet" if options.booklet else "")
     target = output if output is not None else brief.root / OUTPUT_DIR / f"{name}.pdf"
-    data = impose_booklet(pdf.data) if options.booklet else pdf.data
+    data = impose_booklet(pdf.data) if options.booklet else finish_pdf(pdf.data, pdf.tags, document.printing.pdf_standard)
     changed = write_if_changed(target, data)
     report_path = None
     if options.report:
@@ -403,6 +405,8 @@ def print_settings(manifest: Manifest, edition: Edition, options: BuildOptions, 
                 return value
         return None
 
+    standard = str(pick(options.pdf_standard, audience.pdf_standard if audience else None, manifest.pdf_standard))
+    check_standard(standard, options)
     paper = pick(options.paper, manifest.paper)
     if options.booklet:
         paper = {"Letter": "HalfLetter"}.get(str(paper), "A5")
@@ -418,7 +422,20 @@ def print_settings(manifest: Manifest, edition: Edition, options: BuildOptions, 
         version=manifest.version,
         toc=str(pick(options.toc, manifest.toc)),
         copy=copy,
+        tagged=manifest.tagged,
+        pdf_standard=standard,
     )
+
+
+def check_standard(standard: str, options: BuildOptions) -> None:
+    """A PDF/A file carries one output intent (sRGB here): a CMYK press file cannot also be one."""
+    if options.cmyk and "a-" in standard:
+        raise UsageError(f"--cmyk cannot make a PDF/A file (pdf_standard {standard}): PDF/A needs an output intent "
+                         "for its colours and briefing supplies only sRGB; build the press (--cmyk) and the archive "
+                         "editions separately, or use --pdf-standard none for the press file")
+    if options.booklet and standard != "none":
+        raise UsageError(f"a booklet cannot be tagged or PDF/A (pdf_standard {standard}): imposing the pages drops "
+                         "the structure tree; use --pdf-standard none with --booklet")
 
 
 def load_recipients(path: Path) -> list[str]:

@@ -21,6 +21,7 @@ MANIFEST_NAME = "brief.yaml"
 LANGUAGES = ("id", "en")
 PAPERS = ("A4", "Letter", "Legal", "A5", "F4")
 ORIENTATIONS = ("portrait", "landscape")
+PDF_STANDARDS = ("none", "ua-1", "a-2b", "a-3b", "ua-1+a-2b", "ua-1+a-3b")
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 
@@ -184,6 +185,8 @@ FIELDS: dict[str, FieldSpec] = {
     "version": FieldSpec(_is_scalar_text, lambda v: str(v).strip()),
     "toc": FieldSpec(lambda v: None if v in (True, False, "auto") else "must be true, false or auto",
                      lambda v: {True: "on", False: "off"}.get(v, "auto")),
+    "tagged": FieldSpec(_is_bool),
+    "pdf_standard": FieldSpec(_one_of(PDF_STANDARDS)),
     "printers": FieldSpec(_is_printers, lambda v: {str(k): x["max_level"].strip().upper() for k, x in v.items()}),
 }
 
@@ -205,6 +208,7 @@ AUDIENCE_FIELDS: dict[str, FieldSpec] = {
     "timeline_tags": FieldSpec(_is_text_list, _to_tuple),
     "theme": FieldSpec(_is_text, str.strip),
     "orientation": FieldSpec(_one_of(ORIENTATIONS)),
+    "pdf_standard": FieldSpec(_one_of(PDF_STANDARDS)),
     "printer": FieldSpec(_is_text, str.strip),
 }
 

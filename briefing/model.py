@@ -80,6 +80,10 @@ class PrintSettings:
     """"auto" (a table of contents once an edition is longer than six pages), "on" or "off"."""
     copy: tuple[int, int, str] | None = None
     """(number, total, recipient) of a numbered controlled copy."""
+    tagged: bool = True
+    """A tagged PDF: structure tree, marked content, artifacts (`tagged: false` turns it off)."""
+    pdf_standard: str = "none"
+    """"none", "ua-1", "a-2b", "a-3b", "ua-1+a-2b" or "ua-1+a-3b"."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,7 @@ class Audience:
     """Keep only timeline events with one of these tags (empty: all)."""
     theme: str | None = None
     orientation: str | None = None
+    pdf_standard: str | None = None
     printer: str | None = None
     """The CUPS queue `briefing print` uses for this edition (default: the CUPS default)."""
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
@@ -152,6 +157,8 @@ class Manifest:
     control_number: str | None = None
     version: str | None = None
     toc: str = "auto"
+    tagged: bool = True
+    pdf_standard: str = "none"
     printers: dict[str, str] = field(default_factory=dict)
     """Printer queue -> the highest handling level `briefing print` may send to it."""
 

@@ -25,6 +25,7 @@ from .. import i18n
 from ..version import __version__
 from ..errors import BriefingWarning, LayoutError
 from ..model import Document, SourcesOptions
+from ..tagged import TagTree
 from ..themes import Theme
 from . import rl_compat
 from .booklet import impose_booklet
@@ -39,6 +40,7 @@ from .pages import BriefDocTemplate, DeferredCanvas, RectoBreak, Sidebar, Sideba
 from .paragraphs import Paragraph
 from .sources import appendix_flowables
 from .story import Story, StoryBuilder, photo_credits
+from .tagging import Tagger, language_tag
 from .theme import PAPER_SIZES, Styles, color, family, make_styles
 from .timeline import timeline_flowables
 
@@ -53,6 +55,8 @@ class RenderedPdf:
     data: bytes
     pages: int
     warnings: tuple[BriefingWarning, ...] = ()
+    tags: TagTree | None = None
+    """The structure elements and their marked content (None: an untagged PDF)."""
 
 
 def render_pdf(document: Document, cache_dir: Path | None = None) -> RenderedPdf:
@@ -104,7 +108,8 @@ def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, with_
     flowables = story.flowables
     if with_toc:
         flowables = [*_contents(list(story.outline), doc.heading_pages, locale, styles, theme, markup), *flowables]
-    canvasmaker = partial(DeferredCanvas, finish_page=doc.decor.finish_page)
+    tagger = _tagger(cover, flowables, sidebar) if printing.tagged else None
+    canvasmaker = partial(DeferredCanvas, finish_page=doc.decor.finish_page, tagger=tagger)
     try:
         with rl_compat.pdf_settings():
             doc.build(flowables, canvasmaker=canvasmaker)
@@ -114,7 +119,18 @@ def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, with_
         raise LayoutError(
             f"an element {where} is too large for any page ({str(exc).splitlines()[0][:160]}); "
             "split it into smaller parts or make it smaller", path) from None
-    return RenderedPdf(buffer.getvalue(), doc.page, story.warnings)
+    tags = tagger.export(manifest.title, language_tag(manifest.language)) if tagger is not None else None
+    return RenderedPdf(buffer.getvalue(), doc.page, story.warnings, tags)
+
+
+def _tagger(cover: Cover, flowables: list[Flowable], sidebar: Sidebar | None) -> Tagger:
+    """Structure elements for the cover's lines, the story, then the timeline as an aside."""
+    tagger = Tagger()
+    tagger.tag_paragraphs([*cover.band, *cover.below])
+    tagger.tag_story(flowables)
+    if sidebar is not None:
+        tagger.aside(sidebar.entries)
+    return tagger
 
 
 def _markup_writer(document: Document, glyphs: GlyphPlan) -> MarkupWriter:
@@ -158,7 +174,7 @@ def _doc_template(buffer: io.BytesIO, document: Document, geometry: Geometry, de
         author="; ".join(manifest.authors) or (manifest.organisation or ""),
         subject=manifest.subject or manifest.subtitle or "",
         creator=f"briefing {__version__}",
-        lang={"id": "id-ID", "en": "en-GB"}.get(language, language),
+        lang=language_tag(language),
         invariant=1,
         initialFontName=face(family(theme.body_font)),
         pageCompression=1,

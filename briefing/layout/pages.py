@@ -353,8 +353,11 @@ class DeferredCanvas(Canvas):
     page; it is rewound before the pages are really written.
     """
 
-    def __init__(self, *args: Any, finish_page: Callable[[Canvas, int, int], None], **kwargs: Any):
+    def __init__(self, *args: Any, finish_page: Callable[[Canvas, int, int], None], tagger: Any = None,
+                 **kwargs: Any):
         super().__init__(*args, **kwargs)
+        self.tagger = tagger
+        """The `tagging.Tagger` marking content as it is drawn (None: an untagged PDF)."""
         self._finish_page = finish_page
         self._pages: list[dict[str, Any]] = []
         self._at_finish: list[Callable[[Canvas], None]] = []
@@ -372,6 +375,8 @@ class DeferredCanvas(Canvas):
         rl_compat.rewind_pages(self, total)
         for number, state in enumerate(self._pages, start=1):
             rl_compat.resume_page(self, state)
+            if self.tagger is not None:
+                self.tagger.frame_page(self)
             for draw in state["_at_finish"]:
                 draw(self)
             self._finish_page(self, number, total)

@@ -253,3 +253,88 @@ def store_patterns(path: Any, patterns: dict[str, tuple[int, tuple[int, ...]]], 
     table = pyphen.HyphDict.__new__(pyphen.HyphDict)
     table.patterns, table.cache, table.maxlen = patterns, {}, maxlen
     pyphen.hdcache[path] = table
+
+
+# ---------------------------------------------------------------------------- tagging
+
+
+def page_code(canvas: Canvas) -> list[str]:
+    """The operators drawn on the current page so far: marked content opens at its start."""
+    code: list[str] = canvas._code
+    return code
+
+
+def annotation_count(canvas: Canvas) -> int:
+    """How many annotations the current page has: a tagged element owns those added while it draws."""
+    return len(canvas._annotationrefs)
+
+
+def close_page_stream(canvas: Canvas, operator: str) -> None:
+    """Write *operator* at the very end of the page's stream, after even the crop marks
+    ReportLab appends when it writes the page."""
+    canvas._psCommandsAfterPage.append(operator)
+
+
+def kept_content(flowable: Flowable) -> list[Flowable]:
+    """The flowables a KeepTogether (or ImageAndFlowables) holds, to tag them."""
+    return list(getattr(flowable, "_content", ()))
+
+
+def inset_image(flowable: Flowable) -> Flowable | None:
+    """The "image" flowable an ImageAndFlowables sets its text beside."""
+    return getattr(flowable, "_I", None)
+
+
+def table_cells(table: Flowable) -> list[list[Any]]:
+    """A table's cell values, row by row (flowables, lists of them, or strings)."""
+    return [list(row) for row in getattr(table, "_cellvalues", ())]
+
+
+def has_glyph(font_name: str, char: str) -> bool:
+    """The (TrueType) font *font_name* draws *char* with a glyph of its own."""
+    from reportlab.pdfbase import pdfmetrics
+
+    face = getattr(pdfmetrics.getFont(font_name), "face", None)
+    return ord(char) in getattr(face, "charToGlyph", {})
+
+
+def mark_line_ends(paragraph: Paragraph, source: str) -> None:
+    """Make each line of a wrapped paragraph end so that its text extracts right, drawing
+    the same: a trailing space at a soft line end (invisible, and ReportLab places each
+    line from its start), and an inserted hyphenation hyphen drawn as U+00AD, the soft
+    hyphen readers and extractors drop when they join the word (same glyph and width).
+    *source* is the paragraph's text, to tell an inserted hyphen from a real one."""
+    para = paragraph.__dict__.get("blPara")
+    if para is None or getattr(para, "ends_marked", False):
+        return
+    para.ends_marked = True
+    lines = para.lines
+    for index, line in enumerate(lines[:-1]):
+        following = _line_text(lines[index + 1])
+        if para.kind == 0:
+            words = line[1]
+            if words:
+                words[-1] = _line_end(str(words[-1]), following, source, paragraph.style.fontName)
+        else:
+            frags = [frag for frag in line.words if getattr(frag, "text", "")]
+            if frags and not getattr(frags[-1], "cbDefn", None):
+                last = frags[-1]
+                last.text = _line_end(last.text, following, source, last.fontName)
+
+
+def _line_text(line: Any) -> str:
+    if isinstance(line, tuple):
+        return " ".join(map(str, line[1]))
+    return "".join(getattr(frag, "text", "") for frag in line.words)
+
+
+def _line_end(text: str, following: str, source: str, font: str) -> str:
+    if text.endswith((" ", "\u00ad")):
+        return text
+    if text.endswith("-"):
+        head = text[:-1].rsplit(" ", 1)[-1]
+        tail = following.lstrip().split(" ", 1)[0]
+        if head and tail and head + tail in source and head + "-" + tail not in source and has_glyph(font, "\u00ad"):
+            return text[:-1] + "\u00ad"
+        return text
+    return text + " "

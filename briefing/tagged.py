@@ -1,0 +1,210 @@
+"""Stage 5, accessible and archival PDF: the structure tree, metadata and PDF/A, with pikepdf.
+
+The layout marks each element's content while drawing (`layout/tagging.py`) and hands
+over a `TagTree`; ReportLab cannot write a structure tree, so it is added here to the
+written bytes: `/StructTreeRoot` with its `/ParentTree`, `/StructParents` and `/Tabs /S`
+on every page, a `Link` element with an `OBJR` (and `/StructParent`) for every link
+annotation, `/MarkInfo`, `DisplayDocTitle` and an XMP packet with the title and
+language. `pdf_standard` adds the PDF/UA-1 claim and/or PDF/A through `pikepdf.pdfa`,
+which validates the bytes it writes. The output is reproducible: the document ID is
+derived from the content and every date comes from the PDF's own Info dictionary.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Any
+from xml.sax.saxutils import escape as xml_escape
+
+from .errors import BriefingError
+
+@dataclass(frozen=True)
+class Element:
+    """One structure element: its role, parent (index, -1 for the root) and contents in order.
+
+    A content is ("kid", element index, 0), ("mcr", page index, MCID) or ("annot", page
+    index, index in the page's /Annots).
+    """
+
+    role: str
+    parent: int
+    alt: str
+    scope: str
+    contents: tuple[tuple[str, int, int], ...]
+
+
+@dataclass(frozen=True)
+class TagTree:
+    elements: tuple[Element, ...]
+    """The root (`Document`) first, every element after its parent."""
+    title: str
+    lang: str
+
+
+def finish_pdf(data: bytes, tree: TagTree | None, standard: str = "none") -> bytes:
+    """*data* with its structure tree (if *tree*), metadata and the PDF/A part of *standard*."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            if "/Trans" in page.obj:  # ReportLab's empty transition: PDF/A rejects it
+                del page.obj["/Trans"]
+        if tree is not None:
+            _structure(pdf, tree)
+            _catalog(pdf, tree)
+        ua = "ua-1" in standard
+        _metadata(pdf, tree, ua)
+        out = io.BytesIO()
+        flavour = next((part[2:] for part in standard.split("+") if part.startswith("a-")), None)
+        if flavour is None:
+            pdf.save(out, deterministic_id=True)
+            return out.getvalue()
+        _save_pdfa(pdf, out, flavour)
+    return _stamp_pdfa(out.getvalue(), tree, ua, flavour)
+
+
+def _save_pdfa(pdf: Any, out: io.BytesIO, flavour: str) -> None:
+    """Prepare, write and validate the PDF/A file (without the PDF/UA claim: pikepdf's
+    validator does not know the `pdfuaid` schema)."""
+    import pikepdf.pdfa
+
+    try:
+        pikepdf.pdfa.save(pdf, out, flavour, deterministic_id=True)
+    except pikepdf.pdfa.PdfaError as error:
+        problems = "; ".join(str(finding) for finding in list(getattr(error.report, "findings", ()))[:3])
+        raise BriefingError(f"the PDF could not be made PDF/A-{flavour}: {problems or error}") from None
+
+
+def _stamp_pdfa(data: bytes, tree: TagTree | None, ua: bool, flavour: str) -> bytes:
+    """The validated PDF/A file with our own XMP: the PDF's dates instead of the time of the
+    build (reproducible), the producer unchanged, the PDF/A part and the PDF/UA claim."""
+    import pikepdf
+    import pikepdf.pdfa
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        _metadata(pdf, tree, ua, pdfa=flavour)
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True)
+    if not ua:
+        report = pikepdf.pdfa.validate_written(io.BytesIO(out.getvalue()), flavour)
+        if not report.passed:
+            raise BriefingError(f"the PDF/A-{flavour} file failed validation after its metadata was written")
+    return out.getvalue()
+
+
+def _structure(pdf: Any, tree: TagTree) -> None:
+    from pikepdf import Array, Dictionary, Name, String
+
+    pages = [page.obj for page in pdf.pages]
+    root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
+    elements = [pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name("/" + e.role))) for e in tree.elements]
+    marked: dict[int, dict[int, Any]] = {}
+    links: list[Any] = []
+    for element, obj in zip(tree.elements, elements):
+        obj.P = root if element.parent < 0 else elements[element.parent]
+        if element.alt:
+            obj.Alt = String(element.alt)
+        if element.scope:
+            obj.A = Dictionary(O=Name.Table, Scope=Name("/" + element.scope))
+        kids = Array()
+        for kind, first, second in element.contents:
+            if kind == "kid":
+                kids.append(elements[first])
+            elif kind == "mcr":
+                kids.append(Dictionary(Type=Name.MCR, Pg=pages[first], MCID=second))
+                marked.setdefault(first, {})[second] = obj
+            else:
+                kids.append(_link(pdf, obj, pages[first], pages[first].Annots[second], len(pages) + len(links)))
+                links.append(kids[len(kids) - 1])
+        obj.K = kids
+    document = elements[0]
+    for page in pages:  # link annotations drawn outside any element (none today): under the document
+        for annot in page.get("/Annots", Array()):
+            if annot.get("/Subtype") == Name.Link and "/StructParent" not in annot:
+                link = _link(pdf, document, page, annot, len(pages) + len(links))
+                document.K.append(link)
+                links.append(link)
+    nums = Array()
+    for index, page in enumerate(pages):
+        page.Tabs = Name.S
+        if index in marked:
+            page.StructParents = index
+            by_mcid = marked[index]
+            nums.extend([index, Array([by_mcid.get(m, document) for m in range(max(by_mcid) + 1)])])
+    for offset, link in enumerate(links):
+        nums.extend([len(pages) + offset, link])
+    root.K = Array([document])
+    root.RoleMap = Dictionary(Aside=Name.Div)  # PDF 2.0's Aside, a Div to PDF 1.7 readers
+    root.ParentTree = pdf.make_indirect(Dictionary(Nums=nums))
+    root.ParentTreeNextKey = len(pages) + len(links)
+    pdf.Root.StructTreeRoot = root
+
+
+def _link(pdf: Any, parent: Any, page: Any, annot: Any, key: int) -> Any:
+    """A `Link` element owning *annot* (an `OBJR`), the annotation pointing back by *key*."""
+    from pikepdf import Array, Dictionary, Name
+
+    annot.StructParent = key
+    if "/Contents" not in annot and "/A" in annot and "/URI" in annot.A:
+        annot.Contents = annot.A.URI  # a description for assistive technology
+    return pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Link, P=parent, Pg=page,
+                                        K=Array([Dictionary(Type=Name.OBJR, Obj=annot, Pg=page)])))
+
+
+def _catalog(pdf: Any, tree: TagTree) -> None:
+    from pikepdf import Dictionary, Name, String
+
+    pdf.Root.MarkInfo = Dictionary(Marked=True)
+    pdf.Root.Lang = String(tree.lang)
+    preferences = pdf.Root.get("/ViewerPreferences", Dictionary())
+    preferences.DisplayDocTitle = True
+    pdf.Root.ViewerPreferences = preferences
+    pdf.docinfo[Name.Title] = String(tree.title)
+
+
+def _metadata(pdf: Any, tree: TagTree | None, ua: bool, pdfa: str | None = None) -> None:
+    """An XMP packet from the Info dictionary (so its dates are the PDF's own), with the language."""
+    from pikepdf import Name, Stream
+
+    info = {str(key)[1:]: str(value) for key, value in pdf.docinfo.items()}
+    lang = tree.lang if tree is not None else str(pdf.Root.get("/Lang", "")) or "x-default"
+    fields = [
+        f"<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">{xml_escape(info.get('Title', ''))}</rdf:li></rdf:Alt></dc:title>",
+        f"<dc:language><rdf:Bag><rdf:li>{xml_escape(lang)}</rdf:li></rdf:Bag></dc:language>",
+        f"<pdf:Producer>{xml_escape(info.get('Producer', ''))}</pdf:Producer>",
+        f"<xmp:CreatorTool>{xml_escape(info.get('Creator', ''))}</xmp:CreatorTool>",
+    ]
+    if info.get("Author"):
+        fields.append(f"<dc:creator><rdf:Seq><rdf:li>{xml_escape(info['Author'])}</rdf:li></rdf:Seq></dc:creator>")
+    if info.get("Subject"):
+        fields.append(f"<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">{xml_escape(info['Subject'])}"
+                      "</rdf:li></rdf:Alt></dc:description>")
+    for key, name in (("CreationDate", "CreateDate"), ("ModDate", "ModifyDate"), ("ModDate", "MetadataDate")):
+        if key in info:
+            fields.append(f"<xmp:{name}>{_xmp_date(info[key])}</xmp:{name}>")
+    if pdfa:
+        fields.append(f"<pdfaid:part>{pdfa[0]}</pdfaid:part><pdfaid:conformance>{pdfa[1].upper()}</pdfaid:conformance>")
+    if ua:
+        fields.append("<pdfuaid:part>1</pdfuaid:part>")
+    packet = (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:pdf="http://ns.adobe.com/pdf/1.3/" xmlns:xmp="http://ns.adobe.com/xap/1.0/" '
+        'xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">'
+        + "".join(fields) + '</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>'
+    )
+    stream = Stream(pdf, packet.encode("utf-8"))
+    stream.Type, stream.Subtype = Name.Metadata, Name.XML
+    pdf.Root.Metadata = pdf.make_indirect(stream)
+
+
+def _xmp_date(pdf_date: str) -> str:
+    """D:20221007000000+00'00' -> 2022-10-07T00:00:00+00:00."""
+    d = pdf_date[2:] if pdf_date.startswith("D:") else pdf_date
+    stamp = f"{d[0:4]}-{d[4:6]}-{d[6:8]}T{d[8:10] or '00'}:{d[10:12] or '00'}:{d[12:14] or '00'}"
+    zone = d[14:].replace("'", "")
+    if zone in ("", "Z"):
+        return stamp + "Z"
+    return f"{stamp}{zone[0]}{zone[1:3]}:{zone[3:5] or '00'}"
