@@ -298,19 +298,20 @@ def has_glyph(font_name: str, char: str) -> bool:
     return ord(char) in getattr(face, "charToGlyph", {})
 
 
-def mark_line_ends(paragraph: Paragraph, source: str) -> None:
+def mark_line_ends(paragraph: Paragraph, source: str, continued: str = "") -> None:
     """Make each line of a wrapped paragraph end so that its text extracts right, drawing
     the same: a trailing space at a soft line end (invisible, and ReportLab places each
     line from its start), and an inserted hyphenation hyphen drawn as U+00AD, the soft
     hyphen readers and extractors drop when they join the word (same glyph and width).
-    *source* is the paragraph's text, to tell an inserted hyphen from a real one."""
+    *source* is the paragraph's text, to tell an inserted hyphen from a real one; *continued*
+    the text of its next part when it was split (else its last line is left as it is)."""
     para = paragraph.__dict__.get("blPara")
     if para is None or getattr(para, "ends_marked", False):
         return
     para.ends_marked = True
     lines = para.lines
-    for index, line in enumerate(lines[:-1]):
-        following = _line_text(lines[index + 1])
+    for index, line in enumerate(lines if continued else lines[:-1]):
+        following = _line_text(lines[index + 1]) if index + 1 < len(lines) else continued
         if para.kind == 0:
             words = line[1]
             if words:

@@ -61,7 +61,8 @@ class _Tagged:
             super().drawOn(canvas, x, y, _sW)  # type: ignore[misc]
             return
         if isinstance(self, Paragraph):
-            rl_compat.mark_line_ends(self, _source_text(self))
+            rl_compat.mark_line_ends(self, getattr(self, "source_text", "") or _source_text(self),
+                                     getattr(self, "continued_text", ""))
         tagger.begin(canvas, node)
         try:
             super().drawOn(canvas, x, y, _sW)  # type: ignore[misc]
@@ -73,6 +74,13 @@ class _Tagged:
         if self.tag_node is not None:
             for part in parts:
                 tag(part, self.tag_node)
+        if isinstance(self, Paragraph):  # each part knows the whole text and what follows it
+            source = getattr(self, "source_text", "") or _source_text(self)
+            paragraphs = [part for part in parts if isinstance(part, Paragraph)]
+            for part, following in zip(paragraphs, paragraphs[1:] + [None]):
+                part.source_text = source  # type: ignore[attr-defined]
+                part.continued_text = (_source_text(following) if following is not None  # type: ignore[attr-defined]
+                                       else getattr(self, "continued_text", ""))
         return parts
 
 

@@ -1,0 +1,247 @@
+"""Tagged PDF, text that extracts right, PDF/A: checked on the real files.
+
+Structure is read back with pikepdf and with poppler's `pdfinfo -struct-text`; PDF/A
+with `pikepdf.pdfa`; syntax with `qpdf --check`. There is no PDF/UA validator here
+(veraPDF is not installable), so the PDF/UA-1 checks are our own structural ones.
+"""
+
+from __future__ import annotations
+
+
+import os
+import re
+import shutil
+import subprocess
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+import pikepdf.pdfa
+import pytest
+from babel import dates
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from briefing.build import build
+from briefing.cli import main
+
+from .conftest import REPO, write_brief
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{name} (poppler-utils/qpdf) is not installed")
+        pytest.skip(f"{name} is not installed")
+    return path
+
+
+def _elements(pdf: pikepdf.Pdf) -> list[Any]:
+    """Every structure element, depth first in reading order."""
+    out: list[Any] = []
+
+    def walk(node: Any) -> None:
+        for kid in node.get("/K", []) if isinstance(node.get("/K"), pikepdf.Array) else [node.get("/K")]:
+            if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/StructElem":
+                out.append(kid)
+                walk(kid)
+
+    walk(pdf.Root.StructTreeRoot)
+    return out
+
+
+def _roles(pdf: pikepdf.Pdf) -> Counter[str]:
+    return Counter(str(e.S)[1:] for e in _elements(pdf))
+
+
+@pytest.fixture(scope="module")
+def analysts(default_pdf: Path) -> pikepdf.Pdf:
+    return pikepdf.open(default_pdf)
+
+
+def test_the_analysts_edition_is_tagged(analysts: pikepdf.Pdf) -> None:
+    roles = _roles(analysts)
+    assert roles["Document"] == 1
+    assert roles["H1"] >= 4 and roles["H2"] >= 3 and roles["P"] >= 20
+    assert roles["L"] >= 1 and roles["LI"] >= 3 and roles["LBody"] == roles["LI"]
+    assert roles["Table"] == 1 and roles["TH"] >= 2 and roles["TD"] >= 4 and roles["TR"] >= 3
+    assert roles["BlockQuote"] >= 1 and roles["Aside"] >= 2  # the timeline and the boxes
+    figures = [e for e in _elements(analysts) if e.S == "/Figure"]
+    assert len(figures) == 3 and all(str(f.Alt).strip() for f in figures)
+    assert all(any(k.get("/S") == "/Caption" for k in f.K) for f in figures)
+    assert all(e.A.Scope == "/Column" for e in _elements(analysts) if e.S == "/TH")
+    root = analysts.Root
+    assert root.MarkInfo.Marked is True and str(root.Lang) == "id-ID"
+    assert root.ViewerPreferences.DisplayDocTitle is True
+    assert root.StructTreeRoot.RoleMap.Aside == "/Div"
+    xmp = root.Metadata.read_bytes().decode()
+    assert "Rusia dan Korea Utara Kian Merapat" in xmp and "<rdf:li>id-ID</rdf:li>" in xmp
+
+
+def test_every_link_annotation_is_a_link_element(analysts: pikepdf.Pdf) -> None:
+    links = {e.K[0].Obj.objgen: e for e in _elements(analysts) if e.S == "/Link"}
+    nums = list(analysts.Root.StructTreeRoot.ParentTree.Nums)
+    parent_tree = dict(zip(nums[::2], nums[1::2]))
+    annotations = 0
+    for index, page in enumerate(analysts.pages):
+        assert page.Tabs == "/S" and "/Trans" not in page.obj
+        assert page.StructParents == index
+        for annot in page.get("/Annots", []):
+            if annot.Subtype == "/Link":
+                annotations += 1
+                assert annot.objgen in links
+                assert parent_tree[int(annot.StructParent)].objgen == links[annot.objgen].objgen
+    assert annotations > 10 and annotations == len(links)
+
+
+def test_marked_content_matches_the_parent_tree(analysts: pikepdf.Pdf) -> None:
+    """Each MCID on a page is in its content stream and maps back to its element."""
+    nums = list(analysts.Root.StructTreeRoot.ParentTree.Nums)
+    parent_tree = dict(zip(nums[::2], nums[1::2]))
+    for index, page in enumerate(analysts.pages):
+        content = b"".join(c.read_bytes() for c in (page.Contents if isinstance(page.Contents, pikepdf.Array) else [page.Contents]))
+        mcids = [int(m) for m in re.findall(rb"<</MCID (\d+)>> BDC", content)]
+        assert mcids == list(range(len(mcids))) and mcids
+        assert len(parent_tree[index]) == len(mcids)
+        assert content.count(b"BDC") + content.count(b"BMC") == content.count(b"EMC")
+
+
+def test_a_paragraph_split_across_pages_is_one_element(tmp_path: Path) -> None:
+    words = " ".join(f"kata{n % 97} berikutnya" for n in range(900))
+    root = write_brief(tmp_path / "b", {"title": "T", "date": "2024-01-02"}, {"a.md": f"---\ntitle: A\n---\n{words}\n\nAkhir.\n"})
+    out = tmp_path / "split.pdf"
+    build(root, out)
+    with pikepdf.open(out) as pdf:
+        assert len(pdf.pages) >= 2
+        pages = {page.objgen: number for number, page in enumerate(pdf.pages)}
+        paragraphs = [e for e in _elements(pdf) if e.S == "/P"]
+        spans = [sorted({pages[k.Pg.objgen] for k in e.K if k.get("/Type") == "/MCR"}) for e in paragraphs]
+    assert len(spans[-2]) > 1  # the long paragraph: one P, marked content on every page it runs over
+    assert spans[-1] == [max(pages.values())]  # "Akhir."
+
+
+def test_struct_text_shows_the_structure(default_pdf: Path) -> None:
+    text = subprocess.run([_tool("pdfinfo"), "-struct-text", str(default_pdf)], capture_output=True, text=True,
+                          check=True).stdout
+    for role in ("H1", "H2", "P (block)", "L (block)", "LI", "Table (block)", "TH", "TD", "Figure", "Caption",
+                 "Link (inline)", "BlockQuote", "Div"):
+        assert f"\n{' ' * 2}{role}" in text or f" {role}" in text, role
+    assert "Rusia dan Korea Utara kini saling membutuhkan: Moskow" in text  # a space at the soft line end
+    assert "\u00ad" not in text or "invasi\u00adnya" in text
+
+
+def _source_words() -> set[str]:
+    """Every word the brief's files and our labels hold (what a PDF may contain)."""
+    texts = [p.read_text(encoding="utf-8") for p in [*REPO.glob("sections/*.md"), *REPO.glob("*.yaml")]]
+    texts.append((REPO / "briefing" / "i18n.py").read_text(encoding="utf-8"))
+    texts += [" ".join(dates.get_month_names(locale=lang).values()) for lang in ("id", "en")]
+    return {w.lower() for t in texts for w in re.findall(r"[^\W\d_]+", t)}
+
+
+def _glued_or_fragments(text: str, known: set[str]) -> list[str]:
+    """Words of *text* that are not source words. A word ending in a soft hyphen is the
+    head of a hyphenated word: it is joined with the next word, or (when an extractor
+    put other text between, as pdftotext does beside an inset figure) with a later one."""
+    tokens = re.findall(r"[^\W\d_]+\u00ad?", text.replace("\u00ad ", "\u00ad"))
+    unknown: list[str] = []
+    heads: list[str] = []
+    index = 0
+    while index < len(tokens):
+        word = tokens[index]
+        if word.endswith("\u00ad"):
+            head = word[:-1]
+            following = tokens[index + 1] if index + 1 < len(tokens) else ""
+            if (head + following).lower() in known:
+                index += 2
+                continue
+            heads.append(head)
+        elif word.lower() not in known:
+            match = next((h for h in heads if (h + word).lower() in known), None)
+            if match is None:
+                unknown.append(word)
+            else:
+                heads.remove(match)
+        index += 1
+    return sorted(set(unknown + heads))
+
+
+def test_extracted_text_has_no_glued_words_or_fragments(editions: dict[str, Path]) -> None:
+    known = _source_words()
+    pdftotext = _tool("pdftotext")
+    for name, path in editions.items():
+        pypdf_text = "\n".join(page.extract_text() for page in PdfReader(path).pages)
+        poppler_text = subprocess.run([pdftotext, "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True,
+                                      check=True).stdout
+        for tool, text in (("pypdf", pypdf_text), ("pdftotext", poppler_text)):
+            assert _glued_or_fragments(text, known) == [], (name, tool)
+
+
+def test_struct_text_has_no_glued_words(default_pdf: Path) -> None:
+    text = subprocess.run([_tool("pdfinfo"), "-struct-text", str(default_pdf)], capture_output=True, text=True,
+                          check=True).stdout
+    quoted = "\n".join(re.findall(r'^\s*"(.*)"$', text, flags=re.M))
+    assert len(quoted) > 5000
+    assert _glued_or_fragments(quoted, _source_words()) == []
+
+
+def test_pdfa_2b_validates_and_is_reproducible(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    for out in (first, second):
+        result = CliRunner().invoke(main, ["build", str(REPO), "-a", "pimpinan", "--pdf-standard", "A-2B", "-o", str(out)])
+        assert result.exit_code == 0, result.output
+    assert first.read_bytes() == second.read_bytes()
+    assert pikepdf.pdfa.validate_written(first, "2b").passed
+    with pikepdf.open(first) as pdf:
+        xmp = pdf.Root.Metadata.read_bytes().decode()
+        assert "<pdfaid:part>2</pdfaid:part>" in xmp and "pdfuaid:part" not in xmp
+        assert "2022-10-07T00:00:00" in xmp and "MetadataDate>2022-10-07" in xmp
+        assert pdf.Root.StructTreeRoot is not None
+    check = subprocess.run([_tool("qpdf"), "--check", str(first)], capture_output=True, text=True)
+    assert check.returncode == 0 and "No syntax or stream encoding errors" in check.stdout
+
+
+def test_ua1_with_pdfa_claims_both(tmp_path: Path) -> None:
+    out = tmp_path / "ua.pdf"
+    result = CliRunner().invoke(main, ["build", str(REPO), "-a", "pimpinan", "--pdf-standard", "ua-1+a-2b", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    with pikepdf.open(out) as pdf:
+        xmp = pdf.Root.Metadata.read_bytes().decode()
+        assert "<pdfuaid:part>1</pdfuaid:part>" in xmp and "<pdfaid:part>2</pdfaid:part>" in xmp
+
+
+def test_default_builds_are_reproducible_and_qpdf_clean(tmp_path: Path, default_pdf: Path) -> None:
+    again = tmp_path / "again.pdf"
+    build(REPO, again, audiences=("analis",))
+    assert again.read_bytes() == default_pdf.read_bytes()
+    check = subprocess.run([_tool("qpdf"), "--check", str(default_pdf)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_cmyk_with_pdfa_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "press.pdf"
+    result = CliRunner().invoke(main, ["build", str(REPO), "-a", "pimpinan", "--cmyk", "--pdf-standard", "a-2b", "-o", str(out)])
+    assert result.exit_code == 2  # a usage error, like every conflicting option
+    assert "--cmyk cannot make a PDF/A file (pdf_standard a-2b)" in result.output
+    assert not out.exists()
+
+
+def test_tagged_false_writes_an_untagged_pdf(tmp_path: Path) -> None:
+    root = write_brief(tmp_path / "b", {"title": "T", "date": "2024-01-02", "tagged": False, "language": "en"},
+                       {"a.md": "---\ntitle: A\n---\nSome text.\n"})
+    out = tmp_path / "t.pdf"
+    build(root, out)
+    with pikepdf.open(out) as pdf:
+        assert "/StructTreeRoot" not in pdf.Root and "/MarkInfo" not in pdf.Root
+        content = pdf.pages[0].Contents.read_bytes()
+        assert b"BDC" not in content and b"Artifact" not in content
+
+
+def test_pdf_standard_in_the_manifest_is_checked(tmp_path: Path) -> None:
+    root = write_brief(tmp_path / "b", {"title": "T", "date": "2024-01-02", "pdf_standard": "a-1b"},
+                       {"a.md": "---\ntitle: A\n---\nSome text.\n"})
+    result = CliRunner().invoke(main, ["build", str(root)])
+    assert result.exit_code == 1
+    assert "pdf_standard" in result.output and "must be one of none, ua-1, a-2b" in result.output
+
