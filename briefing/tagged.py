@@ -32,6 +32,8 @@ class Element:
     alt: str
     scope: str
     contents: tuple[tuple[str, int, int], ...]
+    link_texts: tuple[str, ...] = ()
+    """The visible text of each of its link annotations, in order ("" when not known)."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,7 @@ def _structure(pdf: Any, tree: TagTree) -> None:
         if element.scope:
             obj.A = Dictionary(O=Name.Table, Scope=Name("/" + element.scope))
         kids = Array()
+        texts = iter(element.link_texts)
         for kind, first, second in element.contents:
             if kind == "kid":
                 kids.append(elements[first])
@@ -115,7 +118,8 @@ def _structure(pdf: Any, tree: TagTree) -> None:
                 kids.append(Dictionary(Type=Name.MCR, Pg=pages[first], MCID=second))
                 marked.setdefault(first, {})[second] = obj
             else:
-                kids.append(_link(pdf, obj, pages[first], pages[first].Annots[second], len(pages) + len(links)))
+                kids.append(_link(pdf, obj, pages[first], pages[first].Annots[second], len(pages) + len(links),
+                                  next(texts, "")))
                 links.append(kids[len(kids) - 1])
         obj.K = kids
     document = elements[0]
@@ -141,15 +145,22 @@ def _structure(pdf: Any, tree: TagTree) -> None:
     pdf.Root.StructTreeRoot = root
 
 
-def _link(pdf: Any, parent: Any, page: Any, annot: Any, key: int) -> Any:
-    """A `Link` element owning *annot* (an `OBJR`), the annotation pointing back by *key*."""
-    from pikepdf import Array, Dictionary, Name
+def _link(pdf: Any, parent: Any, page: Any, annot: Any, key: int, text: str = "") -> Any:
+    """A `Link` element owning *annot* (an `OBJR`), the annotation pointing back by *key*,
+    both described by the link's visible text (and its address)."""
+    from pikepdf import Array, Dictionary, Name, String
 
     annot.StructParent = key
-    if "/Contents" not in annot and "/A" in annot and "/URI" in annot.A:
-        annot.Contents = annot.A.URI  # a description for assistive technology
-    return pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Link, P=parent, Pg=page,
-                                        K=Array([Dictionary(Type=Name.OBJR, Obj=annot, Pg=page)])))
+    annot.F = 4  # printed, like the text it covers
+    uri = str(annot.A.URI) if "/A" in annot and "/URI" in annot.A else ""
+    description = " ".join(part for part in (text, uri and f"({uri})" if text else uri) if part)
+    if "/Contents" not in annot and description:
+        annot.Contents = String(description)
+    link = Dictionary(Type=Name.StructElem, S=Name.Link, P=parent, Pg=page,
+                      K=Array([Dictionary(Type=Name.OBJR, Obj=annot, Pg=page)]))
+    if text:
+        link.Alt = String(text)
+    return pdf.make_indirect(link)
 
 
 def _catalog(pdf: Any, tree: TagTree) -> None:

@@ -1,8 +1,8 @@
 """Tagged PDF, text that extracts right, PDF/A: checked on the real files.
 
-Structure is read back with pikepdf and with poppler's `pdfinfo -struct-text`; PDF/A
-with `pikepdf.pdfa`; syntax with `qpdf --check`. There is no PDF/UA validator here
-(veraPDF is not installable), so the PDF/UA-1 checks are our own structural ones.
+Structure is read back with pikepdf and with poppler's `pdfinfo -struct-text`; PDF/UA-1
+(its machine-checkable Matterhorn checkpoints) with `outloud`, a test dependency only;
+PDF/A with `pikepdf.pdfa`; syntax with `qpdf --check`.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -245,3 +246,26 @@ def test_pdf_standard_in_the_manifest_is_checked(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "pdf_standard" in result.output and "must be one of none, ua-1, a-2b" in result.output
 
+
+
+def _outloud(*args: str) -> subprocess.CompletedProcess[str]:
+    tool = Path(sys.executable).parent / "outloud"
+    return subprocess.run([str(tool), "--no-info", *args], capture_output=True, text=True)
+
+
+def test_default_editions_pass_outloud_but_for_the_claim(editions: dict[str, Path]) -> None:
+    """Tagged by default, not claimed: only the missing pdfuaid:part (DOC-012) may be reported."""
+    result = _outloud("--skip", "DOC-012", *map(str, editions.values()))
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.count("PASS") == len(editions)
+
+
+def test_ua1_builds_pass_outloud(tmp_path: Path) -> None:
+    outs = []
+    for audience, standard in (("analis", "ua-1"), ("mitra", "ua-1+a-2b")):
+        out = tmp_path / f"{audience}.pdf"
+        result = CliRunner().invoke(main, ["build", str(REPO), "-a", audience, "--pdf-standard", standard, "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        outs.append(str(out))
+    result = _outloud(*outs)
+    assert result.returncode == 0 and "0 error(s), 0 warning(s)" in result.stdout, result.stdout

@@ -339,3 +339,19 @@ def _line_end(text: str, following: str, source: str, font: str) -> str:
             return text[:-1] + "\u00ad"
         return text
     return text + " "
+
+
+def link_texts(paragraph: Paragraph) -> list[str]:
+    """The visible text of each link annotation a wrapped paragraph makes, in the order
+    ReportLab adds them (line by line, each line's links by number): their descriptions."""
+    para = paragraph.__dict__.get("blPara")
+    if para is None or para.kind == 0:
+        return []
+    texts: list[str] = []
+    for line in para.lines:
+        runs: dict[int, list[str]] = {}
+        for frag in line.words:
+            for number, _target in getattr(frag, "link", None) or ():
+                runs.setdefault(number, []).append(str(getattr(frag, "text", "")))
+        texts += ["".join(runs[number]).replace("\u00ad", "").strip() for number in sorted(runs)]
+    return texts

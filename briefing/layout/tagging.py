@@ -39,6 +39,8 @@ class Node:
         self.role, self.parent, self.alt, self.scope = role, parent, alt, scope
         self.contents: list[tuple[str, Any, int]] = []
         """In reading order: ("kid", Node, 0), ("mcr", page, mcid), ("annot", page, index)."""
+        self.link_texts: list[str] = []
+        """The visible text of each of its link annotations, when known (else empty)."""
         if parent is not None:
             parent.contents.append(("kid", self, 0))
 
@@ -60,10 +62,12 @@ class _Tagged:
         if tagger is None or node is None:
             super().drawOn(canvas, x, y, _sW)  # type: ignore[misc]
             return
+        labels: list[str] = []
         if isinstance(self, Paragraph):
             rl_compat.mark_line_ends(self, getattr(self, "source_text", "") or _source_text(self),
                                      getattr(self, "continued_text", ""))
-        tagger.begin(canvas, node)
+            labels = rl_compat.link_texts(self)
+        tagger.begin(canvas, node, labels)
         try:
             super().drawOn(canvas, x, y, _sW)  # type: ignore[misc]
         finally:
@@ -110,25 +114,26 @@ class Tagger:
 
     def __init__(self) -> None:
         self.root = Node("Document", None)
-        self._stack: list[tuple[Node, int]] = []
+        self._stack: list[tuple[Node, int, list[str]]] = []
         self._mcids: dict[int, int] = {}
         self._claimed: set[tuple[int, int]] = set()
 
     # -- drawing
 
-    def begin(self, canvas: Canvas, node: Node) -> None:
+    def begin(self, canvas: Canvas, node: Node, link_texts: list[str] | None = None) -> None:
         canvas.addLiteral("EMC")  # the artifact (or the enclosing element's content) pauses
-        self._stack.append((node, rl_compat.annotation_count(canvas)))
+        self._stack.append((node, rl_compat.annotation_count(canvas), link_texts or []))
         self._open(canvas, node)
 
     def end(self, canvas: Canvas) -> None:
         canvas.addLiteral("EMC")
-        node, first = self._stack.pop()
+        node, first, texts = self._stack.pop()
         page = canvas.getPageNumber() - 1
-        for index in range(first, rl_compat.annotation_count(canvas)):
-            if (page, index) not in self._claimed:
-                self._claimed.add((page, index))
-                node.contents.append(("annot", page, index))
+        new = [i for i in range(first, rl_compat.annotation_count(canvas)) if (page, i) not in self._claimed]
+        for index in new:
+            self._claimed.add((page, index))
+            node.contents.append(("annot", page, index))
+        node.link_texts += texts if len(texts) == len(new) else [""] * len(new)
         if self._stack:
             self._open(canvas, self._stack[-1][0])
         else:
@@ -174,7 +179,7 @@ class Tagger:
 def _export(node: Node, parent: int, out: list[Element]) -> int | None:
     """Append *node* (if it holds anything) and its descendants; its index, or None if empty."""
     index = len(out)
-    out.append(Element(node.role, parent, node.alt, node.scope, ()))
+    out.append(Element(node.role, parent, node.alt, node.scope, (), ()))
     contents: list[tuple[str, int, int]] = []
     for kind, what, number in node.contents:
         if kind == "kid":
@@ -186,7 +191,7 @@ def _export(node: Node, parent: int, out: list[Element]) -> int | None:
     if not contents and node.role not in ("TD", "TH") and parent >= 0:
         del out[index:]
         return None
-    out[index] = Element(node.role, parent, node.alt, node.scope, tuple(contents))
+    out[index] = Element(node.role, parent, node.alt, node.scope, tuple(contents), tuple(node.link_texts))
     return index
 
 
