@@ -82,8 +82,8 @@ class _Tagged:
             source = getattr(self, "source_text", "") or _source_text(self)
             paragraphs = [part for part in parts if isinstance(part, Paragraph)]
             for part, following in zip(paragraphs, paragraphs[1:] + [None]):
-                part.source_text = source  # type: ignore[attr-defined]
-                part.continued_text = (_source_text(following) if following is not None  # type: ignore[attr-defined]
+                part.source_text = source
+                part.continued_text = (_source_text(following) if following is not None
                                        else getattr(self, "continued_text", ""))
         return parts
 
@@ -105,7 +105,7 @@ def tag(flowable: Flowable, node: Node) -> Flowable:
         if sub is None:
             sub = _subclasses[cls] = type(f"Tagged{cls.__name__}", (_Tagged, cls), {"__module__": cls.__module__})
         flowable.__class__ = sub
-    flowable.tag_node = node  # type: ignore[attr-defined]
+    flowable.tag_node = node
     return flowable
 
 
