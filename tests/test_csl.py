@@ -74,7 +74,7 @@ def test_names_keep_particles_and_suffixes(appendix: tuple[str, list[dict[str, o
     text = appendix[0]
     assert "1. Vincent van Gogh. “Letters.” May 1889." in text
     assert "2. Martin Luther King Jr. “I Have a Dream.”" in text  # one full stop after "Jr."
-    assert "3. Jean de La Fontaine, Sr., Kantor Survei. “Fables.”" in text
+    assert "3. Jean de La Fontaine, Sr. and Kantor Survei. “Fables.”" in text
 
 
 def test_dates_circa_season_range_and_text_as_given(appendix: tuple[str, list[dict[str, object]]]) -> None:
