@@ -4,6 +4,7 @@ broken only before a mark, never with an added hyphen. Checked on the PDF's text
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pdfplumber
@@ -114,3 +115,31 @@ def test_url_break_points() -> None:
 
 def test_reportlab_keeps_its_own_splitter_outside_a_build(indonesian: str) -> None:
     assert rl_paragraph._uri_split_pairs is not url_break_pairs
+
+
+def test_seasons_given_as_months_and_open_ranges() -> None:
+    """Zotero and Better BibTeX write seasons as months 13-16 or 21-24 (citeproc-js, EDTF)."""
+    from briefing import csl
+
+    assert csl.date({"date-parts": [[2019, 23]]}).season == "3"
+    assert csl.date({"date-parts": [["2015", 21], ["2016", 24]]}).season == "1-4"
+    with pytest.raises(ValueError, match="an open-ended range"):
+        csl.date({"date-parts": [[2014, 12, 31], [0]]})
+    with pytest.raises(ValueError, match="a range from a season to a month"):
+        csl.date({"date-parts": [[2017, 13], [2017, 6]]})
+
+
+def test_season_dates_print_in_the_editions_language(tmp_path: Path) -> None:
+    items = [{"id": "a", "type": "book", "title": "Satu", "issued": {"date-parts": [[2019, 23]]}},
+             {"id": "b", "type": "book", "title": "Dua", "issued": {"date-parts": [[2017, 14], [2017, 15]]}},
+             {"id": "c", "type": "book", "title": "Tiga", "issued": {"date-parts": [[2015, 15], [2016, 13]]}}]
+    body = "---\ntitle: Isi\n---\nKutipan [@a] [@b] [@c].\n"
+    root = write_brief(tmp_path, {**BASIC_MANIFEST, "sources": "sources.json"}, {"a.md": body},
+                       **{"sources.json": json.dumps(items)})
+    result = CliRunner().invoke(main, ["build", str(root), "-o", str(root / "o.pdf")])
+    assert result.exit_code == 0, result.output
+    with pdfplumber.open(root / "o.pdf") as pdf:
+        text = flat(pdf.pages[-1].extract_text())
+    assert "1. Satu. musim gugur 2019." in text
+    assert "2. Dua. musim panas–musim gugur 2017." in text
+    assert "3. Tiga. musim gugur 2015–musim semi 2016." in text

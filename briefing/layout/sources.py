@@ -8,7 +8,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from .. import i18n
-from ..model import Emph, Source, SourcesOptions
+from ..model import Emph, Source, SourcesOptions, TimelineDate
 from .markup import MarkupWriter, escape_url, source_anchor
 from .contents import HeadingParagraph
 from .paragraphs import Paragraph
@@ -95,9 +95,21 @@ def _date(source: Source, locale: i18n.Locale) -> str:
         date = source.date
         shown = locale.span(date.start, date.end, date.precision)
         if source.season and date.precision == "year":
-            season = locale.label(f"season.{source.season}") if source.season in ("1", "2", "3", "4") else source.season
-            shown = f"{season} {shown}"
+            shown = _seasoned(source.season, date, locale)
     return f"{locale.label('circa')} {shown}" if source.circa else shown
+
+
+def _seasoned(season: str, date: TimelineDate, locale: i18n.Locale) -> str:
+    """"Summer 2021", "Summer–Autumn 2017", "Autumn 2015–Spring 2016" (a CSL season, or "2-3" for a range)."""
+    def name(code: str) -> str:
+        return locale.label(f"season.{code}") if code in ("1", "2", "3", "4") else code
+
+    first, _, last = season.partition("-") if re.fullmatch(r"[1-4]-[1-4]", season) else (season, "", "")
+    if not last:
+        return f"{name(first)} {locale.span(date.start, date.end, 'year')}"
+    if date.end is None or date.end.year == date.start.year:
+        return f"{name(first)}\u2013{name(last)} {date.start.year}"
+    return f"{name(first)} {date.start.year}\u2013{name(last)} {date.end.year}"
 
 
 def _grading(source: Source, locale: i18n.Locale) -> str:
