@@ -127,7 +127,9 @@ def _derived(theme: Theme, body: ParagraphStyle, hyph: Hyphenator | None) -> Sty
         return ParagraphStyle(name, parent=parent, **kw)
 
     heading = dict(keepWithNext=1, alignment=TA_LEFT, hyphenationLang="", allowWidows=1, allowOrphans=1)
-    small = dict(hyphenationLang=hyph or "", alignment=TA_LEFT)
+    # small text (notes, sources, captions, cells) breaks words wherever they fit: the
+    # line-end rules of body text would lengthen it by lines, with little gain at that size
+    small = dict(hyphenationLang=hyph.points if hyph else "", alignment=TA_LEFT)
     return Styles(
         body=body,
         h1=derive("h1", fontName=sans_bold, fontSize=16, leading=20, textColor=accent, spaceBefore=16, spaceAfter=8, **heading),
