@@ -46,8 +46,8 @@ class HyphenationStats:
     """The most hyphenated line ends in a row."""
     short_fragments: list[str] = field(default_factory=list)
     """Breaks leaving fewer than 3 letters before or after the hyphen ("ke-" or "-an")."""
-    paragraph_ends: list[str] = field(default_factory=list)
-    """Hyphens on a paragraph's next-to-last line: the break runs into the paragraph's last line."""
+    last_words: list[str] = field(default_factory=list)
+    """A paragraph's last word broken: its last line holds only the rest of that word (and punctuation)."""
     page_ends: list[str] = field(default_factory=list)
     """Hyphens on a page's last body line: the word is finished overleaf."""
 
@@ -57,8 +57,8 @@ class HyphenationStats:
 
     def summary(self) -> str:
         return (f"{self.hyphenated}/{self.wrapped} = {self.share:.1%} hyphenated, longest run {self.longest_run}, "
-                f"{len(self.short_fragments)} short fragments, {len(self.paragraph_ends)} on a paragraph's "
-                f"next-to-last line, {len(self.page_ends)} on a page's last line")
+                f"{len(self.short_fragments)} short fragments, {len(self.last_words)} paragraphs' last words, "
+                f"{len(self.page_ends)} on a page's last line")
 
 
 def body_lines(pdf_path: Path, body_size: float = 10.5) -> list[list[Line]]:
@@ -121,8 +121,8 @@ def measure_hyphenation(pdf_path: Path, body_size: float = 10.5, leading: float 
             head, tail = line.words[-1], run[index + 1].words[0]
             if min(len(_LETTERS.findall(head.rsplit("-", 1)[0].split("-")[-1])), len(_LETTERS.findall(tail.split("-")[0]))) < 3:
                 stats.short_fragments.append(f"{where} | {tail}")
-            if index + 2 == len(run):
-                stats.paragraph_ends.append(f"{where} | {' '.join(run[index + 1].words)}")
+            if index + 2 == len(run) and not _LETTERS.search("".join(run[index + 1].words[1:])):
+                stats.last_words.append(f"{where} | {' '.join(run[index + 1].words)}")
     return stats
 
 

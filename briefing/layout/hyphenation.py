@@ -46,7 +46,7 @@ _COMPOUND_PART = re.compile(r"[^\W\d_]+")
 class Rules:
     """When a word may be broken at the end of a line (book practice for ragged-right text)."""
 
-    zone: float = 0.84
+    zone: float = 0.82
     """Break a word only if the line without it would fill less than this share of the measure."""
     max_run: int = 2
     """Hyphenated lines in a row at most."""
@@ -143,20 +143,19 @@ def _pairs(split: str) -> list[tuple[str, str]]:
     return pairs[::-1]
 
 
-def unwanted_break(breaks: list[rl_compat.LineBreak], line_count: int | None, justified: bool,
+def unwanted_break(breaks: list[rl_compat.LineBreak], whole: bool, justified: bool,
                    rules: Rules = RULES, kept: frozenset[int] = frozenset()) -> tuple[rl_compat.LineBreak, bool] | None:
     """The first hyphenated line end of a paragraph that the rules forbid, and whether it
     may stay if refusing it costs the paragraph a line; or None.
 
     A break must go when it would be the third hyphenated line in a row, or when it
-    carries the paragraph's last word over (*line_count* None: these lines do not end the
-    paragraph). It is not wanted when the line would end near enough the margin without
+    breaks the paragraph's last word (*whole* False: these lines do not end the paragraph). It is not wanted when the line would end near enough the margin without
     it (justified text: when its word gaps would stay under the ceiling), unless it saves
     a line: the lines numbered in *kept* were found to.
     """
     lines = {b.line for b in breaks}
     for b in breaks:
-        if line_count is not None and b.line == line_count - 2:
+        if whole and b.last_word:
             return b, False
         if all(b.line - k in lines for k in range(1, rules.max_run + 1)):
             return b, False

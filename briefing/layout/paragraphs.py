@@ -93,7 +93,7 @@ class Paragraph(_RLParagraph):
                 continue
             trial = None
             breaks = rl_compat.line_breaks(self, widths)
-            found = unwanted_break(breaks, len(lines.lines) if whole else None, justified, hyphenate.rules, kept)
+            found = unwanted_break(breaks, whole, justified, hyphenate.rules, kept)
             index = None if found is None else call_of(breaks, found[0], calls, refused)
             if found is None or index is None:
                 break

@@ -168,6 +168,8 @@ class LineBreak:
     font_size: float
     words: int
     """Words on the line, the broken one included."""
+    last_word: bool
+    """The broken word ends the paragraph (nothing but punctuation or marks follows it)."""
 
 
 
@@ -194,13 +196,15 @@ def _plain_break(bl: Any, j: int, widths: list[float]) -> LineBreak | None:
     text = head[:-1] if isinstance(head, _SplitWordHY) else str(head)
     word = _whole_word(text + str(bl.lines[j + 1][1][0]))
     space = stringWidth(" ", bl.fontName, bl.fontSize)
+    rest = [w for _, line in bl.lines[j + 1:] for w in line][1:]
     return LineBreak(j, word, stringWidth(head, bl.fontName, bl.fontSize), float(slack),
-                     float(widths[min(j, len(widths) - 1)]), space, float(bl.fontSize), len(words))
+                     float(widths[min(j, len(widths) - 1)]), space, float(bl.fontSize), len(words),
+                     not _has_letters("".join(rest)))
 
 
 def _frag_break(lines: list[Any], frags: list[Any], j: int) -> LineBreak | None:
     segment = [w for w in frags[lines[j].sFW:lines[j + 1].sFW] if not isinstance(w, _InjectedFrag)]
-    following = [w for w in frags[lines[j + 1].sFW:] if not isinstance(w, _InjectedFrag)][:1]
+    following = [w for w in frags[lines[j + 1].sFW:] if not isinstance(w, _InjectedFrag)]
     if not segment or not following or not isinstance(segment[-1], _SplitFragH):
         return None
     head = segment[-1]
@@ -210,8 +214,14 @@ def _frag_break(lines: list[Any], frags: list[Any], j: int) -> LineBreak | None:
     style = head[-1][0]
     word = _whole_word(text + "".join(t for _, t in following[0][1:]))
     line = lines[j]
+    rest = "".join(str(t) for w in following[1:] for _, t in w[1:])
     return LineBreak(j, word, float(head[0]), float(line.extraSpace), float(line.maxWidth),
-                     stringWidth(" ", style.fontName, style.fontSize), float(style.fontSize), int(line.wordCount))
+                     stringWidth(" ", style.fontName, style.fontSize), float(style.fontSize), int(line.wordCount),
+                     not _has_letters(rest))
+
+
+def _has_letters(text: str) -> bool:
+    return any(char.isalpha() for char in text)
 
 
 def _whole_word(text: str) -> str:
