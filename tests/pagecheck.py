@@ -29,6 +29,8 @@ class Line:
     page: int
     top: float
     words: tuple[str, ...]
+    gaps: tuple[float, ...] = ()
+    """The space between each word and the next, in points."""
 
     @property
     def hyphenated(self) -> bool:
@@ -78,7 +80,18 @@ def _group_lines(page: int, words: list[dict[str, Any]]) -> list[Line]:
             lines[-1].append(word)
         else:
             lines.append([word])
-    return [Line(page, line[0]["top"], tuple(w["text"] for w in sorted(line, key=lambda w: w["x0"]))) for line in lines]
+    out = []
+    for line in lines:
+        line.sort(key=lambda w: w["x0"])
+        gaps = tuple(b["x0"] - a["x1"] for a, b in zip(line, line[1:]))
+        out.append(Line(page, line[0]["top"], tuple(w["text"] for w in line), gaps))
+    return out
+
+
+def widest_word_gap(pdf_path: Path, body_size: float = 10.5, leading: float = 15.0) -> float:
+    """The widest space between two words of a body line that is not a paragraph's last, in ems."""
+    runs = paragraphs(body_lines(pdf_path, body_size), leading)
+    return max((gap for run in runs for line in run[:-1] for gap in line.gaps), default=0.0) / body_size
 
 
 def paragraphs(pages: list[list[Line]], leading: float = 15.0) -> list[list[Line]]:
@@ -128,4 +141,4 @@ def measure_hyphenation(pdf_path: Path, body_size: float = 10.5, leading: float 
 
 if __name__ == "__main__":
     for name in sys.argv[1:]:
-        print(f"{name}: {measure_hyphenation(Path(name)).summary()}")
+        print(f"{name}: {measure_hyphenation(Path(name)).summary()}, widest word gap {widest_word_gap(Path(name)):.2f} em")

@@ -101,6 +101,8 @@ class Paragraph(_RLParagraph):
                 trial = (len(lines.lines), found[0].line, refused)
             refused |= {index}
         self._refused, self._calls = (widths, refused), calls
+        if justified:
+            rl_compat.cap_word_gaps(self, hyphenate.rules.gap_ceiling)
         return lines
 
     def split(self, availWidth: float, availHeight: float) -> list[Any]:

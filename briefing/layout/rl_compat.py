@@ -232,6 +232,31 @@ def _whole_word(text: str) -> str:
     return text[:match.start()] if match else text
 
 
+def cap_word_gaps(paragraph: Paragraph, ceiling: float) -> None:
+    """Stretch no justified line's word gaps past *ceiling* ems: a line that would need
+    more is stretched that far and left short of the margin.
+
+    ReportLab spreads a line's free width (`extraSpace`) over its gaps when it draws;
+    lowering it is the one way to cap the gaps. The last line is never stretched.
+    """
+    bl = paragraph.blPara
+    for index, line in enumerate(bl.lines[:-1]):
+        if bl.kind == 0:
+            slack, words = line
+            size, font, gaps = bl.fontSize, bl.fontName, len(words) - 1
+        else:
+            slack, size, gaps = line.extraSpace, line.fontSize, line.wordCount - 1
+            font = line.words[0].fontName if line.words else paragraph.style.fontName
+        if gaps <= 0 or slack <= 0:
+            continue
+        room = gaps * max(0.0, ceiling * size - stringWidth(" ", font, size))
+        if slack > room:
+            if bl.kind == 0:
+                bl.lines[index] = (room, words)
+            else:
+                line.extraSpace = room
+
+
 def mend_compounds(frags: list[Any]) -> list[Any]:
     """*frags* with each hard-hyphen compound that an earlier line breaking split
     (`wilayah-` | `wilayah`) made one word again, hyphen kept.

@@ -95,9 +95,12 @@ class Styles:
         return variant
 
 
-def make_styles(theme: Theme, language: str) -> Styles:
-    """The paragraph styles of one build: every other style derives from the body text's."""
-    hyph = hyphenator(language)
+def make_styles(theme: Theme, language: str, hyphenation: tuple[str, ...] = ()) -> Styles:
+    """The paragraph styles of one build: every other style derives from the body text's.
+
+    *hyphenation* is the brief's own list of words and their break points.
+    """
+    hyph = hyphenator(language, hyphenation)
     body = ParagraphStyle(
         "body",
         fontName=face(family(theme.body_font)),
