@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .errors import HyphenationListError, raise_all
+from .errors import BriefingError, HyphenationListError, raise_all
 from .files import read_text
 
 FILE_NAME = "hyphenation.txt"
@@ -20,7 +20,7 @@ _ENTRY = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 def load_hyphenation(path: Path) -> tuple[str, ...]:
     """The entries of the list at *path*, lower-cased, in file order (duplicates once)."""
     entries: dict[str, str] = {}
-    errors = []
+    errors: list[BriefingError] = []
     for number, raw in enumerate(read_text(path).split("\n"), start=1):
         written = raw.split("#", 1)[0].strip()
         entry = written.lower()

@@ -46,6 +46,8 @@ _prototypes: "weakref.WeakKeyDictionary[ParagraphStyle, dict[tuple[str, ...], li
 class Paragraph(_RLParagraph):
     """`reportlab.platypus.Paragraph`, with our markup turned into fragments directly."""
 
+    frags: list[Any]
+
     def __init__(self, text: str | None, style: ParagraphStyle | None = None, bulletText: Any = None,
                  frags: list[Any] | None = None, **kwargs: Any):
         if frags is None and ENABLED and style is not None and text is not None:
@@ -108,7 +110,7 @@ class Paragraph(_RLParagraph):
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
         """ReportLab's split, never leaving a broken word at the foot of a page or column:
         the break is refused and the paragraph broken again before it is split."""
-        parts = super().split(availWidth, availHeight)
+        parts: list[Any] = super().split(availWidth, availHeight)
         hyphenate = self.style.hyphenationLang
         while len(parts) == 2 and isinstance(hyphenate, Hyphenator):
             widths, refused = self._refused

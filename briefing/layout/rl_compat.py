@@ -237,10 +237,12 @@ def cap_word_gaps(paragraph: Paragraph, ceiling: float) -> None:
     more is stretched that far and left short of the margin.
 
     ReportLab spreads a line's free width (`extraSpace`) over its gaps when it draws;
-    lowering it is the one way to cap the gaps. The last line is never stretched.
+    lowering it is the one way to cap the gaps. A paragraph's last line is never
+    stretched, but the last line of the first part of a split paragraph is.
     """
     bl = paragraph.blPara
-    for index, line in enumerate(bl.lines[:-1]):
+    stretched = bl.lines if is_first_part(paragraph) else bl.lines[:-1]
+    for index, line in enumerate(stretched):
         if bl.kind == 0:
             slack, words = line
             size, font, gaps = bl.fontSize, bl.fontName, len(words) - 1
