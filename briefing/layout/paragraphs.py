@@ -29,6 +29,9 @@ from .rl_compat import copy_fragment as _copy
 
 #: Set to False to have every paragraph parsed by ReportLab (tests compare the two).
 ENABLED = True
+#: Line breakings of one paragraph at most, however many breaks its hyphenation rules refuse
+#: (a bound for pathological paragraphs: the default brief's need 1 to 6).
+MAX_PASSES = 64
 
 _TOKEN = re.compile(r"<[^<>]*>|&(?:#x[0-9a-fA-F]+|#[0-9]+|[A-Za-z][A-Za-z0-9]*);")
 _OPEN = re.compile(r"<([a-z]+)(?:\s[^<>]*)?>$")
@@ -85,7 +88,7 @@ class Paragraph(_RLParagraph):
         whole = not rl_compat.is_first_part(self)
         kept: frozenset[int] = frozenset()
         trial: tuple[int, int, frozenset[int]] | None = None  # (line count, line, refused) before a trial
-        while True:
+        for _ in range(MAX_PASSES):
             self.frags = rl_compat.mend_compounds(self.frags)
             with hyphenate.session(refused) as calls:
                 lines = super().breakLines(width)
