@@ -84,7 +84,8 @@ def _group_lines(page: int, words: list[dict[str, Any]]) -> list[Line]:
     for line in lines:
         line.sort(key=lambda w: w["x0"])
         gaps = tuple(b["x0"] - a["x1"] for a, b in zip(line, line[1:]))
-        out.append(Line(page, line[0]["top"], tuple(w["text"] for w in line), gaps))
+        # an inserted hyphen is drawn as a hyphen but extracts as U+00AD (soft hyphen): as printed
+        out.append(Line(page, line[0]["top"], tuple(w["text"].replace("\u00ad", "-") for w in line), gaps))
     return out
 
 
