@@ -27,7 +27,7 @@ SECTIONS_DIR = "sections"
 ASSETS_DIR = "assets"
 PARTIALS_DIR = "_partials"
 _PREFIX_RE = re.compile(r"^\d+[-_ .]*")
-FRONT_MATTER_KEYS = {"id", "title", "numbered", "level", "audiences", "tags"}
+FRONT_MATTER_KEYS = {"id", "title", "numbered", "level", "audiences", "tags", "page_break"}
 
 
 def load_brief(root: Path, reporter: Reporter | None = None) -> Brief:
@@ -224,6 +224,8 @@ def _load_section(path: Path, audiences: frozenset[str], default_id: str | None 
             value = []
         lists[key] = tuple(v.strip() for v in value)
     errors += _unknown_audiences(meta, lists["audiences"], audiences, path)
+    if meta.get("page_break", "auto") not in ("before", "auto"):
+        bad("page_break", "'page_break' must be 'before' (the section starts a new page) or 'auto'")
     level = meta.get("level")
     if level is not None and not isinstance(level, str):
         bad("level", "'level' must be a handling level name")

@@ -17,6 +17,7 @@ from .edition import Edition, Omission, check_leaks, edition_marking, plan_editi
 from .errors import BriefingError, BriefingWarning, EditionsFailed, Reporter, UsageError, raise_all
 from .files import is_regular_file, read_text
 from .glyphs import glyph_warnings
+from .crossrefs import resolve_crossrefs
 from .links import resolve_links
 from .markdown import number_headings, parse_inline, parse_markdown
 from .model import (Brief, Document, Inline, Manifest, PrintSettings, Section, SectionSource, Source, SourcePos, Text,
@@ -267,7 +268,8 @@ def parse_sections(brief: Brief, rendered: list[tuple[SectionSource, Rendered, s
     for source, text, number in rendered:
         blocks = reporter.attempt(partial(parse_markdown, text.text, source.path, brief.root, text.line_map))
         if blocks is not None:
-            sections.append(Section(source.id, source.title, blocks, SourcePos(source.path, 1), number))
+            sections.append(Section(source.id, source.title, blocks, SourcePos(source.path, 1), number,
+                                    break_before=source.meta.get("page_break") == "before"))
     return sections
 
 
@@ -304,7 +306,9 @@ def tailor_sections(brief: Brief, edition: Edition, sections: list[Section],
         if kept is not None:
             tailored.append(dataclasses.replace(kept[0], blocks=number_headings(kept[0].blocks, section.number)))
     linked = resolve_links(tailored, tuple(s.id for s in brief.sections), reporter)  # to what is left
-    return linked, omitted, present
+    manifest = edition.manifest
+    referenced = resolve_crossrefs(linked, brief.sections, manifest.language, manifest.labels, reporter)
+    return referenced, omitted, present
 
 
 def cite_sources(brief: Brief, edition: Edition, sections: list[Section],

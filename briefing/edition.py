@@ -23,6 +23,7 @@ from .model import (
     Callout,
     Citation,
     Figure,
+    Keep,
     ListBlock,
     Manifest,
     Quote,
@@ -180,7 +181,7 @@ def _unknown_passage_audiences(blocks: tuple[Block, ...], known: tuple[str, ...]
                     else "brief.yaml defines no audiences"
                 errors.append(ManifestError(f"passage for audience '{name}', which brief.yaml does not define ({hint})",
                                             block.pos.path, block.pos.line))
-        if isinstance(block, (Restricted, Quote, Callout)):
+        if isinstance(block, (Restricted, Quote, Callout, Keep)):
             errors += _unknown_passage_audiences(block.blocks, known)
         elif isinstance(block, ListBlock):
             errors += [e for item in block.items for e in _unknown_passage_audiences(item, known)]
@@ -209,7 +210,7 @@ def _blocks(blocks: tuple[Block, ...], audience: Audience | None, levels: tuple[
                 continue
             if block.level:
                 present.add(block.level)
-        elif isinstance(block, (Quote, Callout)):
+        elif isinstance(block, (Quote, Callout, Keep)):
             block = dataclasses.replace(block, blocks=_blocks(block.blocks, audience, levels, root, omitted, present))
         elif isinstance(block, ListBlock):
             items = tuple(_blocks(item, audience, levels, root, omitted, present) for item in block.items)

@@ -220,7 +220,24 @@ class Citation:
     pos: SourcePos
 
 
-Inline = Union[Text, Emph, Strong, Strike, Styled, Code, Link, LineBreak, Citation]
+@dataclass(frozen=True)
+class CrossRef:
+    """`@fig-peta`, `@tbl-dukungan`, `@sec-prospek`: "Gambar 2", clickable; `[halaman @fig-peta]` prints its page.
+
+    The parser records the label; `crossrefs.resolve_crossrefs` fills in what is printed.
+    """
+
+    label: str
+    pos: SourcePos = field(compare=False)
+    prefix: str | None = None
+    """The words before the label in `[halaman @fig-peta]`: a page reference, printed with the page number."""
+    text: str = ""
+    """What prints: "Gambar 2", "Tabel 1", "Bagian 4" (or the page reference's words)."""
+    target: str | None = None
+    """The named destination the reference links to (None: printed unlinked)."""
+
+
+Inline = Union[Text, Emph, Strong, Strike, Styled, Code, Link, LineBreak, Citation, CrossRef]
 
 
 # --------------------------------------------------------------------------- blocks
@@ -236,6 +253,8 @@ class Heading:
     """"2.1" when headings are numbered, else None."""
     anchor: str | None = None
     """The named destination an internal link (`[text](#id)`) leads to, when one does."""
+    label: str | None = None
+    """`## Title {#sec-x}`: the cross-reference label."""
 
 
 @dataclass(frozen=True)
@@ -277,6 +296,13 @@ class Table:
     aligns: tuple[str, ...]
     """"left", "center" or "right" per column."""
     pos: SourcePos
+    caption: tuple[Inline, ...] = ()
+    """`: Caption text {#tbl-id source="…"}` before or after the table."""
+    label: str | None = None
+    source: tuple[Inline, ...] = ()
+    """`source="…"` (inline Markdown, citations allowed): printed below the table as "Sumber: …"."""
+    number: int | None = None
+    """The table's number in the edition ("Tabel 1"), given by `crossrefs.number_blocks`."""
 
 
 @dataclass(frozen=True)
@@ -287,6 +313,8 @@ class Callout:
     title: str
     blocks: tuple["Block", ...]
     pos: SourcePos
+    confidence: str | None = None
+    """`::: assessment confidence=high`: the analyst's confidence (low, moderate, high)."""
 
 
 @dataclass(frozen=True)
@@ -306,6 +334,25 @@ class Figure:
     """Width and height in pixels, after EXIF orientation."""
     pos: SourcePos
     level: str | None = None
+    label: str | None = None
+    """`{#fig-peta}`: the cross-reference label."""
+    number: int | None = None
+    """The figure's number in the edition ("Gambar 2"), given by `crossrefs.number_blocks`."""
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    """`::: pagebreak` or `\\newpage`: the next block starts a new page."""
+
+    pos: SourcePos
+
+
+@dataclass(frozen=True)
+class Keep:
+    """`::: keep`: blocks that must stay together on one page."""
+
+    blocks: tuple["Block", ...]
+    pos: SourcePos
 
 
 @dataclass(frozen=True)
@@ -318,7 +365,7 @@ class Restricted:
     pos: SourcePos
 
 
-Block = Union[Heading, Paragraph, ListBlock, Quote, CodeBlock, Rule, Table, Callout, Figure, Restricted]
+Block = Union[Heading, Paragraph, ListBlock, Quote, CodeBlock, Rule, Table, Callout, Figure, Restricted, PageBreak, Keep]
 
 
 # --------------------------------------------------------------------------- brief
@@ -432,6 +479,8 @@ class Section:
     number: str | None = None
     anchor: str | None = None
     """The named destination an internal link (`[text](#id)`) leads to, when one does."""
+    break_before: bool = False
+    """Front matter `page_break: before`: the section starts a new page."""
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from urllib.parse import quote
 if TYPE_CHECKING:
     from .fonts import GlyphPlan
 
-from ..model import Citation, Code, Emph, Inline, LineBreak, Link, Strike, Strong, Styled, Text
+from ..model import Citation, Code, CrossRef, Emph, Inline, LineBreak, Link, Strike, Strong, Styled, Text
 from .bidi import visual
 
 
@@ -91,6 +91,8 @@ class MarkupWriter:
         self.link_color = link_color
         self.numbers = numbers or {}
         self.markers = markers
+        self.pages: dict[str, int] = {}
+        """The page of each named destination, from an earlier layout pass, for page references."""
         self._writers: dict[type, Callable[[Inline], str]] = {
             Text: lambda n: self.escape(n.text, self.font),  # type: ignore[union-attr]
             Emph: lambda n: f"<i>{self.write(n.children)}</i>",  # type: ignore[union-attr]
@@ -101,6 +103,7 @@ class MarkupWriter:
             LineBreak: lambda n: "<br/>",
             Link: self._link,
             Citation: self._citation,
+            CrossRef: self._crossref,
         }
 
     def escape(self, text: str, font: str | None = None) -> str:
@@ -140,6 +143,16 @@ class MarkupWriter:
         return f'<a href="{escape_url(node.url)}" color="{self.link_color}">{body}</a>'
 
 
+    def _crossref(self, node: Inline) -> str:
+        """"Gambar 2", or a page reference's words and the target's page ("halaman 3"), linked."""
+        assert isinstance(node, CrossRef)
+        text = self.escape(node.text or f"@{node.label}", self.font)
+        if node.prefix is not None:  # before the pages are known, a stand-in of a page number's width
+            text += f"&#160;{self.pages.get(node.target or '', 0) or '0'}"
+        if node.target is None:
+            return text
+        return f'<a href="#{attribute(node.target)}" color="{self.link_color}">{text}</a>'
+
     def _citation(self, node: Inline) -> str:
         assert isinstance(node, Citation)
         parts = []
@@ -178,6 +191,8 @@ def plain_text(inlines: tuple[Inline, ...]) -> str:
             parts.append(" ")
         elif isinstance(node, Citation):
             continue
+        elif isinstance(node, CrossRef):
+            parts.append(node.text)
         else:
             parts.append(plain_text(node.children))
     return "".join(parts)
