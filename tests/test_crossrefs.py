@@ -1,0 +1,156 @@
+"""Cross-references, captioned tables, page control and box kinds, on the real PDF or the exact error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pdfplumber
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from briefing.cli import main
+
+from .conftest import BASIC_MANIFEST, write_brief
+
+
+def _build(tmp_path: Path, sections: dict[str, str], manifest: dict[str, Any] | None = None) -> tuple[int, str, Path]:
+    root = write_brief(tmp_path / "brief", manifest or BASIC_MANIFEST, sections)
+    out = tmp_path / "out.pdf"
+    result = CliRunner().invoke(main, ["build", str(root), "-o", str(out)])
+    return result.exit_code, result.output, out
+
+
+def _links(pdf: Path) -> list[tuple[int, str, int]]:
+    """(page, linked words, page it leads to) of every internal link, 1-based."""
+    document = PdfReader(pdf)
+    index = {page.indirect_reference.idnum: number for number, page in enumerate(document.pages, start=1)}
+    found = []
+    with pdfplumber.open(pdf) as plumbed:
+        for number, page in enumerate(document.pages, start=1):
+            height = float(page.mediabox.height)
+            words = plumbed.pages[number - 1].extract_words()
+            for annotation in page.get("/Annots") or []:
+                annotation = annotation.get_object()
+                dest = annotation.get("/Dest")
+                if dest is None:
+                    continue
+                x0, y0, x1, y1 = (float(v) for v in annotation["/Rect"])
+                inside = [w["text"] for w in words if x0 - 1 <= (w["x0"] + w["x1"]) / 2 <= x1 + 1
+                          and height - y1 - 1 <= (w["top"] + w["bottom"]) / 2 <= height - y0 + 1]
+                found.append((number, " ".join(inside), index[dest[0].idnum]))
+    return found
+
+
+def _page_of(pdf: Path, text: str) -> int:
+    with pdfplumber.open(pdf) as doc:
+        return next(n for n, p in enumerate(doc.pages, start=1) if text in (p.extract_text() or ""))
+
+
+def test_default_brief_references_link_to_the_map_and_the_table(default_pdf: Path) -> None:
+    map_page, table_page = _page_of(default_pdf, "Gambar 2. Letak"), _page_of(default_pdf, "Tabel 1. Bentuk")
+    links = _links(default_pdf)
+    assert any(text.startswith("(Gambar 2)") and target == map_page for _, text, target in links), links
+    assert any(text.startswith("Tabel 1") and target == table_page for _, text, target in links), links
+    page_refs = [(text, target) for _, text, target in links if text.startswith("halaman")]
+    assert page_refs == [(f"halaman {map_page}.", map_page)]
+
+
+def test_english_edition_says_figure(editions: dict[str, Path]) -> None:
+    pdf = editions["mitra"]
+    map_page = _page_of(pdf, "Figure 2. Vladivostok")
+    assert any(text.startswith("(Figure 2)") and target == map_page for _, text, target in _links(pdf))
+
+
+def test_page_reference_prints_a_later_page(tmp_path: Path) -> None:
+    filler = ("Kalimat pengisi halaman yang cukup panjang. " * 40 + "\n\n") * 6
+    table = "| Negara | Nilai |\n|---|---:|\n| A | 1 |\n\n: Nilai {#tbl-nilai}\n"
+    code, output, pdf = _build(tmp_path, {
+        "01.md": "---\ntitle: Awal\nid: awal\n---\nLihat @tbl-nilai di [halaman @tbl-nilai] dan @sec-akhir.\n",
+        "02.md": "---\ntitle: Akhir\nid: akhir\n---\n" + filler + table})
+    assert code == 0, output
+    table_page = _page_of(pdf, "Tabel 1. Nilai")
+    assert table_page > 1
+    links = _links(pdf)
+    assert (1, f"halaman {table_page}", table_page) in [(p, t.rstrip("."), d) for p, t, d in links], links
+    assert any(t.startswith("Bagian 2") and d == _page_of(pdf, "2 Akhir") for _, t, d in links), links
+
+
+def test_table_caption_above_source_below_and_right_aligned_column(tmp_path: Path) -> None:
+    table = ("| Negara | Nilai |\n|:---|---:|\n| Alfa | 1 |\n| Beta | 12345 |\n"
+             ": Nilai ekspor {#tbl-x source=\"Data contoh\"}\n")
+    code, output, pdf = _build(tmp_path, {"01.md": "---\ntitle: Bagian\n---\nTeks.\n\n" + table})
+    assert code == 0, output
+    with pdfplumber.open(pdf) as doc:
+        page = doc.pages[0]
+        words = {w["text"]: w for w in page.extract_words() if w["top"] < page.height * 0.8}  # not the footer
+    assert words["Tabel"]["top"] < words["Negara"]["top"] < words["Alfa"]["top"] < words["Sumber:"]["top"]
+    assert abs(words["1"]["x1"] - words["12345"]["x1"]) < 0.5  # `---:`: right edges line up
+    assert abs(words["Alfa"]["x0"] - words["Beta"]["x0"]) < 0.5
+    assert words["Nilai"]["x1"] - words["12345"]["x1"] < 0.5
+
+
+def test_column_widths_follow_content(tmp_path: Path) -> None:
+    """A column of one short word each is not given half the width while another wraps."""
+    long = "kalimat panjang yang menjelaskan keadaan dengan cukup rinci sekali"
+    table = f"| Kode | Keterangan |\n|---|---|\n| A1 | {long} |\n| B2 | {long} |\n"
+    code, output, pdf = _build(tmp_path, {"01.md": "---\ntitle: Bagian\n---\n" + table})
+    assert code == 0, output
+    with pdfplumber.open(pdf) as doc:
+        words = doc.pages[0].extract_words()
+    first = next(w for w in words if w["text"] == "kalimat")
+    assert sum(1 for w in words if w["text"] == "kalimat") == 2
+    same_line = [w for w in words if abs(w["top"] - first["top"]) < 1]
+    assert "sekali" in [w["text"] for w in same_line]  # the long cell fits on one line
+
+
+def test_page_break_before_starts_a_page(tmp_path: Path) -> None:
+    code, output, pdf = _build(tmp_path, {
+        "01.md": "---\ntitle: Awal\n---\nSingkat.\n",
+        "02.md": "---\ntitle: Berikut\npage_break: before\n---\nTeks kedua.\n\n\\newpage\n\nTeks ketiga.\n"})
+    assert code == 0, output
+    assert _page_of(pdf, "Singkat.") == 1
+    assert _page_of(pdf, "2 Berikut") == 2 and _page_of(pdf, "Teks kedua.") == 2
+    assert _page_of(pdf, "Teks ketiga.") == 3
+
+
+def test_unknown_and_duplicate_labels_are_errors_at_their_lines(tmp_path: Path) -> None:
+    table = "| a | b |\n|---|---|\n| 1 | 2 |\n\n: Satu {#tbl-satu}\n"
+    code, output, _ = _build(tmp_path, {"01.md": "---\ntitle: Bagian\n---\nLihat\n@tbl-sat.\n\n" + table + "\n"
+                                        + table})
+    assert code == 1
+    assert ("sections/01.md:5: cross-reference '@tbl-sat' refers to no label in this edition; "
+            "did you mean '@tbl-satu'?") in output
+    assert "sections/01.md:13: the label '#tbl-satu' is defined twice (first at sections/01.md:7)" in output.replace(str(tmp_path / 'brief') + '/', '')
+
+
+def test_old_style_comment_is_an_error_that_explains(tmp_path: Path) -> None:
+    code, output, _ = _build(tmp_path, {"01.md": "---\ntitle: Bagian\n---\nTeks.\n\n{# catatan #}\n"})
+    assert code == 1
+    assert ("sections/01.md:6: '{# catatan #}' is an old-style template comment: comments are written {## … ##}"
+            in output)
+
+
+def test_new_comments_vanish_and_labels_pass_through(tmp_path: Path) -> None:
+    code, output, pdf = _build(tmp_path, {"01.md": "---\ntitle: Bagian\n---\n{## catatan ##}\n## Sub {#sec-sub}\n\n"
+                                                   "Teks {{ 1 + 1 }}, lihat @sec-sub.\n"})
+    assert code == 0, output
+    with pdfplumber.open(pdf) as doc:
+        text = doc.pages[0].extract_text()
+    assert "catatan" not in text and "{#" not in text and "Teks 2, lihat Bagian 1.1." in text
+
+
+def test_box_kinds_print_their_labels(tmp_path: Path) -> None:
+    body = ("::: warning\nAwas.\n:::\n\n::: assessment confidence=high\nKami menilai.\n:::\n\n"
+            "::: quote\nKutipan besar.\n:::\n\n::: keep\nSatu.\n\nDua.\n:::\n")
+    code, output, pdf = _build(tmp_path, {"01.md": "---\ntitle: Bagian\n---\n" + body})
+    assert code == 0, output
+    with pdfplumber.open(pdf) as doc:
+        text = doc.pages[0].extract_text()
+    assert "PERINGATAN" in text and "PENILAIAN ANALIS · KEYAKINAN TINGGI" in text and "Kutipan besar." in text
+
+
+def test_bad_confidence_is_an_error(tmp_path: Path) -> None:
+    code, output, _ = _build(tmp_path, {"01.md": "---\ntitle: Bagian\n---\n::: assessment confidence=sure\nX.\n:::\n"})
+    assert code == 1
+    assert "sections/01.md:4: confidence must be one of low, moderate, high, not 'sure'" in output
