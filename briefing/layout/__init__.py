@@ -142,7 +142,7 @@ class _RecordingCanvas(DeferredCanvas):
 
     def bookmarkPage(self, key: str, *args: object, **kwargs: object) -> object:  # noqa: N802 (ReportLab's name)
         self.destinations.setdefault(key, self.getPageNumber())
-        return super().bookmarkPage(key, *args, **kwargs)  # type: ignore[arg-type]
+        return super().bookmarkPage(key, *args, **kwargs)
 
 
 def _markup_writer(document: Document, glyphs: GlyphPlan) -> MarkupWriter:
