@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import BriefingError, ManifestError, UnknownAudience, raise_all
+from .manifest import EDITION_SETTINGS
 from .model import (
     Audience,
     Block,
@@ -104,10 +105,12 @@ def _edition_manifest(manifest: Manifest, audience: Audience | None) -> Manifest
     if audience is None:
         return manifest
     changes: dict[str, Any] = {"variables": {**manifest.variables, **audience.variables}}
-    for key in ("language", "title", "subtitle", "paper", "organisation", "notice"):
+    for key in EDITION_SETTINGS:
         value = getattr(audience, key)
         if value is not None:
             changes[key] = value
+    if audience.sources_appendix is not None:
+        changes["sources_appendix"] = audience.sources_appendix
     if audience.recipients:
         changes["recipients"] = audience.recipients
     return dataclasses.replace(manifest, **changes)

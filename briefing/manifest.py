@@ -206,7 +206,13 @@ AUDIENCE_FIELDS: dict[str, FieldSpec] = {
     "theme": FieldSpec(_is_text, str.strip),
     "orientation": FieldSpec(_one_of(ORIENTATIONS)),
     "printer": FieldSpec(_is_text, str.strip),
+    **{key: FIELDS[key] for key in ("duplex", "appendix_recto", "print_marks", "draft", "toc", "photo_credits")},
+    "sources": FieldSpec(_is_bool),  # false: this edition prints no sources appendix
 }
+
+#: Audience keys whose value replaces the manifest's in that edition (the command line's flags still win).
+EDITION_SETTINGS = ("language", "title", "subtitle", "paper", "organisation", "notice", "orientation", "duplex",
+                    "appendix_recto", "print_marks", "draft", "toc", "photo_credits", "theme")
 
 
 def load_manifest(root: Path) -> tuple[Manifest, Path]:
@@ -283,6 +289,8 @@ def _parse_audiences(data: YamlMap, path: Path, levels: tuple[str, ...], errors:
             errors.append(ManifestError(f"audience '{audience_id}': unknown level '{values['level']}' (levels: {known})",
                                         path, spec.lines["level"]))
         values.setdefault("label", audience_id.replace("-", " ").title())
+        if "sources" in values:
+            values["sources_appendix"] = values.pop("sources")
         audiences.append(Audience(id=audience_id, **values, lines=_audience_lines(spec, line)))
     return tuple(audiences)
 

@@ -110,6 +110,14 @@ class Audience:
     orientation: str | None = None
     printer: str | None = None
     """The CUPS queue `briefing print` uses for this edition (default: the CUPS default)."""
+    duplex: bool | None = None
+    appendix_recto: bool | None = None
+    print_marks: bool | None = None
+    draft: bool | None = None
+    toc: str | None = None
+    photo_credits: bool | None = None
+    sources_appendix: bool | None = None
+    """`sources: false`: this edition prints no sources appendix (and no citation markers)."""
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
     """brief.yaml line of the audience (`""`), of each key, and of each name it lists (`"include:NAME"`)."""
 
@@ -154,6 +162,8 @@ class Manifest:
     toc: str = "auto"
     printers: dict[str, str] = field(default_factory=dict)
     """Printer queue -> the highest handling level `briefing print` may send to it."""
+    sources_appendix: bool = True
+    """False in an edition whose audience says `sources: false`: no appendix, no markers."""
 
 
 # --------------------------------------------------------------------------- inlines

@@ -154,3 +154,43 @@ def test_bad_confidence_is_an_error(tmp_path: Path) -> None:
     code, output, _ = _build(tmp_path, {"01.md": "---\ntitle: Bagian\n---\n::: assessment confidence=sure\nX.\n:::\n"})
     assert code == 1
     assert "sections/01.md:4: confidence must be one of low, moderate, high, not 'sure'" in output
+
+
+# ---------------------------------------------------------------- settings per audience
+
+_SOURCES = "- id: sumber-a\n  title: Judul Sumber Pertama\n  publisher: Penerbit\n  date: 2022\n"
+
+
+def test_sources_false_edition_has_no_appendix_while_another_has(tmp_path: Path) -> None:
+    manifest = {**BASIC_MANIFEST, "sources": "sources.yaml",
+                "audiences": {"menteri": {"label": "Menteri", "sources": False, "toc": True},
+                              "analis": {"label": "Analis"}}}
+    root = write_brief(tmp_path / "brief", manifest, {"01.md": "---\ntitle: Bagian\n---\nTeks bersumber [@sumber-a].\n"},
+                       **{"sources.yaml": _SOURCES})
+    result = CliRunner().invoke(main, ["build", str(root)])
+    assert result.exit_code == 0, result.output
+    texts = {}
+    for edition in ("menteri", "analis"):
+        with pdfplumber.open(root / "output" / f"brief-{edition}.pdf") as doc:
+            texts[edition] = "\n".join(page.extract_text() or "" for page in doc.pages)
+    assert "Judul Sumber Pertama" in texts["analis"] and "Teks bersumber [1]." in texts["analis"]
+    assert "Judul Sumber Pertama" not in texts["menteri"] and "Teks bersumber." in texts["menteri"]
+    assert "Daftar Isi" in texts["menteri"] and "Daftar Isi" not in texts["analis"]  # toc per audience
+
+
+def test_audience_print_settings_are_checked(tmp_path: Path) -> None:
+    manifest = {**BASIC_MANIFEST, "audiences": {"menteri": {"label": "Menteri", "duplex": "ya"}}}
+    code, output, _ = _build(tmp_path, {"01.md": "---\ntitle: Bagian\n---\nTeks.\n"}, manifest)
+    assert code == 1
+    assert "'audiences.menteri.duplex' must be true or false" in output
+
+
+def test_booklet_budget_counts_booklet_pages_and_says_so(tmp_path: Path) -> None:
+    manifest = {**BASIC_MANIFEST, "audiences": {"menteri": {"label": "Menteri", "page_budget": 2}}}
+    filler = ("Kalimat pengisi halaman yang cukup panjang. " * 40 + "\n\n") * 3
+    root = write_brief(tmp_path / "brief", manifest, {"01.md": "---\ntitle: Bagian\n---\n" + filler})
+    plain = CliRunner().invoke(main, ["build", str(root)])
+    assert plain.exit_code == 0, plain.output  # two A4 pages
+    result = CliRunner().invoke(main, ["build", str(root), "--booklet"])
+    assert result.exit_code == 1
+    assert "the 'menteri' edition runs to 4 A5 booklet pages, over its page_budget of 2" in result.output, result.output

@@ -150,8 +150,8 @@ def _markup_writer(document: Document, glyphs: GlyphPlan) -> MarkupWriter:
     theme = document.theme
     sources = document.manifest.sources or SourcesOptions("")
     numbers = {source.id: number for number, source in enumerate(document.cited, start=1)}
-    return MarkupWriter(family(theme.mono_font), theme.accent, numbers, sources.markers, family(theme.body_font),
-                        glyphs)
+    markers = sources.markers if document.manifest.sources_appendix else "none"  # no appendix: nothing to point at
+    return MarkupWriter(family(theme.mono_font), theme.accent, numbers, markers, family(theme.body_font), glyphs)
 
 
 def _story(document: Document, builder: StoryBuilder, width: float) -> Story:
@@ -160,7 +160,8 @@ def _story(document: Document, builder: StoryBuilder, width: float) -> Story:
     body = builder.story(document.sections)
     flowables = list(body.flowables)
     appendix = appendix_flowables(document.cited, document.uncited, manifest.sources or SourcesOptions(""),
-                                  builder.theme, builder.styles, builder.locale, width, builder.markup)
+                                  builder.theme, builder.styles, builder.locale, width, builder.markup) \
+        if manifest.sources_appendix else []
     if appendix and printing.duplex and printing.appendix_recto:
         flowables.append(RectoBreak())
     flowables += appendix

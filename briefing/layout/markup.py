@@ -113,9 +113,9 @@ class MarkupWriter:
     def write(self, inlines: tuple[Inline, ...] | list[Inline]) -> str:
         out = [self._writers[type(node)](node) for node in inlines]
         for index in range(len(inlines) - 1):
-            # "kata [1]": the marker never starts a line on its own.
+            # "kata [1]": the marker never starts a line on its own; without markers, no space is left.
             if isinstance(inlines[index + 1], Citation) and out[index].endswith(" "):
-                out[index] = out[index][:-1] + "&#160;"
+                out[index] = out[index][:-1] + ("" if self.markers == "none" else "&#160;")
         return "".join(out)
 
     def _code(self, node: Inline) -> str:
@@ -155,6 +155,8 @@ class MarkupWriter:
 
     def _citation(self, node: Inline) -> str:
         assert isinstance(node, Citation)
+        if self.markers == "none":  # an edition without a sources appendix
+            return ""
         parts = []
         for item in node.items:
             number = self.numbers.get(item.key)
