@@ -60,6 +60,16 @@ class SourcesOptions:
 
 
 @dataclass(frozen=True)
+class Signoff:
+    """One line of the clearance block: who prepared, reviewed or approved the brief, and when."""
+
+    role: str
+    """`prepared`, `reviewed`, `approved` (printed in the brief's language) or the role's own words."""
+    name: str
+    date: dt.date | None = None
+
+
+@dataclass(frozen=True)
 class PrintSettings:
     """How an edition is printed: from the manifest, the audience, and command-line options."""
 
@@ -164,6 +174,10 @@ class Manifest:
     """Printer queue -> the highest handling level `briefing print` may send to it."""
     sources_appendix: bool = True
     """False in an edition whose audience says `sources: false`: no appendix, no markers."""
+    clearance: tuple[Signoff, ...] = ()
+    """`clearance:` — the sign-off table ("Disusun oleh / Diperiksa oleh / Disetujui oleh")."""
+    clearance_position: str = "end"
+    """"cover" (under the title block on page 1) or "end" (after the last section)."""
 
 
 # --------------------------------------------------------------------------- inlines

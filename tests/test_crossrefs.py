@@ -194,3 +194,35 @@ def test_booklet_budget_counts_booklet_pages_and_says_so(tmp_path: Path) -> None
     result = CliRunner().invoke(main, ["build", str(root), "--booklet"])
     assert result.exit_code == 1
     assert "the 'menteri' edition runs to 4 A5 booklet pages, over its page_budget of 2" in result.output, result.output
+
+
+# ---------------------------------------------------------------- clearance block
+
+
+def test_default_brief_clearance_block_ends_the_text_in_each_language(editions: dict[str, Path]) -> None:
+    for edition, words in (("analis", ("PENGESAHAN", "Disusun oleh", "Disetujui oleh", "7 Oktober 2022")),
+                           ("mitra", ("CLEARANCE", "Prepared by", "Approved by", "7 October 2022"))):
+        with pdfplumber.open(editions[edition]) as doc:
+            text = "\n".join(page.extract_text() or "" for page in doc.pages)
+        block = text.index(words[0])
+        assert all(word in text[block:block + 400] for word in words), edition
+        assert text.index("Tim Analis Asia Timur", block) < text.rindex("Sumber" if edition == "analis" else "Sources")
+
+
+def test_clearance_on_the_cover_comes_before_the_first_section(tmp_path: Path) -> None:
+    manifest = {**BASIC_MANIFEST, "clearance": {"position": "cover", "signoff": [
+        {"role": "prepared", "name": "Analis Satu", "date": "2022-10-07"}, {"role": "Diketahui oleh", "name": "Kepala"}]}}
+    code, output, pdf = _build(tmp_path, {"01.md": "---\ntitle: Bagian\n---\nTeks.\n"}, manifest)
+    assert code == 0, output
+    with pdfplumber.open(pdf) as doc:
+        text = doc.pages[0].extract_text()
+    assert text.index("Disusun oleh Analis Satu 7 Oktober 2022") < text.index("Diketahui oleh Kepala") < text.index(
+        "1 Bagian")
+
+
+def test_bad_clearance_entry_is_an_error_at_its_key(tmp_path: Path) -> None:
+    manifest = {**BASIC_MANIFEST, "clearance": [{"role": "prepared"}]}
+    code, output, _ = _build(tmp_path, {"01.md": "---\ntitle: Bagian\n---\nTeks.\n"}, manifest)
+    assert code == 1
+    assert ("brief.yaml:4: 'clearance' entry 1 must be a mapping with 'role' and 'name' texts (and an optional 'date')"
+            in output.replace(str(tmp_path / "brief") + "/", ""))

@@ -39,7 +39,7 @@ from .markup import MarkupWriter
 from .pages import BriefDocTemplate, DeferredCanvas, RectoBreak, Sidebar, SidebarFlush
 from .paragraphs import Paragraph
 from .sources import appendix_flowables
-from .story import Story, StoryBuilder, photo_credits
+from .story import Story, StoryBuilder, clearance_block, photo_credits
 from .theme import PAPER_SIZES, Styles, color, family, make_styles
 from .timeline import timeline_flowables
 
@@ -158,7 +158,9 @@ def _story(document: Document, builder: StoryBuilder, width: float) -> Story:
     """The sections, the sources appendix and the photo credits, with their outline."""
     manifest, printing = document.manifest, document.printing
     body = builder.story(document.sections)
-    flowables = list(body.flowables)
+    clearance = clearance_block(manifest.clearance, builder.theme, builder.styles, builder.locale, builder.markup, width)
+    cover_block = manifest.clearance_position == "cover"
+    flowables = [*(clearance if cover_block else []), *body.flowables, *([] if cover_block else clearance)]
     appendix = appendix_flowables(document.cited, document.uncited, manifest.sources or SourcesOptions(""),
                                   builder.theme, builder.styles, builder.locale, width, builder.markup) \
         if manifest.sources_appendix else []

@@ -45,6 +45,7 @@ from ..model import (
     Quote,
     Rule,
     Section,
+    Signoff,
     Table,
     Text,
 )
@@ -421,6 +422,28 @@ BUILDERS: dict[type, Callable[[StoryBuilder, Block], list[Flowable]]] = {
     Keep: StoryBuilder.keep,  # type: ignore[dict-item]
     PageBreakBlock: StoryBuilder.page_break,  # type: ignore[dict-item]
 }
+
+
+def clearance_block(signoffs: tuple[Signoff, ...], theme: Theme, styles: Styles, locale: i18n.Locale,
+                    markup: MarkupWriter, width: float) -> list[Flowable]:
+    """The sign-off table: role, name and date of each who prepared, reviewed or approved the brief."""
+    if not signoffs:
+        return []
+    role_style = ParagraphStyle("clearance-role", parent=styles.table_head, hyphenationLang="")
+    cell_style = ParagraphStyle("clearance-cell", parent=styles.table_cell, hyphenationLang="")
+    known = ("prepared", "reviewed", "approved")
+    rows = [[Paragraph(markup.escape(locale.label(f"clearance.{s.role}") if s.role in known else s.role), role_style),
+             Paragraph(markup.escape(s.name), cell_style),
+             Paragraph(markup.escape(locale.date(s.date)) if s.date else "", cell_style)] for s in signoffs]
+    label = Paragraph(markup.escape(locale.label("clearance").upper()), styles.box_label)
+    table = RLTable(rows, colWidths=[width * 0.3, width * 0.45, width * 0.25], hAlign="LEFT", style=TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEABOVE", (0, 0), (-1, 0), 0.6, color(theme.accent)),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.3, color(theme.rule)),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+        ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]))
+    return [Spacer(0, 6), KeepTogether([label, table]), Spacer(0, 12)]
 
 
 def photo_credits(credits: tuple[tuple[int, str], ...], styles: Styles, locale: i18n.Locale,
