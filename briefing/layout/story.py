@@ -438,6 +438,7 @@ def clearance_block(signoffs: tuple[Signoff, ...], theme: Theme, styles: Styles,
     label = Paragraph(markup.escape(locale.label("clearance").upper()), styles.box_label)
     table = RLTable(rows, colWidths=[width * 0.3, width * 0.45, width * 0.25], hAlign="LEFT", style=TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("FONTNAME", (0, 0), (-1, -1), cell_style.fontName),  # a Table sets a font for every cell
         ("LINEABOVE", (0, 0), (-1, 0), 0.6, color(theme.accent)),
         ("LINEBELOW", (0, 0), (-1, -1), 0.3, color(theme.rule)),
         ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
