@@ -44,6 +44,8 @@ def load_brief(root: Path, reporter: Reporter | None = None) -> Brief:
     if not root.is_dir():
         raise BriefFolderError("brief folder not found", root)
     manifest, manifest_path = load_manifest(root)
+    if manifest.logo:
+        manifest = replace(manifest, logo=str(_logo(root, manifest.logo, manifest_path)))
     sections_dir = root / SECTIONS_DIR
     if not sections_dir.is_dir():
         raise BriefFolderError(f"no '{SECTIONS_DIR}/' folder next to the manifest", root)
@@ -77,6 +79,26 @@ def load_brief(root: Path, reporter: Reporter | None = None) -> Brief:
         fallback_fonts=fallback_fonts,
         hyphenation=hyphenation,
     )
+
+
+#: Image formats a cover logo may be (vector logos need converting to PNG first).
+LOGO_FORMATS = ("PNG", "JPEG")
+
+
+def _logo(root: Path, name: str, origin: Path) -> Path:
+    """The cover logo's path: inside the brief, a readable PNG or JPEG (the rules of figures)."""
+    from .images import inspect
+    from .yamlfile import load_yaml
+
+    line = load_yaml(read_text(origin), origin).lines.get("logo")
+    if name.lower().endswith(".svg"):
+        raise ManifestError(f"logo '{name}' is an SVG: save it as a PNG (at least 600 pixels wide) and name that",
+                            origin, line)
+    path = resolve_inside(root, name, origin, line)
+    info = inspect(path, origin, line)
+    if info.format not in LOGO_FORMATS:
+        raise ManifestError(f"logo '{name}' is {info.format}; a logo must be PNG or JPEG", origin, line)
+    return path
 
 
 def _load_timelines(root: Path, manifest: Manifest, origin: Path, languages: list[str],

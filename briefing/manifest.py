@@ -155,6 +155,18 @@ def _is_printers(value: Any) -> str | None:
 CLEARANCE_POSITIONS = ("cover", "end")
 
 
+def _is_logo(value: Any) -> str | None:
+    """A file name, or a mapping {file, height} with the height in millimetres (5-40)."""
+    if isinstance(value, str):
+        return _is_text(value)
+    if isinstance(value, dict) and isinstance(value.get("file"), str) and set(value) <= {"file", "height"}:
+        height = value.get("height", 12)
+        if isinstance(height, (int, float)) and not isinstance(height, bool) and 5 <= height <= 40:
+            return None
+        return "'height' must be a number of millimetres from 5 to 40"
+    return "must be an image file name, or a mapping with 'file' and 'height' (mm)"
+
+
 def _clearance_entries(value: Any) -> Any:
     return value.get("signoff") if isinstance(value, dict) else value
 
@@ -218,6 +230,7 @@ FIELDS: dict[str, FieldSpec] = {
                      lambda v: {True: "on", False: "off"}.get(v, "auto")),
     "printers": FieldSpec(_is_printers, lambda v: {str(k): x["max_level"].strip().upper() for k, x in v.items()}),
     "clearance": FieldSpec(_is_clearance, _to_clearance),
+    "logo": FieldSpec(_is_logo, lambda v: (v if isinstance(v, str) else v["file"]).strip()),
 }
 
 AUDIENCE_FIELDS: dict[str, FieldSpec] = {
@@ -269,6 +282,8 @@ def parse_manifest(data: YamlMap, path: Path, default_id: str) -> Manifest:
     _check_printer_levels(values, data, path, errors)
     raise_all(errors)
     values.setdefault("id", default_id)
+    if isinstance(data.get("logo"), dict) and "height" in data["logo"]:
+        values["logo_height"] = float(data["logo"]["height"])
     if isinstance(data.get("clearance"), dict):
         values["clearance_position"] = data["clearance"].get("position", "end")
     return Manifest(**values)

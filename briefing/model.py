@@ -178,6 +178,10 @@ class Manifest:
     """`clearance:` — the sign-off table ("Disusun oleh / Diperiksa oleh / Disetujui oleh")."""
     clearance_position: str = "end"
     """"cover" (under the title block on page 1) or "end" (after the last section)."""
+    logo: str | None = None
+    """`logo:` — a PNG or JPEG in the brief for the cover's title band; the loader makes it an absolute path."""
+    logo_height: float = 12.0
+    """The logo's height in the title band, in millimetres (`logo: {file: …, height: 15}`)."""
 
 
 # --------------------------------------------------------------------------- inlines

@@ -226,3 +226,34 @@ def test_bad_clearance_entry_is_an_error_at_its_key(tmp_path: Path) -> None:
     assert code == 1
     assert ("brief.yaml:4: 'clearance' entry 1 must be a mapping with 'role' and 'name' texts (and an optional 'date')"
             in output.replace(str(tmp_path / "brief") + "/", ""))
+
+
+# ---------------------------------------------------------------- cover logo
+
+
+def _logo_brief(tmp_path: Path, logo: Any) -> tuple[int, str, Path]:
+    from PIL import Image
+
+    root = write_brief(tmp_path / "brief", {**BASIC_MANIFEST, "logo": logo}, {"01.md": "---\ntitle: Bagian\n---\nTeks.\n"})
+    (root / "assets").mkdir(exist_ok=True)
+    Image.new("RGB", (600, 300), (200, 30, 30)).save(root / "assets" / "logo.png")
+    out = tmp_path / "out.pdf"
+    result = CliRunner().invoke(main, ["build", str(root), "-o", str(out)])
+    return result.exit_code, result.output.replace(str(root) + "/", ""), out
+
+
+def test_cover_logo_is_placed_in_the_title_band_at_its_height(tmp_path: Path) -> None:
+    code, output, pdf = _logo_brief(tmp_path, {"file": "assets/logo.png", "height": 14})
+    assert code == 0, output
+    with pdfplumber.open(pdf) as doc:
+        page = doc.pages[0]
+        (image,) = page.images
+        title = next(w for w in page.extract_words() if w["text"] == "Test")
+    assert abs(image["height"] - 14 * 72 / 25.4) < 0.5 and abs(image["width"] - 28 * 72 / 25.4) < 0.5
+    assert image["x1"] > page.width / 2 and image["top"] < title["bottom"] + 20  # right of the title, in the band
+
+
+def test_svg_logo_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    code, output, _ = _logo_brief(tmp_path, "assets/logo.svg")
+    assert code == 1
+    assert "brief.yaml:4: logo 'assets/logo.svg' is an SVG: save it as a PNG" in output, output

@@ -104,7 +104,7 @@ def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, with_
     markup.pages = pages or {}
 
     provisional = make_geometry(theme, size, has_sidebar, 0, side, printing.duplex)
-    cover = Cover(document, theme, styles, locale, size, provisional.block, markup)
+    cover = Cover(document, theme, styles, locale, size, provisional.block, markup, cache_dir)
     geometry = make_geometry(theme, size, has_sidebar, cover.height, side, printing.duplex)
 
     sidebar = None
