@@ -141,8 +141,8 @@ class _Resolver:
             if target.anchor:
                 self.used.add(target.anchor)
             return dataclasses.replace(ref, text=ref.prefix or target.text, target=target.anchor)
-        if ref.label in self.left_out:  # a section this edition leaves out: its title, unlinked
-            return dataclasses.replace(ref, text=ref.prefix or self.left_out[ref.label], target=None)
+        if ref.label in self.left_out:  # a section this edition leaves out: its title, unlinked, no page
+            return dataclasses.replace(ref, text=self.left_out[ref.label], prefix=None, target=None)
         close = difflib.get_close_matches(ref.label, list(self.targets), n=1, cutoff=0.6)
         hint = f"did you mean '@{close[0]}'? " if close else ""
         known = ", ".join(f"@{label}" for label in list(self.targets)[:6])

@@ -257,3 +257,16 @@ def test_svg_logo_is_refused_with_what_to_do(tmp_path: Path) -> None:
     code, output, _ = _logo_brief(tmp_path, "assets/logo.svg")
     assert code == 1
     assert "brief.yaml:4: logo 'assets/logo.svg' is an SVG: save it as a PNG" in output, output
+
+
+def test_reference_to_a_section_an_edition_leaves_out_prints_its_title(tmp_path: Path) -> None:
+    manifest = {**BASIC_MANIFEST, "audiences": {"menteri": {"label": "Menteri", "exclude": ["akhir"]}}}
+    root = write_brief(tmp_path / "brief", manifest, {
+        "01.md": "---\ntitle: Awal\nid: awal\n---\nLihat @sec-akhir dan [halaman @sec-akhir].\n",
+        "02.md": "---\ntitle: Penutup\nid: akhir\n---\nTeks.\n"})
+    result = CliRunner().invoke(main, ["build", str(root)])
+    assert result.exit_code == 0, result.output
+    with pdfplumber.open(root / "output" / "brief-menteri.pdf") as doc:
+        text = doc.pages[0].extract_text()
+    assert "Lihat Penutup dan Penutup." in text
+    assert not _links(root / "output" / "brief-menteri.pdf")
