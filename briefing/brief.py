@@ -139,9 +139,37 @@ def _load_themes(root: Path, manifest: Manifest, origin: Path,
         if theme is None:
             continue
         found = [reporter.attempt(partial(resolve_inside, root, font, origin)) for font in theme.fallback_fonts]
+        if theme.font_files:
+            theme = reporter.attempt(partial(_local_fonts, theme, root, origin)) or theme
         themes[name] = theme
         fonts[name] = tuple(path for path in found if path is not None)
     return themes, fonts
+
+
+def _local_fonts(theme: Theme, root: Path, origin: Path) -> Theme:
+    """The theme with its brief-local font files resolved inside the brief and checked to be TrueType."""
+    families = []
+    for family, styles in theme.font_files:
+        resolved = []
+        for style, name in styles:
+            path = resolve_inside(root, name, origin)
+            _check_truetype(path, name, origin)
+            resolved.append((style, str(path)))
+        families.append((family, tuple(resolved)))
+    return replace(theme, font_files=tuple(families))
+
+
+def _check_truetype(path: Path, name: str, origin: Path) -> None:
+    """ReportLab embeds TrueType outlines only: a CFF-flavoured OpenType font is refused with what to do."""
+    if not path.is_file():
+        raise ManifestError(f"font file '{name}' not found in the brief folder", origin)
+    with path.open("rb") as handle:
+        magic = handle.read(4)
+    if magic == b"OTTO":
+        raise ManifestError(f"font '{name}' has CFF (PostScript) outlines, which cannot be embedded; "
+                            "use the TrueType (.ttf, glyf outlines) version of the font", origin)
+    if magic not in (b"\x00\x01\x00\x00", b"true"):
+        raise ManifestError(f"font '{name}' is not a TrueType font file", origin)
 
 
 def _load_hyphenation(root: Path, manifest: Manifest, origin: Path, languages: list[str],

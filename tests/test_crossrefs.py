@@ -270,3 +270,39 @@ def test_reference_to_a_section_an_edition_leaves_out_prints_its_title(tmp_path:
         text = doc.pages[0].extract_text()
     assert "Lihat Penutup dan Penutup." in text
     assert not _links(root / "output" / "brief-menteri.pdf")
+
+
+# ---------------------------------------------------------------- brief-local fonts
+
+
+def _font_brief(tmp_path: Path, font_bytes: bytes, name: str) -> tuple[int, str, Path]:
+    root = write_brief(tmp_path / "brief", {**BASIC_MANIFEST, "theme": "tema.yaml"},
+                       {"01.md": "---\ntitle: Bagian\n---\nTeks dalam huruf organisasi.\n"},
+                       **{"tema.yaml": f"base: formal\nbody_font:\n  regular: fonts/{name}\n"})
+    (root / "fonts").mkdir()
+    (root / "fonts" / name).write_bytes(font_bytes)
+    out = tmp_path / "out.pdf"
+    result = CliRunner().invoke(main, ["build", str(root), "-o", str(out)])
+    return result.exit_code, result.output.replace(str(root) + "/", ""), out
+
+
+def test_brief_local_truetype_body_font_is_embedded(tmp_path: Path) -> None:
+    from importlib import resources
+
+    font = (resources.files("fontpkg_fira_sans") / "files" / "FiraSans-ExtraLight.ttf").read_bytes()
+    code, output, pdf = _font_brief(tmp_path, font, "Organisasi-Regular.ttf")
+    assert code == 0, output
+    with pdfplumber.open(pdf) as doc:
+        fonts = {c["fontname"].split("+")[-1] for c in doc.pages[0].chars if c["text"] == "T"}
+    assert "FiraSans-ExtraLight" in fonts
+    embedded = [f.get_object() for f in PdfReader(pdf).pages[0]["/Resources"]["/Font"].values()]
+    assert any("FiraSans-ExtraLight" in str(f["/BaseFont"]) and "/FontFile2" in f["/FontDescriptor"]
+               for f in (e if "/FontDescriptor" in e else e["/DescendantFonts"][0].get_object() for e in embedded)
+               if "/FontDescriptor" in f)
+
+
+def test_cff_opentype_font_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    code, output, _ = _font_brief(tmp_path, b"OTTO" + b"\0" * 60, "Organisasi.ttf")
+    assert code == 1
+    assert ("font 'fonts/Organisasi.ttf' has CFF (PostScript) outlines, which cannot be embedded; "
+            "use the TrueType (.ttf, glyf outlines) version of the font") in output, output
