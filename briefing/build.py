@@ -159,6 +159,7 @@ def build_edition(brief: Brief, audience_id: str | None, output: Path | None, op
     edition = stage("plan", plan_edition, brief, audience)                              # 1b plan
     document, omitted = prepare_document(brief, edition, options, reporter, copy, stage)  # 2 render .. 3b tailor
     stage("glyphs", check_glyphs, brief, document, reporter)                          # 3c glyph coverage
+    check_accessibility(document, reporter)
     reporter.raise_if_errors()
     pdf = stage("lay out", lay_out, brief, document, reporter)                         # 4 lay out
     check_budget(brief, edition, pdf.pages, reporter, document.printing.paper if options.booklet else None)
@@ -202,6 +203,15 @@ def check_glyphs(brief: Brief, document: Document, reporter: Reporter) -> None:
     """Every printed character has a font: a located warning for each run that none has (see glyphs.py)."""
     for warning in reporter.attempt(partial(glyph_warnings, document, brief.manifest_path)) or ():
         reporter.warn(warning)
+
+
+def check_accessibility(document: Document, reporter: Reporter) -> None:
+    """An edition claiming PDF/UA-1: each figure without alt text or skipped heading level is an error."""
+    from .tagged import ua_errors
+
+    if "ua-1" in document.printing.pdf_standard:
+        for error in ua_errors(document):
+            reporter.error(error)
 
 
 def _attempt(brief: Brief, audience_id: str | None, output: Path | None, options: BuildOptions,

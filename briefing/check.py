@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from .brief import load_brief
-from .build import BuildOptions, Stages, check_budget, check_glyphs, lay_out, never_cited, prepare_document
+from .build import (BuildOptions, Stages, check_accessibility, check_budget, check_glyphs, lay_out, never_cited,
+                    prepare_document)
 from .edition import plan_edition, select_audiences
 from .errors import BriefingWarning, Reporter
 from .model import Audience, Brief, Document
@@ -74,6 +75,7 @@ def _check_edition(brief: Brief, audience: Audience | None, reporter: Reporter) 
     edition = stage("plan", plan_edition, brief, audience)
     document, _ = prepare_document(brief, edition, BuildOptions(), reporter, stage=stage)
     stage("glyphs", check_glyphs, brief, document, reporter)
+    check_accessibility(document, reporter)
     complete = not reporter.errors
     pdf = reporter.attempt(partial(stage, "lay out", lay_out, brief, document, reporter))
     if complete and pdf is not None:

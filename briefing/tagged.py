@@ -18,6 +18,7 @@ from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 from .errors import BriefingError
+from .model import Block, Callout, Document, Figure, Heading, ListBlock, Quote
 
 @dataclass(frozen=True)
 class Element:
@@ -42,6 +43,37 @@ class TagTree:
     """The root (`Document`) first, every element after its parent."""
     title: str
     lang: str
+
+
+def ua_errors(document: Document) -> list[BriefingError]:
+    """What PDF/UA-1 forbids and a brief can get wrong, at its file and line: a figure
+    without alt text, a heading more than one level below the one before it."""
+    errors: list[BriefingError] = []
+    for section in document.sections:
+        level = 1
+        for block in _all_blocks(section.blocks):
+            if isinstance(block, Figure) and not block.alt.strip():
+                errors.append(BriefingError(f"image '{block.path.name}' has no alt text, which PDF/UA-1 requires: "
+                                            "describe it in ![…](…)", block.pos.path, block.pos.line))
+            elif isinstance(block, Heading):
+                if block.level > level + 1:
+                    errors.append(BriefingError(f"a level-{block.level} heading follows a level-{level} one, which "
+                                                f"PDF/UA-1 forbids: use {'#' * (level + 1)}", block.pos.path,
+                                                block.pos.line))
+                level = block.level
+    return errors
+
+
+def _all_blocks(blocks: tuple[Block, ...]) -> list[Block]:
+    out: list[Block] = []
+    for block in blocks:
+        out.append(block)
+        if isinstance(block, (Quote, Callout)):
+            out += _all_blocks(block.blocks)
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                out += _all_blocks(item)
+    return out
 
 
 def finish_pdf(data: bytes, tree: TagTree | None, standard: str = "none") -> bytes:

@@ -276,3 +276,18 @@ def test_ua1_builds_pass_outloud(tmp_path: Path) -> None:
         outs.append(str(out))
     result = _outloud(*outs)
     assert result.returncode == 0 and "0 error(s), 0 warning(s)" in result.stdout, result.stdout
+
+
+def test_ua1_refuses_a_figure_without_alt_text_and_a_skipped_heading_level(tmp_path: Path) -> None:
+    from PIL import Image
+
+    section = "---\ntitle: A\n---\nTeks.\n\n![](assets/chart.png)\n\n### Terlalu dalam\n\nTeks.\n"
+    root = write_brief(tmp_path / "b", {"title": "T", "date": "2024-01-02", "pdf_standard": "ua-1"}, {"a.md": section})
+    (root / "assets").mkdir()
+    Image.new("RGB", (600, 300), (31, 58, 95)).save(root / "assets" / "chart.png")
+    result = CliRunner().invoke(main, ["build", str(root)])
+    assert result.exit_code == 1
+    assert "a.md:6: image 'chart.png' has no alt text, which PDF/UA-1 requires" in result.output
+    assert "a.md:8: a level-3 heading follows a level-1 one, which PDF/UA-1 forbids: use ##" in result.output
+    assert not list((root / "output").glob("*.pdf"))
+    assert CliRunner().invoke(main, ["build", str(root), "--pdf-standard", "none"]).exit_code == 0
