@@ -17,6 +17,7 @@ from .edition import Edition, Omission, check_leaks, edition_marking, plan_editi
 from .errors import BriefingError, BriefingWarning, EditionsFailed, Reporter, UsageError, raise_all
 from .files import is_regular_file, read_text
 from .glyphs import glyph_warnings
+from .images import use_cache_dir
 from .links import resolve_links
 from .markdown import number_headings, parse_inline, parse_markdown
 from .model import (Brief, Document, Inline, Manifest, PrintSettings, Section, SectionSource, Source, SourcePos, Text,
@@ -111,6 +112,7 @@ def build(root: Path, output: Path | None = None, strict: bool = False, audience
     if strict or report:
         options = dataclasses.replace(options, strict=options.strict or strict, report=options.report or report)
     brief = Stages(root.resolve().name)("load", load_brief, root)
+    use_cache_dir(brief.root / OUTPUT_DIR / ".cache")
     if output is not None:
         check_output_path(brief, output)
     targets = select_audiences(brief.manifest, audiences)
