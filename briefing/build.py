@@ -157,7 +157,7 @@ def build_edition(brief: Brief, audience_id: str | None, output: Path | None, op
     stage = Stages((audience_id or brief.manifest.id) + (f" copy {copy[0]}" if copy else ""))
     audience = next((a for a in brief.manifest.audiences if a.id == audience_id), None)
     edition = stage("plan", plan_edition, brief, audience)                              # 1b plan
-    document, omitted = prepare_document(brief, edition, options, reporter, copy, stage)  # 2 render .. 3b tailor
+    document, omitted = prepare_copy(brief, edition, options, reporter, copy, stage)     # 2 render .. 3b tailor
     stage("glyphs", check_glyphs, brief, document, reporter)                          # 3c glyph coverage
     reporter.raise_if_errors()
     pdf = stage("lay out", lay_out, brief, document, reporter)                         # 4 lay out
@@ -243,6 +243,31 @@ def prepare_document(brief: Brief, edition: Edition, options: BuildOptions, repo
     document = Document(manifest, tuple(sections), edition.timeline, cited, uncited, theme,
                         print_settings(manifest, edition, options, copy), fallbacks)
     return document, omitted
+
+
+#: The last edition prepared for numbered copies: (key, document, omissions, errors, warnings).
+_PREPARED_COPIES: list[tuple[Any, Document, list[Omission], list[BriefingError], list[BriefingWarning]]] = []
+
+
+def prepare_copy(brief: Brief, edition: Edition, options: BuildOptions, reporter: Reporter, copy: Copy | None,
+                 stage: Stages) -> tuple[Document, list[Omission]]:
+    """`prepare_document`, done once for all the numbered copies of an edition.
+
+    Copies differ only in their print settings' copy line (templates do not see it),
+    so the rendered and parsed document is reused and its problems reported again.
+    """
+    if copy is None:
+        return prepare_document(brief, edition, options, reporter, None, stage)
+    key = (id(brief), edition.audience.id if edition.audience else None, options)
+    if not _PREPARED_COPIES or _PREPARED_COPIES[0][0] != key:
+        collected = Reporter()
+        document, omitted = prepare_document(brief, edition, options, collected, None, stage)
+        _PREPARED_COPIES[:] = [(key, document, omitted, collected.errors, collected.warnings)]
+    _, document, omitted, errors, warnings = _PREPARED_COPIES[0]
+    reporter.errors.extend(errors)
+    reporter.warnings.extend(warnings)
+    printing = dataclasses.replace(document.printing, copy=copy)
+    return dataclasses.replace(document, printing=printing), list(omitted)
 
 
 def render_sections(brief: Brief, edition: Edition, reporter: Reporter) -> list[tuple[SectionSource, Rendered, str | None]]:
