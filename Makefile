@@ -21,6 +21,7 @@ brief: $(BIN)/briefing
 ## Set up and run the tests.
 test: $(VENV)/.test-deps
 	$(BIN)/ruff check briefing tests benchmarks tools
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 $(VENV)/.bench-deps: $(VENV)/.test-deps
