@@ -20,8 +20,8 @@ from .glyphs import glyph_warnings
 from .images import use_cache_dir
 from .links import resolve_links
 from .markdown import number_headings, parse_inline, parse_markdown
-from .model import (Brief, Document, Inline, Manifest, PrintSettings, Section, SectionSource, Source, SourcePos, Text,
-                    TimelineEvent)
+from .model import (Block, Brief, Document, Figure, Inline, Manifest, PrintSettings, Section, SectionSource, Source,
+                    SourcePos, Text, TimelineEvent)
 from .templating import Rendered, SectionRenderer, template_context
 from .themes import Theme, to_cmyk, to_grayscale
 from .outputs import sweep_stale_outputs
@@ -292,10 +292,56 @@ def parse_sections(brief: Brief, rendered: list[tuple[SectionSource, Rendered, s
     """The rendered Markdown of each section as model blocks."""
     sections = []
     for source, text, number in rendered:
-        blocks = reporter.attempt(partial(parse_markdown, text.text, source.path, brief.root, text.line_map))
+        blocks = reporter.attempt(partial(parse_once, text.text, source.path, brief.root, text.line_map))
         if blocks is not None:
             sections.append(Section(source.id, source.title, blocks, SourcePos(source.path, 1), number))
     return sections
+
+
+#: Parsed sections of recent builds in this process (`watch`): (text, path, root, line map) -> blocks.
+_PARSED: dict[tuple[str, Path, Path, tuple[int, ...]], tuple[Block, ...]] = {}
+
+
+def parse_once(text: str, path: Path, root: Path, line_map: tuple[int, ...]) -> tuple[Block, ...]:
+    """`parse_markdown`, reused when the rendered text is unchanged and its figures' images are too.
+
+    A rebuild after an edit in one section parses only that section. A section whose
+    parse failed is not kept (its errors are reported again by parsing it again).
+    """
+    key = (text, path, root, line_map)
+    blocks = _PARSED.get(key)
+    if blocks is not None and all(_same_image(figure, root) for figure in _figures(blocks)):
+        return blocks
+    blocks = parse_markdown(text, path, root, line_map)
+    if len(_PARSED) > 512:
+        _PARSED.clear()
+    _PARSED[key] = blocks
+    return blocks
+
+
+def _figures(value: object) -> Iterator[Figure]:
+    """Every figure in a tree of model blocks."""
+    if isinstance(value, Figure):
+        yield value
+    elif isinstance(value, tuple):
+        for item in value:
+            yield from _figures(item)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for field in dataclasses.fields(value):
+            yield from _figures(getattr(value, field.name))
+
+
+def _same_image(figure: Figure, root: Path) -> bool:
+    """The figure's image still reads as it did (inspections are cached per file version)."""
+    from .images import inspect
+
+    try:
+        if figure.path.resolve() != figure.path:  # now a link: let the parser check where it leads
+            return False
+        info = inspect(figure.path, figure.pos.path, figure.pos.line)
+    except (BriefingError, OSError):
+        return False
+    return (info.width, info.height) == figure.pixels
 
 
 def parse_timeline(events: tuple[TimelineEvent, ...], reporter: Reporter) -> tuple[TimelineEvent, ...]:
