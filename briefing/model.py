@@ -397,7 +397,8 @@ class Source:
     circa: bool = False
     """The date is approximate (CSL `circa`): printed "ca. 1850" / "sekitar 1850"."""
     season: str | None = None
-    """CSL `season`: "1"-"4" (spring to winter, printed in the edition's language) or its own words."""
+    """CSL `season`: "1"-"4" (spring to winter, printed in the edition's language), "2-3" for a range of
+    seasons (months 13-16 or 21-24 in `date-parts`), or its own words."""
     problem: str | None = None
     """Why this CSL item cannot be used: citing it is an error, leaving it uncited only a warning."""
 
