@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from .errors import MarkdownError, Reporter
-from .model import (Block, Callout, Citation, Code, Heading, Inline, LineBreak, Link, ListBlock, Paragraph, Quote,
+from .model import (Block, Callout, Citation, Code, FootnoteRef, Heading, Inline, LineBreak, Link, ListBlock, Paragraph, Quote,
                     Restricted, Section, Table, Text)
 
 _SLUG_DROP = re.compile(r"[^\w\- ]")
@@ -34,7 +34,7 @@ def plain_text(inlines: tuple[Inline, ...]) -> str:
             parts.append(node.text)
         elif isinstance(node, LineBreak):
             parts.append(" ")
-        elif not isinstance(node, Citation):
+        elif not isinstance(node, (Citation, FootnoteRef)):
             parts.append(plain_text(node.children))
     return "".join(parts)
 

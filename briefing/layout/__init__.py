@@ -17,7 +17,7 @@ from functools import partial
 from pathlib import Path
 
 from reportlab.lib.pagesizes import landscape
-from reportlab.lib.units import inch
+from reportlab.lib.units import inch, mm
 from reportlab.platypus import Flowable, Spacer
 from reportlab.platypus.doctemplate import LayoutError as RLLayoutError
 
@@ -25,6 +25,7 @@ from .. import i18n
 from ..version import __version__
 from ..errors import BriefingWarning, LayoutError
 from ..model import Document, SourcesOptions
+from ..notes import numbered_notes
 from ..themes import Theme
 from . import rl_compat
 from .booklet import impose_booklet
@@ -35,6 +36,7 @@ from .fonts import GlyphPlan, face, glyph_plan, register_fonts
 from .geometry import Geometry, make_geometry
 from .hyphenation import prime_patterns
 from .markup import MarkupWriter
+from .notes import NotePlacer, endnote_flowables, note_texts, sidenote_style
 from .pages import BriefDocTemplate, DeferredCanvas, RectoBreak, Sidebar, SidebarFlush
 from .paragraphs import Paragraph
 from .sources import appendix_flowables
@@ -43,6 +45,9 @@ from .theme import PAPER_SIZES, Styles, color, family, make_styles
 from .timeline import timeline_flowables
 
 __all__ = ["RenderedPdf", "render_pdf", "impose_booklet", "glyphs_for"]
+
+#: Paper narrower than this (A5, half-letter) has no room for a margin column of notes.
+NARROW_PAPER = 160 * mm
 
 #: In "auto" mode, editions longer than this get a table of contents.
 TOC_AFTER_PAGES = 6
@@ -84,9 +89,11 @@ def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, with_
     locale = i18n.Locale(manifest.language, tuple(manifest.labels.items()))
     styles = make_styles(theme, manifest.language)
     size = page_size(printing.paper, printing.orientation)
-    has_sidebar = bool(document.timeline)
+    notes = numbered_notes(document.sections)
+    endnotes = manifest.footnotes == "endnotes" or (size[0] < NARROW_PAPER and not document.timeline)
+    has_sidebar = bool(document.timeline) or bool(notes and not endnotes)
     side = manifest.timeline.side if manifest.timeline else "right"
-    markup = _markup_writer(document, glyphs)
+    markup = _markup_writer(document, glyphs, {key: number for key, (number, _) in notes.items()}, endnotes)
 
     provisional = make_geometry(theme, size, has_sidebar, 0, side, printing.duplex)
     cover = Cover(document, theme, styles, locale, size, provisional.block, markup)
@@ -96,11 +103,15 @@ def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, with_
     if geometry.sidebar is not None:
         entries = timeline_flowables(document.timeline, styles, locale, markup, theme)
         sidebar = Sidebar(entries, locale.label("timeline"), locale.label("continued"), styles, theme, markup)
-    story = _story(document, StoryBuilder(theme, styles, locale, geometry, markup, cache_dir), geometry.main.width)
+    builder = StoryBuilder(theme, styles, locale, geometry, markup, cache_dir)
+    story = _story(document, builder, geometry.main.width, endnote_flowables(notes, builder) if endnotes else [])
+    placer = None
+    if geometry.sidebar is not None:  # the margin column takes sidenotes, asides and margin figures
+        placer = NotePlacer({} if endnotes else note_texts(notes, markup), sidenote_style(styles))
 
     buffer = io.BytesIO()
     doc = _doc_template(buffer, document, geometry, _decor(document, locale, styles, size, cover, geometry, glyphs),
-                        sidebar)
+                        sidebar, placer)
     flowables = story.flowables
     if with_toc:
         flowables = [*_contents(list(story.outline), doc.heading_pages, locale, styles, theme, markup), *flowables]
@@ -117,20 +128,20 @@ def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, with_
     return RenderedPdf(buffer.getvalue(), doc.page, story.warnings)
 
 
-def _markup_writer(document: Document, glyphs: GlyphPlan) -> MarkupWriter:
+def _markup_writer(document: Document, glyphs: GlyphPlan, notes: dict[str, int], endnotes: bool) -> MarkupWriter:
     """The one writer of paragraph markup for this document: source numbers, glyph coverage."""
     theme = document.theme
     sources = document.manifest.sources or SourcesOptions("")
     numbers = {source.id: number for number, source in enumerate(document.cited, start=1)}
     return MarkupWriter(family(theme.mono_font), theme.accent, numbers, sources.markers, family(theme.body_font),
-                        glyphs)
+                        glyphs, notes, endnotes)
 
 
-def _story(document: Document, builder: StoryBuilder, width: float) -> Story:
-    """The sections, the sources appendix and the photo credits, with their outline."""
+def _story(document: Document, builder: StoryBuilder, width: float, endnotes: list[Flowable]) -> Story:
+    """The sections, the endnotes, the sources appendix and the photo credits, with their outline."""
     manifest, printing = document.manifest, document.printing
     body = builder.story(document.sections)
-    flowables = list(body.flowables)
+    flowables = list(body.flowables) + endnotes
     appendix = appendix_flowables(document.cited, document.uncited, manifest.sources or SourcesOptions(""),
                                   builder.theme, builder.styles, builder.locale, width, builder.markup)
     if appendix and printing.duplex and printing.appendix_recto:
@@ -144,7 +155,7 @@ def _story(document: Document, builder: StoryBuilder, width: float) -> Story:
 
 
 def _doc_template(buffer: io.BytesIO, document: Document, geometry: Geometry, decor: PageDecor,
-                  sidebar: Sidebar | None) -> BriefDocTemplate:
+                  sidebar: Sidebar | None, notes: NotePlacer | None) -> BriefDocTemplate:
     manifest, theme, printing = document.manifest, document.theme, document.printing
     language = manifest.language
     return BriefDocTemplate(
@@ -152,6 +163,7 @@ def _doc_template(buffer: io.BytesIO, document: Document, geometry: Geometry, de
         geometry=geometry,
         decor=decor,
         sidebar=sidebar,
+        notes=notes,
         mirror_pages=printing.duplex,
         date_stamp=_date_stamp(manifest.date),
         title=manifest.title,
