@@ -14,7 +14,7 @@ from PIL import Image
 from pypdf import PdfReader
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate, Paragraph, Spacer
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate, Paragraph, Spacer, Table
 
 from briefing.layout import rl_compat
 from briefing.layout.figures import PrintImage
@@ -176,3 +176,28 @@ def test_no_other_layout_module_touches_internals() -> None:
             if INTERNALS.search(code) or re.search(rf"\._[A-Za-z]|\b(?:{INHERITED})\b", code):
                 offenders.append(f"{path.name}:{number}: {line.strip()}")
     assert offenders == []
+
+
+def test_members_the_page_grid_and_notes_use() -> None:
+    canvas = Canvas(io.BytesIO())
+    frame = Frame(0, 0, 100, 200, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    rl_compat.raise_frame_foot(frame, 50)
+    assert rl_compat.frame_space_left(frame) == 150
+    rl_compat.reset_frame_foot(frame)
+    rl_compat.start_frame_below(frame, 120)
+    assert rl_compat.frame_space_left(frame) == rl_compat.current_frame_top(frame) == 120
+    assert rl_compat.frame_rect(frame) == (0, 0, 100, 200)
+    style = ParagraphStyle("t", fontName="Helvetica", fontSize=10, leading=12)
+    paragraph = Paragraph('one <onDraw name="seen" label="7"/> two', style)
+    paragraph.wrap(100, 100)
+    assert rl_compat.line_callbacks(paragraph) == [("seen", "7")]
+    seen: list[tuple[float, float]] = []
+    canvas.setNamedCB("seen", lambda c, kind, label: seen.append(rl_compat.text_line_position(c)))
+    paragraph.drawOn(canvas, 0, 0)
+    assert len(seen) == 1 and seen[0][1] < 12
+    table = Table([["a", "b"]], colWidths=["50%", "50%"])
+    kept = KeepTogether([table])
+    assert rl_compat.kept_flowables(kept) == [table]
+    assert table.wrap(200, 100)[0] == 200
+    rl_compat.forget_table_widths(table)
+    assert table.wrap(100, 100)[0] == 100

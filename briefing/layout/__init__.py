@@ -92,7 +92,7 @@ def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, with_
     notes = numbered_notes(document.sections)
     endnotes = manifest.footnotes == "endnotes" or (size[0] < NARROW_PAPER and not document.timeline)
     has_sidebar = bool(document.timeline) or bool(notes and not endnotes)
-    side = manifest.timeline.side if manifest.timeline else "right"
+    side = manifest.timeline.side if manifest.timeline and not printing.duplex else "right"  # duplex: outer side
     markup = _markup_writer(document, glyphs, {key: number for key, (number, _) in notes.items()}, endnotes)
 
     provisional = make_geometry(theme, size, has_sidebar, 0, side, printing.duplex)
@@ -104,7 +104,7 @@ def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, with_
         entries = timeline_flowables(document.timeline, styles, locale, markup, theme)
         sidebar = Sidebar(entries, locale.label("timeline"), locale.label("continued"), styles, theme, markup)
     builder = StoryBuilder(theme, styles, locale, geometry, markup, cache_dir)
-    story = _story(document, builder, geometry.main.width, endnote_flowables(notes, builder) if endnotes else [])
+    story = _story(document, builder, geometry.main.width, endnote_flowables(notes, styles, locale, markup) if endnotes else [])
     placer = None
     if geometry.sidebar is not None:  # the margin column takes sidenotes, asides and margin figures
         placer = NotePlacer({} if endnotes else note_texts(notes, markup), sidenote_style(styles))

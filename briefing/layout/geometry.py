@@ -47,11 +47,14 @@ class Geometry:
         return Geometry(self.page_width, self.page_height, flip(self.block), flip(self.main),  # type: ignore[arg-type]
                         flip(self.sidebar), self.first_top, self.gutter)
 
-    def columns(self) -> tuple[Rect, Rect]:
-        """Two body columns across the whole text block, for a page with nothing in the margin:
-        each about as wide as the main column less a quarter, some 45 characters a line."""
+    def columns(self) -> tuple[Rect, ...]:
+        """The body columns of a page with nothing in the margin: two across the text block,
+        some 45 characters a line each; on narrow paper (A5), where two would be too narrow,
+        one across the whole block, about 65 characters."""
         block, gutter = self.block, self.gutter
         width = (block.width - gutter) / 2
+        if width < MIN_COLUMN:
+            return (block,)
         return (Rect(block.x, block.y, width, block.height),
                 Rect(block.x + width + gutter, block.y, width, block.height))
 
@@ -85,6 +88,9 @@ def make_geometry(theme: Theme, page_size: tuple[float, float], has_sidebar: boo
     first_top = height - COVER_TOP - cover_height
     return Geometry(width, height, block, main, sidebar, first_top, gutter)
 
+
+#: The narrowest body column of a two-column page (about 40 characters at 10.5 pt).
+MIN_COLUMN = 70 * mm
 
 #: The title band starts this far below the top edge (room for the marking above it).
 COVER_TOP = 15 * mm

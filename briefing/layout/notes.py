@@ -10,12 +10,12 @@ taken by full-width figures) allow, and lifted when they would run off its foot.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether
 
+from .. import i18n
 from ..model import FootnoteRef
 from . import rl_compat
 from .contents import HeadingParagraph
@@ -23,9 +23,6 @@ from .geometry import Rect
 from .markup import NOTE_CALLBACK, MarkupWriter, note_anchor
 from .paragraphs import Paragraph
 from .theme import Styles
-
-if TYPE_CHECKING:
-    from .story import StoryBuilder
 
 #: Space between two notes, and between a note and other content of the column.
 GAP = 6.0
@@ -79,8 +76,8 @@ class NotePlacer:
 
     def notes_height(self, numbers: tuple[int, ...], width: float) -> float:
         """The height the notes *numbers* not yet printed take set *width* points wide."""
-        return sum(self._paragraph(n, width).height + GAP for n in set(numbers)
-                   if n in self.notes and n not in self._done)
+        return float(sum(self._paragraph(n, width).height + GAP for n in set(numbers)
+                         if n in self.notes and n not in self._done))
 
     def reserve(self, numbers: tuple[int, ...], column: int, width: float) -> float:
         """The room to keep at the foot of body column *column* for the notes *numbers* it will call."""
@@ -227,15 +224,16 @@ def note_texts(notes: dict[str, tuple[int, FootnoteRef]], markup: MarkupWriter) 
     return {number: f"<b>{number}</b>&#160;&#160;{markup.write(call.note)}" for number, call in notes.values()}
 
 
-def endnote_flowables(notes: dict[str, tuple[int, FootnoteRef]], builder: StoryBuilder) -> list[Flowable]:
+def endnote_flowables(notes: dict[str, tuple[int, FootnoteRef]], styles: Styles, locale: i18n.Locale,
+                      markup: MarkupWriter) -> list[Flowable]:
     """`footnotes: endnotes`: the notes, numbered, under their own heading before the sources."""
     if not notes:
         return []
-    title = builder.locale.label("endnotes")
-    flowables: list[Flowable] = [HeadingParagraph(builder.escape(title), builder.styles.h1, title, 0)]
+    title = locale.label("endnotes")
+    flowables: list[Flowable] = [HeadingParagraph(markup.escape(title), styles.h1, title, 0)]
     for number, call in sorted(notes.values(), key=lambda note: note[0]):
-        text = f'<a name="{note_anchor(number)}"/>' + builder.markup.write(call.note)
-        flowables.append(Paragraph(text, builder.styles.source_entry, bulletText=f"{number}."))
+        text = f'<a name="{note_anchor(number)}"/>' + markup.write(call.note)
+        flowables.append(Paragraph(text, styles.source_entry, bulletText=f"{number}."))
     return flowables
 
 

@@ -100,7 +100,7 @@ class Sidebar:
             y -= h
             item.drawOn(canvas, band.x + self.PAD, y)
             y -= item.getSpaceAfter()
-        return height
+        return float(height)
 
 
 def _take(pending: list[Flowable], width: float, available: float, force: bool) -> tuple[list[Flowable], float]:
@@ -201,12 +201,11 @@ class BriefDocTemplate(BaseDocTemplate):
                 templates.append(PageTemplate(f"plain-{parity}", [_frame("body", g.main)], onPage=later,
                                               onPageEnd=lambda c, d: self._end_page(c, None)))
                 continue
-            left, right = g.columns()
+            columns = [_frame("body" if i == 0 else f"body-{i + 1}", rect) for i, rect in enumerate(g.columns())]
             templates += [
                 PageTemplate(f"column-{parity}", [_frame("body", g.main)], onPage=later,
                              onPageEnd=lambda c, d, g=g: self._end_page(c, g.sidebar)),
-                PageTemplate(f"wide-{parity}", [_frame("body", left), _frame("body-2", right)], onPage=later,
-                             onPageEnd=lambda c, d: self._end_page(c, None)),
+                PageTemplate(f"wide-{parity}", columns, onPage=later, onPageEnd=lambda c, d: self._end_page(c, None)),
             ]
         return templates
 
@@ -236,7 +235,7 @@ class BriefDocTemplate(BaseDocTemplate):
         if self._deferred:
             return True
         frame = self.frame
-        if self._page_wide and getattr(flowable, "span", None) is not None:
+        if self._page_wide and len(self.pageTemplate.frames) > 1 and getattr(flowable, "span", None) is not None:
             # Across both columns of a two-column page only at its top: else it opens the next page.
             return not (frame is self.pageTemplate.frames[0] and rl_compat.frame_at_top(frame))
         if rl_compat.frame_at_top(frame):
@@ -267,7 +266,7 @@ class BriefDocTemplate(BaseDocTemplate):
         width, height = self.geometry.columns()[0].width, self.geometry.main.height
         assert self.geometry.sidebar is not None
         margin_width = self.geometry.sidebar.width
-        room, margin = 2 * height, 0.0
+        room, margin = len(self.geometry.columns()) * height, 0.0
         for index, flowable in enumerate(self._upcoming()):
             if isinstance(flowable, (PageBreak, RectoBreak, SidebarFlush)):
                 break

@@ -145,7 +145,7 @@ class StoryBuilder:
         numbers = tuple(self.markup.notes[ref.key] for ref in iter_footnotes(block) if ref.key in self.markup.notes)
         if numbers:
             for flowable in flowables:
-                flowable.note_numbers = numbers  # type: ignore[attr-defined]
+                flowable.note_numbers = numbers
 
     # -- figures
 
@@ -164,7 +164,8 @@ class StoryBuilder:
         assert self.geometry.sidebar is not None
         figure = self._figure_flowable(block, self.geometry.sidebar.width, None)
         figure.spaceBefore = figure.spaceAfter = 0
-        return MarginFloat(figure, f"figure '{block.path.name}'", self.geometry.columns()[0].width)
+        # In the text (a page without a margin) it keeps about a body column's width, centred.
+        return MarginFloat(figure, f"figure '{block.path.name}'", self.geometry.sidebar.width * 1.6)
 
     def inset(self, block: Figure, beside: list[ParaBlock]) -> list[Flowable]:
         """A narrow figure with the following paragraphs wrapped beside it."""
@@ -387,7 +388,8 @@ class _FlexTable(RLTable):
         if getattr(self, "_set_width", availWidth) != availWidth:
             rl_compat.forget_table_widths(self)
         self._set_width = availWidth
-        return super().wrap(availWidth, availHeight)
+        width, height = super().wrap(availWidth, availHeight)
+        return float(width), float(height)
 
 
 BUILDERS: dict[type, Callable[[StoryBuilder, Block], list[Flowable]]] = {

@@ -1,0 +1,139 @@
+"""Footnotes and the page grid, checked on the real PDF: sidenotes beside their call, notes at
+a column's foot, numbering, no overlaps, endnotes, errors, and how full the pages are."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pdfplumber
+from click.testing import CliRunner
+
+from briefing.build import build
+from briefing.cli import main
+
+from .conftest import BASIC_MANIFEST, normalise, write_brief
+from .pagefill import empty_fractions
+
+SOURCES = """\
+- id: alpha
+  title: Laporan Alfa
+  publisher: Penerbit A
+  date: 2022-05
+"""
+
+FILLER = ("Paragraf pengisi ini menjelaskan latar belakang hubungan kedua negara dengan kalimat yang cukup "
+          "panjang agar baris-baris teks mengisi kolom utama halaman. ")
+
+NOTES_SECTION = f"""\
+---
+title: Bagian Satu
+---
+{FILLER * 3}
+
+Kalimat pertama memanggil catatan kedua.[^beta] {FILLER}
+
+{FILLER * 2} Lalu catatan pertama dipanggil di sini[^alfa] dan catatan kedua lagi.[^beta]
+
+{FILLER * 4}
+
+[^alfa]: Catatan alfa menyebut sumber [@alpha].
+[^beta]: Catatan beta hanya berupa teks penjelasan singkat.
+"""
+
+
+def _brief(root: Path, section: str = NOTES_SECTION, **manifest: Any) -> Path:
+    data = {**BASIC_MANIFEST, "sources": "sources.yaml", **manifest}
+    return write_brief(root, data, {"01-satu.md": section}, **{"sources.yaml": SOURCES})
+
+
+def _built(root: Path) -> Path:
+    out = root / "out.pdf"
+    build(root, out)
+    return out
+
+
+def _lines(page: Any) -> list[dict[str, Any]]:
+    return page.extract_words(use_text_flow=True, extra_attrs=["size"])
+
+
+def _find(words: list[dict[str, Any]], text: str) -> dict[str, Any]:
+    return next(w for w in words if w["text"].startswith(text))
+
+
+def test_sidenotes_sit_beside_their_call_numbered_in_order(tmp_path: Path) -> None:
+    pdf_path = _built(_brief(tmp_path))
+    with pdfplumber.open(pdf_path) as pdf:
+        page = pdf.pages[0]
+        words = _lines(page)
+        body_right = max(w["x1"] for w in words if w["text"].startswith("Paragraf"))
+        calls = [w for w in words if w["size"] < 9 and w["text"] in ("1", "2") and w["x1"] <= body_right + 1
+                 and w["top"] < page.height - 60]  # superscripts in the body, not the page number
+        assert [c["text"] for c in calls][:3] == ["1", "2", "1"]  # beta called first: it is note 1
+        for label, number in (("Catatan beta", "1"), ("Catatan alfa", "2")):
+            note = _find(words, label.split()[1])
+            assert note["x0"] > body_right, f"{label} is not in the margin column"
+            call = next(c for c in calls if c["text"] == number)
+            assert abs(note["top"] - call["top"]) < 12, f"{label} is not beside its call"
+        text = normalise(page.extract_text())
+        assert normalise("1 Catatan beta hanya berupa teks") in text
+        assert normalise("2 Catatan alfa menyebut sumber [1]") in text  # a citation inside a note
+
+
+def test_crowded_notes_never_overlap(tmp_path: Path) -> None:
+    notes = "".join(f"[^n{i}]" for i in range(8))
+    definitions = "\n".join(f"[^n{i}]: Catatan nomor {i} yang cukup panjang untuk memakan dua atau tiga baris "
+                            "di kolom tepi halaman." for i in range(8))
+    section = f"---\ntitle: Padat\n---\n{FILLER * 2}Satu kalimat dengan banyak catatan.{notes}\n\n{FILLER * 6}\n\n{definitions}\n"
+    pdf_path = _built(_brief(tmp_path, section))
+    with pdfplumber.open(pdf_path) as pdf:
+        found = 0
+        for page in pdf.pages:
+            words = [w for w in page.extract_words() if w["text"].strip()]
+            found += sum(1 for w in words if w["text"] == "nomor")
+            for index, a in enumerate(words):
+                for b in words[index + 1:]:
+                    overlap_x = min(a["x1"], b["x1"]) - max(a["x0"], b["x0"])
+                    overlap_y = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+                    assert not (overlap_x > 1 and overlap_y > 1), f"{a['text']!r} overlaps {b['text']!r}"
+        assert found == 8  # every note printed, none lost
+
+
+def test_notes_at_the_column_foot_on_a_two_column_page(editions: dict[str, Path]) -> None:
+    with pdfplumber.open(editions["analis"]) as pdf:
+        pages = [(p, normalise(p.extract_text(use_text_flow=True))) for p in pdf.pages]
+        page, _ = next((p, t) for p, t in pages if normalise("Rancangan resolusi yang dipimpin Amerika") in t)
+        words = page.extract_words(extra_attrs=["size"])
+        called = next(i for i, w in enumerate(words) if w["text"] == "Serikat." and words[i + 1]["text"] == "1")
+        call = words[called + 1]
+        assert call["size"] < 9  # a superscript
+        note = next(w for w in words if w["text"] == "Rancangan" and w["size"] < 9)
+        assert note["size"] < 9 and note["top"] > call["top"]  # same page, below its call
+        assert note["bottom"] > page.height - 110  # at the column's foot
+        assert abs(note["x0"] - call["x0"]) < page.width / 4  # in the calling column
+
+
+def test_endnotes_come_before_the_sources(tmp_path: Path) -> None:
+    pdf_path = _built(_brief(tmp_path, footnotes="endnotes"))
+    with pdfplumber.open(pdf_path) as pdf:
+        text = normalise("".join(p.extract_text(use_text_flow=True) for p in pdf.pages))
+    notes_at, sources_at = text.find(normalise("Catatan Kaki")), text.rfind(normalise("Sumber"))
+    assert 0 <= notes_at < sources_at
+    assert normalise("1.Catatan beta hanya") in text[notes_at:sources_at]
+    assert normalise("2.Catatan alfa menyebut sumber [1]") in text[notes_at:sources_at]
+
+
+def test_unknown_footnote_is_an_error_at_its_line(tmp_path: Path) -> None:
+    section = "---\ntitle: Satu\n---\nBaris pertama.\n\nKalimat dengan catatan[^ada] dan[^hilang].\n\n[^ada]: Ada.\n"
+    root = _brief(tmp_path, section)
+    result = CliRunner().invoke(main, ["build", str(root)])
+    assert result.exit_code == 1
+    assert "01-satu.md:6: footnote [^hilang] has no note" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_no_page_before_the_last_is_a_fifth_empty(editions: dict[str, Path]) -> None:
+    for edition, path in editions.items():
+        fractions = empty_fractions(path)
+        for number, empty in enumerate(fractions[:-1], start=1):
+            assert empty <= 0.20, f"{edition} page {number} is {empty:.0%} empty"
