@@ -127,6 +127,8 @@ class _Resolver:
             children: Any = getattr(node, "children", None)
             if isinstance(node, Link) and node.url.startswith("#"):
                 result.extend(self.link(node))
+            elif isinstance(node, FootnoteRef):  # links inside a note lead where links in the text do
+                result.append(dataclasses.replace(node, note=self.inlines(node.note)))
             elif children is not None:
                 result.append(dataclasses.replace(node, children=self.inlines(children)))  # type: ignore[type-var, arg-type, unused-ignore]
             else:

@@ -137,3 +137,14 @@ def test_no_page_before_the_last_is_a_fifth_empty(editions: dict[str, Path]) -> 
         fractions = empty_fractions(path)
         for number, empty in enumerate(fractions[:-1], start=1):
             assert empty <= 0.20, f"{edition} page {number} is {empty:.0%} empty"
+
+
+def test_a_link_inside_a_note_leads_to_its_section(tmp_path: Path) -> None:
+    section = NOTES_SECTION.replace("Catatan beta hanya", "Catatan beta, [lihat bagian dua](#dua), hanya")
+    root = write_brief(tmp_path, {**BASIC_MANIFEST, "sources": "sources.yaml"},
+                       {"01-satu.md": section, "02-dua.md": "---\nid: dua\ntitle: Bagian Dua\n---\nIsi.\n"},
+                       **{"sources.yaml": SOURCES})
+    pdf_path = _built(root)
+    with pdfplumber.open(pdf_path) as pdf:
+        links = [a for page in pdf.pages for a in page.annots if a.get("uri") is None]
+    assert links, "the internal link in the note is not clickable"
