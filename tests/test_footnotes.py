@@ -41,6 +41,15 @@ Kalimat pertama memanggil catatan kedua.[^beta] {FILLER}
 [^beta]: Catatan beta hanya berupa teks penjelasan singkat.
 """
 
+NOTE = "Catatan nomor {i} cukup panjang: ia menjelaskan satu hal kecil dengan empat atau lima baris di kolom tepi. "
+
+#: After a one-event timeline, a page with enough notes to fill half the margin keeps it: sidenotes.
+MARGIN_SECTION = (f"---\ntitle: Bagian Tepi\n---\n{FILLER * 14}\n\n"
+                  + "".join(f"Kalimat ke-{i} memanggil catatan.[^n{i}] {FILLER}\n\n" for i in range(1, 10))
+                  + "\n".join(f"[^n{i}]: " + NOTE.format(i=i) * 2 for i in range(1, 10)) + "\n")
+
+TIMELINE = "- date: 2022-10-07\n  title: Satu peristiwa\n"
+
 
 def _brief(root: Path, section: str = NOTES_SECTION, **manifest: Any) -> Path:
     data = {**BASIC_MANIFEST, "sources": "sources.yaml", **manifest}
@@ -62,22 +71,31 @@ def _find(words: list[dict[str, Any]], text: str) -> dict[str, Any]:
 
 
 def test_sidenotes_sit_beside_their_call_numbered_in_order(tmp_path: Path) -> None:
-    pdf_path = _built(_brief(tmp_path))
-    with pdfplumber.open(pdf_path) as pdf:
-        page = pdf.pages[0]
+    root = write_brief(tmp_path, {**BASIC_MANIFEST, "timeline": "timeline.yaml"}, {"01-tepi.md": MARGIN_SECTION},
+                       **{"timeline.yaml": TIMELINE})
+    with pdfplumber.open(_built(root)) as pdf:
+        page = next(p for p in pdf.pages if "Kalimat ke-1" in (p.extract_text() or ""))
         words = _lines(page)
         body_right = max(w["x1"] for w in words if w["text"].startswith("Paragraf"))
-        calls = [w for w in words if w["size"] < 9 and w["text"] in ("1", "2") and w["x1"] <= body_right + 1
-                 and w["top"] < page.height - 60]  # superscripts in the body, not the page number
-        assert [c["text"] for c in calls][:3] == ["1", "2", "1"]  # beta called first: it is note 1
-        for label, number in (("Catatan beta", "1"), ("Catatan alfa", "2")):
-            note = _find(words, label.split()[1])
-            assert note["x0"] > body_right, f"{label} is not in the margin column"
-            call = next(c for c in calls if c["text"] == number)
-            assert abs(note["top"] - call["top"]) < 12, f"{label} is not beside its call"
-        text = normalise(page.extract_text())
+        assert body_right < page.width * 0.7  # the page keeps its margin column
+        for i in range(1, 10):
+            at = next(k for k, w in enumerate(words) if w["text"] == f"ke-{i}")
+            call = next(w for w in words[at:] if w["text"] == str(i) and w["size"] < 9)
+            note = next(w for w in words if w["text"] == "nomor" and words[words.index(w) + 1]["text"] == f"{i}")
+            assert note["x0"] > body_right, f"note {i} is not in the margin column"
+            assert abs(note["top"] - call["top"]) < 40, f"note {i} is not beside its call"
+
+
+def test_notes_numbered_in_order_of_first_call(tmp_path: Path) -> None:
+    with pdfplumber.open(_built(_brief(tmp_path))) as pdf:
+        page = pdf.pages[0]
+        words = _lines(page)
+        calls = [w["text"] for w in words if w["size"] < 9 and w["text"] in ("1", "2") and w["top"] < page.height - 80]
+        assert calls[:3] == ["1", "2", "1"]  # beta is called first: it is note 1, and keeps it
+        text = normalise(page.extract_text(use_text_flow=True))
         assert normalise("1 Catatan beta hanya berupa teks") in text
         assert normalise("2 Catatan alfa menyebut sumber [1]") in text  # a citation inside a note
+        assert text.count(normalise("Catatan beta hanya")) == 1  # printed once
 
 
 def test_crowded_notes_never_overlap(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from functools import partial
 from pathlib import Path
 
 from reportlab.lib.pagesizes import landscape
-from reportlab.lib.units import inch, mm
+from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, Spacer
 from reportlab.platypus.doctemplate import LayoutError as RLLayoutError
 
@@ -45,9 +45,6 @@ from .theme import PAPER_SIZES, Styles, color, family, make_styles
 from .timeline import timeline_flowables
 
 __all__ = ["RenderedPdf", "render_pdf", "impose_booklet", "glyphs_for"]
-
-#: Paper narrower than this (A5, half-letter) has no room for a margin column of notes.
-NARROW_PAPER = 160 * mm
 
 #: In "auto" mode, editions longer than this get a table of contents.
 TOC_AFTER_PAGES = 6
@@ -90,8 +87,8 @@ def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, with_
     styles = make_styles(theme, manifest.language)
     size = page_size(printing.paper, printing.orientation)
     notes = numbered_notes(document.sections)
-    endnotes = manifest.footnotes == "endnotes" or (size[0] < NARROW_PAPER and not document.timeline)
-    has_sidebar = bool(document.timeline) or bool(notes and not endnotes)
+    endnotes = manifest.footnotes == "endnotes"
+    has_sidebar = bool(document.timeline)
     side = manifest.timeline.side if manifest.timeline and not printing.duplex else "right"  # duplex: outer side
     markup = _markup_writer(document, glyphs, {key: number for key, (number, _) in notes.items()}, endnotes)
 
@@ -106,8 +103,9 @@ def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, with_
     builder = StoryBuilder(theme, styles, locale, geometry, markup, cache_dir)
     story = _story(document, builder, geometry.main.width, endnote_flowables(notes, styles, locale, markup) if endnotes else [])
     placer = None
-    if geometry.sidebar is not None:  # the margin column takes sidenotes, asides and margin figures
-        placer = NotePlacer({} if endnotes else note_texts(notes, markup), sidenote_style(styles))
+    if geometry.sidebar is not None or (notes and not endnotes):  # margin material and notes at a column's foot
+        texts = {} if endnotes else note_texts(notes, markup)
+        placer = NotePlacer(texts, sidenote_style(styles), {number: call.pos for number, call in notes.values()})
 
     buffer = io.BytesIO()
     doc = _doc_template(buffer, document, geometry, _decor(document, locale, styles, size, cover, geometry, glyphs),
@@ -125,7 +123,7 @@ def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, with_
         raise LayoutError(
             f"an element {where} is too large for any page ({str(exc).splitlines()[0][:160]}); "
             "split it into smaller parts or make it smaller", path) from None
-    return RenderedPdf(buffer.getvalue(), doc.page, story.warnings)
+    return RenderedPdf(buffer.getvalue(), doc.page, story.warnings + (placer.warnings() if placer else ()))
 
 
 def _markup_writer(document: Document, glyphs: GlyphPlan, notes: dict[str, int], endnotes: bool) -> MarkupWriter:

@@ -16,7 +16,8 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether
 
 from .. import i18n
-from ..model import FootnoteRef
+from ..errors import BriefingWarning
+from ..model import FootnoteRef, SourcePos
 from . import rl_compat
 from .contents import HeadingParagraph
 from .geometry import Rect
@@ -46,17 +47,19 @@ class NotePlacer:
     column that calls it, in room the document keeps there before the calling text is set.
     """
 
-    def __init__(self, notes: dict[int, str], style: ParagraphStyle):
+    def __init__(self, notes: dict[int, str], style: ParagraphStyle, calls: dict[int, SourcePos] | None = None):
         self.notes = notes
         self.style = style
+        self.calls = calls or {}
+        """Where each note is first called, for a warning about it."""
         self._items: list[tuple[float, int, Flowable, str]] = []
         self._done: set[int] = set()
         self._origin = (0.0, 0.0, 1.0)
         self._columns: list[Rect] = []
         self._feet: dict[int, list[Paragraph]] = {}
         self._reserved: set[tuple[int, int]] = set()
-        self.overflow: list[str] = []
-        """What could not be set clear of everything else in its column (a warning each)."""
+        self.overflow: list[tuple[str, SourcePos | None]] = []
+        """What could not be set clear of everything else in its column, and where it is written."""
 
     def reset(self) -> None:
         self._items, self._done, self.overflow = [], set(), []
@@ -79,15 +82,18 @@ class NotePlacer:
         return float(sum(self._paragraph(n, width).height + GAP for n in set(numbers)
                          if n in self.notes and n not in self._done))
 
-    def reserve(self, numbers: tuple[int, ...], column: int, width: float) -> float:
-        """The room to keep at the foot of body column *column* for the notes *numbers* it will call."""
-        new = [n for n in dict.fromkeys(numbers)
-               if n in self.notes and n not in self._done and (column, n) not in self._reserved]
+    def foot_room(self, numbers: tuple[int, ...], column: int, width: float) -> tuple[tuple[int, ...], float]:
+        """The notes of *numbers* body column *column* has no room kept for yet, and the room they need."""
+        new = tuple(n for n in dict.fromkeys(numbers)
+                    if n in self.notes and n not in self._done and (column, n) not in self._reserved)
         if not new:
-            return 0.0
+            return (), 0.0
         first = not any(key[0] == column for key in self._reserved)
-        self._reserved.update((column, n) for n in new)
-        return self.notes_height(tuple(new), width) + (FOOT_RULE if first else 0.0)
+        return new, self.notes_height(new, width) + (FOOT_RULE if first else 0.0)
+
+    def keep_room(self, numbers: tuple[int, ...], column: int) -> None:
+        """Room is now kept at the foot of *column* for the notes *numbers*."""
+        self._reserved.update((column, n) for n in numbers)
 
     def called(self, canvas: Canvas, kind: str, label: str | None) -> None:
         """A line calling note *label* is being drawn: its note goes beside that line, or to
@@ -105,7 +111,19 @@ class NotePlacer:
             self._feet.setdefault(index, []).append(self._paragraph(number, self._columns[index].width))
             return
         note = Paragraph(self.notes[number], self.style)
-        self._items.append((page_y + self.style.fontSize, len(self._items), note, f"footnote {number}"))
+        self._items.append((page_y + self.style.fontSize, len(self._items), note, str(number)))
+
+    def _described(self, label: str) -> tuple[str, SourcePos | None]:
+        if label.isdigit():
+            return f"footnote {label}", self.calls.get(int(label))
+        return label, None
+
+    def warnings(self) -> tuple[BriefingWarning, ...]:
+        """One warning for each piece of margin material that crowded its column past its edge."""
+        return tuple(BriefingWarning(f"{what} does not fit in the margin column of its page beside the rest; "
+                                     "it may touch other text there: shorten the notes or spread the calls",
+                                     pos.path if pos else None, pos.line if pos else None)
+                     for what, pos in self.overflow)
 
     def float_at(self, flowable: Flowable, top: float, label: str) -> None:
         """A margin float whose place in the text is at height *top* of the page."""
@@ -143,7 +161,7 @@ class NotePlacer:
         for note in placed:
             clash = any(note.top - note.height < top and note.top > bottom for bottom, top in occupied)
             if clash or note.top > column.top + 0.5:
-                self.overflow.append(note.label)
+                self.overflow.append(self._described(note.label))
         self._items = []
         return placed
 

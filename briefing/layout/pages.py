@@ -251,7 +251,7 @@ class BriefDocTemplate(BaseDocTemplate):
         parity = "even" if self.mirror_pages and (self.page + 1) % 2 == 0 else "odd"
         if self.geometry.sidebar is None:
             kind = "plain"
-        elif self._sidebar_pending() or self._force_column or self._margin_ahead():
+        elif self._sidebar_pending() or self._force_column or (self._margin_wide_enough() and self._margin_ahead()):
             kind = "column"
         else:
             kind = "wide"
@@ -296,13 +296,17 @@ class BriefDocTemplate(BaseDocTemplate):
         self._page_wide = self.pageTemplate.id.startswith("wide")
         # The margin takes notes and floats once the timeline is done; while it runs they go in the text.
         self._page_margin = (not self._page_wide and self.geometry.sidebar is not None
-                             and not self._sidebar_pending())
+                             and not self._sidebar_pending() and self._margin_wide_enough())
         self._span_bottom = None
         for frame in self.pageTemplate.frames:
             rl_compat.reset_frame_foot(frame)
         if self.notes is not None:
             feet = [] if self._page_margin else self.pageTemplate.frames
             self.notes.begin_page(self.canv, [rl_compat.frame_rect(frame) for frame in feet])
+
+    def _margin_wide_enough(self) -> bool:
+        """On paper too narrow for two body columns (A5) the margin is too narrow for notes too."""
+        return len(self.geometry.columns()) > 1
 
     @property
     def page_has_margin(self) -> bool:
@@ -324,15 +328,23 @@ class BriefDocTemplate(BaseDocTemplate):
             return False
         return too_wide(flowable, rl_compat.frame_width(frame), self.canv, self.geometry.main.height)
 
-    def _keep_foot(self, frame: Frame, flowable: Flowable) -> None:
-        """Notes at a column's foot: keep room for those *flowable* calls before it is set."""
+    def _keep_foot(self, frame: Frame, flowable: Flowable) -> bool:
+        """Notes at a column's foot: keep room for those *flowable* calls before it is set.
+        True when the room would leave too little for even its opening lines: it goes to the
+        next column instead, and the room is kept there (none is wasted here)."""
         if self.notes is None:
-            return
+            return False
         width = rl_compat.frame_width(frame)
-        numbers = note_calls(flowable, self.canv, width)
-        if numbers:
-            index = self.pageTemplate.frames.index(frame)
-            rl_compat.raise_frame_foot(frame, self.notes.reserve(numbers, index, width))
+        index = self.pageTemplate.frames.index(frame)
+        numbers, need = self.notes.foot_room(note_calls(flowable, self.canv, width), index, width)
+        if not numbers:
+            return False
+        opening = _opening_height(flowable, self.canv, width, rl_compat.frame_height(frame))
+        if not rl_compat.frame_at_top(frame) and rl_compat.frame_space_left(frame) - need < opening:
+            return True
+        self.notes.keep_room(numbers, index)
+        rl_compat.raise_frame_foot(frame, need)
+        return False
 
     def _end_page(self, canvas: Canvas, column: Rect | None) -> None:
         """Draw the margin column: this page's sidenotes and margin floats beside their place
@@ -353,7 +365,9 @@ class BriefDocTemplate(BaseDocTemplate):
         self._current = flowables[0] if flowables else None
         frame = getattr(self, "frame", None)
         if not self._page_margin and self._current is not None and frame is not None:
-            self._keep_foot(frame, self._current)
+            if self._keep_foot(frame, self._current):
+                flowables.insert(0, FrameBreak())
+                return
         if self._page_wide and self._current is not None and frame is not None:
             if self._too_wide_here(self._current, frame):
                 self._force_column = True  # a wide table or code block: on a page with the main column
