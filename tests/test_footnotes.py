@@ -66,8 +66,13 @@ def _lines(page: Any) -> list[dict[str, Any]]:
     return page.extract_words(use_text_flow=True, extra_attrs=["size"])
 
 
-def _find(words: list[dict[str, Any]], text: str) -> dict[str, Any]:
-    return next(w for w in words if w["text"].startswith(text))
+def _assert_no_overlap(page: Any) -> None:
+    words = [w for w in page.extract_words() if w["text"].strip()]
+    for index, a in enumerate(words):
+        for b in words[index + 1:]:
+            overlap_x = min(a["x1"], b["x1"]) - max(a["x0"], b["x0"])
+            overlap_y = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+            assert not (overlap_x > 1 and overlap_y > 1), f"{a['text']!r} overlaps {b['text']!r}"
 
 
 def test_sidenotes_sit_beside_their_call_numbered_in_order(tmp_path: Path) -> None:
@@ -84,6 +89,7 @@ def test_sidenotes_sit_beside_their_call_numbered_in_order(tmp_path: Path) -> No
             note = next(w for w in words if w["text"] == "nomor" and words[words.index(w) + 1]["text"] == f"{i}")
             assert note["x0"] > body_right, f"note {i} is not in the margin column"
             assert abs(note["top"] - call["top"]) < 40, f"note {i} is not beside its call"
+        _assert_no_overlap(page)
 
 
 def test_notes_numbered_in_order_of_first_call(tmp_path: Path) -> None:
@@ -96,6 +102,9 @@ def test_notes_numbered_in_order_of_first_call(tmp_path: Path) -> None:
         assert normalise("1 Catatan beta hanya berupa teks") in text
         assert normalise("2 Catatan alfa menyebut sumber [1]") in text  # a citation inside a note
         assert text.count(normalise("Catatan beta hanya")) == 1  # printed once
+        body_bottom = max(w["bottom"] for w in words if w["text"] == "Paragraf")
+        note = next(w for w in words if w["text"] == "Catatan" and w["size"] < 9)
+        assert note["top"] > body_bottom  # no timeline, no margin: at the page's foot, below the text
 
 
 def test_crowded_notes_never_overlap(tmp_path: Path) -> None:
@@ -107,13 +116,8 @@ def test_crowded_notes_never_overlap(tmp_path: Path) -> None:
     with pdfplumber.open(pdf_path) as pdf:
         found = 0
         for page in pdf.pages:
-            words = [w for w in page.extract_words() if w["text"].strip()]
-            found += sum(1 for w in words if w["text"] == "nomor")
-            for index, a in enumerate(words):
-                for b in words[index + 1:]:
-                    overlap_x = min(a["x1"], b["x1"]) - max(a["x0"], b["x0"])
-                    overlap_y = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
-                    assert not (overlap_x > 1 and overlap_y > 1), f"{a['text']!r} overlaps {b['text']!r}"
+            found += sum(1 for w in page.extract_words() if w["text"] == "nomor")
+            _assert_no_overlap(page)
         assert found == 8  # every note printed, none lost
 
 
