@@ -14,7 +14,7 @@ import html
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from .model import Emph, Inline, Strong, Styled, Text, TimelineDate
 from .timeline import parse_date
@@ -220,7 +220,8 @@ def _add_text(into: list[Inline], text: str) -> None:
 
 def _close(stack: list[tuple[str, list[Inline]]]) -> None:
     style, children = stack.pop()
-    wrap = {"i": Emph, "b": Strong}.get(style)
+    wraps: dict[str, Callable[[tuple[Inline, ...]], Inline]] = {"i": Emph, "b": Strong}
+    wrap = wraps.get(style)
     if wrap is not None:
         stack[-1][1].append(wrap(tuple(children)))
     elif style == "nocase":

@@ -130,7 +130,7 @@ class _Resolver:
             elif isinstance(node, FootnoteRef):  # links inside a note lead where links in the text do
                 result.append(dataclasses.replace(node, note=self.inlines(node.note)))
             elif children is not None:
-                result.append(dataclasses.replace(node, children=self.inlines(children)))  # type: ignore[type-var, arg-type, unused-ignore]
+                result.append(dataclasses.replace(node, children=self.inlines(children)))  # type: ignore[arg-type]  # a union of dataclasses
             else:
                 result.append(node)
         return tuple(result)
