@@ -334,6 +334,8 @@ class BriefDocTemplate(BaseDocTemplate):
         next column instead, and the room is kept there (none is wasted here)."""
         if self.notes is None:
             return False
+        if frame not in self.pageTemplate.frames:  # the page ended; the next has not begun
+            return False
         width = rl_compat.frame_width(frame)
         index = self.pageTemplate.frames.index(frame)
         numbers, need = self.notes.foot_room(note_calls(flowable, self.canv, width), index, width)
@@ -361,6 +363,9 @@ class BriefDocTemplate(BaseDocTemplate):
             self.sidebar.draw(canvas, column, taken)
 
     def handle_flowable(self, flowables: list[Flowable]) -> None:
+        if rl_compat.is_hanging(self, flowables):  # ReportLab beginning a page: not the story
+            super().handle_flowable(flowables)
+            return
         self._queue = flowables
         self._current = flowables[0] if flowables else None
         frame = getattr(self, "frame", None)

@@ -149,6 +149,11 @@ def count_page_content(doc: BaseDocTemplate) -> None:
     doc._curPageFlowableCount += 1
 
 
+def is_hanging(doc: BaseDocTemplate, flowables: list[Any]) -> bool:
+    """*flowables* is the document's own queue of page-begin actions, not the story."""
+    return flowables is doc._hanging
+
+
 def begin_pending_page(doc: BaseDocTemplate) -> None:
     """Begin the page *doc* has ended but not yet begun (it begins pages lazily, when a
     flowable arrives), so that what is drawn next, the sidebar, lands on a new page."""
