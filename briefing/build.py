@@ -17,6 +17,7 @@ from .edition import Edition, Omission, check_leaks, edition_marking, plan_editi
 from .errors import BriefingError, BriefingWarning, EditionsFailed, Reporter, UsageError, raise_all
 from .files import is_regular_file, read_text
 from .glyphs import glyph_warnings
+from .crossrefs import resolve_crossrefs
 from .links import resolve_links
 from .markdown import number_headings, parse_inline, parse_markdown
 from .model import (Brief, Document, Inline, Manifest, PrintSettings, Section, SectionSource, Source, SourcePos, Text,
@@ -159,7 +160,7 @@ def build_edition(brief: Brief, audience_id: str | None, output: Path | None, op
     stage("glyphs", check_glyphs, brief, document, reporter)                          # 3c glyph coverage
     reporter.raise_if_errors()
     pdf = stage("lay out", lay_out, brief, document, reporter)                         # 4 lay out
-    check_budget(brief, edition, pdf.pages, reporter)
+    check_budget(brief, edition, pdf.pages, reporter, document.printing.paper if options.booklet else None)
     reporter.raise_if_errors()
     if options.strict:
         raise_all([warning.as_error() for warning in reporter.warnings])
@@ -268,7 +269,8 @@ def parse_sections(brief: Brief, rendered: list[tuple[SectionSource, Rendered, s
     for source, text, number in rendered:
         blocks = reporter.attempt(partial(parse_markdown, text.text, source.path, brief.root, text.line_map))
         if blocks is not None:
-            sections.append(Section(source.id, source.title, blocks, SourcePos(source.path, 1), number))
+            sections.append(Section(source.id, source.title, blocks, SourcePos(source.path, 1), number,
+                                    break_before=source.meta.get("page_break") == "before"))
     return sections
 
 
@@ -305,7 +307,9 @@ def tailor_sections(brief: Brief, edition: Edition, sections: list[Section],
         if kept is not None:
             tailored.append(dataclasses.replace(kept[0], blocks=number_headings(kept[0].blocks, section.number)))
     linked = resolve_links(tailored, tuple(s.id for s in brief.sections), reporter)  # to what is left
-    return linked, omitted, present
+    manifest = edition.manifest
+    referenced = resolve_crossrefs(linked, brief.sections, manifest.language, manifest.labels, reporter)
+    return referenced, omitted, present
 
 
 def cite_sources(brief: Brief, edition: Edition, sections: list[Section],
@@ -342,14 +346,17 @@ def lay_out(brief: Brief, document: Document, reporter: Reporter) -> RenderedPdf
     return pdf
 
 
-def check_budget(brief: Brief, edition: Edition, pages: int, reporter: Reporter) -> None:
-    """An edition longer than its audience's `page_budget` is an error."""
+def check_budget(brief: Brief, edition: Edition, pages: int, reporter: Reporter, booklet: str | None = None) -> None:
+    """An edition longer than its audience's `page_budget` is an error.
+
+    The pages counted are the edition's pages as printed: in a booklet, its *booklet*-size pages.
+    """
     audience = edition.audience
     if audience is not None and audience.page_budget is not None and pages > audience.page_budget:
-        reporter.error(budget_error(brief, audience.id, pages, audience.page_budget))
+        reporter.error(budget_error(brief, audience.id, pages, audience.page_budget, booklet))
 
 
-def budget_error(brief: Brief, audience_id: str, pages: int, budget: int) -> BriefingError:
+def budget_error(brief: Brief, audience_id: str, pages: int, budget: int, booklet: str | None = None) -> BriefingError:
     """Too many pages for an audience: named by its id, at the manifest line of its page_budget."""
     from .yamlfile import load_yaml
 
@@ -359,7 +366,8 @@ def budget_error(brief: Brief, audience_id: str, pages: int, budget: int) -> Bri
         line = spec.lines.get("page_budget")
     except (BriefingError, LookupError, TypeError, AttributeError):
         pass
-    return BriefingError(f"the '{audience_id}' edition runs to {pages} pages, over its page_budget of {budget}: "
+    counted = f"{pages} {booklet} booklet pages" if booklet else f"{pages} pages"
+    return BriefingError(f"the '{audience_id}' edition runs to {counted}, over its page_budget of {budget}: "
                          "shorten it, leave sections out of it, or raise the budget", brief.manifest_path, line)
 
 

@@ -14,7 +14,7 @@ from urllib.parse import quote
 if TYPE_CHECKING:
     from .fonts import GlyphPlan
 
-from ..model import Citation, Code, Emph, FootnoteRef, Inline, LineBreak, Link, Strike, Strong, Styled, Text
+from ..model import Citation, Code, CrossRef, Emph, FootnoteRef, Inline, LineBreak, Link, Strike, Strong, Styled, Text
 from .bidi import visual
 
 
@@ -104,6 +104,8 @@ class MarkupWriter:
         self.notes = notes or {}
         """Footnote key -> its number in this edition."""
         self.endnotes = endnotes
+        self.pages: dict[str, int] = {}
+        """The page of each named destination, from an earlier layout pass, for page references."""
         self._writers: dict[type, Callable[[Inline], str]] = {
             Text: lambda n: self.escape(n.text, self.font),  # type: ignore[union-attr]
             Emph: lambda n: f"<i>{self.write(n.children)}</i>",  # type: ignore[union-attr]
@@ -114,6 +116,7 @@ class MarkupWriter:
             LineBreak: lambda n: "<br/>",
             Link: self._link,
             Citation: self._citation,
+            CrossRef: self._crossref,
             FootnoteRef: self._footnote,
         }
 
@@ -124,9 +127,9 @@ class MarkupWriter:
     def write(self, inlines: tuple[Inline, ...] | list[Inline]) -> str:
         out = [self._writers[type(node)](node) for node in inlines]
         for index in range(len(inlines) - 1):
-            # "kata [1]": the marker never starts a line on its own.
+            # "kata [1]": the marker never starts a line on its own; without markers, no space is left.
             if isinstance(inlines[index + 1], Citation) and out[index].endswith(" "):
-                out[index] = out[index][:-1] + "&#160;"
+                out[index] = out[index][:-1] + ("" if self.markers == "none" else "&#160;")
         return "".join(out)
 
     def _code(self, node: Inline) -> str:
@@ -161,9 +164,20 @@ class MarkupWriter:
         if self.endnotes:
             return f'<super><a href="#{note_anchor(number)}" color="{self.link_color}">{number}</a></super>'
         return f'<super>{number}</super><onDraw name="{NOTE_CALLBACK}" label="{number}"/>'
+    def _crossref(self, node: Inline) -> str:
+        """"Gambar 2", or a page reference's words and the target's page ("halaman 3"), linked."""
+        assert isinstance(node, CrossRef)
+        text = self.escape(node.text or f"@{node.label}", self.font)
+        if node.prefix is not None:  # before the pages are known, a stand-in of a page number's width
+            text += f"&#160;{self.pages.get(node.target or '', 0) or '0'}"
+        if node.target is None:
+            return text
+        return f'<a href="#{attribute(node.target)}" color="{self.link_color}">{text}</a>'
 
     def _citation(self, node: Inline) -> str:
         assert isinstance(node, Citation)
+        if self.markers == "none":  # an edition without a sources appendix
+            return ""
         parts = []
         for item in node.items:
             number = self.numbers.get(item.key)
@@ -200,6 +214,8 @@ def plain_text(inlines: tuple[Inline, ...]) -> str:
             parts.append(" ")
         elif isinstance(node, (Citation, FootnoteRef)):
             continue
+        elif isinstance(node, CrossRef):
+            parts.append(node.text)
         else:
             parts.append(plain_text(node.children))
     return "".join(parts)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, KeepTogether
+from reportlab.platypus import ActionFlowable, Flowable, KeepTogether
 
 from .. import i18n
 from ..errors import BriefingWarning
@@ -229,7 +229,7 @@ def too_wide(flowable: Flowable, width: float, canvas: Canvas, height: float) ->
         return True
     inner = rl_compat.kept_flowables(flowable) if isinstance(flowable, KeepTogether) else [flowable]
     return any(item.wrapOn(canvas, width, height)[0] > width + 0.5 for item in inner
-               if not getattr(item, "frameAction", None))
+               if not (getattr(item, "frameAction", None) or isinstance(item, ActionFlowable)))
 
 
 def sidenote_style(styles: Styles) -> ParagraphStyle:

@@ -24,6 +24,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, Paragraph
 from reportlab.platypus.doctemplate import PageBegin
+from reportlab.platypus import paragraph as rl_paragraph
 from reportlab.platypus.paragraph import (
     _hy_pfx_pat,
     _hy_sfx_pat,
@@ -40,6 +41,8 @@ from reportlab.platypus.paragraph import (
 )
 from reportlab.platypus.paraparser import ParaParser, known_entities
 
+from .urls import url_break_pairs
+
 #: The ReportLab versions this module is tested with: the lowest, and the first one not
 #: supported (pyproject.toml pins the same range). 4.4.6 to 5.1.0 give byte-identical
 #: PDFs of the default brief; 4.4.5 and earlier write different bytes.
@@ -54,15 +57,19 @@ def pdf_settings() -> Iterator[None]:
     """ReportLab's process-wide output settings for the duration of one document build.
 
     Streams are Flate-compressed, never also ASCII85-encoded (`useA85`, on by default:
-    a third larger and slower, in pure Python). The previous value is restored, so
-    importing or building changes nothing for other users of ReportLab.
+    a third larger and slower, in pure Python). URLs break where `urls.url_break_pairs`
+    allows (before a slash), not after a slash once as ReportLab's own splitter does.
+    The previous values are restored, so importing or building changes nothing for other
+    users of ReportLab.
     """
-    previous = rl_config.useA85
+    previous, previous_split = rl_config.useA85, rl_paragraph._uri_split_pairs
     rl_config.useA85 = 0
+    rl_paragraph._uri_split_pairs = url_break_pairs
     try:
         yield
     finally:
         rl_config.useA85 = previous
+        rl_paragraph._uri_split_pairs = previous_split
 
 
 # ---------------------------------------------------------------------------- frames and templates
