@@ -507,7 +507,7 @@ def clearance_block(signoffs: tuple[Signoff, ...], theme: Theme, styles: Styles,
              Paragraph(markup.escape(s.name), cell_style),
              Paragraph(markup.escape(locale.date(s.date)) if s.date else "", cell_style)] for s in signoffs]
     label = Paragraph(markup.escape(locale.label("clearance").upper()), styles.box_label)
-    table = _FlexTable(rows, colWidths=["30%", "45%", "25%"], hAlign="LEFT", style=TableStyle([
+    table = _FlexTable(rows, colWidths=["28%", "40%", "32%"], hAlign="LEFT", style=TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("FONTNAME", (0, 0), (-1, -1), cell_style.fontName),  # a Table sets a font for every cell
         ("LINEABOVE", (0, 0), (-1, 0), 0.6, color(theme.accent)),
