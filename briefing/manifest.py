@@ -231,6 +231,7 @@ FIELDS: dict[str, FieldSpec] = {
                      lambda v: {True: "on", False: "off"}.get(v, "auto")),
     "tagged": FieldSpec(_is_bool),
     "pdf_standard": FieldSpec(_one_of(PDF_STANDARDS)),
+    "footnotes": FieldSpec(_one_of(("sidenotes", "endnotes"))),
     "printers": FieldSpec(_is_printers, lambda v: {str(k): x["max_level"].strip().upper() for k, x in v.items()}),
     "clearance": FieldSpec(_is_clearance, _to_clearance),
     "logo": FieldSpec(_is_logo, lambda v: (v if isinstance(v, str) else v["file"]).strip()),

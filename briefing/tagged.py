@@ -137,10 +137,12 @@ def _structure(pdf: Any, tree: TagTree) -> None:
     elements = [pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name("/" + e.role))) for e in tree.elements]
     marked: dict[int, dict[int, Any]] = {}
     links: list[Any] = []
-    for element, obj in zip(tree.elements, elements):
+    for number, (element, obj) in enumerate(zip(tree.elements, elements)):
         obj.P = root if element.parent < 0 else elements[element.parent]
         if element.alt:
             obj.Alt = String(element.alt)
+        if element.role == "Note":
+            obj.ID = String(f"note-{number}")  # PDF/UA-1 asks every Note for an ID
         if element.scope:
             obj.A = Dictionary(O=Name.Table, Scope=Name("/" + element.scope))
         kids = Array()
@@ -187,6 +189,9 @@ def _link(pdf: Any, parent: Any, page: Any, annot: Any, key: int, text: str = ""
     annot.StructParent = key
     annot.F = 4  # printed, like the text it covers
     uri = str(annot.A.URI) if "/A" in annot and "/URI" in annot.A else ""
+    if not text and not uri:  # text not known (a note call): where it goes
+        target = annot.get("/Dest", annot.A.get("/D", "") if "/A" in annot else "")
+        text = f"link to {str(target).lstrip('/')}" if str(target) else "link"
     description = " ".join(part for part in (text, uri and f"({uri})" if text else uri) if part)
     if "/Contents" not in annot and description:
         annot.Contents = String(description)

@@ -109,6 +109,14 @@ def tag(flowable: Flowable, node: Node) -> Flowable:
     return flowable
 
 
+def tag_note(canvas: Canvas, paragraph: Paragraph) -> Paragraph:
+    """A footnote made while its call is drawn: a `Note` inside the calling element."""
+    tagger: Tagger | None = getattr(canvas, "tagger", None)
+    if tagger is not None:
+        tag(paragraph, Node("Note", tagger.current() or tagger.root))
+    return paragraph
+
+
 class Tagger:
     """The structure elements of one document and, while it is drawn, their marked content."""
 
@@ -145,6 +153,10 @@ class Tagger:
         self._mcids[page] = mcid + 1
         node.contents.append(("mcr", page, mcid))
         canvas.addLiteral(f"/{node.role} <</MCID {mcid}>> BDC")
+
+    def current(self) -> Node | None:
+        """The element being drawn, if any."""
+        return self._stack[-1][0] if self._stack else None
 
     @staticmethod
     def frame_page(canvas: Canvas) -> None:
