@@ -103,7 +103,9 @@ def _edition_manifest(manifest: Manifest, audience: Audience | None) -> Manifest
     if audience is None:
         return manifest
     changes: dict[str, Any] = {"variables": {**manifest.variables, **audience.variables}}
-    for key in ("language", "title", "subtitle", "paper", "organisation", "notice"):
+    if audience.title is not None:  # the brief's short title shortens the brief's title, not this one
+        changes["short_title"] = None
+    for key in ("language", "title", "short_title", "subtitle", "paper", "organisation", "notice"):
         value = getattr(audience, key)
         if value is not None:
             changes[key] = value
@@ -250,13 +252,18 @@ def check_leaks(cited: tuple[Source, ...], citations: list[Citation], audience: 
 
 
 def edition_marking(manifest: Manifest, audience: Audience | None, present: set[str]) -> str | None:
-    """The banner: the audience's own marking, else the highest level present, else the manifest's."""
+    """The banner: the audience's own marking, else the higher of the level the audience is
+    cleared to and the highest level present, else the manifest's.
+
+    An edition made for readers cleared to TERBATAS is handled as TERBATAS even when its
+    pages happen to hold only unmarked text: the banner is the edition's, not its contents'.
+    """
     if audience is not None and audience.marking:
         return audience.marking
     levels = manifest.levels
     if levels and (audience is not None or manifest.marking is None):
-        found = [level for level in levels if level in present] or [levels[0]]
-        return found[-1]
+        found = [level for level in levels if level in present or (audience is not None and level == audience.level)]
+        return (found or [levels[0]])[-1]
     return manifest.marking
 
 

@@ -155,6 +155,7 @@ def _is_printers(value: Any) -> str | None:
 FIELDS: dict[str, FieldSpec] = {
     "id": FieldSpec(_is_id),
     "title": FieldSpec(_is_text, str.strip, required=True),
+    "short_title": FieldSpec(_is_text, str.strip),
     "subtitle": FieldSpec(_is_text, str.strip),
     "date": FieldSpec(_is_date, _to_date, required=True),
     "language": FieldSpec(_one_of(LANGUAGES)),
@@ -198,6 +199,7 @@ AUDIENCE_FIELDS: dict[str, FieldSpec] = {
     "page_budget": FieldSpec(lambda v: None if isinstance(v, int) and not isinstance(v, bool) and v > 0 else "must be a whole number of pages"),
     "paper": FieldSpec(_one_of(PAPERS)),
     "title": FieldSpec(_is_text, str.strip),
+    "short_title": FieldSpec(_is_text, str.strip),
     "subtitle": FieldSpec(_is_text, str.strip),
     "organisation": FieldSpec(_is_text, str.strip),
     "notice": FieldSpec(_is_text, str.strip),

@@ -100,6 +100,8 @@ class Audience:
     page_budget: int | None = None
     paper: str | None = None
     title: str | None = None
+    short_title: str | None = None
+    """The title in running heads and footers (default: the title, shortened to fit)."""
     subtitle: str | None = None
     organisation: str | None = None
     notice: str | None = None
@@ -122,6 +124,8 @@ class Manifest:
     title: str
     date: dt.date
     language: str = "id"
+    short_title: str | None = None
+    """The title in running heads and footers (default: the title, shortened to fit)."""
     subtitle: str | None = None
     organisation: str | None = None
     authors: tuple[str, ...] = ()
@@ -448,3 +452,5 @@ class Document:
     printing: PrintSettings = field(default_factory=PrintSettings)
     fallback_fonts: tuple[Path, ...] = ()
     """TrueType files in the brief for characters the theme's fonts lack."""
+    edition_label: str | None = None
+    """The audience's label ("Analis"), printed in the footer so every page says which edition it is."""

@@ -177,9 +177,9 @@ def _contents(entries: list[Entry], pages: dict[str, int], locale: i18n.Locale, 
 def _decor(document: Document, locale: i18n.Locale, styles: Styles, size: tuple[float, float], cover: Cover,
            geometry: Geometry, glyphs: GlyphPlan) -> PageDecor:
     m, printing = document.manifest, document.printing
-    footer = [x for x in (m.organisation, m.title) if x]
+    after = [locale.label("edition").format(name=document.edition_label)] if document.edition_label else []
     if printing.control_number:
-        footer.append(f"{locale.label('control_number')} {printing.control_number}")
+        after.append(f"{locale.label('control_number')} {printing.control_number}")
     copy_line = None
     if printing.copy:
         number, total, name = printing.copy
@@ -189,9 +189,9 @@ def _decor(document: Document, locale: i18n.Locale, styles: Styles, size: tuple[
         styles=styles,
         printing=printing,
         trim_size=size,
-        title=m.title,
+        title=m.short_title or m.title,
         date_text=locale.date(m.date),
-        footer_left=" · ".join(footer),
+        footer_left=(m.organisation or "", m.short_title or m.title, " · ".join(after)),
         marking=m.marking,
         page_label=locale.label("page_of"),
         draft_label=locale.label("draft"),

@@ -107,7 +107,8 @@ class FigureFlowable(Flowable):
             doc = rl_compat.doc_template(canvas)
             if doc is not None and hasattr(doc, "exclude_band"):
                 doc.exclude_band(y - self.spaceAfter, y + self.height + self.spaceBefore)
-            x = self.span.x
+            # the block of *this* page: on a verso page in duplex the margins are mirrored
+            x = doc.page_geometry().block.x if doc is not None and hasattr(doc, "page_geometry") else self.span.x
         super().drawOn(canvas, x, y, _sW)
 
     def draw(self) -> None:

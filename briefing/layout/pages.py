@@ -173,7 +173,8 @@ class BriefDocTemplate(BaseDocTemplate):
         templates = [PageTemplate("first", [_frame("body", geometry.main_first())],
                                   onPage=lambda c, d: decor.first_page(c, geometry),
                                   onPageEnd=lambda c, d: self._draw_sidebar(c, geometry.sidebar_first()))]
-        for parity, g in (("odd", geometry), ("even", geometry.mirrored() if mirror_pages else geometry)):
+        self.verso_geometry = geometry.mirrored() if mirror_pages else geometry
+        for parity, g in (("odd", geometry), ("even", self.verso_geometry)):
             templates += [
                 PageTemplate(f"sidebar-{parity}", [_frame("body", g.main)],
                              onPage=lambda c, d, g=g: decor.later_page(c, g, d.page),
@@ -222,6 +223,10 @@ class BriefDocTemplate(BaseDocTemplate):
 
     def beforePage(self) -> None:
         self._exclusions = []
+
+    def page_geometry(self) -> Geometry:
+        """The geometry of the page being laid out: mirrored on a verso page in duplex."""
+        return self.verso_geometry if self.mirror_pages and self.page % 2 == 0 else self.geometry
 
     def exclude_band(self, bottom: float, top: float) -> None:
         """A full-width figure covers this vertical range of the current page."""

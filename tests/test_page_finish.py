@@ -1,0 +1,116 @@
+"""The page around the text, measured in the real PDF: running heads and footers that fit any
+title on any paper, figures in their own page's block, the sources list's hanging numbers,
+the banner's level and the edition on every page."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import pdfplumber
+import pytest
+
+from briefing.build import BuildOptions, build
+
+from .conftest import BASIC_MANIFEST, write_brief
+
+LONG_TITLE = ("Rusia dan Korea Utara Kian Merapat: Dukungan Politik, Perang di Ukraina dan Ekonomi Kedua Negara")
+TEXT = "\n\n".join(f"Paragraf {i}. Kalimat isi yang cukup panjang untuk mengisi halaman dokumen uji ini." * 3
+                   for i in range(24))
+
+
+def overlaps(chars: list[dict[str, Any]]) -> list[tuple[str, str, float, float]]:
+    """Pairs of printed characters whose boxes overlap by more than a point both ways."""
+    cells: dict[tuple[int, int], list[dict[str, Any]]] = defaultdict(list)
+    for char in chars:
+        if char["text"].strip():
+            cells[int(char["x0"] // 20), int(char["top"] // 20)].append(char)
+    found = []
+    for (cx, cy), here in cells.items():
+        near = [c for dx in (0, 1) for dy in (-1, 0, 1) for c in cells.get((cx + dx, cy + dy), [])]
+        for a in here:
+            for b in near:
+                if a is b or (b["x0"], b["top"]) <= (a["x0"], a["top"]) and b in here:
+                    continue
+                wide = min(a["x1"], b["x1"]) - max(a["x0"], b["x0"])
+                high = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+                if wide > 1.0 and high > 1.0:
+                    found.append((a["text"], b["text"], round(a["x0"]), round(a["top"])))
+    return found
+
+
+def long_title_brief(tmp_path: Path) -> Path:
+    manifest = {**BASIC_MANIFEST, "title": LONG_TITLE, "organisation": "Unit Analisis Kawasan Asia Timur",
+                "control_number": "BR-2022-117", "levels": ["BIASA", "TERBATAS"],
+                "audiences": {"analis": {"label": "Analis", "level": "TERBATAS"}}}
+    assert len(LONG_TITLE) >= 90
+    return write_brief(tmp_path, manifest, {"01-a.md": f"---\ntitle: Bagian Satu\n---\n{TEXT}\n"})
+
+
+@pytest.mark.parametrize("options", [
+    {}, {"paper": "Letter"}, {"paper": "A5"}, {"booklet": True, "paper": "Letter"}, {"orientation": "landscape"},
+    {"duplex": True, "paper": "Legal"},
+], ids=["A4", "Letter", "A5", "half-letter-booklet", "landscape", "Legal-duplex"])
+def test_no_text_overprints_other_text_with_a_90_character_title(tmp_path: Path, options: dict[str, Any]) -> None:
+    root = long_title_brief(tmp_path)
+    out = tmp_path / "o.pdf"
+    build(root, out, options=BuildOptions(**options))
+    with pdfplumber.open(out) as pdf:
+        assert len(pdf.pages) >= 2
+        for number, page in enumerate(pdf.pages, start=1):
+            assert overlaps(page.chars) == [], f"page {number}"
+            outside = [c["text"] for c in page.chars if c["x0"] < -0.5 or c["x1"] > page.width + 0.5]
+            assert outside == [], f"page {number} runs off the paper"
+        later = pdf.pages[1].extract_text()
+        assert "\u2026" in later or options.get("orientation")  # the title gave way (landscape has room)
+        assert "Edisi Analis" in later and "No. BR-2022-117" in later
+
+
+def test_short_title_runs_in_the_heads_and_footers(tmp_path: Path) -> None:
+    root = long_title_brief(tmp_path)
+    text = (root / "brief.yaml").read_text(encoding="utf-8")
+    (root / "brief.yaml").write_text(text + "short_title: Rusia–Korea Utara\n", encoding="utf-8")
+    out = tmp_path / "o.pdf"
+    build(root, out)
+    with pdfplumber.open(out) as pdf:
+        page = pdf.pages[1].extract_text()
+        first = pdf.pages[0].extract_text()
+    assert page.count("Rusia–Korea Utara") == 2 and "\u2026" not in page  # running head and footer
+    assert "Dukungan Politik, Perang" in first  # the cover keeps the full title
+
+
+def test_banner_shows_the_editions_clearance_even_over_unmarked_text(tmp_path: Path) -> None:
+    root = long_title_brief(tmp_path)  # only unmarked text, for readers cleared to TERBATAS
+    out = tmp_path / "o.pdf"
+    build(root, out)
+    with pdfplumber.open(out) as pdf:
+        for page in pdf.pages:
+            lines = (page.extract_text() or "").splitlines()
+            assert lines[0] == "TERBATAS" and lines[-1] == "TERBATAS"
+            assert "BIASA" not in page.extract_text()
+
+
+def test_full_width_figures_sit_in_their_own_pages_block_in_duplex(tmp_path: Path) -> None:
+    from briefing.layout.geometry import make_geometry
+    from briefing.layout.theme import DEFAULT_THEME, PAPER_SIZES
+
+    from .test_figures import make_image
+
+    figure = '![Peta](assets/m.png){width=full caption="Lebar penuh."}'
+    paragraph = "Kalimat isi yang cukup panjang untuk memenuhi kolom utama dokumen ini. " * 6
+    body = "\n\n".join([paragraph] * 2 + [figure, *[paragraph] * 5] * 4)
+    root = write_brief(tmp_path, {**BASIC_MANIFEST, "duplex": True}, {"a.md": f"---\ntitle: A\n---\n{body}\n"})
+    make_image(root / "assets" / "m.png", (2400, 1000))
+    out = tmp_path / "o.pdf"
+    build(root, out)
+    recto = make_geometry(DEFAULT_THEME, PAPER_SIZES["A4"], False, 0, duplex=True)
+    blocks = {1: recto.block, 0: recto.mirrored().block}
+    seen = set()
+    with pdfplumber.open(out) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            block = blocks[number % 2]
+            for image in page.images:
+                seen.add(number % 2)
+                assert block.x - 0.5 <= image["x0"] and image["x1"] <= block.x + block.width + 0.5, f"page {number}"
+    assert seen == {0, 1}  # figures on both recto and verso pages
