@@ -114,3 +114,31 @@ def test_full_width_figures_sit_in_their_own_pages_block_in_duplex(tmp_path: Pat
                 seen.add(number % 2)
                 assert block.x - 0.5 <= image["x0"] and image["x1"] <= block.x + block.width + 0.5, f"page {number}"
     assert seen == {0, 1}  # figures on both recto and verso pages
+
+
+def test_source_numbers_hang_right_aligned_at_the_entrys_size(tmp_path: Path) -> None:
+    sources = "".join(f"- {{id: s{i}, title: Laporan panjang nomor {i} tentang hubungan politik dan ekonomi kedua negara di kawasan Asia Timur, "
+                      f"publisher: Penerbit Contoh}}\n" for i in range(1, 13))
+    cites = " ".join(f"Fakta {i} [@s{i}]." for i in range(1, 13))
+    root = write_brief(tmp_path, {**BASIC_MANIFEST, "sources": "sources.yaml"},
+                       {"a.md": f"---\ntitle: A\n---\n{cites}\n"}, **{"sources.yaml": sources})
+    out = tmp_path / "o.pdf"
+    build(root, out)
+    with pdfplumber.open(out) as pdf:
+        lines = [line for page in pdf.pages for line in page.extract_text_lines()]
+    heading = next(i for i, line in enumerate(lines) if line["text"] == "Sumber")
+    entries = [line for line in lines[heading + 1:] if line["text"].split(" ")[0].rstrip(".").isdigit()
+               and 8.5 < line["chars"][0]["size"] < 9.5]
+    assert [int(line["text"].split(".")[0]) for line in entries] == list(range(1, 13))
+    ends, starts, sizes = set(), set(), set()
+    for line in entries:
+        number = line["text"].split(" ")[0]
+        chars = line["chars"]
+        ends.add(round(chars[len(number) - 1]["x1"], 1))
+        starts.add(round(chars[len(number) + (chars[len(number)]["text"] == " ")]["x0"], 1))
+        sizes |= {round(c["size"], 1) for c in chars}
+    assert len(ends) == 1, ends  # right-aligned numbers
+    assert len(starts) == 1, starts  # every first line starts at the hanging indent
+    assert sizes == {9.0}
+    turnovers = [line for line in lines[heading + 1:] if line not in entries and 8.5 < line["chars"][0]["size"] < 9.5]
+    assert turnovers and {round(line["x0"], 1) for line in turnovers} == starts
