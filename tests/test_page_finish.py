@@ -142,3 +142,45 @@ def test_source_numbers_hang_right_aligned_at_the_entrys_size(tmp_path: Path) ->
     assert sizes == {9.0}
     turnovers = [line for line in lines[heading + 1:] if line not in entries and 8.5 < line["chars"][0]["size"] < 9.5]
     assert turnovers and {round(line["x0"], 1) for line in turnovers} == starts
+
+
+PARAGRAPH = "Kalimat isi yang cukup panjang untuk memenuhi kolom utama dokumen ini. " * 5
+
+
+def _layout(out: Path) -> list[tuple[int, float, str]]:
+    """(page, top, text or '[image]') of every body line and image, in reading order."""
+    items = []
+    with pdfplumber.open(out) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            for line in page.extract_text_lines():
+                if 60 < line["top"] < page.height - 75:
+                    items.append((number, line["top"], line["text"]))
+            items += [(number, image["top"], "[image]") for image in page.images]
+    return sorted(items)
+
+
+@pytest.mark.parametrize("before", range(2, 7))
+def test_a_floated_figure_stays_in_its_section_and_out_of_a_short_list(tmp_path: Path, before: int) -> None:
+    from .test_figures import make_image
+
+    first = "\n\n".join([PARAGRAPH] * before + ['![Peta](assets/m.png){caption="Peta."}', "Pengantar daftar:",
+                                                "1. butir satu\n2. butir dua\n3. butir tiga\n4. butir empat"])
+    sections = {"01-a.md": f"---\ntitle: Satu\n---\n{first}\n", "02-b.md": f"---\ntitle: Dua\n---\n{PARAGRAPH}\n"}
+    root = write_brief(tmp_path, BASIC_MANIFEST, sections)
+    make_image(root / "assets" / "m.png", (1200, 1100))
+    out = tmp_path / "o.pdf"
+    build(root, out)
+    order = [text for _, _, text in _layout(out)]
+    image, second = order.index("[image]"), next(i for i, t in enumerate(order) if t.startswith("2 Dua"))
+    assert image < second  # never after the next section's heading
+    items = [i for i, t in enumerate(order) if "butir" in t]
+    assert not items[0] < image < items[-1]  # never inside the four-item list
+
+
+def test_a_heading_before_an_inset_asks_only_for_the_room_the_inset_needs(editions: dict[str, Path]) -> None:
+    with pdfplumber.open(editions["publik"]) as pdf:
+        page = pdf.pages[0]
+        body = [line for line in page.extract_text_lines() if line["x0"] < page.width * 0.6 and line["top"] < page.height - 75]
+        empty = page.height - 22 * 72 / 25.4 - max(line["bottom"] for line in body)
+        assert "1 Dukungan Politik" in page.extract_text()  # the heading and its inset start on page 1
+    assert empty < 80  # was 239 pt with a fixed third of the page asked for

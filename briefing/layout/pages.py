@@ -238,8 +238,20 @@ class BriefDocTemplate(BaseDocTemplate):
 
     def handle_flowable(self, flowables: list[Flowable]) -> None:
         if self._deferred and self.page > self._deferred_page:
-            flowables[0:0] = self._deferred  # floated figures open the new page
+            # floated figures open the new page, after the rest of a paragraph or short list
+            at = next((i for i, f in enumerate(flowables) if not getattr(f, "keeps_floats_out", False)), len(flowables))
+            flowables[at:at] = self._deferred
             self._deferred = []
+        first = flowables[0] if flowables else None
+        if self._deferred and isinstance(first, HeadingParagraph) and first.outline_level == 0:
+            flowables.insert(0, PageBreak())  # floated figures stay in their section: they open the next page
+            return
+        following = flowables[1] if len(flowables) > 1 else None
+        self._handle(flowables)
+        if flowables and flowables[0] is not first and flowables[0] is not following and isinstance(flowables[0], Paragraph):
+            flowables[0].keeps_floats_out = True  # the rest of a paragraph split at the page's foot
+
+    def _handle(self, flowables: list[Flowable]) -> None:
         first = flowables[0] if flowables else None
         if getattr(first, "floats", False) and self._should_float(first):
             self._deferred.append(flowables.pop(0))

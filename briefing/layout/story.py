@@ -89,6 +89,7 @@ class StoryBuilder:
         self._figures = 0
         self._credits: list[tuple[int, str]] = []
         self._warnings: list[BriefingWarning] = []
+        self._inset_room: _InsetRoom | None = None
 
     def story(self, sections: tuple[Section, ...]) -> Story:
         """The flowables of *sections*; figures are numbered from 1 in each story."""
@@ -102,13 +103,14 @@ class StoryBuilder:
         heading = HeadingParagraph(destination(section.anchor) + number + self.escape(section.title),
                                    self.styles.breakable(self.styles.h1, title), title, 0, section.pos.path)
         first = section.blocks[0] if section.blocks else None
-        return [*self._room_for_inset(first), heading, *self.blocks(section.blocks)]
+        return [*self._room_for_inset(first, [heading]), heading, *self.blocks(section.blocks)]
 
-    def _room_for_inset(self, following: Block | None) -> list[Flowable]:
+    def _room_for_inset(self, following: Block | None, lead: list[Flowable]) -> list[Flowable]:
         """Keep-with-next cannot hold an inset (ImageAndFlowables refuses to be kept together),
-        so a heading before one asks for room instead: a third of the page, or a new page."""
+        so a heading before one asks for the room the heading and the inset need, or a new page."""
         if isinstance(following, Figure) and following.width == "inset":
-            return [CondPageBreak(self.geometry.main.height / 3)]
+            self._inset_room = _InsetRoom(lead)
+            return [self._inset_room]
         return []
 
     def blocks(self, blocks: tuple[Block, ...]) -> list[Flowable]:
@@ -126,7 +128,7 @@ class StoryBuilder:
             if _introduces(block, following):
                 flowables[-1].keepWithNext = 1
             if isinstance(block, Heading):
-                result.extend(self._room_for_inset(following))
+                result.extend(self._room_for_inset(following, flowables))
             result.extend(_glue_leading(flowables))
             index += 1
         return result
@@ -152,6 +154,9 @@ class StoryBuilder:
         side = block.side
         padding = {"imageLeftPadding": 9 if side == "right" else 0, "imageRightPadding": 9 if side == "left" else 0}
         holder = _SizedBox(figure, width)
+        if self._inset_room is not None:  # the heading before it asks for this much room
+            self._inset_room.inset = holder
+            self._inset_room = None
         return [Spacer(0, 4), ImageAndFlowables(holder, text, imageSide=side, imageBottomPadding=6, **padding)]
 
     def _figure_flowable(self, block: Figure, width: float, span: Span | None) -> FigureFlowable:
@@ -206,7 +211,10 @@ class StoryBuilder:
         step = 18.0 if block.ordered else 13.0
         indent = self._list_indent + step
         result: list[Flowable] = []
+        opening = 0
         for index, item in enumerate(block.items):
+            if index == 1:
+                opening = len(result)  # where the second item begins
             marker = f"{block.start + index}." if block.ordered else ("\u2022" if depth % 2 == 0 else "\u2013")
             if not item or not isinstance(item[0], ParaBlock):  # an empty item, or one opening with a code
                 # block, quote or list: the marker stands by itself beside the item's first line
@@ -225,6 +233,9 @@ class StoryBuilder:
                     result.extend([Indenter(indent, 0), *BUILDERS[type(inner)](self, inner), Indenter(-indent, 0)])
                 first = False
         result.append(Spacer(0, 4))
+        if depth == 0 and 1 < len(block.items) <= SHORT_LIST:  # a float may come before or after, never inside
+            for flowable in result[opening:]:
+                flowable.keeps_floats_out = True
         return result
 
     def _list_style(self, indent: float, step: float, marker: str | None) -> ParagraphStyle:
@@ -367,6 +378,27 @@ class _Marker(Flowable):
 
     def draw(self) -> None:
         self.bullet.drawOn(self.canv, 0, self.height - self.bullet_height)
+
+
+#: A list of this many items or fewer is read as one: a floated figure never lands inside it.
+SHORT_LIST = 6
+
+
+class _InsetRoom(CondPageBreak):
+    """Before a heading followed by an inset figure: a new page unless the heading and the whole
+    inset fit in what is left (measured when placed, not a fixed share of the page)."""
+
+    def __init__(self, lead: list[Flowable]):
+        super().__init__(0)
+        self.lead = lead
+        self.inset: Flowable | None = None
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        need = sum(f.getSpaceBefore() + f.wrap(avail_width, avail_height)[1] + f.getSpaceAfter() for f in self.lead)
+        if self.inset is not None:
+            need += 4 + self.inset.wrap(avail_width, avail_height)[1] + 6  # its spacer and bottom padding
+        self.height = need
+        return super().wrap(avail_width, avail_height)  # type: ignore[no-any-return]
 
 
 class _SizedBox(FixedSizeFlowable):
