@@ -184,3 +184,28 @@ def test_a_heading_before_an_inset_asks_only_for_the_room_the_inset_needs(editio
         empty = page.height - 22 * 72 / 25.4 - max(line["bottom"] for line in body)
         assert "1 Dukungan Politik" in page.extract_text()  # the heading and its inset start on page 1
     assert empty < 80  # was 239 pt with a fixed third of the page asked for
+
+
+def test_spaces_collapse_after_a_box_and_rules_come_in_two_weights(tmp_path: Path) -> None:
+    body = (f"{PARAGRAPH}\n\n::: note\nCatatan singkat di dalam kotak.\n:::\n\n## Sesudah kotak\n\n{PARAGRAPH}\n\n"
+            f"## Sesudah paragraf\n\n{PARAGRAPH}\n\n---\n\n::: readalso\nBaca juga bagian lain.\n:::\n\n{PARAGRAPH}\n")
+    events = "- {date: 2020, title: Peristiwa satu}\n- {date: 2021, title: Peristiwa dua}\n"
+    root = write_brief(tmp_path, {**BASIC_MANIFEST, "timeline": "t.yaml"}, {"a.md": f"---\ntitle: A\n---\n{body}"},
+                       **{"t.yaml": events})
+    out = tmp_path / "o.pdf"
+    build(root, out)
+    with pdfplumber.open(out) as pdf:
+        page = pdf.pages[0]
+        lines = page.extract_text_lines()
+        box = next(r for r in page.rects if r["fill"] and r["height"] > 15 and 10 < r["x0"] < page.width / 3)
+        after_box = next(line for line in lines if "Sesudah kotak" in line["text"])
+        after_text = next(line for line in lines if "Sesudah paragraf" in line["text"])
+        previous = max((line for line in lines if line["bottom"] < after_text["top"] and line["x0"] < box["x1"]),
+                       key=lambda line: line["bottom"])
+        weights = {round(float(line["linewidth"]), 2) for line in page.lines}
+        weights |= {round(float(r["linewidth"]), 2) for r in page.rects if r["stroke"]}
+        weights |= {round(float(r["height"]), 2) for r in page.rects if r["fill"] and r["height"] < 2}  # filled bars
+    box_gap = after_box["top"] - box["bottom"]
+    text_gap = after_text["top"] - previous["bottom"]
+    assert box_gap < 16 and abs(box_gap - text_gap) < 4, (box_gap, text_gap)  # was 22.6 after the box
+    assert weights <= {0.5, 1.0}, weights

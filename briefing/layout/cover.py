@@ -11,7 +11,7 @@ from ..model import Document
 from .markup import MarkupWriter
 from .geometry import COVER_TOP, Rect
 from .paragraphs import Paragraph
-from .theme import Styles, color
+from .theme import HAIRLINE, Styles, color
 from ..themes import Theme
 
 
@@ -80,7 +80,7 @@ class Cover:
             y -= 2
         canvas.saveState()
         canvas.setStrokeColor(color(theme.rule))
-        canvas.setLineWidth(0.5)
+        canvas.setLineWidth(HAIRLINE)
         rule_y = top - self.height + 2.5 * mm
         canvas.line(self.block.x, rule_y, self.block.x + self.block.width, rule_y)
         canvas.restoreState()

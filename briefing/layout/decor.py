@@ -15,7 +15,7 @@ from ..themes import Theme
 from .bidi import visual
 from .fonts import GlyphPlan
 from .geometry import Geometry
-from .theme import Styles, color, marking_color
+from .theme import HAIRLINE, Styles, color, marking_color
 
 BLEED = 3 * mm
 #: Size of the running head and footer text, and the least space between their two ends.
@@ -170,7 +170,7 @@ class PageDecor:
         self._text(canvas, g.block.x, y, left)
         self._text(canvas, g.block.x + g.block.width, y, right, "right")
         canvas.setStrokeColor(color(self.theme.rule))
-        canvas.setLineWidth(0.5)
+        canvas.setLineWidth(HAIRLINE)
         canvas.line(g.block.x, y - 2.5 * mm, g.block.x + g.block.width, y - 2.5 * mm)
         canvas.restoreState()
 
@@ -180,7 +180,7 @@ class PageDecor:
         width, height = self.trim_size
         canvas.saveState()
         canvas.setStrokeColor(color(t.rule))
-        canvas.setLineWidth(0.5)
+        canvas.setLineWidth(HAIRLINE)
         footer_y = g.block.y - 8 * mm  # the footer's text is drawn by finish_page
         canvas.line(g.block.x, footer_y + 4 * mm, g.block.x + g.block.width, footer_y + 4 * mm)
         if self.marking:

@@ -22,7 +22,7 @@ from .decor import PageDecor
 from .geometry import COVER_TOP, Geometry, Rect, make_geometry  # noqa: F401  (re-exported)
 from .markup import MarkupWriter
 from .paragraphs import Paragraph
-from .theme import Styles, color
+from .theme import RULE, Styles, color
 from ..themes import Theme
 
 FRAME_PADDING = 0
@@ -81,7 +81,7 @@ class Sidebar:
         canvas.setFillColor(color(t.tint))
         canvas.rect(band.x, band.top - height, band.width, height, stroke=0, fill=1)
         canvas.setFillColor(color(t.accent))
-        canvas.rect(band.x, band.top - 1.2, band.width, 1.2, stroke=0, fill=1)
+        canvas.rect(band.x, band.top - RULE, band.width, RULE, stroke=0, fill=1)
         canvas.restoreState()
         y = band.top - self.PAD
         if head:
@@ -359,7 +359,8 @@ class RectoBreak(ActionFlowable):
 def _frame(frame_id: str, rect: Rect) -> Frame:
     return Frame(rect.x, rect.y, rect.width, rect.height, id=frame_id,
                  leftPadding=FRAME_PADDING, rightPadding=FRAME_PADDING,
-                 topPadding=FRAME_PADDING, bottomPadding=FRAME_PADDING)
+                 topPadding=FRAME_PADDING, bottomPadding=FRAME_PADDING,
+                 overlapAttachedSpace=1)  # a space after and the next one's space before: the larger
 
 
 class DeferredCanvas(Canvas):

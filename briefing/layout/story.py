@@ -48,8 +48,9 @@ from .fonts import register_fonts
 from .geometry import Geometry
 from .markup import MarkupWriter, destination, plain_text
 from .paragraphs import Paragraph
+from . import rl_compat
 from .rl_compat import FixedSizeFlowable
-from .theme import Styles, color, family
+from .theme import HAIRLINE, RULE, Styles, color, family
 from ..themes import Theme
 
 
@@ -232,7 +233,7 @@ class StoryBuilder:
                 else:
                     result.extend([Indenter(indent, 0), *BUILDERS[type(inner)](self, inner), Indenter(-indent, 0)])
                 first = False
-        result.append(Spacer(0, 4))
+        result.append(SpaceAfter(4))
         if depth == 0 and 1 < len(block.items) <= SHORT_LIST:  # a float may come before or after, never inside
             for flowable in result[opening:]:
                 flowable.keeps_floats_out = True
@@ -264,10 +265,10 @@ class StoryBuilder:
         # before escaping, so the tags of fallback-font runs keep their own spaces.
         lines = [self.escape(line.expandtabs(4).replace(" ", "\u00a0")) for line in block.text.split("\n")]
         pieces = [lines[i:i + 60] for i in range(0, len(lines), 60)]  # long listings split across pages
-        return [Spacer(0, 2), *(Paragraph("<br/>".join(piece), self.styles.code) for piece in pieces), Spacer(0, 8)]
+        return [Spacer(0, 2), *(Paragraph("<br/>".join(piece), self.styles.code) for piece in pieces), SpaceAfter(8)]
 
     def rule(self, block: Rule) -> list[Flowable]:
-        return [HRFlowable(width="30%", thickness=0.6, color=color(self.theme.rule), spaceBefore=6, spaceAfter=10, hAlign="CENTER")]
+        return [HRFlowable(width="30%", thickness=HAIRLINE, color=color(self.theme.rule), spaceBefore=6, spaceAfter=10, hAlign="CENTER")]
 
     def table(self, block: Table) -> list[Flowable]:
         head = [Paragraph(self.markup.write(cell), self.styles.breakable(self.styles.table_head, plain_text(cell))) for cell in block.header]
@@ -298,8 +299,8 @@ class StoryBuilder:
                 style.add("ALIGN", (index, 0), (index, -1), align.upper())
         table = RLTable(data, colWidths=widths, repeatRows=1, splitInRow=1, style=style, hAlign="LEFT")
         if len(data) <= self.SMALL_TABLE_ROWS:  # a short table is read as one: never split it
-            return [Spacer(0, 2), KeepTogether([table]), Spacer(0, 10)]
-        return [Spacer(0, 2), table, Spacer(0, 10)]
+            return [Spacer(0, 2), KeepTogether([table]), SpaceAfter(10)]
+        return [Spacer(0, 2), table, SpaceAfter(10)]
 
     def callout(self, block: Callout) -> list[Flowable]:
         """A tinted box that may break across pages (FrameBG colours behind its content)."""
@@ -315,7 +316,7 @@ class StoryBuilder:
         stroke: dict[str, object] = {"strokeWidth": 0}
         if block.kind == "readalso":  # a related-reading pointer: outlined, not tinted
             fill = self.theme.paper
-            stroke = {"strokeWidth": 0.8, "strokeColor": color(self.theme.accent)}
+            stroke = {"strokeWidth": RULE, "strokeColor": color(self.theme.accent)}
         pad = 9
         label_flow = Paragraph(self.escape(label.upper()), self.styles.box_label)
         return [
@@ -328,7 +329,7 @@ class StoryBuilder:
             Spacer(0, pad - 5),
             Indenter(-pad, -pad),
             FrameBG(start=False),
-            Spacer(0, 10),
+            SpaceAfter(10),
         ]
 
 
@@ -355,6 +356,30 @@ def photo_credits(credits: tuple[tuple[int, str], ...], styles: Styles, locale: 
     entries = [Paragraph(f"{markup.escape(figure)} {number}. {markup.escape(credit)}", styles.source_entry)
                for number, credit in credits]
     return [HeadingParagraph(markup.escape(title), styles.h2, title, 1), *entries]
+
+
+class SpaceAfter(Flowable):
+    """The space after a block, as space rather than content: the frame lets it and the next
+    block's space before overlap (the larger wins), and it vanishes at the top of a page.
+
+    (A Spacer is content: after a box, a heading's space before would come on top of it.)
+    """
+
+    _ZEROSIZE = True
+
+    def __init__(self, space: float):
+        super().__init__()
+        self.space = space
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return 0.0, 0.0
+
+    def getSpaceAfter(self) -> float:  # noqa: N802 (ReportLab's name)
+        frame = getattr(self, "_frame", None)
+        return 0.0 if frame is not None and rl_compat.frame_at_top(frame) else self.space
+
+    def draw(self) -> None:
+        pass
 
 
 class _Marker(Flowable):

@@ -21,6 +21,12 @@ PAPER_SIZES = {"A4": A4, "Letter": LETTER, "Legal": LEGAL, "A5": A5, "F4": (215 
 DEFAULT_THEME = BUILTIN["formal"]
 
 
+#: The two rule weights of every page: hairlines (running head, footer, cover, separators)
+#: and accent rules (box outlines, the sidebar's top bar).
+HAIRLINE = 0.5
+RULE = 1.0
+
+
 def color(value: str) -> colors.Color:
     """A theme colour: "#rrggbb", or "cmyk(c,m,y,k)" in a CMYK edition."""
     return colors.toColor(value)
