@@ -25,6 +25,7 @@ from .model import (
     Figure,
     ListBlock,
     Manifest,
+    Paragraph,
     Quote,
     Restricted,
     Section,
@@ -201,7 +202,8 @@ def _blocks(blocks: tuple[Block, ...], audience: Audience | None, levels: tuple[
                 continue
             if block.level:
                 present.add(block.level)
-            result.extend(_blocks(block.blocks, audience, levels, root, omitted, present))
+            kept = _blocks(block.blocks, audience, levels, root, omitted, present)
+            result.extend(_mark_portion(kept, block.level))
             continue
         if isinstance(block, Figure):
             _check_level(block.level, levels, block.pos)
@@ -218,6 +220,14 @@ def _blocks(blocks: tuple[Block, ...], audience: Audience | None, levels: tuple[
             block = dataclasses.replace(block, items=items)
         result.append(block)
     return tuple(result)
+
+
+def _mark_portion(blocks: tuple[Block, ...], level: str | None) -> tuple[Block, ...]:
+    """The passage's paragraphs carry its level, so the page can mark each one (an inner passage's wins)."""
+    if level is None:
+        return blocks
+    return tuple(dataclasses.replace(b, portion=level) if isinstance(b, Paragraph) and b.portion is None else b
+                 for b in blocks)
 
 
 def _passage_excluded(block: Restricted, audience: Audience | None, levels: tuple[str, ...]) -> str | None:

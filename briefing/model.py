@@ -246,6 +246,9 @@ class Heading:
 class Paragraph:
     children: tuple[Inline, ...]
     pos: SourcePos
+    portion: str | None = None
+    """The handling level of the `::: only level=…` passage it stands in (set when tailoring), printed
+    as a portion marking before it."""
 
 
 @dataclass(frozen=True)

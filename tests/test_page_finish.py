@@ -209,3 +209,40 @@ def test_spaces_collapse_after_a_box_and_rules_come_in_two_weights(tmp_path: Pat
     text_gap = after_text["top"] - previous["bottom"]
     assert box_gap < 16 and abs(box_gap - text_gap) < 4, (box_gap, text_gap)  # was 22.6 after the box
     assert weights <= {0.5, 1.0}, weights
+
+
+def portion_brief(tmp_path: Path, **manifest: Any) -> Path:
+    body = ("---\ntitle: Isi\n---\nFakta terbuka [@terbuka].\n\n::: only level=TERBATAS\nPenilaian tertutup [@tertutup].\n\n"
+            "Paragraf tertutup kedua.\n:::\n\n::: only level=BIASA\nPassage biasa.\n:::\n")
+    sources = ("- {id: terbuka, title: Sumber terbuka}\n"
+               "- {id: tertutup, title: Sumber tertutup, level: TERBATAS}\n")
+    events = "- {date: 2020, title: Peristiwa terbuka}\n- {date: 2021, title: Peristiwa tertutup, level: TERBATAS}\n"
+    spec = {**BASIC_MANIFEST, "levels": ["BIASA", "TERBATAS"], "sources": "sources.yaml", "timeline": "t.yaml",
+            "audiences": {"dalam": {"label": "Dalam", "level": "TERBATAS"}}, **manifest}
+    return write_brief(tmp_path, spec, {"a.md": body}, **{"sources.yaml": sources, "t.yaml": events,
+                                                          "tema.yaml": "portion_marks: short\n"})
+
+
+@pytest.mark.parametrize(("theme", "mark"), [(None, "(TERBATAS)"), ("tema.yaml", "(T)")])
+def test_restricted_passages_events_and_sources_carry_a_portion_marking(tmp_path: Path, theme: str | None,
+                                                                        mark: str) -> None:
+    root = portion_brief(tmp_path, **({"theme": theme} if theme else {}))
+    out = tmp_path / "o.pdf"
+    build(root, out)
+    with pdfplumber.open(out) as pdf:
+        lines = [line for page in pdf.pages for line in (page.extract_text() or "").splitlines()]
+    marked = [line for line in lines if mark + " " in line]
+    assert any(f"{mark} Penilaian tertutup" in line for line in marked)
+    assert any(f"{mark} Paragraf tertutup kedua" in line for line in marked)  # every paragraph of the passage
+    assert any(f"{mark} Peristiwa tertutup" in line for line in lines)
+    assert any(f"{mark} \u201cSumber tertutup" in line for line in lines)
+    assert not any(mark in line for line in lines if "terbuka" in line or "Passage biasa" in line)
+
+
+def test_portion_marks_setting_is_checked(tmp_path: Path) -> None:
+    from briefing.errors import BriefingError
+
+    root = portion_brief(tmp_path, theme="tema.yaml")
+    (root / "tema.yaml").write_text("portion_marks: loud\n", encoding="utf-8")
+    with pytest.raises(BriefingError, match="theme setting 'portion_marks' must be one of: full, short, off"):
+        build(root, tmp_path / "o.pdf")

@@ -94,9 +94,10 @@ def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, with_
 
     sidebar = None
     if geometry.sidebar is not None:
-        entries = timeline_flowables(document.timeline, styles, locale, markup, theme)
+        entries = timeline_flowables(document.timeline, styles, locale, markup, theme, manifest.levels)
         sidebar = Sidebar(entries, locale.label("timeline"), locale.label("continued"), styles, theme, markup)
-    story = _story(document, StoryBuilder(theme, styles, locale, geometry, markup, cache_dir), geometry.main.width)
+    builder = StoryBuilder(theme, styles, locale, geometry, markup, cache_dir, manifest.levels)
+    story = _story(document, builder, geometry.main.width)
 
     buffer = io.BytesIO()
     doc = _doc_template(buffer, document, geometry, _decor(document, locale, styles, size, cover, geometry, glyphs),
@@ -132,7 +133,8 @@ def _story(document: Document, builder: StoryBuilder, width: float) -> Story:
     body = builder.story(document.sections)
     flowables = list(body.flowables)
     appendix = appendix_flowables(document.cited, document.uncited, manifest.sources or SourcesOptions(""),
-                                  builder.theme, builder.styles, builder.locale, width, builder.markup)
+                                  builder.theme, builder.styles, builder.locale, width, builder.markup,
+                                  manifest.levels)
     if appendix and printing.duplex and printing.appendix_recto:
         flowables.append(RectoBreak())
     flowables += appendix

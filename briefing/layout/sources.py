@@ -13,7 +13,7 @@ from ..model import Emph, Source, SourcesOptions
 from .markup import MarkupWriter, escape_url, source_anchor
 from .contents import HeadingParagraph
 from .paragraphs import Paragraph
-from .theme import Styles
+from .theme import Styles, portion_markup
 from ..themes import Theme
 
 QR_SIZE = 20 * mm
@@ -86,7 +86,7 @@ def _grading(source: Source, locale: i18n.Locale) -> str:
 
 def appendix_flowables(cited: tuple[Source, ...], uncited: tuple[Source, ...], options: SourcesOptions,
                        theme: Theme, styles: Styles, locale: i18n.Locale, width: float,
-                       markup: MarkupWriter) -> list[Flowable]:
+                       markup: MarkupWriter, levels: tuple[str, ...] = ()) -> list[Flowable]:
     """Heading "Sumber" and one numbered entry per cited source (plus further reading)."""
     escape = markup.escape
     flowables: list[Flowable] = []
@@ -96,14 +96,16 @@ def appendix_flowables(cited: tuple[Source, ...], uncited: tuple[Source, ...], o
         numbers = [f"{number}." for number in range(1, len(cited) + 1)]
         hanging = number_styles(styles.source_entry, numbers)
         for number, source in enumerate(cited, start=1):
-            entry = f'<a name="{source_anchor(number)}"/>' + format_entry(source, locale, markup, theme.accent, theme.muted)
+            entry = (f'<a name="{source_anchor(number)}"/>' + portion_markup(theme, levels, source.level)
+                     + format_entry(source, locale, markup, theme.accent, theme.muted))
             flowables.append(_entry(entry, numbers[number - 1], hanging, source, options, styles, width))
     if options.further_reading and uncited:
         title = locale.label("further_reading")
         flowables.append(HeadingParagraph(escape(title), styles.h2, title, 1))
         hanging = number_styles(styles.source_entry, ["\u2022"])
         for source in uncited:
-            flowables.append(_entry(format_entry(source, locale, markup, theme.accent, theme.muted), "\u2022", hanging,
+            entry = portion_markup(theme, levels, source.level) + format_entry(source, locale, markup, theme.accent, theme.muted)
+            flowables.append(_entry(entry, "\u2022", hanging,
                                     source, options, styles, width))
     return flowables
 

@@ -50,7 +50,7 @@ from .markup import MarkupWriter, destination, plain_text
 from .paragraphs import Paragraph
 from . import rl_compat
 from .rl_compat import FixedSizeFlowable
-from .theme import HAIRLINE, RULE, Styles, color, family
+from .theme import HAIRLINE, RULE, Styles, color, family, portion_markup
 from ..themes import Theme
 
 
@@ -75,6 +75,8 @@ class StoryBuilder:
     geometry: Geometry
     markup: MarkupWriter
     cache_dir: Path | None = None
+    levels: tuple[str, ...] = ()
+    """The brief's handling levels, lowest first: paragraphs of passages above the lowest are marked."""
 
     INSET_FRACTION = 0.42
     PARAGRAPH_CHUNK = 3000
@@ -199,12 +201,14 @@ class StoryBuilder:
     def paragraph(self, block: ParaBlock, style=None) -> list[Flowable]:  # type: ignore[no-untyped-def]
         style = self.styles.breakable(style or self.styles.body, plain_text(block.children))
         chunks = _chunks(block.children, self.PARAGRAPH_CHUNK)
+        mark = portion_markup(self.theme, self.levels, block.portion)
         if len(chunks) == 1:
-            return [Paragraph(self.markup.write(block.children), style)]
+            return [Paragraph(mark + self.markup.write(block.children), style)]
         # ReportLab's line breaking grows worse than linearly with paragraph length (minutes
         # for a megabyte), so a very long paragraph is set as consecutive pieces.
         joined = ParagraphStyle(f"{style.name}-piece", parent=style, spaceAfter=0, spaceBefore=0)
-        pieces = [Paragraph(self.markup.write(chunk), joined) for chunk in chunks[:-1]]
+        pieces = [Paragraph((mark if i == 0 else "") + self.markup.write(chunk), joined)
+                  for i, chunk in enumerate(chunks[:-1])]
         return [*pieces, Paragraph(self.markup.write(chunks[-1]), style)]
 
     def list_block(self, block: ListBlock, depth: int = 0) -> list[Flowable]:

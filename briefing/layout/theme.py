@@ -43,6 +43,23 @@ def marking_color(theme: Theme, marking: str) -> colors.Color:
     return color(theme.ink)
 
 
+def portion_mark(theme: Theme, levels: tuple[str, ...], level: str | None) -> str | None:
+    """The portion marking printed before a passage, event or source above the lowest level:
+    "(TERBATAS)", or "(T)" with the theme's `portion_marks: short`; None when unmarked."""
+    if level is None or not levels or level == levels[0] or theme.portion_marks == "off":
+        return None
+    return f"({level[0]})" if theme.portion_marks == "short" else f"({level})"
+
+
+def portion_markup(theme: Theme, levels: tuple[str, ...], level: str | None) -> str:
+    """The portion marking as paragraph markup opening a line, in the banner's colour; "" when unmarked."""
+    mark = portion_mark(theme, levels, level)
+    if mark is None:
+        return ""
+    value = theme.danger if marking_color(theme, level or "") == color(theme.danger) else theme.ink
+    return f'<font color="{value}"><b>{mark}</b></font> '
+
+
 def family(theme_font: str) -> str:
     return FONT_FAMILIES[theme_font]
 
