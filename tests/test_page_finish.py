@@ -246,3 +246,41 @@ def test_portion_marks_setting_is_checked(tmp_path: Path) -> None:
     (root / "tema.yaml").write_text("portion_marks: loud\n", encoding="utf-8")
     with pytest.raises(BriefingError, match="theme setting 'portion_marks' must be one of: full, short, off"):
         build(root, tmp_path / "o.pdf")
+
+
+def test_draft_mark_is_drawn_over_boxes_and_images_multiplied(tmp_path: Path) -> None:
+    from .test_figures import make_image
+
+    body = f"::: note\nKotak.\n:::\n\n![Peta](assets/m.png)\n\n{PARAGRAPH}\n"
+    root = write_brief(tmp_path, {**BASIC_MANIFEST, "draft": True}, {"a.md": f"---\ntitle: A\n---\n{body}"})
+    make_image(root / "assets" / "m.png", (1200, 800))
+    out = tmp_path / "o.pdf"
+    build(root, out)
+    with pdfplumber.open(out) as pdf:
+        page = pdf.pages[0]
+        chars = page.chars
+    big = [i for i, c in enumerate(chars) if c["size"] > 60]
+    assert "".join(chars[i]["text"] for i in big) == "KONSEP"
+    assert "".join(c["text"] for c in chars[big[0]:]) == "KONSEP7 Oktober 2022"  # drawn last of all
+    from pypdf import PdfReader
+
+    page0 = PdfReader(out).pages[0]
+    content = page0.get_contents().get_data()  # type: ignore[union-attr]
+    states = page0["/Resources"]["/ExtGState"]
+    multiply = [name for name, state in states.items() if state.get_object().get("/BM") == "/Multiply"]
+    assert multiply and content.rindex(b" Do") < content.index(f"{multiply[0]} gs".encode())  # after the image
+
+
+def test_a_height_capped_figures_caption_aligns_to_the_image(tmp_path: Path) -> None:
+    from .test_figures import make_image
+
+    body = f'{PARAGRAPH}\n\n![Tinggi](assets/t.png){{caption="Keterangan yang cukup panjang untuk dua baris di bawah gambar tinggi ini."}}\n'
+    root = write_brief(tmp_path, BASIC_MANIFEST, {"a.md": f"---\ntitle: A\n---\n{body}"})
+    make_image(root / "assets" / "t.png", (600, 1400))
+    out = tmp_path / "o.pdf"
+    build(root, out)
+    with pdfplumber.open(out) as pdf:
+        page = next(p for p in pdf.pages if p.images)
+        (image,) = page.images
+        caption = [line for line in page.extract_text_lines() if line["top"] > image["bottom"] and line["top"] < image["bottom"] + 40]
+    assert caption and all(image["x0"] - 0.5 <= line["x0"] and line["x1"] <= image["x1"] + 0.5 for line in caption)

@@ -96,6 +96,8 @@ class PageDecor:
         self._text(canvas, g.block.x, y, left)
         self._text(canvas, g.block.x + g.block.width, y, right, "right")
         canvas.restoreState()
+        if self.printing.draft:
+            self._watermark(canvas)
 
     # -- pieces
 
@@ -153,12 +155,10 @@ class PageDecor:
         return self.printing.duplex and page % 2 == 0
 
     def _begin(self, canvas: Canvas, geometry: Geometry) -> None:
-        """Shift to the trim area (print marks), then draw what lies behind the text."""
+        """Shift to the trim area (print marks)."""
         if self.offset:
             canvas.translate(self.offset, self.offset)
             self._crop_marks(canvas)
-        if self.printing.draft:
-            self._watermark(canvas, geometry)
 
     def _running_head(self, canvas: Canvas, g: Geometry, page: int) -> None:
         canvas.saveState()
@@ -194,10 +194,16 @@ class PageDecor:
             self._text(canvas, width / 2, height - 13.5 * mm, self.copy_line, "centre")
         canvas.restoreState()
 
-    def _watermark(self, canvas: Canvas, g: Geometry) -> None:
-        """A diagonal light-grey draft mark behind the text, with version and date."""
+    def _watermark(self, canvas: Canvas) -> None:
+        """A diagonal light-grey draft mark over everything on the page, with version and date.
+
+        Drawn last, so boxes and images cannot hide it, and multiplied onto the page, so
+        the text under it stays as dark as it was (a plain grey would lighten it).
+        """
         width, height = self.trim_size
         canvas.saveState()
+        canvas.setBlendMode("Multiply")
+        canvas.setFillAlpha(0.6)
         canvas.translate(width / 2, height / 2)
         canvas.rotate(54)
         canvas.setFillColor(color(self.theme.watermark))

@@ -95,8 +95,9 @@ class FigureFlowable(Flowable):
         if self.image_height > self.max_height:
             self.image_height = self.max_height
             self.image_width = self.image_height / self.ratio
-        self.caption_height = self.caption.wrap(width, 10_000)[1] if self.caption else 0.0
-        self.credit_height = self.credit.wrap(width, 10_000)[1] if self.credit else 0.0
+        # caption and credit take the image's width (a height-capped image is narrower than the block)
+        self.caption_height = self.caption.wrap(self.image_width, 10_000)[1] if self.caption else 0.0
+        self.credit_height = self.credit.wrap(self.image_width, 10_000)[1] if self.credit else 0.0
         text = self.caption_height + self.credit_height
         self.height = self.image_height + (self.GAP + text if text else 0.0)
         self.width = avail_width
@@ -119,10 +120,10 @@ class FigureFlowable(Flowable):
         y = top - self.image_height - self.GAP
         if self.caption:
             y -= self.caption_height
-            self.caption.drawOn(canvas, 0, y)
+            self.caption.drawOn(canvas, left, y)
         if self.credit:
             y -= self.credit_height
-            self.credit.drawOn(canvas, 0, y)
+            self.credit.drawOn(canvas, left, y)
 
 
 def prepared_image(info: ImageInfo, placed_width: float, cache_dir: Any, grayscale: bool,
