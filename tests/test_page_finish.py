@@ -284,3 +284,19 @@ def test_a_height_capped_figures_caption_aligns_to_the_image(tmp_path: Path) -> 
         (image,) = page.images
         caption = [line for line in page.extract_text_lines() if line["top"] > image["bottom"] and line["top"] < image["bottom"] + 40]
     assert caption and all(image["x0"] - 0.5 <= line["x0"] and line["x1"] <= image["x1"] + 0.5 for line in caption)
+
+
+def test_a_wrapped_headings_number_hangs(tmp_path: Path) -> None:
+    heading = "Sebuah judul bagian yang sangat panjang sehingga harus dipatahkan menjadi dua baris atau lebih"
+    body = f"{PARAGRAPH}\n\n## {heading}\n\n{PARAGRAPH}\n"
+    root = write_brief(tmp_path, BASIC_MANIFEST, {"a.md": f"---\ntitle: {heading}\n---\n{body}"})
+    out = tmp_path / "o.pdf"
+    build(root, out)
+    with pdfplumber.open(out) as pdf:
+        lines = pdf.pages[0].extract_text_lines()
+    for number, size in (("1 ", 16), ("1.1 ", 12)):
+        first = next(i for i, line in enumerate(lines) if line["text"].startswith(number + "Sebuah"))
+        word = next(c for c in lines[first]["chars"] if c["text"] == "S")
+        turnover = lines[first + 1]
+        assert round(turnover["chars"][0]["size"]) == size and not turnover["text"].startswith("Kalimat")
+        assert abs(turnover["x0"] - word["x0"]) < 0.5  # under the first word, not under the number

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Callable
 
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
@@ -93,6 +94,7 @@ class StoryBuilder:
         self._credits: list[tuple[int, str]] = []
         self._warnings: list[BriefingWarning] = []
         self._inset_room: _InsetRoom | None = None
+        self._hanging_styles: dict[tuple[str, int, float], ParagraphStyle] = {}
 
     def story(self, sections: tuple[Section, ...]) -> Story:
         """The flowables of *sections*; figures are numbered from 1 in each story."""
@@ -101,10 +103,10 @@ class StoryBuilder:
         return Story(flowables, tuple(self._warnings), tuple(self._credits))
 
     def section(self, section: Section) -> list[Flowable]:
-        number = f'<font color="{self.theme.accent}">{section.number}</font>&#160;&#160;' if section.number else ""
         title = f"{section.number} {section.title}" if section.number else section.title
-        heading = HeadingParagraph(destination(section.anchor) + number + self.escape(section.title),
-                                   self.styles.breakable(self.styles.h1, title), title, 0, section.pos.path)
+        style = self._hanging(self.styles.breakable(self.styles.h1, title), section.number, self.theme.accent)
+        heading = HeadingParagraph(destination(section.anchor) + self.escape(section.title),
+                                   style, title, 0, section.pos.path, bulletText=section.number)
         first = section.blocks[0] if section.blocks else None
         return [*self._room_for_inset(first, [heading]), heading, *self.blocks(section.blocks)]
 
@@ -190,13 +192,28 @@ class StoryBuilder:
         text = self.markup.write(block.children)
         plain = plain_text(block.children)
         if block.number:
-            text = f"{block.number}&#160;&#160;{text}"
             plain = f"{block.number} {plain}"
-        style = self.styles.breakable(style, plain)
+        style = self._hanging(self.styles.breakable(style, plain), block.number, None)
         text = destination(block.anchor) + text
         if block.level > 3:
-            return [Paragraph(text, style)]
-        return [HeadingParagraph(text, style, plain, block.level - 1)]
+            return [Paragraph(text, style, bulletText=block.number)]
+        return [HeadingParagraph(text, style, plain, block.level - 1, bulletText=block.number)]
+
+    def _hanging(self, style: ParagraphStyle, number: str | None, colour: str | None) -> ParagraphStyle:
+        """*style* with the heading's number hanging in the margin of its own text, so a heading
+        that wraps turns over under its first word, not under its number."""
+        if not number:
+            return style
+        width = stringWidth(number, style.fontName, style.fontSize)
+        gap = max(2 * stringWidth("\u00a0", style.fontName, style.fontSize), 0.6 * style.fontSize)
+        key = (style.name, id(style), round(width, 2))
+        hanging = self._hanging_styles.get(key)
+        if hanging is None:
+            extra = {"bulletColor": color(colour)} if colour else {}
+            hanging = self._hanging_styles[key] = ParagraphStyle(
+                f"{style.name}-hanging", parent=style, leftIndent=style.leftIndent + width + gap,
+                bulletIndent=style.leftIndent, bulletFontName=style.fontName, bulletFontSize=style.fontSize, **extra)
+        return hanging
 
     def paragraph(self, block: ParaBlock, style=None) -> list[Flowable]:  # type: ignore[no-untyped-def]
         style = self.styles.breakable(style or self.styles.body, plain_text(block.children))
