@@ -300,3 +300,17 @@ def test_a_wrapped_headings_number_hangs(tmp_path: Path) -> None:
         turnover = lines[first + 1]
         assert round(turnover["chars"][0]["size"]) == size and not turnover["text"].startswith("Kalimat")
         assert abs(turnover["x0"] - word["x0"]) < 0.5  # under the first word, not under the number
+
+
+def test_a_small_image_keeps_its_natural_size_and_says_so(tmp_path: Path) -> None:
+    from .test_figures import make_image
+
+    body = f'{PARAGRAPH}\n\n![Kecil](assets/k.png){{caption="Gambar kecil."}}\n'
+    root = write_brief(tmp_path, BASIC_MANIFEST, {"a.md": f"---\ntitle: A\n---\n{body}"})
+    make_image(root / "assets" / "k.png", (200, 120))
+    out = tmp_path / "o.pdf"
+    (result,) = build(root, out)
+    with pdfplumber.open(out) as pdf:
+        (image,) = pdf.pages[0].images
+    assert abs((image["x1"] - image["x0"]) - 200 * 72 / 150) < 0.5  # 96 pt: 200 px at 150 dpi, not the column
+    assert any("prints at its own size, 34 mm wide" in w.message for w in result.warnings)

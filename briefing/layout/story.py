@@ -44,7 +44,7 @@ from ..model import (
     Text,
 )
 from .contents import Entry, HeadingParagraph
-from .figures import FigureFlowable, Span, prepared_image
+from .figures import NATURAL_DPI, FigureFlowable, Span, prepared_image
 from .fonts import register_fonts
 from .geometry import Geometry
 from .markup import MarkupWriter, destination, plain_text
@@ -167,7 +167,8 @@ class StoryBuilder:
     def _figure_flowable(self, block: Figure, width: float, span: Span | None) -> FigureFlowable:
         info = inspect(block.path, block.pos.path, block.pos.line)  # cached since the Markdown stage
         max_height = self.geometry.main.height * 0.55
-        placed = min(width, max_height * block.pixels[0] / block.pixels[1])
+        natural = block.pixels[0] * 72 / NATURAL_DPI
+        placed = min(width, max_height * block.pixels[0] / block.pixels[1], natural)
         try:
             image, dpi = prepared_image(info, placed, self.cache_dir, self.theme.grayscale, self.theme.cmyk)
         except ImageError as error:  # pixels that cannot be converted: at the figure's line
@@ -175,6 +176,12 @@ class StoryBuilder:
         if dpi < LOW_DPI:
             self._warnings.append(BriefingWarning(
                 f"image '{block.path.name}' prints at {dpi:.0f} dpi (below {LOW_DPI}); it will look blurred",
+                block.pos.path, block.pos.line))
+        elif placed == natural and natural < width - 1:
+            need = round(width * NATURAL_DPI / 72)
+            self._warnings.append(BriefingWarning(
+                f"image '{block.path.name}' has too few pixels to fill its width at {NATURAL_DPI:.0f} dpi: it prints "
+                f"at its own size, {natural / 72 * 25.4:.0f} mm wide; supply one at least {need} px wide",
                 block.pos.path, block.pos.line))
         self._figures += 1
         caption = None
@@ -185,7 +192,7 @@ class StoryBuilder:
         credit = Paragraph(self.escape(block.credit), self.styles.credit) if block.credit else None
         if block.credit:
             self._credits.append((self._figures, block.credit))
-        return FigureFlowable(image, block.pixels, caption, credit, max_height, block.alt, span)
+        return FigureFlowable(image, block.pixels, caption, credit, max_height, block.alt, span, natural)
 
     def heading(self, block: Heading) -> list[Flowable]:
         style = {2: self.styles.h2, 3: self.styles.h3}.get(block.level, self.styles.h4)
