@@ -314,3 +314,18 @@ def test_a_small_image_keeps_its_natural_size_and_says_so(tmp_path: Path) -> Non
         (image,) = pdf.pages[0].images
     assert abs((image["x1"] - image["x0"]) - 200 * 72 / 150) < 0.5  # 96 pt: 200 px at 150 dpi, not the column
     assert any("prints at its own size, 34 mm wide" in w.message for w in result.warnings)
+
+
+def test_capital_labels_are_letterspaced(tmp_path: Path) -> None:
+    manifest = {**BASIC_MANIFEST, "organisation": "Unit Analisis"}
+    root = write_brief(tmp_path, manifest, {"a.md": "---\ntitle: A\n---\n::: note\nIsi kotak.\n:::\n"})
+    out = tmp_path / "o.pdf"
+    build(root, out)
+    with pdfplumber.open(out) as pdf:
+        words = pdf.pages[0].extract_words(extra_attrs=["size"])
+        chars = pdf.pages[0].chars
+    for word in ("CATATAN", "ANALISIS"):
+        (found,) = [w for w in words if w["text"] == word]
+        letters = [c for c in chars if found["x0"] - 0.1 <= c["x0"] < found["x1"] and abs(c["top"] - found["top"]) < 1]
+        gaps = [b["x0"] - a["x1"] for a, b in zip(letters, letters[1:])]
+        assert len(letters) == len(word) and min(gaps) > 0.08 * found["size"] - 0.05, (word, gaps)

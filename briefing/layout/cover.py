@@ -8,6 +8,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from .. import i18n
 from ..model import Document
+from .caps import caps_label
 from .markup import MarkupWriter
 from .geometry import COVER_TOP, Rect
 from .paragraphs import Paragraph
@@ -29,7 +30,7 @@ class Cover:
         self.block = block
         band = []
         if m.organisation:
-            band.append(Paragraph(escape(m.organisation.upper()), styles.cover_org))
+            band.append(caps_label(m.organisation, styles.cover_org, markup))
         band.append(Paragraph(escape(m.title), styles.cover_title))
         if m.subtitle:
             band.append(Paragraph(escape(m.subtitle), styles.cover_subtitle))

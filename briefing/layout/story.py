@@ -43,6 +43,7 @@ from ..model import (
     Table,
     Text,
 )
+from .caps import caps_label
 from .contents import Entry, HeadingParagraph
 from .figures import NATURAL_DPI, FigureFlowable, Span, prepared_image
 from .fonts import register_fonts
@@ -346,7 +347,7 @@ class StoryBuilder:
             fill = self.theme.paper
             stroke = {"strokeWidth": RULE, "strokeColor": color(self.theme.accent)}
         pad = 9
-        label_flow = Paragraph(self.escape(label.upper()), self.styles.box_label)
+        label_flow = caps_label(label, self.styles.box_label, self.markup)
         return [
             Spacer(0, 4),
             FrameBG(color=color(fill), start=True, **stroke),
