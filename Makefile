@@ -21,6 +21,7 @@ brief: $(BIN)/briefing
 ## Set up and run the tests.
 test: $(VENV)/.test-deps
 	$(BIN)/ruff check briefing tests benchmarks tools
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 ## Run the performance benchmarks (writes benchmarks/results.md).

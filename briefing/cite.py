@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import fields, is_dataclass
-from functools import lru_cache
 from typing import Any, Iterator
 
 from .errors import BriefingError, BriefingWarning, MalformedSourceWarning, ManifestError, Reporter
@@ -30,10 +29,15 @@ def iter_citations(node: Any) -> Iterator[Citation]:
                 yield from iter_citations(value)
 
 
-@lru_cache(maxsize=None)
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def _child_fields(cls: type) -> tuple[str, ...]:
     """The field names of a model class, looked up once per class rather than per node."""
-    return tuple(f.name for f in fields(cls)) if is_dataclass(cls) else ()
+    found = _CHILD_FIELDS.get(cls)
+    if found is None:
+        found = _CHILD_FIELDS[cls] = tuple(f.name for f in fields(cls)) if is_dataclass(cls) else ()
+    return found
 
 
 def resolve_citations(citations: list[Citation], sources: tuple[Source, ...],

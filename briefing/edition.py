@@ -252,11 +252,11 @@ def check_leaks(cited: tuple[Source, ...], citations: list[Citation], audience: 
     errors: list[BriefingError] = []
     for citation in citations:
         for item in citation.items:
-            source = restricted.get(item.key)
-            if source is not None:
+            leaked = restricted.get(item.key)
+            if leaked is not None:
                 errors.append(BriefingError(
                     f"leak: edition '{audience.id}' (cleared to {audience.level}) would cite source "
-                    f"'{source.id}' marked {source.level}; restrict this passage with ::: only level={source.level}",
+                    f"'{leaked.id}' marked {leaked.level}; restrict this passage with ::: only level={leaked.level}",
                     citation.pos.path, citation.pos.line))
     raise_all(errors)
 

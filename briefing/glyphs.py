@@ -120,13 +120,17 @@ def _texts(node: Any, pos: SourcePos | None = None) -> Iterator[tuple[str, Sourc
             yield from _texts(value, pos)
 
 
-@lru_cache(maxsize=None)
+_FIELDS: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+
 def _fields(cls: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(printed text fields, fields that may hold nodes) of a model class, found once per class."""
-    if not is_dataclass(cls) or cls is SourcePos:
-        return (), ()
-    names = tuple(f.name for f in fields(cls))
-    return tuple(n for n in names if n in _PRINTED and _printed(cls, n)), tuple(n for n in names if n != "pos")
+    found = _FIELDS.get(cls)
+    if found is None:
+        names = tuple(f.name for f in fields(cls)) if is_dataclass(cls) and cls is not SourcePos else ()
+        found = _FIELDS[cls] = (tuple(n for n in names if n in _PRINTED and _printed(cls, n)),
+                                tuple(n for n in names if n != "pos"))
+    return found
 
 
 def _printed(cls: type, name: str) -> bool:

@@ -128,7 +128,7 @@ class _Resolver:
             if isinstance(node, Link) and node.url.startswith("#"):
                 result.extend(self.link(node))
             elif children is not None:
-                result.append(dataclasses.replace(node, children=self.inlines(children)))  # type: ignore[type-var]
+                result.append(dataclasses.replace(node, children=self.inlines(children)))  # type: ignore[arg-type]  # a union of dataclasses
             else:
                 result.append(node)
         return tuple(result)

@@ -404,7 +404,8 @@ class Source:
     circa: bool = False
     """The date is approximate (CSL `circa`): printed "ca. 1850" / "sekitar 1850"."""
     season: str | None = None
-    """CSL `season`: "1"-"4" (spring to winter, printed in the edition's language) or its own words."""
+    """CSL `season`: "1"-"4" (spring to winter, printed in the edition's language), "2-3" for a range of
+    seasons (months 13-16 or 21-24 in `date-parts`), or its own words."""
     problem: str | None = None
     """Why this CSL item cannot be used: citing it is an error, leaving it uncited only a warning."""
 
@@ -428,6 +429,8 @@ class Brief:
     """Every theme the manifest or an audience names, by that name (built-in or file)."""
     fallback_fonts: dict[str, tuple[Path, ...]] = field(default_factory=dict)
     """Each theme's fallback font files, resolved inside the brief, by the same name."""
+    hyphenation: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """The brief's hyphenation lists (`hyphenation.txt`, `hyphenation.en.txt`), by language."""
 
 
 @dataclass(frozen=True)
@@ -455,5 +458,7 @@ class Document:
     printing: PrintSettings = field(default_factory=PrintSettings)
     fallback_fonts: tuple[Path, ...] = ()
     """TrueType files in the brief for characters the theme's fonts lack."""
+    hyphenation: tuple[str, ...] = ()
+    """The brief's hyphenation list for this edition's language: `pe-me-rin-tah-an`, or a word never broken."""
     edition_label: str | None = None
     """The audience's label ("Analis"), printed in the footer so every page says which edition it is."""

@@ -22,10 +22,14 @@ RECORD = ".outputs.json"
 class Written(Protocol):
     """What a build result says about its files (BuildResult)."""
 
-    path: Path
-    edition: str
-    report: Path | None
-    error: object
+    @property
+    def path(self) -> Path: ...
+    @property
+    def edition(self) -> str: ...
+    @property
+    def report(self) -> Path | None: ...
+    @property
+    def error(self) -> object: ...
 
 
 def _digest(path: Path) -> str:

@@ -278,7 +278,7 @@ def render_section(env: SandboxedEnvironment, section: SectionSource, context: d
     except jinja2.UndefinedError as exc:
         path, line = _error_location(exc, section.path)
         raise _undefined_error(exc, path, line, section, vars, _partials_dir(env)) from None
-    except jinja2.sandbox.SecurityError as exc:
+    except jinja2.exceptions.SecurityError as exc:
         path, line = _error_location(exc, section.path)
         raise TemplateError(f"not allowed in a section template: {exc}", path, line) from None
     except (jinja2.TemplateError, ArithmeticError, TypeError, ValueError, LookupError, RecursionError) as exc:
@@ -336,8 +336,9 @@ def _render_mapped(template: jinja2.Template, vars: dict[str, Any], path: Path, 
     size, source_line = 0, 1
     try:
         for chunk in generator:
-            if generator.gi_frame is not None:
-                source_line = template.get_corresponding_lineno(generator.gi_frame.f_lineno)
+            frame = getattr(generator, "gi_frame", None)  # the render function is a generator
+            if frame is not None:
+                source_line = template.get_corresponding_lineno(frame.f_lineno)
             size += len(chunk)
             if size > MAX_OUTPUT_CHARS:
                 raise TemplateError(

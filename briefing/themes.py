@@ -34,8 +34,8 @@ class Theme:
     body_size: float = 10.5
     body_leading: float = 15.0
     justify: bool = False
-    portion_marks: str = "full"
-    """How restricted passages, events and sources are marked: "full" "(TERBATAS)", "short" "(T)", "off"."""
+    portion_marks: str = "short"
+    """How restricted passages, events and sources are marked: "short" "(T)", "full" "(TERBATAS)", "off"."""
     ink: str = "#1a1a1a"
     accent: str = "#1f3a5f"
     accent_light: str = "#e9eef4"
@@ -85,7 +85,7 @@ BUILTIN: dict[str, Theme] = {
     ),
 }
 
-PORTION_MARKS = ("full", "short", "off")
+PORTION_MARKS = ("short", "full", "off")
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _NUMBER_RANGES = {
     "body_size": (7.0, 16.0), "body_leading": (8.0, 24.0), "margin_top": (8.0, 60.0), "margin_bottom": (8.0, 60.0),

@@ -220,10 +220,10 @@ def portion_brief(tmp_path: Path, **manifest: Any) -> Path:
     spec = {**BASIC_MANIFEST, "levels": ["BIASA", "TERBATAS"], "sources": "sources.yaml", "timeline": "t.yaml",
             "audiences": {"dalam": {"label": "Dalam", "level": "TERBATAS"}}, **manifest}
     return write_brief(tmp_path, spec, {"a.md": body}, **{"sources.yaml": sources, "t.yaml": events,
-                                                          "tema.yaml": "portion_marks: short\n"})
+                                                          "tema.yaml": "portion_marks: full\n"})
 
 
-@pytest.mark.parametrize(("theme", "mark"), [(None, "(TERBATAS)"), ("tema.yaml", "(T)")])
+@pytest.mark.parametrize(("theme", "mark"), [(None, "(T)"), ("tema.yaml", "(TERBATAS)")])
 def test_restricted_passages_events_and_sources_carry_a_portion_marking(tmp_path: Path, theme: str | None,
                                                                         mark: str) -> None:
     root = portion_brief(tmp_path, **({"theme": theme} if theme else {}))
@@ -244,7 +244,7 @@ def test_portion_marks_setting_is_checked(tmp_path: Path) -> None:
 
     root = portion_brief(tmp_path, theme="tema.yaml")
     (root / "tema.yaml").write_text("portion_marks: loud\n", encoding="utf-8")
-    with pytest.raises(BriefingError, match="theme setting 'portion_marks' must be one of: full, short, off"):
+    with pytest.raises(BriefingError, match="theme setting 'portion_marks' must be one of: short, full, off"):
         build(root, tmp_path / "o.pdf")
 
 

@@ -28,7 +28,8 @@ class CapsLabel(Flowable):
         self.lines: list[str] = []
 
     def _width(self, text: str) -> float:
-        return float(stringWidth(text, self.style.fontName, self.style.fontSize)) + self.space * max(len(text) - 1, 0)
+        space: float = self.space * max(len(text) - 1, 0)
+        return float(stringWidth(text, self.style.fontName, self.style.fontSize)) + space
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         lines: list[str] = []

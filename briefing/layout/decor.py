@@ -113,7 +113,7 @@ class PageDecor:
         """Width of one line of *text* in the current font, fallback runs included."""
         font, size = self._font
         runs = self.glyphs.runs(visual(text)) if self.glyphs is not None else [(visual(text), None)]
-        return sum(stringWidth(run, run_font or font, size) for run, run_font in runs)
+        return float(sum(stringWidth(run, run_font or font, size) for run, run_font in runs))
 
     def _fit(self, text: str, room: float) -> str:
         """*text*, or as many of its words as fit in *room* points followed by an ellipsis."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib import resources
 from pathlib import Path
 from typing import Callable
@@ -202,12 +202,12 @@ def glyph_plan(families: tuple[str, ...], extra_fallbacks: tuple[Path, ...] = ()
     register_fonts(families)
     by_font = {f: coverage(face(f, "regular")) & coverage(face(f, "bold")) for f in families}
     fallbacks: list[tuple[str, Callable[[], bool]]] = [
-        (name, lambda n=name, p=package, f=filename: _register_fallback(n, p, f))
+        (name, partial(_register_fallback, name, package, filename))
         for name, package, filename in BUILTIN_FALLBACKS
     ]
     for path in extra_fallbacks:
         name = "Fallback-" + hashlib.sha1(str(path).encode()).hexdigest()[:8]
-        fallbacks.insert(0, (name, lambda n=name, p=path: _register_file(n, p)))
+        fallbacks.insert(0, (name, partial(_register_file, name, path)))
     return GlyphPlan(by_font, fallbacks)
 
 

@@ -45,19 +45,24 @@ def marking_color(theme: Theme, marking: str) -> colors.Color:
 
 def portion_mark(theme: Theme, levels: tuple[str, ...], level: str | None) -> str | None:
     """The portion marking printed before a passage, event or source above the lowest level:
-    "(TERBATAS)", or "(T)" with the theme's `portion_marks: short`; None when unmarked."""
+    "(T)" (the level's initials, or the whole level when two levels share them), or "(TERBATAS)"
+    with the theme's `portion_marks: full`; None when unmarked."""
     if level is None or not levels or level == levels[0] or theme.portion_marks == "off":
         return None
-    return f"({level[0]})" if theme.portion_marks == "short" else f"({level})"
+    short = {name: "".join(word[0] for word in name.split()) for name in levels}
+    unique = list(short.values()).count(short[level]) == 1
+    return f"({short[level]})" if theme.portion_marks == "short" and unique else f"({level})"
 
 
 def portion_markup(theme: Theme, levels: tuple[str, ...], level: str | None) -> str:
-    """The portion marking as paragraph markup opening a line, in the banner's colour; "" when unmarked."""
+    """The portion marking as paragraph markup opening a line: in the banner's colour and the
+    labels' bold sans a size smaller than the text, like the banner itself; "" when unmarked."""
     mark = portion_mark(theme, levels, level)
     if mark is None:
         return ""
     value = theme.danger if marking_color(theme, level or "") == color(theme.danger) else theme.ink
-    return f'<font color="{value}"><b>{mark}</b></font> '
+    font = face(family(theme.heading_font), "bold")
+    return f'<font name="{font}" size="-2" color="{value}">{mark}</font> '
 
 
 def family(theme_font: str) -> str:
@@ -118,9 +123,12 @@ class Styles:
         return variant
 
 
-def make_styles(theme: Theme, language: str) -> Styles:
-    """The paragraph styles of one build: every other style derives from the body text's."""
-    hyph = hyphenator(language)
+def make_styles(theme: Theme, language: str, hyphenation: tuple[str, ...] = ()) -> Styles:
+    """The paragraph styles of one build: every other style derives from the body text's.
+
+    *hyphenation* is the brief's own list of words and their break points.
+    """
+    hyph = hyphenator(language, hyphenation)
     body = ParagraphStyle(
         "body",
         fontName=face(family(theme.body_font)),
@@ -150,7 +158,9 @@ def _derived(theme: Theme, body: ParagraphStyle, hyph: Hyphenator | None) -> Sty
         return ParagraphStyle(name, parent=parent, **kw)
 
     heading = dict(keepWithNext=1, alignment=TA_LEFT, hyphenationLang="", allowWidows=1, allowOrphans=1)
-    small = dict(hyphenationLang=hyph or "", alignment=TA_LEFT)
+    # small text (notes, sources, captions, cells) breaks words wherever they fit: the
+    # line-end rules of body text would lengthen it by lines, with little gain at that size
+    small = dict(hyphenationLang=hyph.points if hyph else "", alignment=TA_LEFT)
     return Styles(
         body=body,
         h1=derive("h1", fontName=sans_bold, fontSize=16, leading=20, textColor=accent, spaceBefore=16, spaceAfter=8, **heading),

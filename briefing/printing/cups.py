@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import PrintError
+from ..errors import IppFailure
 from . import ipp
 
 #: IPP job-state values (RFC 8011 5.3.7) as the register writes them.
@@ -60,7 +61,7 @@ def queues() -> list[Queue]:
     """Every queue on the server, in the server's order."""
     try:
         groups = ipp.request(server(), ipp.CUPS_GET_PRINTERS, [ipp.requested(*_QUEUE_ATTRIBUTES)])
-    except ipp.IppFailure as exc:
+    except IppFailure as exc:
         if "0x0406" in str(exc):  # client-error-not-found: no queues at all
             return []
         raise PrintError(f"{exc}; {INSTALL_HINT}") from None
@@ -79,7 +80,7 @@ def queue(name: str) -> Queue:
 def default_queue() -> str | None:
     try:
         groups = ipp.request(server(), ipp.CUPS_GET_DEFAULT, [ipp.requested("printer-name")])
-    except ipp.IppFailure as exc:
+    except IppFailure as exc:
         if "0x0406" in str(exc):
             return None
         raise PrintError(f"{exc}; {INSTALL_HINT}") from None
@@ -103,7 +104,7 @@ def job_status(job_id: int) -> JobStatus:
              "multiple-document-handling", "job-impressions-completed")
     try:
         groups = ipp.request(server(), ipp.GET_JOB_ATTRIBUTES, [*ipp.job_attributes(job_id), ipp.requested(*names)])
-    except ipp.IppFailure as exc:
+    except IppFailure as exc:
         raise PrintError(f"cannot read the state of job {job_id}: {exc}") from None
     attrs = next((a for t, a in groups if t == 0x02), {})
     state = JOB_STATES.get(attrs.get("job-state", [0])[0], "unknown")
