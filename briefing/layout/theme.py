@@ -66,7 +66,8 @@ def portion_markup(theme: Theme, levels: tuple[str, ...], level: str | None) -> 
 
 
 def family(theme_font: str) -> str:
-    return FONT_FAMILIES[theme_font]
+    """The registered family of a theme's font: a bundled one, or a brief-local `Brief-…` family."""
+    return FONT_FAMILIES.get(theme_font, theme_font)
 
 
 #: Tokens longer than this (a huge URL, a pasted hash) are broken by ReportLab's
