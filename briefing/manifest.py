@@ -229,6 +229,7 @@ FIELDS: dict[str, FieldSpec] = {
     "version": FieldSpec(_is_scalar_text, lambda v: str(v).strip()),
     "toc": FieldSpec(lambda v: None if v in (True, False, "auto") else "must be true, false or auto",
                      lambda v: {True: "on", False: "off"}.get(v, "auto")),
+    "footnotes": FieldSpec(_one_of(("sidenotes", "endnotes"))),
     "printers": FieldSpec(_is_printers, lambda v: {str(k): x["max_level"].strip().upper() for k, x in v.items()}),
     "clearance": FieldSpec(_is_clearance, _to_clearance),
     "logo": FieldSpec(_is_logo, lambda v: (v if isinstance(v, str) else v["file"]).strip()),

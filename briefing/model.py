@@ -174,6 +174,8 @@ class Manifest:
     control_number: str | None = None
     version: str | None = None
     toc: str = "auto"
+    footnotes: str = "sidenotes"
+    """"sidenotes" (in the margin column beside their call) or "endnotes" (before the sources)."""
     printers: dict[str, str] = field(default_factory=dict)
     """Printer queue -> the highest handling level `briefing print` may send to it."""
     sources_appendix: bool = True
@@ -269,7 +271,22 @@ class CrossRef:
     """The named destination the reference links to (None: printed unlinked)."""
 
 
-Inline = Union[Text, Emph, Strong, Strike, Styled, Code, Link, LineBreak, Citation, CrossRef]
+@dataclass(frozen=True)
+class FootnoteRef:
+    """`text[^id]`: a call to the note `[^id]: …` written in the same section file.
+
+    The note's text travels with the call; calls with the same *key* share one note
+    and one number, numbered per edition in order of first call (see `notes.py`).
+    """
+
+    key: str
+    """Unique in the brief: the section file and the label."""
+    label: str
+    note: tuple["Inline", ...]
+    pos: SourcePos
+
+
+Inline = Union[Text, Emph, Strong, Strike, Styled, Code, Link, LineBreak, Citation, CrossRef, FootnoteRef]
 
 
 # --------------------------------------------------------------------------- blocks

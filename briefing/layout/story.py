@@ -31,6 +31,7 @@ from reportlab.platypus.flowables import HRFlowable
 from .. import i18n
 from ..errors import BriefingWarning, ImageError
 from ..images import LOW_DPI, inspect
+from ..notes import iter_footnotes
 from ..model import (
     Block,
     Callout,
@@ -57,6 +58,7 @@ from .geometry import Geometry
 from .markup import MarkupWriter, destination, plain_text
 from .paragraphs import Paragraph
 from . import rl_compat
+from .notes import MarginFloat
 from .rl_compat import FixedSizeFlowable
 from .theme import HAIRLINE, RULE, Styles, color, family, portion_markup
 from ..themes import Theme
@@ -123,7 +125,7 @@ class StoryBuilder:
     def _room_for_inset(self, following: Block | None, lead: list[Flowable]) -> list[Flowable]:
         """Keep-with-next cannot hold an inset (ImageAndFlowables refuses to be kept together),
         so a heading before one asks for the room the heading and the inset need, or a new page."""
-        if isinstance(following, Figure) and following.width == "inset":
+        if isinstance(following, Figure) and following.width == "inset" and self.geometry.sidebar is None:
             self._inset_room = _InsetRoom(lead)
             return [self._inset_room]
         return []
@@ -134,12 +136,17 @@ class StoryBuilder:
         while index < len(blocks):
             block = blocks[index]
             following = blocks[index + 1] if index + 1 < len(blocks) else None
+            if isinstance(block, Figure) and block.width == "inset" and self.geometry.sidebar is not None:
+                result.append(self.margin_figure(block))  # the text beside it runs at full measure
+                index += 1
+                continue
             if isinstance(block, Figure) and block.width == "inset":
                 beside = _paragraph_run(blocks, index + 1, self.INSET_WRAP_PARAGRAPHS)
                 result.extend(_glue_leading(self.inset(block, beside)))
                 index += 1 + len(beside)
                 continue
             flowables = BUILDERS[type(block)](self, block)
+            self._mark_notes(block, flowables)
             if _introduces(block, following):
                 flowables[-1].keepWithNext = 1
             if isinstance(block, Heading):
@@ -147,6 +154,14 @@ class StoryBuilder:
             result.extend(_glue_leading(flowables))
             index += 1
         return result
+
+    def _mark_notes(self, block: Block, flowables: list[Flowable]) -> None:
+        """Tell the page which footnotes these flowables call, so a two-column page keeps
+        room for them at the column's foot before it sets the text."""
+        numbers = tuple(self.markup.notes[ref.key] for ref in iter_footnotes(block) if ref.key in self.markup.notes)
+        if numbers:
+            for flowable in flowables:
+                flowable.note_numbers = numbers
 
     # -- figures
 
@@ -159,6 +174,14 @@ class StoryBuilder:
             span = Span(self.geometry.block.x, self.geometry.block.width)
             width = self.geometry.block.width
         return [self._figure_flowable(block, width, span)]
+
+    def margin_figure(self, block: Figure) -> Flowable:
+        """An inset figure on a page with a margin column goes into that column, beside its place."""
+        assert self.geometry.sidebar is not None
+        figure = self._figure_flowable(block, self.geometry.sidebar.width, None)
+        figure.spaceBefore = figure.spaceAfter = 0
+        # In the text (a page without a margin) it keeps about a body column's width, centred.
+        return MarginFloat(figure, f"figure '{block.path.name}'", self.geometry.sidebar.width * 1.6)
 
     def inset(self, block: Figure, beside: list[ParaBlock]) -> list[Flowable]:
         """A narrow figure with the following paragraphs wrapped beside it."""
@@ -319,7 +342,9 @@ class StoryBuilder:
         rows = [[self._cell(cell, self.styles.table_cell, aligns[i]) for i, cell in enumerate(row)] for row in block.rows]
         data = [_pad(head, columns)] + [_pad(row, columns) for row in rows]
         widths = self._column_widths(block, columns)
-        table = RLTable(data, colWidths=widths, repeatRows=1, splitInRow=1, style=self._table_style(), hAlign="LEFT")
+        # Shares of the width it is set at: a page set in two columns narrows the table to its column.
+        shares = [f"{100 * width / sum(widths):.4f}%" for width in widths]
+        table = _FlexTable(data, colWidths=shares, repeatRows=1, splitInRow=1, style=self._table_style(), hAlign="LEFT")
         caption = self._table_caption(block)
         source = self._table_source(block)
         if len(data) <= self.SMALL_TABLE_ROWS:  # a short table is read as one: never split it
@@ -410,6 +435,8 @@ class StoryBuilder:
         """A tinted box that may break across pages (FrameBG colours behind its content)."""
         if block.kind == "quote":
             return self.pull_quote(block)
+        if block.kind == "readalso" and self.geometry.sidebar is not None:
+            return [self.aside(block)]
         label = self._box_label(block)
         inner_style = self.styles.bluf if block.kind == "bluf" else self.styles.box_body
         if block.kind == "assessment":  # judgement, set apart from reporting: italic
@@ -449,6 +476,49 @@ class StoryBuilder:
         ]
 
 
+    def aside(self, block: Callout) -> Flowable:
+        """A read-also pointer in the margin column, beside the paragraph it follows: a rule,
+        the label, the text — the column's width, so it never takes the body's measure."""
+        label = caps_label(block.title or self.locale.label(block.kind), self.styles.box_label, self.markup)
+        inner = [flow for item in block.blocks if isinstance(item, ParaBlock)
+                 for flow in self.paragraph(item, self.styles.caption)]
+        rule = HRFlowable(width="100%", thickness=RULE, color=color(self.theme.accent), spaceBefore=0, spaceAfter=3)
+        return MarginFloat(_Stack([rule, label, *inner]), "read-also box")
+
+
+class _Stack(Flowable):
+    """Flowables one above the other, as one piece for the margin column."""
+
+    def __init__(self, items: list[Flowable]):
+        super().__init__()
+        self.items = items
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = availWidth
+        self.height = sum(item.wrap(availWidth, availHeight)[1] + item.getSpaceAfter() for item in self.items)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        y = self.height
+        for item in self.items:
+            _, height = item.wrap(self.width, self.height)
+            y -= height
+            item.drawOn(self.canv, 0, y)
+            y -= item.getSpaceAfter()
+
+
+class _FlexTable(RLTable):
+    """A table whose column shares are worked out again when it is set at another width
+    (ReportLab works them out once): in a body column of a two-column page it narrows."""
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if getattr(self, "_set_width", availWidth) != availWidth:
+            rl_compat.forget_table_widths(self)
+        self._set_width = availWidth
+        width, height = super().wrap(availWidth, availHeight)
+        return float(width), float(height)
+
+
 BUILDERS: dict[type, Callable[[StoryBuilder, Block], list[Flowable]]] = {
     Heading: StoryBuilder.heading,  # type: ignore[dict-item]
     ParaBlock: StoryBuilder.paragraph,  # type: ignore[dict-item]
@@ -476,7 +546,7 @@ def clearance_block(signoffs: tuple[Signoff, ...], theme: Theme, styles: Styles,
              Paragraph(markup.escape(s.name), cell_style),
              Paragraph(markup.escape(locale.date(s.date)) if s.date else "", cell_style)] for s in signoffs]
     label = Paragraph(markup.escape(locale.label("clearance").upper()), styles.box_label)
-    table = RLTable(rows, colWidths=[width * 0.3, width * 0.45, width * 0.25], hAlign="LEFT", style=TableStyle([
+    table = _FlexTable(rows, colWidths=["28%", "40%", "32%"], hAlign="LEFT", style=TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("FONTNAME", (0, 0), (-1, -1), cell_style.fontName),  # a Table sets a font for every cell
         ("LINEABOVE", (0, 0), (-1, 0), 0.6, color(theme.accent)),

@@ -48,6 +48,7 @@ class TimelineEntry(Flowable):
         if height <= avail_height:
             return []
         pieces = self.parts[0].split(avail_width - self.INDENT, avail_height) if len(self.parts) == 1 else self.parts
+        self._wrapped_at = None  # a paragraph that tried to split has lost its lines: wrap again before drawing
         if len(pieces) < 2:
             return []
         return [TimelineEntry([piece], self.highlight, self.accent, self.spaceAfter) for piece in pieces]
