@@ -200,6 +200,7 @@ def _to_clearance(value: Any) -> tuple[Signoff, ...]:
 FIELDS: dict[str, FieldSpec] = {
     "id": FieldSpec(_is_id),
     "title": FieldSpec(_is_text, str.strip, required=True),
+    "short_title": FieldSpec(_is_text, str.strip),
     "subtitle": FieldSpec(_is_text, str.strip),
     "date": FieldSpec(_is_date, _to_date, required=True),
     "language": FieldSpec(_one_of(LANGUAGES)),
@@ -248,6 +249,7 @@ AUDIENCE_FIELDS: dict[str, FieldSpec] = {
     "page_budget": FieldSpec(lambda v: None if isinstance(v, int) and not isinstance(v, bool) and v > 0 else "must be a whole number of pages"),
     "paper": FieldSpec(_one_of(PAPERS)),
     "title": FieldSpec(_is_text, str.strip),
+    "short_title": FieldSpec(_is_text, str.strip),
     "subtitle": FieldSpec(_is_text, str.strip),
     "organisation": FieldSpec(_is_text, str.strip),
     "notice": FieldSpec(_is_text, str.strip),
@@ -262,7 +264,7 @@ AUDIENCE_FIELDS: dict[str, FieldSpec] = {
 }
 
 #: Audience keys whose value replaces the manifest's in that edition (the command line's flags still win).
-EDITION_SETTINGS = ("language", "title", "subtitle", "paper", "organisation", "notice", "orientation", "duplex",
+EDITION_SETTINGS = ("language", "title", "short_title", "subtitle", "paper", "organisation", "notice", "orientation", "duplex",
                     "appendix_recto", "print_marks", "draft", "toc", "photo_credits", "theme")
 
 

@@ -114,6 +114,8 @@ class Audience:
     page_budget: int | None = None
     paper: str | None = None
     title: str | None = None
+    short_title: str | None = None
+    """The title in running heads and footers (default: the title, shortened to fit)."""
     subtitle: str | None = None
     organisation: str | None = None
     notice: str | None = None
@@ -145,6 +147,8 @@ class Manifest:
     title: str
     date: dt.date
     language: str = "id"
+    short_title: str | None = None
+    """The title in running heads and footers (default: the title, shortened to fit)."""
     subtitle: str | None = None
     organisation: str | None = None
     authors: tuple[str, ...] = ()
@@ -313,6 +317,9 @@ class Heading:
 class Paragraph:
     children: tuple[Inline, ...]
     pos: SourcePos
+    portion: str | None = None
+    """The handling level of the `::: only level=…` passage it stands in (set when tailoring), printed
+    as a portion marking before it."""
 
 
 @dataclass(frozen=True)
@@ -554,3 +561,5 @@ class Document:
     """TrueType files in the brief for characters the theme's fonts lack."""
     hyphenation: tuple[str, ...] = ()
     """The brief's hyphenation list for this edition's language: `pe-me-rin-tah-an`, or a word never broken."""
+    edition_label: str | None = None
+    """The audience's label ("Analis"), printed in the footer so every page says which edition it is."""

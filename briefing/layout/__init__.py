@@ -119,9 +119,9 @@ def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, with_
 
     sidebar = None
     if geometry.sidebar is not None:
-        entries = timeline_flowables(document.timeline, styles, locale, markup, theme)
+        entries = timeline_flowables(document.timeline, styles, locale, markup, theme, manifest.levels)
         sidebar = Sidebar(entries, locale.label("timeline"), locale.label("continued"), styles, theme, markup)
-    builder = StoryBuilder(theme, styles, locale, geometry, markup, cache_dir)
+    builder = StoryBuilder(theme, styles, locale, geometry, markup, cache_dir, manifest.levels)
     story = _story(document, builder, geometry.main.width, endnote_flowables(notes, styles, locale, markup) if endnotes else [])
     placer = None
     if geometry.sidebar is not None or (notes and not endnotes):  # margin material and notes at a column's foot
@@ -192,7 +192,8 @@ def _story(document: Document, builder: StoryBuilder, width: float, endnotes: li
     cover_block = manifest.clearance_position == "cover"
     flowables = [*(clearance if cover_block else []), *body.flowables, *([] if cover_block else clearance), *endnotes]
     appendix = appendix_flowables(document.cited, document.uncited, manifest.sources or SourcesOptions(""),
-                                  builder.theme, builder.styles, builder.locale, width, builder.markup) \
+                                  builder.theme, builder.styles, builder.locale, width, builder.markup,
+                                  manifest.levels) \
         if manifest.sources_appendix else []
     if appendix and printing.duplex and printing.appendix_recto:
         flowables.append(RectoBreak())
@@ -239,9 +240,9 @@ def _contents(entries: list[Entry], pages: dict[str, int], locale: i18n.Locale, 
 def _decor(document: Document, locale: i18n.Locale, styles: Styles, size: tuple[float, float], cover: Cover,
            geometry: Geometry, glyphs: GlyphPlan) -> PageDecor:
     m, printing = document.manifest, document.printing
-    footer = [x for x in (m.organisation, m.title) if x]
+    after = [locale.label("edition").format(name=document.edition_label)] if document.edition_label else []
     if printing.control_number:
-        footer.append(f"{locale.label('control_number')} {printing.control_number}")
+        after.append(f"{locale.label('control_number')} {printing.control_number}")
     copy_line = None
     if printing.copy:
         number, total, name = printing.copy
@@ -251,9 +252,9 @@ def _decor(document: Document, locale: i18n.Locale, styles: Styles, size: tuple[
         styles=styles,
         printing=printing,
         trim_size=size,
-        title=m.title,
+        title=m.short_title or m.title,
         date_text=locale.date(m.date),
-        footer_left=" · ".join(footer),
+        footer_left=(m.organisation or "", m.short_title or m.title, " · ".join(after)),
         marking=m.marking,
         page_label=locale.label("page_of"),
         draft_label=locale.label("draft"),

@@ -23,10 +23,12 @@ from .geometry import COVER_TOP, Geometry, Rect, make_geometry  # noqa: F401  (r
 from .markup import MarkupWriter
 from .notes import GAP, MarginFloat, NotePlacer, draw_placed, note_calls, too_wide
 from .paragraphs import Paragraph
-from .theme import Styles, color
+from .theme import RULE, Styles, color
 from ..themes import Theme
 
 FRAME_PADDING = 0
+#: Floated figures waiting at a section heading end the page only if this share of it stays empty.
+FLUSH_HOLE = 0.2
 
 
 # ---------------------------------------------------------------------------- sidebar
@@ -88,7 +90,7 @@ class Sidebar:
         canvas.setFillColor(color(t.tint))
         canvas.rect(band.x, band.top - height, band.width, height, stroke=0, fill=1)
         canvas.setFillColor(color(t.accent))
-        canvas.rect(band.x, band.top - 1.2, band.width, 1.2, stroke=0, fill=1)
+        canvas.rect(band.x, band.top - RULE, band.width, RULE, stroke=0, fill=1)
         canvas.restoreState()
         y = band.top - self.PAD
         if head:
@@ -195,7 +197,8 @@ class BriefDocTemplate(BaseDocTemplate):
         templates = [PageTemplate("first", [_frame("body", geometry.main_first())],
                                   onPage=lambda c, d: decor.first_page(c, geometry),
                                   onPageEnd=lambda c, d: self._end_page(c, geometry.sidebar_first()))]
-        for parity, g in (("odd", geometry), ("even", geometry.mirrored() if mirror_pages else geometry)):
+        self.verso_geometry = geometry.mirrored() if mirror_pages else geometry
+        for parity, g in (("odd", geometry), ("even", self.verso_geometry)):
             later = lambda c, d, g=g: decor.later_page(c, g, d.page)  # noqa: E731
             if g.sidebar is None:
                 templates.append(PageTemplate(f"plain-{parity}", [_frame("body", g.main)], onPage=later,
@@ -319,6 +322,10 @@ class BriefDocTemplate(BaseDocTemplate):
         if self._span_bottom is not None and self.frame is not self.pageTemplate.frames[0]:
             rl_compat.start_frame_below(self.frame, self._span_bottom)
 
+    def page_geometry(self) -> Geometry:
+        """The geometry of the page being laid out: mirrored on a verso page in duplex."""
+        return self.verso_geometry if self.mirror_pages and self.page % 2 == 0 else self.geometry
+
     def exclude_band(self, bottom: float, top: float) -> None:
         """A full-width figure covers this vertical range of the current page."""
         self._exclusions.append((bottom, top))
@@ -379,8 +386,34 @@ class BriefDocTemplate(BaseDocTemplate):
                 self._moved_on = self._current
                 flowables.insert(0, PageBreak())
         if self._deferred and self.page > self._deferred_page:
-            flowables[0:0] = self._deferred  # floated figures open the new page
+            # floated figures open the new page, after the rest of a paragraph or short list
+            at = 0 if self._page_wide else next(  # (a wide page takes a full-width figure only at its top)
+                (i for i, f in enumerate(flowables) if not getattr(f, "keeps_floats_out", False)), len(flowables))
+            flowables[at:at] = self._deferred
             self._deferred = []
+        first = flowables[0] if flowables else None
+        if self._deferred and isinstance(first, HeadingParagraph) and first.outline_level == 0 and self._flush_costs_little():
+            flowables.insert(0, PageBreak())  # floated figures stay in their section: they open the next page
+            return
+        following = flowables[1] if len(flowables) > 1 else None
+        self._handle(flowables)
+        if flowables and flowables[0] is not first and flowables[0] is not following and isinstance(flowables[0], Paragraph):
+            flowables[0].keeps_floats_out = True  # the rest of a paragraph split at the page's foot
+
+    def _flush_costs_little(self) -> bool:
+        """Ending the page for the floated figures leaves at most a fifth of the column empty.
+
+        A larger hole would cost more than the figure opening the next page after the next
+        section's heading: the page is filled instead.
+        """
+        frame = getattr(self, "frame", None)
+        if frame is None:
+            return True
+        if frame is not self.pageTemplate.frames[-1]:  # a column of a two-column page: the next stays empty
+            return False
+        return bool(rl_compat.frame_space_left(frame) <= FLUSH_HOLE * rl_compat.frame_height(frame))
+
+    def _handle(self, flowables: list[Flowable]) -> None:
         first = flowables[0] if flowables else None
         if getattr(first, "floats", False) and self._should_float(first):
             self._deferred.append(flowables.pop(0))
@@ -490,7 +523,8 @@ class RectoBreak(ActionFlowable):
 def _frame(frame_id: str, rect: Rect) -> Frame:
     return Frame(rect.x, rect.y, rect.width, rect.height, id=frame_id,
                  leftPadding=FRAME_PADDING, rightPadding=FRAME_PADDING,
-                 topPadding=FRAME_PADDING, bottomPadding=FRAME_PADDING)
+                 topPadding=FRAME_PADDING, bottomPadding=FRAME_PADDING,
+                 overlapAttachedSpace=1)  # a space after and the next one's space before: the larger
 
 
 class DeferredCanvas(Canvas):
