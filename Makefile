@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: brief test images bench clean
+.PHONY: brief test images bench pdfjs clean
 
 $(BIN)/briefing: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ bench: $(VENV)/.test-deps
 ## Redraw the default brief's figures (assets/*.png).
 images: $(BIN)/briefing
 	$(BIN)/python tools/make_images.py
+
+## Refresh the vendored PDF.js that `briefing preview` serves (needs npm; not needed to install).
+pdfjs:
+	$(PYTHON) tools/vendor_pdfjs.py
 
 clean:
 	rm -rf $(VENV) output/*.pdf
