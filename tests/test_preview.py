@@ -68,9 +68,12 @@ class Preview:
 
     def wait_for(self, needle: str, count: int = 1, timeout: float = 30) -> None:
         end = time.monotonic() + timeout
+        exited = None
         while sum(needle in line for line in self.lines) < count:
-            assert self.process.poll() is None or time.monotonic() < end, f"preview exited: {self.lines}"
             assert time.monotonic() < end, f"timed out waiting for {needle!r}: {self.lines}"
+            if exited is None and self.process.poll() is not None:
+                exited = time.monotonic()
+            assert exited is None or time.monotonic() - exited < 1, f"preview exited: {self.lines}"
             time.sleep(0.05)
 
     def get(self, path: str) -> bytes:
