@@ -239,6 +239,16 @@ class _Relay:
         self._errors.clear()
 
 
+def _open_in_browser(url: str) -> bool:
+    """Open *url* in a graphical browser; never in a text one (lynx, w3m), which would take
+    over this terminal and cannot run the page's script anyway."""
+    try:
+        browser = webbrowser.get()
+    except webbrowser.Error:
+        return False
+    return type(browser) is not webbrowser.GenericBrowser and browser.open(url)
+
+
 def preview(root: Path, audience: str | None, host: str, port: int, open_browser: bool, say: Say,
             stop_after: float | None = None) -> None:
     """Serve the edition of *audience* at http://*host*:*port*/ and rebuild it at every change, until Ctrl-C."""
@@ -247,8 +257,8 @@ def preview(root: Path, audience: str | None, host: str, port: int, open_browser
     server = serve(host, port, state, title)
     try:
         say(f"previewing {title} at {server.url} (Ctrl-C to stop)", True)
-        if open_browser:
-            webbrowser.open(server.url)
+        if open_browser and not _open_in_browser(server.url):
+            say("no graphical browser found to open: open the address above in yours", True)
         relay = _Relay(state, say)
         watch(root, BuildOptions(), audiences, relay.say, stop_after, relay.built)
     finally:

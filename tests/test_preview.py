@@ -27,6 +27,7 @@ from pypdf import PdfReader
 
 from briefing.cli import main
 from briefing.errors import UsageError
+from briefing import preview as preview_module
 from briefing.preview import PreviewState, loopback_address, serve
 
 from .conftest import BASIC_MANIFEST, write_brief
@@ -140,6 +141,23 @@ def test_answers_only_to_its_own_address(preview: Preview) -> None:
         urllib.request.urlopen(request, timeout=10)
     assert refused.value.code == 403
     assert preview.get("edition.pdf").startswith(b"%PDF-")
+
+
+def test_never_opens_a_text_browser_in_the_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    webbrowser = preview_module.webbrowser
+    opened: list[str] = []
+
+    def record(self: object, url: str, new: int = 0, autoraise: bool = True) -> bool:
+        opened.append(url)
+        return True
+
+    monkeypatch.setattr(webbrowser.GenericBrowser, "open", record)
+    monkeypatch.setattr(webbrowser.BackgroundBrowser, "open", record)
+    monkeypatch.setattr(webbrowser, "get", lambda: webbrowser.GenericBrowser("lynx"))
+    assert preview_module._open_in_browser("http://127.0.0.1:1/") is False
+    monkeypatch.setattr(webbrowser, "get", lambda: webbrowser.BackgroundBrowser("firefox"))
+    assert preview_module._open_in_browser("http://127.0.0.1:2/") is True
+    assert opened == ["http://127.0.0.1:2/"]
 
 
 # --- the server ------------------------------------------------------------------------------------
