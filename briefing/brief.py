@@ -15,6 +15,8 @@ from pathlib import Path
 
 from .errors import BriefFolderError, BriefingError, ManifestError, OutputIsInputError, Reporter, raise_all
 from .files import read_text, resolve_inside
+from .hyphenlist import FILE_NAME as HYPHENATION_FILE
+from .hyphenlist import load_hyphenation
 from .manifest import LANGUAGES, check_references, load_manifest
 from .model import Brief, Manifest, SectionSource, Source, TimelineEvent
 from .sources import load_sources
@@ -56,6 +58,7 @@ def load_brief(root: Path, reporter: Reporter | None = None) -> Brief:
                          event_tags if len(collected.errors) == before else None, manifest_path)
     sources, source_variants = _load_sources(root, manifest, manifest_path, languages, collected)
     themes, fallback_fonts = _load_themes(root, manifest, manifest_path, collected)
+    hyphenation = _load_hyphenation(root, manifest, manifest_path, languages, collected)
     if reporter is None:
         collected.raise_if_errors()
     log.info("loaded %s: %d sections, %d timeline events, %d sources, theme %s", manifest_path, len(sections),
@@ -72,6 +75,7 @@ def load_brief(root: Path, reporter: Reporter | None = None) -> Brief:
         source_variants=source_variants,
         themes=themes,
         fallback_fonts=fallback_fonts,
+        hyphenation=hyphenation,
     )
 
 
@@ -116,6 +120,20 @@ def _load_themes(root: Path, manifest: Manifest, origin: Path,
         themes[name] = theme
         fonts[name] = tuple(path for path in found if path is not None)
     return themes, fonts
+
+
+def _load_hyphenation(root: Path, manifest: Manifest, origin: Path, languages: list[str],
+                      reporter: Reporter) -> dict[str, tuple[str, ...]]:
+    """`hyphenation.txt` (the brief's language) and its language variants, when present."""
+    path = root / HYPHENATION_FILE
+    found = [(manifest.language, path)] if path.is_file() else []
+    found += _language_variants(root, path, languages, origin)
+    lists = {}
+    for language, file in found:
+        entries = reporter.attempt(partial(load_hyphenation, resolve_inside(root, file.name, origin)))
+        if entries is not None:
+            lists[language] = entries
+    return lists
 
 
 def _language_variants(root: Path, path: Path, languages: list[str], origin: Path) -> list[tuple[str, Path]]:

@@ -239,7 +239,8 @@ def prepare_document(brief: Brief, edition: Edition, options: BuildOptions, repo
     manifest = dataclasses.replace(edition.manifest, marking=edition_marking(brief.manifest, edition.audience, present))
     theme, fallbacks = edition_theme(brief, edition, options)
     document = Document(manifest, tuple(sections), edition.timeline, cited, uncited, theme,
-                        print_settings(manifest, edition, options, copy), fallbacks)
+                        print_settings(manifest, edition, options, copy), fallbacks,
+                        brief.hyphenation.get(manifest.language, ()))
     return document, omitted
 
 

@@ -105,6 +105,10 @@ class TimelineError(BriefingError):
     """A timeline event is malformed."""
 
 
+class HyphenationListError(BriefingError):
+    """A line of the brief's hyphenation.txt is not a word with marked break points."""
+
+
 class ImageError(BriefingError):
     """An image is missing, unreadable, not an image, or too large."""
 

@@ -421,6 +421,8 @@ class Brief:
     """Every theme the manifest or an audience names, by that name (built-in or file)."""
     fallback_fonts: dict[str, tuple[Path, ...]] = field(default_factory=dict)
     """Each theme's fallback font files, resolved inside the brief, by the same name."""
+    hyphenation: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """The brief's hyphenation lists (`hyphenation.txt`, `hyphenation.en.txt`), by language."""
 
 
 @dataclass(frozen=True)
@@ -448,3 +450,5 @@ class Document:
     printing: PrintSettings = field(default_factory=PrintSettings)
     fallback_fonts: tuple[Path, ...] = ()
     """TrueType files in the brief for characters the theme's fonts lack."""
+    hyphenation: tuple[str, ...] = ()
+    """The brief's hyphenation list for this edition's language: `pe-me-rin-tah-an`, or a word never broken."""

@@ -9,10 +9,12 @@ import re
 from pathlib import Path
 
 import pyphen
+import pytest
 import reportlab
 from PIL import Image
 from pypdf import PdfReader
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate, Paragraph, Spacer
 
@@ -78,6 +80,46 @@ def test_paragraph_parser_members() -> None:
     frags = rl_compat.parse_fragments("x", ParagraphStyle("u", parent=style, textTransform="uppercase")) or []
     rl_compat.transform_text(frags, ParagraphStyle("u", parent=style, textTransform="uppercase"))
     assert frags[0].text == "X"
+
+
+def _split_after_first_word(word: str) -> list[tuple[str, str]]:
+    return [(word[:3], word[3:])] if word.isalpha() else [(word.split("-")[0] + "-", word.split("-", 1)[1])]
+
+
+def test_hyphenation_members() -> None:
+    """Broken words are found in both kinds of line structure, and a compound broken at its
+    own hyphen keeps it when the lines are broken again (ReportLab alone drops it)."""
+    style = ParagraphStyle("t", fontName="Helvetica", fontSize=10, leading=12, hyphenationLang=_split_after_first_word)
+    plain = Paragraph("aa bb cc dd ee ff gg hyphenation", style)
+    plain.wrap(120, 1000)
+    [brk] = rl_compat.line_breaks(plain, [120])
+    assert (brk.line, brk.word, brk.words, brk.last_word) == (0, "hyphenation", 8, True)
+    assert brk.head_width == pytest.approx(stringWidth("hyp-", "Helvetica", 10))
+    assert brk.slack == pytest.approx(120 - stringWidth("aa bb cc dd ee ff gg hyp-", "Helvetica", 10))
+    marked = Paragraph("aa bb cc dd ee ff gg <b>x</b> wilayah-wilayah zz", style)
+    marked.wrap(150, 1000)
+    [brk] = rl_compat.line_breaks(marked, [150])
+    assert (brk.word, brk.last_word) == ("wilayah-wilayah", False)
+    again = Paragraph("", style, frags=list(marked.frags))
+    again.wrap(500, 1000)
+    assert "wilayahwilayah" in again.getPlainText()  # what the mending is for
+    mended = Paragraph("", style, frags=rl_compat.mend_compounds(list(marked.frags)))
+    mended.wrap(500, 1000)
+    assert "wilayah-wilayah zz" in mended.getPlainText()
+
+
+def test_word_gap_cap() -> None:
+    from reportlab.lib.enums import TA_JUSTIFY
+
+    style = ParagraphStyle("t", fontName="Helvetica", fontSize=10, leading=12, alignment=TA_JUSTIFY)
+    paragraph = Paragraph("aa bb cc dd ee ff averyveryverylongwordthatwillnotfit", style)
+    paragraph.wrap(200, 1000)
+    slack = paragraph.blPara.lines[0][0]
+    rl_compat.cap_word_gaps(paragraph, 0.5)
+    capped, words = paragraph.blPara.lines[0]
+    room = 5 * (5 - stringWidth(" ", "Helvetica", 10))
+    assert len(words) == 6 and slack > room and capped == pytest.approx(room)
+    assert paragraph.blPara.lines[1][0] > room  # the last line is not stretched at all
 
 
 def test_template_members(tmp_path: Path) -> None:

@@ -82,7 +82,7 @@ def page_size(paper: str, orientation: str) -> tuple[float, float]:
 def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, with_toc: bool) -> RenderedPdf:
     manifest, theme, printing = document.manifest, document.theme, document.printing
     locale = i18n.Locale(manifest.language, tuple(manifest.labels.items()))
-    styles = make_styles(theme, manifest.language)
+    styles = make_styles(theme, manifest.language, document.hyphenation)
     size = page_size(printing.paper, printing.orientation)
     has_sidebar = bool(document.timeline)
     side = manifest.timeline.side if manifest.timeline else "right"

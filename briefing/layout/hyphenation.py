@@ -1,16 +1,22 @@
 """Hyphenation rules for the brief's language, handed to ReportLab as a callable.
 
-pyphen supplies the patterns; we decide which words may be split. Following PUEBI
-(and common sense in English), capitalised words and names, acronyms, numbers and
-URLs are never hyphenated, and a short exceptions list mends known bad splits.
+pyphen supplies the patterns; we decide which words may be split and which breaks are
+wanted. Following PUEBI (and common sense in English), capitalised words and names,
+acronyms, numbers and URLs are never hyphenated, no break leaves fewer than three
+letters, hard-hyphen compounds break only at their hyphen, and a short exceptions list
+(plus the brief's own `hyphenation.txt`) mends known bad splits. Which breaks a
+paragraph keeps (`Rules`) is decided by `paragraphs.Paragraph` from its lines.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterator
 
 import pyphen
 
@@ -30,30 +36,104 @@ EXCEPTIONS: dict[str, dict[str, str]] = {
 }
 
 MIN_WORD = 7
+#: Letters a break leaves at least on either side: Indonesian prefixes (ke-, me-, di-) and
+#: suffixes make two-letter fragments common, and they read badly.
+MIN_FRAGMENT = 3
+_COMPOUND_PART = re.compile(r"[^\W\d_]+")
 
-Hyphenator = Callable[[str], Iterable[tuple[str, str]]]
+
+@dataclass(frozen=True)
+class Rules:
+    """When a word may be broken at the end of a line (book practice for ragged-right text)."""
+
+    zone: float = 0.82
+    """Break a word only if the line without it would fill less than this share of the measure."""
+    max_run: int = 2
+    """Hyphenated lines in a row at most."""
+    gap_ceiling: float = 0.5
+    """Justified text: break a word only if without it the word gaps would exceed this many ems."""
+
+
+RULES = Rules()
+
+
+class Hyphenator:
+    """The `hyphenationLang` callable of a style: the break points of a word that our rules allow.
+
+    ReportLab asks it for the word that overflows a line and takes the longest head that
+    fits. It cannot tell whether the break is wanted (the line may be full enough without
+    it); the paragraph finds that out from the lines, then breaks them again with that
+    call refused (`session`). Calls are counted only inside a session.
+    """
+
+    def __init__(self, points: Callable[[str], list[tuple[str, str]]], rules: Rules = RULES):
+        self.points = points
+        self.rules = rules
+        self._calls: list[str] | None = None
+        self._refused: frozenset[int] = frozenset()
+
+    def __call__(self, word: str) -> list[tuple[str, str]]:
+        calls = self._calls
+        if calls is not None:
+            calls.append(word)
+            if len(calls) - 1 in self._refused:
+                return []
+        return self.points(word)
+
+    @contextmanager
+    def session(self, refused: frozenset[int]) -> Iterator[list[str]]:
+        """Count the words asked for while breaking one paragraph, answering none for the
+        calls numbered in *refused*; yields the list of words asked for, in order."""
+        calls: list[str] = []
+        previous = self._calls, self._refused
+        self._calls, self._refused = calls, refused
+        try:
+            yield calls
+        finally:
+            self._calls, self._refused = previous
 
 
 @lru_cache(maxsize=None)
-def hyphenator(language: str) -> Hyphenator | None:
-    """A ReportLab `hyphenationLang` callable for *language*, or None if unsupported."""
+def hyphenator(language: str, entries: tuple[str, ...] = ()) -> Hyphenator | None:
+    """A ReportLab `hyphenationLang` callable for *language*, or None if unsupported.
+
+    *entries* are the brief's own list (`hyphenation.txt`): words with their allowed
+    break points marked (`pe-me-rin-tah-an`), or unmarked words never to break.
+    """
     lang = PYPHEN_LANGUAGES.get(language)
     if lang is None:
         return None
-    dictionary = pyphen.Pyphen(lang=lang, left=2, right=3)
+    dictionary = pyphen.Pyphen(lang=lang, left=MIN_FRAGMENT, right=MIN_FRAGMENT)
     exceptions = {word: _pairs(split) for word, split in EXCEPTIONS.get(language, {}).items()}
+    exceptions.update((entry.replace("-", "").lower(), _pairs(entry.lower())) for entry in entries)
 
     def split_points(word: str) -> list[tuple[str, str]]:
+        if "-" in word:
+            return _compound_points(word)
         if len(word) < MIN_WORD or not word.isalpha() or not word.islower():
             return []
         if word in exceptions:
-            return exceptions[word]
+            return [pair for pair in exceptions[word] if _long_enough(*pair)]
         try:
-            return list(dictionary.iterate(word))
+            return [pair for pair in dictionary.iterate(word) if _long_enough(*pair)]
         except (TypeError, ValueError, IndexError, KeyError):  # patterns from a damaged cache
             return []
 
-    return split_points
+    return Hyphenator(split_points)
+
+
+def _compound_points(word: str) -> list[tuple[str, str]]:
+    """A hard-hyphen compound (`wilayah-wilayah`) breaks only at its own hyphens, adding none:
+    the head keeps the hyphen, and ReportLab adds no second one after it."""
+    parts = word.split("-")
+    if not all(_COMPOUND_PART.fullmatch(part) for part in parts):
+        return []
+    pairs = [("-".join(parts[:i]) + "-", "-".join(parts[i:])) for i in range(1, len(parts))]
+    return [pair for pair in pairs[::-1] if _long_enough(pair[0].split("-")[-2], pair[1].split("-")[0])]
+
+
+def _long_enough(head: str, tail: str) -> bool:
+    return len(head) >= MIN_FRAGMENT and len(tail) >= MIN_FRAGMENT
 
 
 def _pairs(split: str) -> list[tuple[str, str]]:
@@ -61,6 +141,54 @@ def _pairs(split: str) -> list[tuple[str, str]]:
     parts = split.split("-")
     pairs = [("".join(parts[:i]), "".join(parts[i:])) for i in range(1, len(parts))]
     return pairs[::-1]
+
+
+def unwanted_break(breaks: list[rl_compat.LineBreak], whole: bool, justified: bool,
+                   rules: Rules = RULES, kept: frozenset[int] = frozenset()) -> tuple[rl_compat.LineBreak, bool] | None:
+    """The first hyphenated line end of a paragraph that the rules forbid, and whether it
+    may stay if refusing it costs the paragraph a line; or None.
+
+    A break must go when it would be the third hyphenated line in a row, or when it
+    breaks the paragraph's last word (*whole* False: these lines do not end the paragraph). It is not wanted when the line would end near enough the margin without
+    it (justified text: when its word gaps would stay under the ceiling), unless it saves
+    a line: the lines numbered in *kept* were found to.
+    """
+    lines = {b.line for b in breaks}
+    for b in breaks:
+        if whole and b.last_word:
+            return b, False
+        if all(b.line - k in lines for k in range(1, rules.max_run + 1)):
+            return b, False
+        if b.line not in kept and not _needed(b, justified, rules):
+            return b, True
+    return None
+
+
+def _needed(b: rl_compat.LineBreak, justified: bool, rules: Rules) -> bool:
+    """Without the break the line would end far short (or be set with too wide word gaps)."""
+    without = b.measure - b.slack - b.head_width - b.space
+    if justified:
+        gaps = b.words - 2
+        return gaps > 0 and b.space + (b.measure - without) / gaps > rules.gap_ceiling * b.font_size
+    return without < rules.zone * b.measure
+
+
+def call_of(breaks: list[rl_compat.LineBreak], target: rl_compat.LineBreak, calls: list[str],
+            refused: frozenset[int]) -> int | None:
+    """The number of the hyphenator call that made *target*, one of *breaks* (in line order).
+
+    Calls come in line order, so each break is the first later call for its word that was
+    not refused (a call whose pairs did not fit leaves the word whole and is passed over).
+    """
+    position = 0
+    for brk in breaks:
+        found = next((i for i in range(position, len(calls)) if calls[i] == brk.word and i not in refused), None)
+        if found is None:
+            return None
+        if brk is target:
+            return found
+        position = found + 1
+    return None
 
 
 def prime_patterns(language: str, cache_dir: Path | None) -> None:

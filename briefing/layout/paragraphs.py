@@ -19,14 +19,19 @@ import re
 import weakref
 from typing import Any
 
+from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph as _RLParagraph
 
 from . import rl_compat
+from .hyphenation import Hyphenator, call_of, unwanted_break
 from .rl_compat import copy_fragment as _copy
 
 #: Set to False to have every paragraph parsed by ReportLab (tests compare the two).
 ENABLED = True
+#: Line breakings of one paragraph at most, however many breaks its hyphenation rules refuse
+#: (a bound for pathological paragraphs: the default brief's need 1 to 6).
+MAX_PASSES = 64
 
 _TOKEN = re.compile(r"<[^<>]*>|&(?:#x[0-9a-fA-F]+|#[0-9]+|[A-Za-z][A-Za-z0-9]*);")
 _OPEN = re.compile(r"<([a-z]+)(?:\s[^<>]*)?>$")
@@ -44,6 +49,8 @@ _prototypes: "weakref.WeakKeyDictionary[ParagraphStyle, dict[tuple[str, ...], li
 class Paragraph(_RLParagraph):
     """`reportlab.platypus.Paragraph`, with our markup turned into fragments directly."""
 
+    frags: list[Any]
+
     def __init__(self, text: str | None, style: ParagraphStyle | None = None, bulletText: Any = None,
                  frags: list[Any] | None = None, **kwargs: Any):
         if frags is None and ENABLED and style is not None and text is not None:
@@ -52,6 +59,9 @@ class Paragraph(_RLParagraph):
                 text, frags = parsed
         super().__init__(text, style, bulletText, frags, **kwargs)
         self._wrapped: tuple[float, float, float] | None = None
+        self._refused: tuple[Any, frozenset[int]] = (None, frozenset())
+        """Hyphenator calls answered with no break, and the line widths they apply to."""
+        self._calls: list[str] = []
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         """Lines depend on the width alone: asked again at the same width (keep-with-next,
@@ -62,6 +72,62 @@ class Paragraph(_RLParagraph):
         width, height = super().wrap(availWidth, availHeight)
         self._wrapped = (availWidth, width, height)
         return width, height
+
+    def breakLines(self, width: Any) -> Any:  # noqa: N802 (ReportLab's name)
+        """ReportLab's line breaking, again without each word break the hyphenation rules
+        do not want (one at a time, first line first: a refused break moves the lines after it)."""
+        hyphenate = self.style.hyphenationLang
+        if not isinstance(hyphenate, Hyphenator):
+            return super().breakLines(width)
+        widths = list(width) if isinstance(width, (list, tuple)) else [width]
+        key, refused = self._refused
+        if key != widths:
+            refused = frozenset()
+        justified = self.style.alignment == TA_JUSTIFY
+        # the first part of a split paragraph does not end the paragraph: its lines stay as planned
+        whole = not rl_compat.is_first_part(self)
+        kept: frozenset[int] = frozenset()
+        trial: tuple[int, int, frozenset[int]] | None = None  # (line count, line, refused) before a trial
+        for _ in range(MAX_PASSES):
+            self.frags = rl_compat.mend_compounds(self.frags)
+            with hyphenate.session(refused) as calls:
+                lines = super().breakLines(width)
+            rl_compat.use_lines(self, lines)
+            if trial is not None and len(lines.lines) > trial[0]:  # that break saves a line: keep it
+                kept, refused, trial = kept | {trial[1]}, trial[2], None
+                continue
+            trial = None
+            breaks = rl_compat.line_breaks(self, widths)
+            found = unwanted_break(breaks, whole, justified, hyphenate.rules, kept)
+            index = None if found is None else call_of(breaks, found[0], calls, refused)
+            if found is None or index is None:
+                break
+            if found[1]:
+                trial = (len(lines.lines), found[0].line, refused)
+            refused |= {index}
+        self._refused, self._calls = (widths, refused), calls
+        if justified:
+            rl_compat.cap_word_gaps(self, hyphenate.rules.gap_ceiling)
+        return lines
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        """ReportLab's split, never leaving a broken word at the foot of a page or column:
+        the break is refused and the paragraph broken again before it is split."""
+        parts: list[Any] = super().split(availWidth, availHeight)
+        hyphenate = self.style.hyphenationLang
+        while len(parts) == 2 and isinstance(hyphenate, Hyphenator):
+            widths, refused = self._refused
+            last = rl_compat.line_count(parts[0]) - 1
+            breaks = rl_compat.line_breaks(self, widths) if rl_compat.has_lines(self) else []
+            target = next((b for b in breaks if b.line == last), None)
+            index = None if target is None else call_of(breaks, target, self._calls, refused)
+            if index is None:
+                break
+            self._refused = (widths, refused | {index})
+            self._wrapped = None
+            self.wrap(availWidth, availHeight)
+            parts = super().split(availWidth, availHeight)
+        return parts
 
 
 def fragments(markup: str, style: ParagraphStyle) -> list[Any] | None:

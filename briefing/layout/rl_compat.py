@@ -12,6 +12,7 @@ every member used here still exists.
 from __future__ import annotations
 
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
 import pyphen
@@ -19,10 +20,24 @@ from reportlab import rl_config
 from reportlab.lib.abag import ABag
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfdoc
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, Paragraph
 from reportlab.platypus.doctemplate import PageBegin
-from reportlab.platypus.paragraph import cleanBlockQuotedText, textTransformFrags
+from reportlab.platypus.paragraph import (
+    _hy_pfx_pat,
+    _hy_sfx_pat,
+    _HSFrag,
+    _InjectedFrag,
+    _processed_frags,
+    _SplitFrag,
+    _SplitFragH,
+    _SplitFragHY,
+    _SplitWordH,
+    _SplitWordHY,
+    cleanBlockQuotedText,
+    textTransformFrags,
+)
 from reportlab.platypus.paraparser import ParaParser, known_entities
 
 #: The ReportLab versions this module is tested with: the lowest, and the first one not
@@ -133,6 +148,167 @@ def last_line_slack(paragraph: Paragraph) -> float:
     entry's dot leader starts."""
     last = paragraph.blPara.lines[-1]
     return float(last.extraSpace if hasattr(last, "extraSpace") else last[0])
+
+
+def use_lines(paragraph: Paragraph, lines: Any) -> None:
+    """Make *lines* (what `breakLines` returned) the paragraph's lines, to inspect them."""
+    paragraph.blPara = lines
+
+
+def is_first_part(paragraph: Paragraph) -> bool:
+    """*paragraph* is the first part of a split one: its last line does not end the paragraph."""
+    return bool(getattr(paragraph, "_splitpara", 0))
+
+
+@dataclass(frozen=True)
+class LineBreak:
+    """A line of a wrapped paragraph that ends in a broken word."""
+
+    line: int
+    word: str
+    """The whole word as the hyphenator was asked for it (no leading quote or bracket)."""
+    head_width: float
+    """The width of the part on this line, with its hyphen."""
+    slack: float
+    """The free width at the end of the line."""
+    measure: float
+    space: float
+    font_size: float
+    words: int
+    """Words on the line, the broken one included."""
+    last_word: bool
+    """The broken word ends the paragraph (nothing but punctuation or marks follows it)."""
+
+
+
+def line_breaks(paragraph: Paragraph, widths: list[float]) -> list[LineBreak]:
+    """The lines of a wrapped *paragraph* that end in a word ReportLab's hyphenation broke.
+
+    ReportLab marks such words only by the classes of its private line structures:
+    plain lines hold `_SplitWordH` strings, lines of several fragments refer to the
+    paragraph's fragment words, where a `_SplitFragH` ends the line.
+    """
+    bl = paragraph.blPara
+    lines = bl.lines
+    if bl.kind == 0:
+        return [brk for j in range(len(lines) - 1) if (brk := _plain_break(bl, j, widths)) is not None]
+    frags = paragraph.frags
+    return [brk for j in range(len(lines) - 1) if (brk := _frag_break(lines, frags, j)) is not None]
+
+
+def _plain_break(bl: Any, j: int, widths: list[float]) -> LineBreak | None:
+    slack, words = bl.lines[j]
+    head = words[-1] if words else None
+    if not isinstance(head, _SplitWordH) or not bl.lines[j + 1][1]:
+        return None
+    text = head[:-1] if isinstance(head, _SplitWordHY) else str(head)
+    word = _whole_word(text + str(bl.lines[j + 1][1][0]))
+    space = stringWidth(" ", bl.fontName, bl.fontSize)
+    rest = [w for _, line in bl.lines[j + 1:] for w in line][1:]
+    return LineBreak(j, word, stringWidth(head, bl.fontName, bl.fontSize), float(slack),
+                     float(widths[min(j, len(widths) - 1)]), space, float(bl.fontSize), len(words),
+                     not _has_letters("".join(rest)))
+
+
+def _frag_break(lines: list[Any], frags: list[Any], j: int) -> LineBreak | None:
+    segment = [w for w in frags[lines[j].sFW:lines[j + 1].sFW] if not isinstance(w, _InjectedFrag)]
+    following = [w for w in frags[lines[j + 1].sFW:] if not isinstance(w, _InjectedFrag)]
+    if not segment or not following or not isinstance(segment[-1], _SplitFragH):
+        return None
+    head = segment[-1]
+    text = "".join(t for _, t in head[1:])
+    if isinstance(head, _SplitFragHY):
+        text = text[:-1]
+    style = head[-1][0]
+    word = _whole_word(text + "".join(t for _, t in following[0][1:]))
+    line = lines[j]
+    rest = "".join(str(t) for w in following[1:] for _, t in w[1:])
+    return LineBreak(j, word, float(head[0]), float(line.extraSpace), float(line.maxWidth),
+                     stringWidth(" ", style.fontName, style.fontSize), float(style.fontSize), int(line.wordCount),
+                     not _has_letters(rest))
+
+
+def _has_letters(text: str) -> bool:
+    return any(char.isalpha() for char in text)
+
+
+def _whole_word(text: str) -> str:
+    """*text* without the punctuation ReportLab strips before asking the hyphenator."""
+    match = _hy_pfx_pat.match(text)
+    text = text[match.end():] if match else text
+    match = _hy_sfx_pat.search(text)
+    return text[:match.start()] if match else text
+
+
+def cap_word_gaps(paragraph: Paragraph, ceiling: float) -> None:
+    """Stretch no justified line's word gaps past *ceiling* ems: a line that would need
+    more is stretched that far and left short of the margin.
+
+    ReportLab spreads a line's free width (`extraSpace`) over its gaps when it draws;
+    lowering it is the one way to cap the gaps. A paragraph's last line is never
+    stretched, but the last line of the first part of a split paragraph is.
+    """
+    bl = paragraph.blPara
+    stretched = bl.lines if is_first_part(paragraph) else bl.lines[:-1]
+    for index, line in enumerate(stretched):
+        if bl.kind == 0:
+            slack, words = line
+            size, font, gaps = bl.fontSize, bl.fontName, len(words) - 1
+        else:
+            slack, size, gaps = line.extraSpace, line.fontSize, line.wordCount - 1
+            font = line.words[0].fontName if line.words else paragraph.style.fontName
+        if gaps <= 0 or slack <= 0:
+            continue
+        room = gaps * max(0.0, ceiling * size - stringWidth(" ", font, size))
+        if slack > room:
+            if bl.kind == 0:
+                bl.lines[index] = (room, words)
+            else:
+                line.extraSpace = room
+
+
+def mend_compounds(frags: list[Any]) -> list[Any]:
+    """*frags* with each hard-hyphen compound that an earlier line breaking split
+    (`wilayah-` | `wilayah`) made one word again, hyphen kept.
+
+    ReportLab rejoins split words before breaking lines anew and strips a trailing
+    hyphen from the head, as if it had added it: a compound broken at its own hyphen
+    would come back as `wilayahwilayah`.
+    """
+    if not _processed_frags(frags) or not any(_is_compound_head(f) for f in frags):
+        return frags
+    out: list[Any] = []
+    pieces: list[Any] = []
+    for f in frags:
+        if pieces and isinstance(f, _InjectedFrag):
+            continue
+        if pieces or _is_compound_head(f):
+            pieces.append(f)
+            if isinstance(f, _HSFrag) or not isinstance(f, _SplitFrag):
+                out.append(_joined(pieces))
+                pieces = []
+            continue
+        out.append(f)
+    if pieces:
+        out.append(_joined(pieces))
+    return out
+
+
+def _is_compound_head(f: Any) -> bool:
+    return isinstance(f, _SplitFragH) and not isinstance(f, _SplitFragHY) and str(f[-1][1]).endswith("-")
+
+
+def _joined(pieces: list[Any]) -> list[Any]:
+    """One fragment word of split *pieces*: [width, (style, text), ...], texts of one style merged."""
+    parts: list[tuple[Any, str]] = []
+    for piece in pieces:
+        for style, text in piece[1:]:
+            if parts and parts[-1][0] is style:
+                parts[-1] = (style, parts[-1][1] + str(text))
+            else:
+                parts.append((style, str(text)))
+    word: list[Any] = [sum(piece[0] for piece in pieces), *parts]
+    return _HSFrag(word) if isinstance(pieces[-1], _HSFrag) else word
 
 
 def clean_text(markup: str) -> str:

@@ -95,9 +95,12 @@ class Styles:
         return variant
 
 
-def make_styles(theme: Theme, language: str) -> Styles:
-    """The paragraph styles of one build: every other style derives from the body text's."""
-    hyph = hyphenator(language)
+def make_styles(theme: Theme, language: str, hyphenation: tuple[str, ...] = ()) -> Styles:
+    """The paragraph styles of one build: every other style derives from the body text's.
+
+    *hyphenation* is the brief's own list of words and their break points.
+    """
+    hyph = hyphenator(language, hyphenation)
     body = ParagraphStyle(
         "body",
         fontName=face(family(theme.body_font)),
@@ -127,7 +130,9 @@ def _derived(theme: Theme, body: ParagraphStyle, hyph: Hyphenator | None) -> Sty
         return ParagraphStyle(name, parent=parent, **kw)
 
     heading = dict(keepWithNext=1, alignment=TA_LEFT, hyphenationLang="", allowWidows=1, allowOrphans=1)
-    small = dict(hyphenationLang=hyph or "", alignment=TA_LEFT)
+    # small text (notes, sources, captions, cells) breaks words wherever they fit: the
+    # line-end rules of body text would lengthen it by lines, with little gain at that size
+    small = dict(hyphenationLang=hyph.points if hyph else "", alignment=TA_LEFT)
     return Styles(
         body=body,
         h1=derive("h1", fontName=sans_bold, fontSize=16, leading=20, textColor=accent, spaceBefore=16, spaceAfter=8, **heading),

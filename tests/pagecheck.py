@@ -1,0 +1,144 @@
+"""Page-quality measurements on a finished PDF, read back with pdfplumber.
+
+Functions here measure what a reader sees, not what the layout code intended, so
+tests of page quality (hyphenation now, holes and collisions later) assert on the
+printed result. Run as a script to print the numbers for some PDFs:
+
+    .venv/bin/python tests/pagecheck.py output/*.pdf
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pdfplumber
+
+#: A hyphenated line end: a word broken by the layout (added hyphen) or at its own hard hyphen.
+_HYPHEN_END = re.compile(r"\w-$")
+_LETTERS = re.compile(r"[^\W\d_]")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One printed line of body text."""
+
+    page: int
+    top: float
+    words: tuple[str, ...]
+    gaps: tuple[float, ...] = ()
+    """The space between each word and the next, in points."""
+
+    @property
+    def hyphenated(self) -> bool:
+        return bool(self.words) and bool(_HYPHEN_END.search(self.words[-1]))
+
+
+@dataclass
+class HyphenationStats:
+    """How a PDF's body text is hyphenated; `problems` names each line that breaks a rule."""
+
+    wrapped: int = 0
+    """Body lines that another line of the same paragraph follows (the lines that could end in a hyphen)."""
+    hyphenated: int = 0
+    longest_run: int = 0
+    """The most hyphenated line ends in a row."""
+    short_fragments: list[str] = field(default_factory=list)
+    """Breaks leaving fewer than 3 letters before or after the hyphen ("ke-" or "-an")."""
+    last_words: list[str] = field(default_factory=list)
+    """A paragraph's last word broken: its last line holds only the rest of that word (and punctuation)."""
+    page_ends: list[str] = field(default_factory=list)
+    """Hyphens on a page's last body line: the word is finished overleaf."""
+
+    @property
+    def share(self) -> float:
+        return self.hyphenated / self.wrapped if self.wrapped else 0.0
+
+    def summary(self) -> str:
+        return (f"{self.hyphenated}/{self.wrapped} = {self.share:.1%} hyphenated, longest run {self.longest_run}, "
+                f"{len(self.short_fragments)} short fragments, {len(self.last_words)} paragraphs' last words, "
+                f"{len(self.page_ends)} on a page's last line")
+
+
+def body_lines(pdf_path: Path, body_size: float = 10.5) -> list[list[Line]]:
+    """The body-text lines of each page (text set at *body_size*), top to bottom."""
+    pages = []
+    with pdfplumber.open(pdf_path) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            words = [w for w in page.extract_words(extra_attrs=["size"]) if abs(w["size"] - body_size) < 0.05]
+            pages.append(_group_lines(number, words))
+    return pages
+
+
+def _group_lines(page: int, words: list[dict[str, Any]]) -> list[Line]:
+    lines: list[list[dict[str, Any]]] = []
+    for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
+        if lines and abs(lines[-1][0]["top"] - word["top"]) < 1.0:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    out = []
+    for line in lines:
+        line.sort(key=lambda w: w["x0"])
+        gaps = tuple(b["x0"] - a["x1"] for a, b in zip(line, line[1:]))
+        out.append(Line(page, line[0]["top"], tuple(w["text"] for w in line), gaps))
+    return out
+
+
+def widest_word_gap(pdf_path: Path, body_size: float = 10.5, leading: float = 15.0) -> float:
+    """The widest space between two words of a body line that is not a paragraph's last, in ems."""
+    runs = paragraphs(body_lines(pdf_path, body_size), leading)
+    return max((gap for run in runs for line in run[:-1] for gap in line.gaps), default=0.0) / body_size
+
+
+def paragraphs(pages: list[list[Line]], leading: float = 15.0) -> list[list[Line]]:
+    """Lines grouped into runs set at *leading*: a larger gap (space after a paragraph or
+    list item, a heading, a figure) starts a new run. A run may continue on the next page."""
+    runs: list[list[Line]] = []
+    for lines in pages:
+        for index, line in enumerate(lines):
+            follows = index > 0 and abs(line.top - lines[index - 1].top - leading) < 0.5
+            # a paragraph going on overleaf: a word finished there, or a sentence going on in lower case
+            continues = index == 0 and bool(runs) and (runs[-1][-1].hyphenated or line.words[0][:1].islower())
+            if follows or continues:
+                runs[-1].append(line)
+            else:
+                runs.append([line])
+    return runs
+
+
+def measure_hyphenation(pdf_path: Path, body_size: float = 10.5, leading: float = 15.0) -> HyphenationStats:
+    """Hyphenation of the body text of *pdf_path*, measured on the printed lines."""
+    pages = body_lines(pdf_path, body_size)
+    stats = HyphenationStats()
+    last_on_page = {id(lines[-1]) for lines in pages if lines}
+    for run in paragraphs(pages, leading):
+        streak = 0
+        for index, line in enumerate(run):
+            wrapped = index + 1 < len(run)
+            stats.wrapped += wrapped
+            if not line.hyphenated:
+                streak = 0
+                continue
+            stats.hyphenated += 1
+            streak += 1
+            stats.longest_run = max(stats.longest_run, streak)
+            where = f"p{line.page}: {' '.join(line.words[-3:])}"
+            if id(line) in last_on_page:
+                stats.page_ends.append(where)
+            if not wrapped:
+                continue
+            head, tail = line.words[-1], run[index + 1].words[0]
+            if min(len(_LETTERS.findall(head.rsplit("-", 1)[0].split("-")[-1])), len(_LETTERS.findall(tail.split("-")[0]))) < 3:
+                stats.short_fragments.append(f"{where} | {tail}")
+            if index + 2 == len(run) and not _LETTERS.search("".join(run[index + 1].words[1:])):
+                stats.last_words.append(f"{where} | {' '.join(run[index + 1].words)}")
+    return stats
+
+
+if __name__ == "__main__":
+    for name in sys.argv[1:]:
+        print(f"{name}: {measure_hyphenation(Path(name)).summary()}, widest word gap {widest_word_gap(Path(name)):.2f} em")
