@@ -24,9 +24,15 @@ test: $(VENV)/.test-deps
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
-## Run the performance benchmarks (writes benchmarks/results.md).
-bench: $(VENV)/.test-deps
+$(VENV)/.bench-deps: $(VENV)/.test-deps
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,bench]'
+	@touch $@
+
+## Run the performance benchmarks (writes benchmarks/results.md): our own harness, then
+## the side-by-side yardstick against Typst and a floor in ../shared/bench.
+bench: $(VENV)/.bench-deps
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/yardstick.py
 
 ## Redraw the default brief's figures (assets/*.png).
 images: $(BIN)/briefing

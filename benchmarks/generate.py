@@ -26,7 +26,11 @@ def body_text() -> str:
         text = (REPO / "sections" / name).read_text(encoding="utf-8").split("---\n", 2)[2]
         text = re.sub(r"\{\{[^}]*\}\}", "Mei 2022", text)
         text = re.sub(r"!\[[^\]]*\]\([^)]*\)(\{[^}]*\})?\n?", "", text)
+        text = re.sub(r"^::::+.*\n?", "", text, flags=re.M)  # the fences of an outer box around a box
         text = re.sub(r"::: *\w+.*?\n(.*?):::\n?", r"\1", text, flags=re.S)
+        text = re.sub(r"^: .*\n?", "", text, flags=re.M)  # table captions (the tables go too)
+        text = re.sub(r"\[[^\]\[]*@(?:fig|tbl|sec)-[\w-]+\]", "halaman 2", text)
+        text = re.sub(r"@(?:fig|tbl|sec)-[\w-]*\w", "Gambar 1", text)
         text = re.sub(r" ?\[@[^\]]+\]", "", text)
         text = re.sub(r"^\|.*\|$\n?", "", text, flags=re.M)
         parts.append(text.strip())

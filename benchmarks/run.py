@@ -25,6 +25,9 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from generate import generate  # noqa: E402
+from yardstick import replace_section  # noqa: E402
+
+TITLE = "## Against the same page by hand"
 
 
 def measure(commands: list[list[str]], runs: int) -> list[tuple[float, float]]:
@@ -127,9 +130,8 @@ def main() -> None:
         print(f"smoke run done: {len(rows)} measurements")
         shutil.rmtree(work, ignore_errors=True)
         return
-    (HERE / "results.md").write_text(
-        f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores, median of {runs} runs "
-        "(commands taking turns).\n\n" + HEADER + "\n".join(rows) + "\n", encoding="utf-8")
+    replace_section(HERE / "results.md", TITLE, f"{TITLE}\n\nMeasured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} "
+                    f"cores, median of {runs} runs (commands taking turns).\n\n" + HEADER + "\n".join(rows) + "\n")
     shutil.rmtree(work, ignore_errors=True)
 
 

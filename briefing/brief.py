@@ -29,7 +29,7 @@ SECTIONS_DIR = "sections"
 ASSETS_DIR = "assets"
 PARTIALS_DIR = "_partials"
 _PREFIX_RE = re.compile(r"^\d+[-_ .]*")
-FRONT_MATTER_KEYS = {"id", "title", "numbered", "level", "audiences", "tags"}
+FRONT_MATTER_KEYS = {"id", "title", "numbered", "level", "audiences", "tags", "page_break"}
 
 
 def load_brief(root: Path, reporter: Reporter | None = None) -> Brief:
@@ -44,6 +44,8 @@ def load_brief(root: Path, reporter: Reporter | None = None) -> Brief:
     if not root.is_dir():
         raise BriefFolderError("brief folder not found", root)
     manifest, manifest_path = load_manifest(root)
+    if manifest.logo:
+        manifest = replace(manifest, logo=str(_logo(root, manifest.logo, manifest_path)))
     sections_dir = root / SECTIONS_DIR
     if not sections_dir.is_dir():
         raise BriefFolderError(f"no '{SECTIONS_DIR}/' folder next to the manifest", root)
@@ -77,6 +79,26 @@ def load_brief(root: Path, reporter: Reporter | None = None) -> Brief:
         fallback_fonts=fallback_fonts,
         hyphenation=hyphenation,
     )
+
+
+#: Image formats a cover logo may be (vector logos need converting to PNG first).
+LOGO_FORMATS = ("PNG", "JPEG")
+
+
+def _logo(root: Path, name: str, origin: Path) -> Path:
+    """The cover logo's path: inside the brief, a readable PNG or JPEG (the rules of figures)."""
+    from .images import inspect
+    from .yamlfile import load_yaml
+
+    line = load_yaml(read_text(origin), origin).lines.get("logo")
+    if name.lower().endswith(".svg"):
+        raise ManifestError(f"logo '{name}' is an SVG: save it as a PNG (at least 600 pixels wide) and name that",
+                            origin, line)
+    path = resolve_inside(root, name, origin, line)
+    info = inspect(path, origin, line)
+    if info.format not in LOGO_FORMATS:
+        raise ManifestError(f"logo '{name}' is {info.format}; a logo must be PNG or JPEG", origin, line)
+    return path
 
 
 def _load_timelines(root: Path, manifest: Manifest, origin: Path, languages: list[str],
@@ -117,9 +139,37 @@ def _load_themes(root: Path, manifest: Manifest, origin: Path,
         if theme is None:
             continue
         found = [reporter.attempt(partial(resolve_inside, root, font, origin)) for font in theme.fallback_fonts]
+        if theme.font_files:
+            theme = reporter.attempt(partial(_local_fonts, theme, root, origin)) or theme
         themes[name] = theme
         fonts[name] = tuple(path for path in found if path is not None)
     return themes, fonts
+
+
+def _local_fonts(theme: Theme, root: Path, origin: Path) -> Theme:
+    """The theme with its brief-local font files resolved inside the brief and checked to be TrueType."""
+    families = []
+    for family, styles in theme.font_files:
+        resolved = []
+        for style, name in styles:
+            path = resolve_inside(root, name, origin)
+            _check_truetype(path, name, origin)
+            resolved.append((style, str(path)))
+        families.append((family, tuple(resolved)))
+    return replace(theme, font_files=tuple(families))
+
+
+def _check_truetype(path: Path, name: str, origin: Path) -> None:
+    """ReportLab embeds TrueType outlines only: a CFF-flavoured OpenType font is refused with what to do."""
+    if not path.is_file():
+        raise ManifestError(f"font file '{name}' not found in the brief folder", origin)
+    with path.open("rb") as handle:
+        magic = handle.read(4)
+    if magic == b"OTTO":
+        raise ManifestError(f"font '{name}' has CFF (PostScript) outlines, which cannot be embedded; "
+                            "use the TrueType (.ttf, glyf outlines) version of the font", origin)
+    if magic not in (b"\x00\x01\x00\x00", b"true"):
+        raise ManifestError(f"font '{name}' is not a TrueType font file", origin)
 
 
 def _load_hyphenation(root: Path, manifest: Manifest, origin: Path, languages: list[str],
@@ -242,6 +292,8 @@ def _load_section(path: Path, audiences: frozenset[str], default_id: str | None 
             value = []
         lists[key] = tuple(v.strip() for v in value)
     errors += _unknown_audiences(meta, lists["audiences"], audiences, path)
+    if meta.get("page_break", "auto") not in ("before", "auto"):
+        bad("page_break", "'page_break' must be 'before' (the section starts a new page) or 'auto'")
     level = meta.get("level")
     if level is not None and not isinstance(level, str):
         bad("level", "'level' must be a handling level name")

@@ -17,10 +17,12 @@ from .edition import Edition, Omission, check_leaks, edition_marking, plan_editi
 from .errors import BriefingError, BriefingWarning, EditionsFailed, Reporter, UsageError, raise_all
 from .files import is_regular_file, read_text
 from .glyphs import glyph_warnings
+from .crossrefs import resolve_crossrefs
+from .images import use_cache_dir
 from .links import resolve_links
 from .markdown import number_headings, parse_inline, parse_markdown
-from .model import (Brief, Document, Inline, Manifest, PrintSettings, Section, SectionSource, Source, SourcePos, Text,
-                    TimelineEvent)
+from .model import (Block, Brief, Document, Figure, Inline, Manifest, PrintSettings, Section, SectionSource, Source,
+                    SourcePos, Text, TimelineEvent)
 from .templating import Rendered, SectionRenderer, template_context
 from .themes import Theme, to_cmyk, to_grayscale
 from .outputs import sweep_stale_outputs
@@ -111,6 +113,7 @@ def build(root: Path, output: Path | None = None, strict: bool = False, audience
     if strict or report:
         options = dataclasses.replace(options, strict=options.strict or strict, report=options.report or report)
     brief = Stages(root.resolve().name)("load", load_brief, root)
+    use_cache_dir(brief.root / OUTPUT_DIR / ".cache")
     if output is not None:
         check_output_path(brief, output)
     targets = select_audiences(brief.manifest, audiences)
@@ -155,11 +158,11 @@ def build_edition(brief: Brief, audience_id: str | None, output: Path | None, op
     stage = Stages((audience_id or brief.manifest.id) + (f" copy {copy[0]}" if copy else ""))
     audience = next((a for a in brief.manifest.audiences if a.id == audience_id), None)
     edition = stage("plan", plan_edition, brief, audience)                              # 1b plan
-    document, omitted = prepare_document(brief, edition, options, reporter, copy, stage)  # 2 render .. 3b tailor
+    document, omitted = prepare_copy(brief, edition, options, reporter, copy, stage)     # 2 render .. 3b tailor
     stage("glyphs", check_glyphs, brief, document, reporter)                          # 3c glyph coverage
     reporter.raise_if_errors()
     pdf = stage("lay out", lay_out, brief, document, reporter)                         # 4 lay out
-    check_budget(brief, edition, pdf.pages, reporter)
+    check_budget(brief, edition, pdf.pages, reporter, document.printing.paper if options.booklet else None)
     reporter.raise_if_errors()
     if options.strict:
         raise_all([warning.as_error() for warning in reporter.warnings])
@@ -244,6 +247,31 @@ def prepare_document(brief: Brief, edition: Edition, options: BuildOptions, repo
     return document, omitted
 
 
+#: The last edition prepared for numbered copies: (key, document, omissions, errors, warnings).
+_PREPARED_COPIES: list[tuple[Any, Document, list[Omission], list[BriefingError], list[BriefingWarning]]] = []
+
+
+def prepare_copy(brief: Brief, edition: Edition, options: BuildOptions, reporter: Reporter, copy: Copy | None,
+                 stage: Stages) -> tuple[Document, list[Omission]]:
+    """`prepare_document`, done once for all the numbered copies of an edition.
+
+    Copies differ only in their print settings' copy line (templates do not see it),
+    so the rendered and parsed document is reused and its problems reported again.
+    """
+    if copy is None:
+        return prepare_document(brief, edition, options, reporter, None, stage)
+    key = (id(brief), edition.audience.id if edition.audience else None, options)
+    if not _PREPARED_COPIES or _PREPARED_COPIES[0][0] != key:
+        collected = Reporter()
+        document, omitted = prepare_document(brief, edition, options, collected, None, stage)
+        _PREPARED_COPIES[:] = [(key, document, omitted, collected.errors, collected.warnings)]
+    _, document, omitted, errors, warnings = _PREPARED_COPIES[0]
+    reporter.errors.extend(errors)
+    reporter.warnings.extend(warnings)
+    printing = dataclasses.replace(document.printing, copy=copy)
+    return dataclasses.replace(document, printing=printing), list(omitted)
+
+
 def render_sections(brief: Brief, edition: Edition, reporter: Reporter) -> list[tuple[SectionSource, Rendered, str | None]]:
     """Each section's template rendered for the edition, with its section number (if numbered)."""
     renderer = SectionRenderer(brief.partials_dir)
@@ -266,10 +294,57 @@ def parse_sections(brief: Brief, rendered: list[tuple[SectionSource, Rendered, s
     """The rendered Markdown of each section as model blocks."""
     sections = []
     for source, text, number in rendered:
-        blocks = reporter.attempt(partial(parse_markdown, text.text, source.path, brief.root, text.line_map))
+        blocks = reporter.attempt(partial(parse_once, text.text, source.path, brief.root, text.line_map))
         if blocks is not None:
-            sections.append(Section(source.id, source.title, blocks, SourcePos(source.path, 1), number))
+            sections.append(Section(source.id, source.title, blocks, SourcePos(source.path, 1), number,
+                                    break_before=source.meta.get("page_break") == "before"))
     return sections
+
+
+#: Parsed sections of recent builds in this process (`watch`): (text, path, root, line map) -> blocks.
+_PARSED: dict[tuple[str, Path, Path, tuple[int, ...]], tuple[Block, ...]] = {}
+
+
+def parse_once(text: str, path: Path, root: Path, line_map: tuple[int, ...]) -> tuple[Block, ...]:
+    """`parse_markdown`, reused when the rendered text is unchanged and its figures' images are too.
+
+    A rebuild after an edit in one section parses only that section. A section whose
+    parse failed is not kept (its errors are reported again by parsing it again).
+    """
+    key = (text, path, root, line_map)
+    blocks = _PARSED.get(key)
+    if blocks is not None and all(_same_image(figure, root) for figure in _figures(blocks)):
+        return blocks
+    blocks = parse_markdown(text, path, root, line_map)
+    if len(_PARSED) > 512:
+        _PARSED.clear()
+    _PARSED[key] = blocks
+    return blocks
+
+
+def _figures(value: object) -> Iterator[Figure]:
+    """Every figure in a tree of model blocks."""
+    if isinstance(value, Figure):
+        yield value
+    elif isinstance(value, tuple):
+        for item in value:
+            yield from _figures(item)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for field in dataclasses.fields(value):
+            yield from _figures(getattr(value, field.name))
+
+
+def _same_image(figure: Figure, root: Path) -> bool:
+    """The figure's image still reads as it did (inspections are cached per file version)."""
+    from .images import inspect
+
+    try:
+        if figure.path.resolve() != figure.path:  # now a link: let the parser check where it leads
+            return False
+        info = inspect(figure.path, figure.pos.path, figure.pos.line)
+    except (BriefingError, OSError):
+        return False
+    return (info.width, info.height) == figure.pixels
 
 
 def parse_timeline(events: tuple[TimelineEvent, ...], reporter: Reporter) -> tuple[TimelineEvent, ...]:
@@ -305,7 +380,9 @@ def tailor_sections(brief: Brief, edition: Edition, sections: list[Section],
         if kept is not None:
             tailored.append(dataclasses.replace(kept[0], blocks=number_headings(kept[0].blocks, section.number)))
     linked = resolve_links(tailored, tuple(s.id for s in brief.sections), reporter)  # to what is left
-    return linked, omitted, present
+    manifest = edition.manifest
+    referenced = resolve_crossrefs(linked, brief.sections, manifest.language, manifest.labels, reporter)
+    return referenced, omitted, present
 
 
 def cite_sources(brief: Brief, edition: Edition, sections: list[Section],
@@ -342,14 +419,17 @@ def lay_out(brief: Brief, document: Document, reporter: Reporter) -> RenderedPdf
     return pdf
 
 
-def check_budget(brief: Brief, edition: Edition, pages: int, reporter: Reporter) -> None:
-    """An edition longer than its audience's `page_budget` is an error."""
+def check_budget(brief: Brief, edition: Edition, pages: int, reporter: Reporter, booklet: str | None = None) -> None:
+    """An edition longer than its audience's `page_budget` is an error.
+
+    The pages counted are the edition's pages as printed: in a booklet, its *booklet*-size pages.
+    """
     audience = edition.audience
     if audience is not None and audience.page_budget is not None and pages > audience.page_budget:
-        reporter.error(budget_error(brief, audience.id, pages, audience.page_budget))
+        reporter.error(budget_error(brief, audience.id, pages, audience.page_budget, booklet))
 
 
-def budget_error(brief: Brief, audience_id: str, pages: int, budget: int) -> BriefingError:
+def budget_error(brief: Brief, audience_id: str, pages: int, budget: int, booklet: str | None = None) -> BriefingError:
     """Too many pages for an audience: named by its id, at the manifest line of its page_budget."""
     from .yamlfile import load_yaml
 
@@ -359,7 +439,8 @@ def budget_error(brief: Brief, audience_id: str, pages: int, budget: int) -> Bri
         line = spec.lines.get("page_budget")
     except (BriefingError, LookupError, TypeError, AttributeError):
         pass
-    return BriefingError(f"the '{audience_id}' edition runs to {pages} pages, over its page_budget of {budget}: "
+    counted = f"{pages} {booklet} booklet pages" if booklet else f"{pages} pages"
+    return BriefingError(f"the '{audience_id}' edition runs to {counted}, over its page_budget of {budget}: "
                          "shorten it, leave sections out of it, or raise the budget", brief.manifest_path, line)
 
 

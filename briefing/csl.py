@@ -115,7 +115,8 @@ def date(value: Any) -> CslDate:
     circa = value.get("circa") not in (None, False, 0, "", "0", "false")
     season = _season(value.get("season"))
     if "date-parts" in value:
-        return CslDate(_date_parts(value["date-parts"]), None, circa, season)
+        parts = value["date-parts"]
+        return CslDate(_date_parts(parts), None, circa, _pseudo_month_season(parts) or season)
     if "literal" in value:
         return CslDate(None, _text(value["literal"], "literal"), circa, season)
     if "raw" in value:
@@ -133,9 +134,37 @@ def _season(value: Any) -> str | None:
     return {"13": "1", "14": "2", "15": "3", "16": "4"}.get(text, text)
 
 
+#: Months that stand for seasons, as Zotero and Better BibTeX export them: citeproc-js's
+#: 13-16 and EDTF's 21-24 (spring, summer, autumn, winter).
+PSEUDO_MONTHS = {13: "1", 14: "2", 15: "3", 16: "4", 21: "1", 22: "2", 23: "3", 24: "4"}
+
+
+def _pseudo_month_season(parts: Any) -> str | None:
+    """The season of `[[2017, 14]]` ("2"), or of a range of seasons (`[[2017, 14], [2017, 15]]`: "2-3")."""
+    if not isinstance(parts, list) or not all(_is_season(p) for p in parts):
+        return None
+    return "-".join(PSEUDO_MONTHS[_number(p[1]) or 0] for p in parts)
+
+
+def _number(value: Any) -> int | None:
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        return None
+
+
 def _date_parts(parts: Any) -> TimelineDate:
     if not isinstance(parts, list) or not 1 <= len(parts) <= 2:
         raise ValueError("'date-parts' must be a list of one date (or two for a range), e.g. [[2021, 3, 4]]")
+    if len(parts) == 2 and parts[1] in ([], [0], ["0"], [""]):
+        raise ValueError(f"{parts}: an open-ended range (ending in {parts[1]}) has no end to print; "
+                         "give it as text instead, e.g. {\"literal\": \"2014 onwards\"}")
+    seasons = [_is_season(p) for p in parts]
+    if any(seasons) and not all(seasons):
+        raise ValueError(f"{parts}: a range from a season to a month cannot be printed from 'date-parts'; "
+                         "give it as text instead, e.g. {\"literal\": \"Spring 2017–June 2018\"}")
+    if all(seasons):  # the seasons themselves are read by _pseudo_month_season
+        return _date_parts([p[:1] for p in parts])
     points = [_point(p) for p in parts]
     (start, precision), (end, end_precision) = points[0], points[-1]
     if len(points) == 1:
@@ -145,6 +174,11 @@ def _date_parts(parts: Any) -> TimelineDate:
     if end < start:
         raise ValueError(f"{parts}: the range ends before it starts")
     return TimelineDate(start, end, precision)
+
+
+def _is_season(point: Any) -> bool:
+    """`[year, 13-16 or 21-24]`: a season given as a month."""
+    return isinstance(point, list) and len(point) == 2 and _number(point[1]) in PSEUDO_MONTHS
 
 
 def _point(point: Any) -> tuple[dt.date, str]:

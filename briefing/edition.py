@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import BriefingError, ManifestError, UnknownAudience, raise_all
+from .manifest import EDITION_SETTINGS
 from .model import (
     Audience,
     Block,
@@ -23,6 +24,7 @@ from .model import (
     Callout,
     Citation,
     Figure,
+    Keep,
     ListBlock,
     Manifest,
     Quote,
@@ -103,10 +105,12 @@ def _edition_manifest(manifest: Manifest, audience: Audience | None) -> Manifest
     if audience is None:
         return manifest
     changes: dict[str, Any] = {"variables": {**manifest.variables, **audience.variables}}
-    for key in ("language", "title", "subtitle", "paper", "organisation", "notice"):
+    for key in EDITION_SETTINGS:
         value = getattr(audience, key)
         if value is not None:
             changes[key] = value
+    if audience.sources_appendix is not None:
+        changes["sources_appendix"] = audience.sources_appendix
     if audience.recipients:
         changes["recipients"] = audience.recipients
     return dataclasses.replace(manifest, **changes)
@@ -180,7 +184,7 @@ def _unknown_passage_audiences(blocks: tuple[Block, ...], known: tuple[str, ...]
                     else "brief.yaml defines no audiences"
                 errors.append(ManifestError(f"passage for audience '{name}', which brief.yaml does not define ({hint})",
                                             block.pos.path, block.pos.line))
-        if isinstance(block, (Restricted, Quote, Callout)):
+        if isinstance(block, (Restricted, Quote, Callout, Keep)):
             errors += _unknown_passage_audiences(block.blocks, known)
         elif isinstance(block, ListBlock):
             errors += [e for item in block.items for e in _unknown_passage_audiences(item, known)]
@@ -209,7 +213,7 @@ def _blocks(blocks: tuple[Block, ...], audience: Audience | None, levels: tuple[
                 continue
             if block.level:
                 present.add(block.level)
-        elif isinstance(block, (Quote, Callout)):
+        elif isinstance(block, (Quote, Callout, Keep)):
             block = dataclasses.replace(block, blocks=_blocks(block.blocks, audience, levels, root, omitted, present))
         elif isinstance(block, ListBlock):
             items = tuple(_blocks(item, audience, levels, root, omitted, present) for item in block.items)

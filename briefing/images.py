@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import struct
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 
+from . import diskcache
 from .errors import ImageError
 
 #: Refuse images with more pixels than this (decompression bombs).
@@ -67,13 +69,55 @@ def inspect(path: Path, origin: Path, line: int | None) -> ImageInfo:
     return info
 
 
+_CACHE_DIR: list[Path | None] = [None]
+INSPECT_VERSION = "inspect-1"
+
+
+def use_cache_dir(cache_dir: Path | None) -> None:
+    """Keep inspection results in *cache_dir* (the brief's output/.cache), so a new process
+    neither imports Pillow nor reopens an image it has seen."""
+    _CACHE_DIR[0] = cache_dir
+
+
 @lru_cache(maxsize=512)
 def _inspect_cached(path: Path, mtime: int, size: int) -> tuple[str | None, ImageInfo | None]:
     """(problem, info) for one version of a file: rebuilds (watch) do not reopen images."""
+    key = None
+    if _CACHE_DIR[0] is not None:
+        try:
+            key = diskcache.content_key(path.read_bytes(), INSPECT_VERSION, _pillow_version())
+        except OSError:
+            pass
+    if key is not None and (info := _stored_info(path, key)) is not None:
+        return None, info
     try:
-        return None, _inspect(path)
+        info = _inspect(path)
     except ImageError as error:
         return error.message, None
+    if key is not None:
+        diskcache.store(_CACHE_DIR[0], "inspect", key, {"width": info.width, "height": info.height,
+                                                        "format": info.format, "mode": info.mode,
+                                                        "orientation": info.orientation})
+    return None, info
+
+
+def _pillow_version() -> str:
+    from PIL import __version__  # the package's own module only: Image stays unimported
+
+    return __version__
+
+
+def _stored_info(path: Path, key: str) -> ImageInfo | None:
+    """The inspection stored for this content, if it is whole and plausible."""
+    entry = diskcache.load(_CACHE_DIR[0], "inspect", key)
+    if entry is None:
+        return None
+    fields = entry[0]
+    width, height, fmt, mode, orientation = (fields.get(k) for k in ("width", "height", "format", "mode", "orientation"))
+    if not (isinstance(width, int) and isinstance(height, int) and width > 0 and height > 0 and width * height <= MAX_PIXELS
+            and fmt in FORMATS and mode in PRINTABLE_MODES and isinstance(orientation, int) and 1 <= orientation <= 8):
+        return None
+    return ImageInfo(path, width, height, str(fmt), str(mode), orientation)
 
 
 def _inspect(path: Path) -> ImageInfo:
@@ -94,7 +138,7 @@ def _inspect(path: Path) -> ImageInfo:
                 image.load()  # decodes everything: catches truncated files
             _check_mode(image, name)
             # Read after loading: Pillow turns some formats (TIFF) upright as it loads them.
-            orientation = _orientation(image)
+            orientation = _orientation(image, path)
             width, height = image.size
             if orientation in (5, 6, 7, 8):  # turned a quarter: the printed box is the other way round
                 width, height = height, width
@@ -130,13 +174,48 @@ def _open(path: Path) -> Any:
         return Image.open(path)
 
 
-def _orientation(image: Any) -> int:
+def _orientation(image: Any, path: Path) -> int:
     """The EXIF orientation still to apply (1 when absent, broken or out of range)."""
     try:
-        value = image.getexif().get(0x0112, 1)
+        if image.format == "PNG" and (chunks := _png_exif_chunks(path)) is not None:
+            if not chunks:
+                return 1  # the common case, decided without decoding the pixels
+            from PIL import Image
+
+            exif = Image.Exif()
+            exif.load(b"Exif\x00\x00" + chunks[-1])  # as Pillow: the last eXIf chunk read counts
+            value = exif.get(0x0112, 1)
+        else:
+            value = image.getexif().get(0x0112, 1)
     except Exception:  # a broken EXIF block is not worth failing the build
         return 1
     return value if isinstance(value, int) and 1 <= value <= 8 else 1
+
+
+#: PNG text chunks in which Pillow also looks for an orientation (raw EXIF, XMP).
+_PNG_TEXT_EXIF = (b"Raw profile type exif\x00", b"XML:com.adobe.xmp\x00")
+
+
+def _png_exif_chunks(path: Path) -> list[bytes] | None:
+    """The eXIf chunks of a PNG, read chunk by chunk without inflating the pixels.
+
+    Pillow's `getexif()` decodes the whole image to find an eXIf chunk after the pixel
+    data. None when a text chunk may carry orientation too (then Pillow decides).
+    """
+    data = path.read_bytes()
+    found: list[bytes] = []
+    at = 8
+    while at + 8 <= len(data):
+        length, kind = struct.unpack(">I4s", data[at:at + 8])
+        body = data[at + 8:at + 8 + length]
+        if kind == b"eXIf":
+            found.append(body)
+        elif kind in (b"tEXt", b"zTXt", b"iTXt") and body.startswith(_PNG_TEXT_EXIF):
+            return None
+        elif kind == b"IEND":
+            break
+        at += 12 + length
+    return found
 
 
 #: Pixel modes Pillow decodes that `_flatten` turns into 8-bit RGB or gray faithfully.

@@ -15,8 +15,8 @@ from typing import Any
 from urllib.parse import unquote
 
 from .errors import MarkdownError, Reporter
-from .model import (Block, Callout, Citation, Code, Heading, Inline, LineBreak, Link, ListBlock, Paragraph, Quote,
-                    Restricted, Section, Table, Text)
+from .model import (Block, Callout, Citation, Code, CrossRef, Heading, Inline, Keep, LineBreak, Link, ListBlock,
+                    Paragraph, Quote, Restricted, Section, Table, Text)
 
 _SLUG_DROP = re.compile(r"[^\w\- ]")
 
@@ -34,6 +34,8 @@ def plain_text(inlines: tuple[Inline, ...]) -> str:
             parts.append(node.text)
         elif isinstance(node, LineBreak):
             parts.append(" ")
+        elif isinstance(node, CrossRef):
+            parts.append(node.text)
         elif not isinstance(node, Citation):
             parts.append(plain_text(node.children))
     return "".join(parts)
@@ -71,7 +73,7 @@ def _headings(blocks: tuple[Block, ...]) -> list[Heading]:
     for block in blocks:
         if isinstance(block, Heading):
             found.append(block)
-        elif isinstance(block, (Callout, Quote, Restricted)):
+        elif isinstance(block, (Callout, Quote, Restricted, Keep)):
             found.extend(_headings(block.blocks))
     return found
 
@@ -86,7 +88,7 @@ def _mark(section: Section, used: set[str]) -> Section:
             if isinstance(block, Heading):
                 name = f"{anchor}-{slug(plain_text(block.children))}"
                 block = dataclasses.replace(block, anchor=name) if name in used else block
-            elif isinstance(block, (Callout, Quote, Restricted)):
+            elif isinstance(block, (Callout, Quote, Restricted, Keep)):
                 block = dataclasses.replace(block, blocks=mark(block.blocks))
             result.append(block)
         return tuple(result)
@@ -109,12 +111,13 @@ class _Resolver:
     def block(self, block: Block) -> Block:
         if isinstance(block, (Paragraph, Heading)):
             return dataclasses.replace(block, children=self.inlines(block.children))
-        if isinstance(block, (Callout, Quote, Restricted)):
+        if isinstance(block, (Callout, Quote, Restricted, Keep)):
             return dataclasses.replace(block, blocks=self.blocks(block.blocks))
         if isinstance(block, ListBlock):
             return dataclasses.replace(block, items=tuple(self.blocks(item) for item in block.items))
         if isinstance(block, Table):
-            return dataclasses.replace(block, header=self.row(block.header),
+            return dataclasses.replace(block, header=self.row(block.header), caption=self.inlines(block.caption),
+                                       source=self.inlines(block.source),
                                        rows=tuple(self.row(row) for row in block.rows))
         return block
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .errors import BriefingError, ManifestError, raise_all
-from .model import Audience, Manifest, SectionSource, SourcesOptions, TimelineOptions
+from .model import Audience, Manifest, SectionSource, Signoff, SourcesOptions, TimelineOptions
 from .yamlfile import YamlList, YamlMap, load_yaml
 
 MANIFEST_NAME = "brief.yaml"
@@ -152,6 +152,50 @@ def _is_printers(value: Any) -> str | None:
     return "must map printer queue names to {max_level: LEVEL}"
 
 
+CLEARANCE_POSITIONS = ("cover", "end")
+
+
+def _is_logo(value: Any) -> str | None:
+    """A file name, or a mapping {file, height} with the height in millimetres (5-40)."""
+    if isinstance(value, str):
+        return _is_text(value)
+    if isinstance(value, dict) and isinstance(value.get("file"), str) and set(value) <= {"file", "height"}:
+        height = value.get("height", 12)
+        if isinstance(height, (int, float)) and not isinstance(height, bool) and 5 <= height <= 40:
+            return None
+        return "'height' must be a number of millimetres from 5 to 40"
+    return "must be an image file name, or a mapping with 'file' and 'height' (mm)"
+
+
+def _clearance_entries(value: Any) -> Any:
+    return value.get("signoff") if isinstance(value, dict) else value
+
+
+def _is_clearance(value: Any) -> str | None:
+    """A list of {role, name, date}, or a mapping {position: cover|end, signoff: [...]}."""
+    if isinstance(value, dict):
+        unknown = sorted(set(value) - {"position", "signoff"})
+        if unknown:
+            return f"has unknown key '{unknown[0]}' (known: position, signoff)"
+        if value.get("position", "end") not in CLEARANCE_POSITIONS:
+            return "'position' must be one of " + ", ".join(CLEARANCE_POSITIONS)
+    entries = _clearance_entries(value)
+    if not isinstance(entries, list) or not entries:
+        return "must be a list of {role, name, date} (or a mapping with 'position' and 'signoff')"
+    for number, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict) or not set(entry) <= {"role", "name", "date"} \
+                or _is_text(entry.get("role")) or _is_text(entry.get("name")):
+            return f"entry {number} must be a mapping with 'role' and 'name' texts (and an optional 'date')"
+        if "date" in entry and _is_date(entry["date"]):
+            return f"entry {number}: 'date' {_is_date(entry['date'])}"
+    return None
+
+
+def _to_clearance(value: Any) -> tuple[Signoff, ...]:
+    return tuple(Signoff(e["role"].strip(), e["name"].strip(), _to_date(e["date"]) if "date" in e else None)
+                 for e in _clearance_entries(value))
+
+
 FIELDS: dict[str, FieldSpec] = {
     "id": FieldSpec(_is_id),
     "title": FieldSpec(_is_text, str.strip, required=True),
@@ -185,6 +229,8 @@ FIELDS: dict[str, FieldSpec] = {
     "toc": FieldSpec(lambda v: None if v in (True, False, "auto") else "must be true, false or auto",
                      lambda v: {True: "on", False: "off"}.get(v, "auto")),
     "printers": FieldSpec(_is_printers, lambda v: {str(k): x["max_level"].strip().upper() for k, x in v.items()}),
+    "clearance": FieldSpec(_is_clearance, _to_clearance),
+    "logo": FieldSpec(_is_logo, lambda v: (v if isinstance(v, str) else v["file"]).strip()),
 }
 
 AUDIENCE_FIELDS: dict[str, FieldSpec] = {
@@ -206,7 +252,13 @@ AUDIENCE_FIELDS: dict[str, FieldSpec] = {
     "theme": FieldSpec(_is_text, str.strip),
     "orientation": FieldSpec(_one_of(ORIENTATIONS)),
     "printer": FieldSpec(_is_text, str.strip),
+    **{key: FIELDS[key] for key in ("duplex", "appendix_recto", "print_marks", "draft", "toc", "photo_credits")},
+    "sources": FieldSpec(_is_bool),  # false: this edition prints no sources appendix
 }
+
+#: Audience keys whose value replaces the manifest's in that edition (the command line's flags still win).
+EDITION_SETTINGS = ("language", "title", "subtitle", "paper", "organisation", "notice", "orientation", "duplex",
+                    "appendix_recto", "print_marks", "draft", "toc", "photo_credits", "theme")
 
 
 def load_manifest(root: Path) -> tuple[Manifest, Path]:
@@ -230,6 +282,10 @@ def parse_manifest(data: YamlMap, path: Path, default_id: str) -> Manifest:
     _check_printer_levels(values, data, path, errors)
     raise_all(errors)
     values.setdefault("id", default_id)
+    if isinstance(data.get("logo"), dict) and "height" in data["logo"]:
+        values["logo_height"] = float(data["logo"]["height"])
+    if isinstance(data.get("clearance"), dict):
+        values["clearance_position"] = data["clearance"].get("position", "end")
     return Manifest(**values)
 
 
@@ -283,6 +339,8 @@ def _parse_audiences(data: YamlMap, path: Path, levels: tuple[str, ...], errors:
             errors.append(ManifestError(f"audience '{audience_id}': unknown level '{values['level']}' (levels: {known})",
                                         path, spec.lines["level"]))
         values.setdefault("label", audience_id.replace("-", " ").title())
+        if "sources" in values:
+            values["sources_appendix"] = values.pop("sources")
         audiences.append(Audience(id=audience_id, **values, lines=_audience_lines(spec, line)))
     return tuple(audiences)
 

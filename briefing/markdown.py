@@ -28,13 +28,16 @@ from .model import (
     CiteItem,
     Code,
     CodeBlock,
+    CrossRef,
     Emph,
     Figure,
     Heading,
     Inline,
+    Keep,
     LineBreak,
     Link,
     ListBlock,
+    PageBreak,
     Paragraph,
     Quote,
     Restricted,
@@ -52,9 +55,18 @@ BOX_KINDS: dict[str, str] = {
     "bluf": "the bottom line up front",
     "keypoints": "key points",
     "note": "a side note",
+    "warning": "a caution the reader must not miss",
+    "assessment": "the analyst's judgement, with confidence=low|moderate|high",
+    "quote": "a pull quote",
     "readalso": "a related-reading pointer",
     "only": "a passage only some editions print",
+    "keep": "blocks kept together on one page",
+    "pagebreak": "a forced page break (as is a line \\newpage)",
 }
+#: The confidence levels an `::: assessment` may state.
+CONFIDENCE_LEVELS = ("low", "moderate", "high")
+#: The prefixes that make `@fig-peta` a cross-reference rather than a citation.
+CROSSREF_PREFIXES = ("fig", "tbl", "sec")
 CALLOUT_KINDS = tuple(BOX_KINDS)
 
 #: The container every other `:::` line opens, so that it is an error rather than text.
@@ -70,6 +82,38 @@ MAX_DEPTH = 32
 #: `[@key]`, `[@key, hlm. 3]`, `[@a; @b, p. 2]` (Pandoc's citation syntax).
 _CITATION_RE = re.compile(r"\[(@[^\[\]\n]*)\]")
 _CITE_ITEM_RE = re.compile(r"^\s*@([\w][\w:.#$%&+?<>~/-]*)\s*(?:,\s*(.+?))?\s*$")
+_LABEL = rf"(?:{'|'.join(CROSSREF_PREFIXES)})-[\w-]*\w"
+#: `@fig-peta` (and `[@fig-peta]`); `[halaman @fig-peta]`: a page reference.
+_CROSSREF_RE = re.compile(rf"@({_LABEL})")
+_BRACKETED_REF_RE = re.compile(rf"\[([^\[\]@\n]*?)\s*@({_LABEL})\]")
+#: `{#sec-x}` at the end of a heading.
+_HEADING_LABEL_RE = re.compile(r"\s*\{#([\w:.-]+)\}\s*$")
+#: `: Caption text {#tbl-x source="…"}`, Pandoc's table caption line.
+_CAPTION_RE = re.compile(r":\s+(?P<text>.*?)\s*(?:\{(?P<attrs>[^{}]*)\})?\s*", re.DOTALL)
+_NEWPAGE = "\\newpage"
+
+
+def _crossref_rule(state: StateInline, silent: bool) -> bool:
+    """`@fig-x` standing as a word, `[@fig-x]`, or `[words @fig-x]` (a page reference)."""
+    pos, src = state.pos, state.src
+    prefix = None
+    if src.startswith("[", pos):
+        match = _BRACKETED_REF_RE.match(src, pos)
+        if not match or src.startswith("(", match.end()):
+            return False
+        label, prefix = match.group(2), match.group(1).strip() or None
+    elif src.startswith("@", pos) and (pos == 0 or not (src[pos - 1].isalnum() or src[pos - 1] in "_.")):
+        match = _CROSSREF_RE.match(src, pos)
+        if not match:
+            return False
+        label = match.group(1)
+    else:
+        return False
+    if not silent:
+        token = state.push("crossref", "", 0)
+        token.meta = {"label": label, "prefix": prefix, "line_offset": src.count("\n", 0, pos)}
+    state.pos = match.end()
+    return True
 
 
 def _citation_rule(state: StateInline, silent: bool) -> bool:
@@ -109,6 +153,7 @@ def markdown_parser() -> MarkdownIt:
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     # every URL reaches us: figures refuse, links print safely (an instance attribute, as markdown-it documents)
     md.validateLink = lambda url: True  # type: ignore[method-assign]
+    md.inline.ruler.before("link", "crossref", _crossref_rule)
     md.inline.ruler.before("link", "citation", _citation_rule)
     md.inline.ruler.at("link", _link_rule)
     md.use(attrs_plugin, after=("image",))
@@ -233,7 +278,33 @@ class _Converter:
                 self.errors.extend(error.errors)
             except BriefingError as error:
                 self.errors.append(error)
-        return tuple(result)
+        return tuple(self._join_captions(result))
+
+    def _join_captions(self, blocks: list[Block]) -> list[Block]:
+        """Each table caption line joins the table right before it (Pandoc's place) or right after it."""
+        result: list[Block] = []
+        pending: Table | None = None
+        for block in blocks:
+            if pending is not None:
+                if _is_bare_table(block):
+                    block = _captioned(block, pending)  # type: ignore[arg-type]
+                else:
+                    self._stray_caption(pending)
+                pending = None
+            elif _is_caption(block):
+                if result and _is_bare_table(result[-1]):
+                    result[-1] = _captioned(result[-1], block)  # type: ignore[arg-type]
+                else:
+                    pending = block  # type: ignore[assignment]
+                continue
+            result.append(block)
+        if pending is not None:
+            self._stray_caption(pending)
+        return result
+
+    def _stray_caption(self, caption: Table) -> None:
+        self.errors.append(MarkdownError("a table caption (': …') must stand right after its table or right before it",
+                                         self.path, caption.pos.line))
 
     def _block_builder(self, node: SyntaxTreeNode) -> Callable[["_Converter", SyntaxTreeNode], Block]:
         if node.type.startswith("container_"):
@@ -258,10 +329,15 @@ class _Converter:
                 self.path,
                 self.line(node),
             )
-        return Heading(min(level, 4), self.inline_children(node), self.pos(node))
+        children, label = _heading_label(self.inline_children(node))
+        return Heading(min(level, 4), children, self.pos(node), label=label)
 
     def paragraph(self, node: SyntaxTreeNode) -> Block:
         inline = node.children[0] if node.children else None
+        if inline is not None and inline.content.strip() == _NEWPAGE:
+            return PageBreak(self.pos(node))
+        if inline is not None and inline.content.startswith(": "):
+            return self.caption(inline.content, self.line(node))
         parts = [c for c in (inline.children if inline else []) if not (c.type == "text" and not c.content.strip())]
         if len(parts) == 1 and parts[0].type == "image":
             return self.figure(parts[0], node)
@@ -295,8 +371,22 @@ class _Converter:
         caption = parse_inline(caption_text, self.path, line) if caption_text.strip() else ()
         alt = "".join(child.content for child in image.children if child.type == "text") or caption_text
         level = attrs.get("level", "").strip().upper() or None
+        label = self._label(image.attrs.get("id"), "fig", line)
+        if label and not caption:
+            raise MarkdownError(f"the figure labelled '#{label}' needs a caption (caption=\"…\"): "
+                                "a reference to it points at its numbered caption", self.path, line)
         return Figure(path, alt, caption, attrs.get("credit"), width, side, (info.width, info.height),
-                      SourcePos(self.path, line), level)
+                      SourcePos(self.path, line), level, label)
+
+    def _label(self, value: object, prefix: str, line: int | None) -> str | None:
+        """A `{#fig-x}` / `{#tbl-x}` label, which must carry its kind's prefix to be referred to."""
+        if value is None:
+            return None
+        label = str(value)
+        if not label.startswith(f"{prefix}-") or len(label) <= len(prefix) + 1:
+            raise MarkdownError(f"the label '#{label}' must start with '{prefix}-' (e.g. {{#{prefix}-peta}}) "
+                                f"so that @{prefix}-… refers to it", self.path, line)
+        return label
 
     def bullet_list(self, node: SyntaxTreeNode) -> ListBlock:
         return ListBlock(False, 1, tuple(self.blocks(item) for item in node.children), self.pos(node))
@@ -318,15 +408,44 @@ class _Converter:
         header: tuple[tuple[Inline, ...], ...] = ()
         rows: list[tuple[tuple[Inline, ...], ...]] = []
         aligns: tuple[str, ...] = ()
+        caption = None
         for part in node.children:
-            for row in part.children:
+            for index, row in enumerate(part.children):
+                if part.type != "thead" and index == len(part.children) - 1:
+                    caption = self._caption_row(row, node)
+                    if caption is not None:  # `: Caption` right under the rows is read as a last row
+                        break
                 cells = tuple(self.inline_children(cell) for cell in row.children)
                 if part.type == "thead":
                     header = cells
                     aligns = tuple(_cell_align(cell) for cell in row.children)
                 else:
                     rows.append(cells)
-        return Table(header, tuple(rows), aligns, self.pos(node))
+        table = Table(header, tuple(rows), aligns, self.pos(node))
+        return _captioned(table, caption) if caption is not None else table
+
+    def _caption_row(self, row: SyntaxTreeNode, table: SyntaxTreeNode) -> Table | None:
+        raws = [cell.children[0].content if cell.children else "" for cell in row.children]
+        if not raws or not raws[0].startswith(": ") or any(r.strip() for r in raws[1:]):
+            return None
+        line = self.source_line(row.map[0] + 1 + self.line_offset) if row.map else self.line(table)
+        return self.caption(raws[0], line)
+
+    def caption(self, raw: str, line: int | None) -> Table:
+        """A table caption line, as a table holding only the caption (joined to its table by `blocks`)."""
+        match = _CAPTION_RE.fullmatch(raw)
+        assert match is not None  # the line starts ': ', and the pattern accepts any text after it
+        attrs = match.group("attrs") or ""
+        label = next((a[1:] for a in attrs.split() if a.startswith("#")), None)
+        values = {m.group(1): next(g for g in m.groups()[1:] if g is not None) for m in _ONLY_ATTR_RE.finditer(attrs)}
+        unknown = sorted(set(values) - {"source"})
+        if unknown:
+            raise MarkdownError(f"unknown table caption attribute '{unknown[0]}' (known: #tbl-…, source=\"…\")",
+                                self.path, line)
+        text = match.group("text")
+        source = values.get("source")
+        return Table((), (), (), SourcePos(self.path, line), parse_inline(text, self.path, line) if text else (),
+                     self._label(label, "tbl", line), parse_inline(source, self.path, line) if source else ())
 
     def callout(self, node: SyntaxTreeNode) -> Block:
         kind = node.type.removeprefix("container_")
@@ -336,7 +455,25 @@ class _Converter:
         if kind == "only":
             return self.restricted(node)
         title = node.info.strip()[len(kind) :].strip()
-        return Callout(kind, title, self.blocks(node), self.pos(node))
+        if kind == "pagebreak":
+            return PageBreak(self.pos(node))
+        if kind == "keep":
+            return Keep(self.blocks(node), self.pos(node))
+        confidence = None
+        if kind == "assessment":
+            title, confidence = self._confidence(title, node)
+        return Callout(kind, title, self.blocks(node), self.pos(node), confidence)
+
+    def _confidence(self, title: str, node: SyntaxTreeNode) -> tuple[str, str | None]:
+        """`::: assessment confidence=high Title`: the confidence, and the title without it."""
+        match = re.search(r"\bconfidence\s*=\s*[\"']?(\w*)[\"']?", title)
+        if match is None:
+            return title, None
+        value = match.group(1).lower()
+        if value not in CONFIDENCE_LEVELS:
+            raise MarkdownError(f"confidence must be one of {', '.join(CONFIDENCE_LEVELS)}, not '{match.group(1)}'",
+                                self.path, self.line(node))
+        return (title[:match.start()] + title[match.end():]).strip(), value
 
     def _unknown_box(self, node: SyntaxTreeNode) -> None:
         from difflib import get_close_matches
@@ -392,6 +529,9 @@ class _Converter:
         while node is not None and not node.map:
             node = node.parent  # type: ignore[assignment]
         return self.line(node) if node is not None else None
+
+    def crossref(self, node: SyntaxTreeNode) -> Inline:
+        return CrossRef(node.meta["label"], SourcePos(self.path, self._own_line(node)), node.meta["prefix"])
 
     def citation(self, node: SyntaxTreeNode) -> Inline:
         return Citation(node.meta["items"], SourcePos(self.path, self._own_line(node)))
@@ -452,7 +592,33 @@ INLINE_BUILDERS: dict[str, Callable[[_Converter, SyntaxTreeNode], Inline]] = {
     "link": _Converter.link,
     "image": _Converter.image,
     "citation": _Converter.citation,
+    "crossref": _Converter.crossref,
 }
+
+
+def _is_caption(block: Block) -> bool:
+    """A caption line parsed on its own: a table with nothing but a caption."""
+    return isinstance(block, Table) and not block.header and not block.rows
+
+
+def _is_bare_table(block: Block) -> bool:
+    return isinstance(block, Table) and bool(block.header) and not block.caption and block.label is None
+
+
+def _captioned(table: Table, caption: Table) -> Table:
+    from dataclasses import replace
+
+    return replace(table, caption=caption.caption, label=caption.label, source=caption.source)
+
+
+def _heading_label(children: tuple[Inline, ...]) -> tuple[tuple[Inline, ...], str | None]:
+    """`## Title {#sec-x}`: the heading's inlines without the label, and the label."""
+    last = children[-1] if children else None
+    match = _HEADING_LABEL_RE.search(last.text) if isinstance(last, Text) else None
+    if match is None or not isinstance(last, Text):
+        return children, None
+    rest = last.text[:match.start()]
+    return (*children[:-1], *((Text(rest),) if rest else ())), match.group(1)
 
 
 def _cell_align(cell: SyntaxTreeNode) -> str:

@@ -60,6 +60,16 @@ class SourcesOptions:
 
 
 @dataclass(frozen=True)
+class Signoff:
+    """One line of the clearance block: who prepared, reviewed or approved the brief, and when."""
+
+    role: str
+    """`prepared`, `reviewed`, `approved` (printed in the brief's language) or the role's own words."""
+    name: str
+    date: dt.date | None = None
+
+
+@dataclass(frozen=True)
 class PrintSettings:
     """How an edition is printed: from the manifest, the audience, and command-line options."""
 
@@ -110,6 +120,14 @@ class Audience:
     orientation: str | None = None
     printer: str | None = None
     """The CUPS queue `briefing print` uses for this edition (default: the CUPS default)."""
+    duplex: bool | None = None
+    appendix_recto: bool | None = None
+    print_marks: bool | None = None
+    draft: bool | None = None
+    toc: str | None = None
+    photo_credits: bool | None = None
+    sources_appendix: bool | None = None
+    """`sources: false`: this edition prints no sources appendix (and no citation markers)."""
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
     """brief.yaml line of the audience (`""`), of each key, and of each name it lists (`"include:NAME"`)."""
 
@@ -154,6 +172,16 @@ class Manifest:
     toc: str = "auto"
     printers: dict[str, str] = field(default_factory=dict)
     """Printer queue -> the highest handling level `briefing print` may send to it."""
+    sources_appendix: bool = True
+    """False in an edition whose audience says `sources: false`: no appendix, no markers."""
+    clearance: tuple[Signoff, ...] = ()
+    """`clearance:` — the sign-off table ("Disusun oleh / Diperiksa oleh / Disetujui oleh")."""
+    clearance_position: str = "end"
+    """"cover" (under the title block on page 1) or "end" (after the last section)."""
+    logo: str | None = None
+    """`logo:` — a PNG or JPEG in the brief for the cover's title band; the loader makes it an absolute path."""
+    logo_height: float = 12.0
+    """The logo's height in the title band, in millimetres (`logo: {file: …, height: 15}`)."""
 
 
 # --------------------------------------------------------------------------- inlines
@@ -220,7 +248,24 @@ class Citation:
     pos: SourcePos
 
 
-Inline = Union[Text, Emph, Strong, Strike, Styled, Code, Link, LineBreak, Citation]
+@dataclass(frozen=True)
+class CrossRef:
+    """`@fig-peta`, `@tbl-dukungan`, `@sec-prospek`: "Gambar 2", clickable; `[halaman @fig-peta]` prints its page.
+
+    The parser records the label; `crossrefs.resolve_crossrefs` fills in what is printed.
+    """
+
+    label: str
+    pos: SourcePos = field(compare=False)
+    prefix: str | None = None
+    """The words before the label in `[halaman @fig-peta]`: a page reference, printed with the page number."""
+    text: str = ""
+    """What prints: "Gambar 2", "Tabel 1", "Bagian 4" (or the page reference's words)."""
+    target: str | None = None
+    """The named destination the reference links to (None: printed unlinked)."""
+
+
+Inline = Union[Text, Emph, Strong, Strike, Styled, Code, Link, LineBreak, Citation, CrossRef]
 
 
 # --------------------------------------------------------------------------- blocks
@@ -236,6 +281,8 @@ class Heading:
     """"2.1" when headings are numbered, else None."""
     anchor: str | None = None
     """The named destination an internal link (`[text](#id)`) leads to, when one does."""
+    label: str | None = None
+    """`## Title {#sec-x}`: the cross-reference label."""
 
 
 @dataclass(frozen=True)
@@ -277,6 +324,13 @@ class Table:
     aligns: tuple[str, ...]
     """"left", "center" or "right" per column."""
     pos: SourcePos
+    caption: tuple[Inline, ...] = ()
+    """`: Caption text {#tbl-id source="…"}` before or after the table."""
+    label: str | None = None
+    source: tuple[Inline, ...] = ()
+    """`source="…"` (inline Markdown, citations allowed): printed below the table as "Sumber: …"."""
+    number: int | None = None
+    """The table's number in the edition ("Tabel 1"), given by `crossrefs.number_blocks`."""
 
 
 @dataclass(frozen=True)
@@ -287,6 +341,8 @@ class Callout:
     title: str
     blocks: tuple["Block", ...]
     pos: SourcePos
+    confidence: str | None = None
+    """`::: assessment confidence=high`: the analyst's confidence (low, moderate, high)."""
 
 
 @dataclass(frozen=True)
@@ -306,6 +362,25 @@ class Figure:
     """Width and height in pixels, after EXIF orientation."""
     pos: SourcePos
     level: str | None = None
+    label: str | None = None
+    """`{#fig-peta}`: the cross-reference label."""
+    number: int | None = None
+    """The figure's number in the edition ("Gambar 2"), given by `crossrefs.number_blocks`."""
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    """`::: pagebreak` or `\\newpage`: the next block starts a new page."""
+
+    pos: SourcePos
+
+
+@dataclass(frozen=True)
+class Keep:
+    """`::: keep`: blocks that must stay together on one page."""
+
+    blocks: tuple["Block", ...]
+    pos: SourcePos
 
 
 @dataclass(frozen=True)
@@ -318,7 +393,7 @@ class Restricted:
     pos: SourcePos
 
 
-Block = Union[Heading, Paragraph, ListBlock, Quote, CodeBlock, Rule, Table, Callout, Figure, Restricted]
+Block = Union[Heading, Paragraph, ListBlock, Quote, CodeBlock, Rule, Table, Callout, Figure, Restricted, PageBreak, Keep]
 
 
 # --------------------------------------------------------------------------- brief
@@ -397,7 +472,8 @@ class Source:
     circa: bool = False
     """The date is approximate (CSL `circa`): printed "ca. 1850" / "sekitar 1850"."""
     season: str | None = None
-    """CSL `season`: "1"-"4" (spring to winter, printed in the edition's language) or its own words."""
+    """CSL `season`: "1"-"4" (spring to winter, printed in the edition's language), "2-3" for a range of
+    seasons (months 13-16 or 21-24 in `date-parts`), or its own words."""
     problem: str | None = None
     """Why this CSL item cannot be used: citing it is an error, leaving it uncited only a warning."""
 
@@ -434,6 +510,8 @@ class Section:
     number: str | None = None
     anchor: str | None = None
     """The named destination an internal link (`[text](#id)`) leads to, when one does."""
+    break_before: bool = False
+    """Front matter `page_break: before`: the section starts a new page."""
 
 
 @dataclass(frozen=True)

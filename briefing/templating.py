@@ -139,7 +139,9 @@ def make_environment(partials_dir: Path) -> SandboxedEnvironment:
             if not candidate.is_file():
                 raise jinja2.TemplateNotFound(template)
             mtime = candidate.stat().st_mtime
-            text = drop_tag_lines(read_text(candidate))
+            text = read_text(candidate)
+            check_old_comments(text, candidate)
+            text = drop_tag_lines(text)
             return text, str(candidate), lambda: candidate.stat().st_mtime == mtime
 
     class BoundedEnvironment(SandboxedEnvironment):
@@ -151,7 +153,7 @@ def make_environment(partials_dir: Path) -> SandboxedEnvironment:
             _check_binop(op, left, right)
             return super().call_binop(context, op, left, right)
 
-    env = BoundedEnvironment(loader=PartialsLoader(), undefined=jinja2.StrictUndefined, **WHITESPACE)
+    env = BoundedEnvironment(loader=PartialsLoader(), undefined=jinja2.StrictUndefined, **WHITESPACE, **COMMENTS)
     env.globals["range"] = _bounded_range
     return env
 
@@ -162,19 +164,26 @@ def make_environment(partials_dir: Path) -> SandboxedEnvironment:
 WHITESPACE: dict[str, bool] = {"autoescape": False, "keep_trailing_newline": True, "trim_blocks": False,
                                "lstrip_blocks": True}
 
-#: One block tag or comment; `%}`/`#}` cannot occur inside, newlines can.
-_TAG = r"(?:\{%(?:[^%]|%(?!\}))*%\}|\{#(?:[^#]|#(?!\}))*#\})"
+#: Jinja's comment delimiters. `{#` opens a Pandoc/Quarto label (`{#fig-peta}`, `## Title {#sec-x}`),
+#: so a comment is written `{## … ##}`.
+COMMENTS: dict[str, str] = {"comment_start_string": "{##", "comment_end_string": "##}"}
+
+#: One block tag or comment; `%}`/`##}` cannot occur inside, newlines can.
+_TAG = r"(?:\{%(?:[^%]|%(?!\}))*%\}|\{##(?:[^#]|#(?!#\}))*##\})"
 #: A line holding nothing but block tags and comments (and blanks), with its newline.
 _TAG_LINE = re.compile(rf"^[ \t]*(?:{_TAG}[ \t]*)+\n", re.MULTILINE)
 _RAW = re.compile(r"\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\}", re.DOTALL)
 #: `{%-` / `-%}`: on a line of its own, stripping the whitespace around would eat blank lines.
-_STRIP_MARK = re.compile(r"(?<=\{[%#])-|-(?=[%#]\})")
+_STRIP_MARK = re.compile(r"(?<=\{%)-|(?<=\{##)-|-(?=%\}|##\})")
+#: A comment in the old delimiters, `{# … #}`: `{#` not part of `{##`, then text to `#}` with no lone `}`
+#: (which ends a label such as `{#fig-peta}`); expressions and tags may stand inside.
+_OLD_COMMENT = re.compile(r"\{#(?!#)(?:[^{}#]|\{\{.*?\}\}|\{%.*?%\}|#(?!\})|\{(?![{%]))*?#\}", re.DOTALL)
 
 
 def drop_tag_lines(source: str) -> str:
     """Make a line that holds only block tags vanish with its newline, and nothing more.
 
-    The newline moves into a Jinja comment (`{#\n#}`), so the template keeps its line
+    The newline moves into a Jinja comment (`{##\n##}`), so the template keeps its line
     numbers; whitespace-control dashes on such a line are dropped, because they would
     also remove the blank lines that separate paragraphs. Raw blocks are left as written.
     """
@@ -183,13 +192,26 @@ def drop_tag_lines(source: str) -> str:
     def replace(match: re.Match[str]) -> str:
         if any(start < match.end() - 1 < end for start, end in raw):
             return match.group(0)
-        return _STRIP_MARK.sub("", match.group(0)[:-1]) + "{#\n#}"
+        return _STRIP_MARK.sub("", match.group(0)[:-1]) + "{##\n##}"
 
     return _TAG_LINE.sub(replace, source)
 
 
+def check_old_comments(source: str, path: Path) -> None:
+    """A `{# … #}` comment (Jinja's default delimiters) is an error that says how comments are written now.
+
+    Left alone it would print: `{#` is free for Pandoc/Quarto labels such as `{#fig-peta}`.
+    """
+    match = _OLD_COMMENT.search(source)
+    if match is not None:
+        line = source.count("\n", 0, match.start()) + 1
+        shown = match.group(0) if len(match.group(0)) <= 40 else match.group(0)[:37] + "..."
+        raise TemplateError(f"'{shown}' is an old-style template comment: comments are written {{## … ##}} "
+                            "(a '{#' begins a label such as {#fig-peta}); add a '#' at each end", path, line)
+
+
 #: What opens a Jinja tag, expression or comment; a section without one renders as itself.
-_TEMPLATE_SYNTAX = re.compile(r"\{[{%#]")
+_TEMPLATE_SYNTAX = re.compile(r"\{[{%]|\{##")
 
 
 class SectionRenderer:
@@ -200,6 +222,7 @@ class SectionRenderer:
         self._env: SandboxedEnvironment | None = None
 
     def render(self, section: SectionSource, context: dict[str, Any]) -> Rendered:
+        check_old_comments(section.template, section.path)
         if not _TEMPLATE_SYNTAX.search(section.template):
             return _verbatim(section.template)
         if self._env is None:

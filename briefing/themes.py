@@ -25,6 +25,10 @@ FONT_FAMILIES = {
 }
 
 
+#: The styles of a font family, in the order a brief-local family lists its files.
+FONT_STYLES = ("regular", "bold", "italic", "bolditalic")
+
+
 @dataclass(frozen=True)
 class Theme:
     name: str = "formal"
@@ -53,6 +57,9 @@ class Theme:
     """Every colour and image converted to gray, for monochrome printers (`--grayscale`)."""
     fallback_fonts: tuple[str, ...] = ()
     """TrueType files in the brief folder, tried for characters the theme's fonts lack."""
+    font_files: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    """Brief-local families: (family name, ((style, TrueType file), ...)); a `*_font` setting that
+    is a mapping of files names such a family (`Brief-<slot>`). The loader makes the paths absolute."""
     cmyk: bool = False
     """Colours written as CMYK (text in pure black ink), for a press (`--cmyk`)."""
     margin_top: float = 24.0
@@ -127,6 +134,11 @@ def parse_theme(data: YamlMap, path: Path) -> Theme:
             errors.append(ManifestError(f"theme setting '{key}' {problem}", path, line))
         elif key == "fallback_fonts":
             values[key] = tuple(value)
+        elif key.endswith("_font") and isinstance(value, dict):  # the brief's own TrueType files
+            family = f"Brief-{key.removesuffix('_font')}"
+            values[key] = family
+            styles = tuple((style, str(value[style])) for style in FONT_STYLES if style in value)
+            values["font_files"] = (*values.get("font_files", ()), (family, styles))
         else:
             values[key] = float(value) if isinstance(getattr(base, key), float) else value
     raise_all(errors)
@@ -137,8 +149,18 @@ def _check(key: str, value: Any, default: Any) -> str | None:
     if key == "fallback_fonts":
         ok = isinstance(value, list) and all(isinstance(v, str) and v.lower().endswith(".ttf") for v in value)
         return None if ok else "must be a list of .ttf files in the brief folder"
+    if key.endswith("_font") and isinstance(value, dict):
+        files = list(value.values())
+        if any(isinstance(f, str) and f.lower().endswith(".otf") for f in files):
+            return "names an .otf font: OpenType CFF outlines cannot be embedded; use the TrueType (.ttf) version"
+        if "regular" not in value or not set(value) <= set(FONT_STYLES) \
+                or not all(isinstance(f, str) and f.lower().endswith(".ttf") for f in files):
+            return (f"as font files must map {', '.join(FONT_STYLES)} to .ttf files in the brief folder "
+                    "('regular' at least)")
+        return None
     if key.endswith("_font"):
-        return None if value in FONT_FAMILIES else f"must be one of: {', '.join(FONT_FAMILIES)}"
+        return None if value in FONT_FAMILIES else (f"must be one of: {', '.join(FONT_FAMILIES)}, "
+                                                    "or a mapping of styles to the brief's .ttf files")
     if isinstance(default, bool):
         return None if isinstance(value, bool) else "must be true or false"
     if isinstance(default, float):

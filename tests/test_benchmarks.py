@@ -50,3 +50,15 @@ def test_floor_sets_the_same_page(tmp_path) -> None:  # type: ignore[no-untyped-
     links = [a.get_object() for page in reader.pages for a in page.get("/Annots", [])]
     assert any("/Dest" in link for link in links)  # citation markers link to the appendix
     assert reader.outline
+
+
+def test_results_sections_replace_only_their_own_part(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """run.py and yardstick.py each rewrite their own part of results.md and keep the other's."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from yardstick import replace_section
+
+    results = tmp_path / "results.md"
+    replace_section(results, "## A", "## A\n\nfirst\n")
+    replace_section(results, "## B", "## B\n\nsecond\n")
+    replace_section(results, "## A", "## A\n\nthird\n")
+    assert results.read_text(encoding="utf-8") == "## A\n\nthird\n\n## B\n\nsecond\n"

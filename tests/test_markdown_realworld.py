@@ -79,14 +79,14 @@ def test_quotes_nested_past_the_parser_limit_are_an_error_not_lost_text(tmp_path
 def test_every_nesting_box_and_link_problem_of_a_section_is_listed(tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """A too-deep block is left out like any bad block: the problems around it are listed too."""
-    body = ("---\ntitle: Bagian\n---\n" + "> " * 40 + "dalam\n\n::: warning\nAwas.\n:::\n\n"
+    body = ("---\ntitle: Bagian\n---\n" + "> " * 40 + "dalam\n\n::: warnung\nAwas.\n:::\n\n"
             "Teks biasa.\n\n" + "*" * 100 + "a" + "*" * 100 + "\n\n# Judul\n")
     root = write_brief(tmp_path / "brief", BASIC_MANIFEST, {"01.md": body})
     monkeypatch.chdir(root)
     result = CliRunner().invoke(main, ["check", "."])
     assert result.exit_code == 1
     expected = ["sections/01.md:4: error: quotes, lists or boxes are nested too deeply",
-                "sections/01.md:6: error: unknown box kind 'warning'; known kinds:",
+                "sections/01.md:6: error: unknown box kind 'warnung'; did you mean 'warning'? known kinds:",
                 "sections/01.md:12: error: emphasis, links or strikethrough are nested more than 32",
                 "sections/01.md:14: error: '#' headings are section titles"]
     lines = result.stdout.splitlines()
@@ -107,10 +107,11 @@ def test_unclosed_box_names_the_line_it_opened(tmp_path: Path) -> None:
 
 
 def test_unknown_box_kind_lists_the_known_kinds(tmp_path: Path) -> None:
-    code, output, _ = _build(tmp_path, "Teks.\n\n::: warning\nAwas.\n:::\n")
+    code, output, _ = _build(tmp_path, "Teks.\n\n::: sidebar\nAwas.\n:::\n")
     assert code == 1
     assert output.strip().endswith(
-        "sections/01.md:6: unknown box kind 'warning'; known kinds: bluf, keypoints, note, readalso, only")
+        "sections/01.md:6: unknown box kind 'sidebar'; known kinds: bluf, keypoints, note, warning, assessment, "
+        "quote, readalso, only, keep, pagebreak")
 
 
 def test_misspelt_box_kind_suggests_the_near_one(tmp_path: Path) -> None:

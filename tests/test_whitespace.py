@@ -31,7 +31,7 @@ CASES = {
         "Intro.\n\n{% for i in vars.names %}\nItem {{ i }}.\n\n{% endfor %}\nEnd.\n",
         "Intro.\n\nItem x.\n\nItem y.\n\nEnd.\n", (1, 1, 4, 4, 4, 4, 7, 7)),
     "set and comment lines": (
-        "One.\n{% set n = 2 %}\n{# a note #}\n\nTwo is {{ n }}.\n",
+        "One.\n{% set n = 2 %}\n{## a note ##}\n\nTwo is {{ n }}.\n",
         "One.\n\nTwo is 2.\n", (1, 1, 5, 5)),
     "macro defined between paragraphs": (
         "One.\n\n{% macro m(x) %}\n*{{ x }}*\n{% endmacro %}\n\n{{ m('two') }}\n",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from reportlab.platypus import Flowable, Spacer
 from reportlab.platypus.doctemplate import LayoutError as RLLayoutError
 
 from .. import i18n
+from ..crossrefs import uses_page_numbers
 from ..version import __version__
 from ..errors import BriefingWarning, LayoutError
 from ..model import Document, SourcesOptions
@@ -31,14 +32,14 @@ from .booklet import impose_booklet
 from .contents import ContentsTable, Entry, assign_outline
 from .cover import Cover
 from .decor import PageDecor
-from .fonts import GlyphPlan, face, glyph_plan, register_fonts
+from .fonts import GlyphPlan, face, glyph_plan, register_fonts, register_local_fonts
 from .geometry import Geometry, make_geometry
 from .hyphenation import prime_patterns
 from .markup import MarkupWriter
 from .pages import BriefDocTemplate, DeferredCanvas, RectoBreak, Sidebar, SidebarFlush
 from .paragraphs import Paragraph
 from .sources import appendix_flowables
-from .story import Story, StoryBuilder, photo_credits
+from .story import Story, StoryBuilder, clearance_block, photo_credits
 from .theme import PAPER_SIZES, Styles, color, family, make_styles
 from .timeline import timeline_flowables
 
@@ -46,6 +47,8 @@ __all__ = ["RenderedPdf", "render_pdf", "impose_booklet", "glyphs_for"]
 
 #: In "auto" mode, editions longer than this get a table of contents.
 TOC_AFTER_PAGES = 6
+#: Layout passes at most to settle page references (`[halaman @fig-peta]`) whose numbers move text.
+MAX_REFERENCE_PASSES = 3
 
 
 @dataclass(frozen=True)
@@ -53,23 +56,35 @@ class RenderedPdf:
     data: bytes
     pages: int
     warnings: tuple[BriefingWarning, ...] = ()
+    destinations: dict[str, int] = field(default_factory=dict, compare=False)
+    """The page of each named destination (headings, labelled figures and tables, sources)."""
 
 
 def render_pdf(document: Document, cache_dir: Path | None = None) -> RenderedPdf:
     """Lay out *document* and return the finished PDF (and layout warnings, e.g. low dpi)."""
     theme = document.theme
     prime_patterns(document.manifest.language, cache_dir)
+    register_local_fonts(theme.font_files)
     register_fonts(tuple(dict.fromkeys(family(f) for f in (theme.body_font, theme.heading_font))))
     glyphs = glyphs_for(document)
     mode = document.printing.toc
     rendered = _render(document, cache_dir, glyphs, with_toc=mode == "on")
-    if mode == "auto" and rendered.pages > TOC_AFTER_PAGES:
+    with_toc = mode == "on" or (mode == "auto" and rendered.pages > TOC_AFTER_PAGES)
+    if with_toc and mode == "auto":
         rendered = _render(document, cache_dir, glyphs, with_toc=True)
+    if uses_page_numbers(document.sections):  # page references print the pages the last pass found
+        for _ in range(MAX_REFERENCE_PASSES - 1):
+            again = _render(document, cache_dir, glyphs, with_toc, rendered.destinations)
+            settled = again.destinations == rendered.destinations
+            rendered = again
+            if settled:
+                break
     return rendered
 
 
 def glyphs_for(document: Document) -> GlyphPlan:
     theme = document.theme
+    register_local_fonts(theme.font_files)
     families = tuple(dict.fromkeys(family(f) for f in (theme.body_font, theme.heading_font)))
     return glyph_plan(families, document.fallback_fonts)
 
@@ -79,7 +94,8 @@ def page_size(paper: str, orientation: str) -> tuple[float, float]:
     return landscape(size) if orientation == "landscape" else size
 
 
-def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, with_toc: bool) -> RenderedPdf:
+def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, with_toc: bool,
+            pages: dict[str, int] | None = None) -> RenderedPdf:
     manifest, theme, printing = document.manifest, document.theme, document.printing
     locale = i18n.Locale(manifest.language, tuple(manifest.labels.items()))
     styles = make_styles(theme, manifest.language, document.hyphenation)
@@ -87,9 +103,10 @@ def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, with_
     has_sidebar = bool(document.timeline)
     side = manifest.timeline.side if manifest.timeline else "right"
     markup = _markup_writer(document, glyphs)
+    markup.pages = pages or {}
 
     provisional = make_geometry(theme, size, has_sidebar, 0, side, printing.duplex)
-    cover = Cover(document, theme, styles, locale, size, provisional.block, markup)
+    cover = Cover(document, theme, styles, locale, size, provisional.block, markup, cache_dir)
     geometry = make_geometry(theme, size, has_sidebar, cover.height, side, printing.duplex)
 
     sidebar = None
@@ -104,7 +121,8 @@ def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, with_
     flowables = story.flowables
     if with_toc:
         flowables = [*_contents(list(story.outline), doc.heading_pages, locale, styles, theme, markup), *flowables]
-    canvasmaker = partial(DeferredCanvas, finish_page=doc.decor.finish_page)
+    destinations: dict[str, int] = {}
+    canvasmaker = partial(_RecordingCanvas, finish_page=doc.decor.finish_page, destinations=destinations)
     try:
         with rl_compat.pdf_settings():
             doc.build(flowables, canvasmaker=canvasmaker)
@@ -114,7 +132,19 @@ def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, with_
         raise LayoutError(
             f"an element {where} is too large for any page ({str(exc).splitlines()[0][:160]}); "
             "split it into smaller parts or make it smaller", path) from None
-    return RenderedPdf(buffer.getvalue(), doc.page, story.warnings)
+    return RenderedPdf(buffer.getvalue(), doc.page, story.warnings, destinations)
+
+
+class _RecordingCanvas(DeferredCanvas):
+    """Notes the page of every named destination made during layout, for page references."""
+
+    def __init__(self, *args: object, destinations: dict[str, int], **kwargs: object):
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.destinations = destinations
+
+    def bookmarkPage(self, key: str, *args: object, **kwargs: object) -> object:  # noqa: N802 (ReportLab's name)
+        self.destinations.setdefault(key, self.getPageNumber())
+        return super().bookmarkPage(key, *args, **kwargs)
 
 
 def _markup_writer(document: Document, glyphs: GlyphPlan) -> MarkupWriter:
@@ -122,17 +152,20 @@ def _markup_writer(document: Document, glyphs: GlyphPlan) -> MarkupWriter:
     theme = document.theme
     sources = document.manifest.sources or SourcesOptions("")
     numbers = {source.id: number for number, source in enumerate(document.cited, start=1)}
-    return MarkupWriter(family(theme.mono_font), theme.accent, numbers, sources.markers, family(theme.body_font),
-                        glyphs)
+    markers = sources.markers if document.manifest.sources_appendix else "none"  # no appendix: nothing to point at
+    return MarkupWriter(family(theme.mono_font), theme.accent, numbers, markers, family(theme.body_font), glyphs)
 
 
 def _story(document: Document, builder: StoryBuilder, width: float) -> Story:
     """The sections, the sources appendix and the photo credits, with their outline."""
     manifest, printing = document.manifest, document.printing
     body = builder.story(document.sections)
-    flowables = list(body.flowables)
+    clearance = clearance_block(manifest.clearance, builder.theme, builder.styles, builder.locale, builder.markup, width)
+    cover_block = manifest.clearance_position == "cover"
+    flowables = [*(clearance if cover_block else []), *body.flowables, *([] if cover_block else clearance)]
     appendix = appendix_flowables(document.cited, document.uncited, manifest.sources or SourcesOptions(""),
-                                  builder.theme, builder.styles, builder.locale, width, builder.markup)
+                                  builder.theme, builder.styles, builder.locale, width, builder.markup) \
+        if manifest.sources_appendix else []
     if appendix and printing.duplex and printing.appendix_recto:
         flowables.append(RectoBreak())
     flowables += appendix

@@ -6,8 +6,12 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from pathlib import Path
+
 from .. import i18n
+from ..images import inspect
 from ..model import Document
+from .figures import PrintImage, draw_print_image, prepared_image
 from .markup import MarkupWriter
 from .geometry import COVER_TOP, Rect
 from .paragraphs import Paragraph
@@ -21,8 +25,10 @@ class Cover:
     PAD = 6 * mm
 
     def __init__(self, document: Document, theme: Theme, styles: Styles, locale: i18n.Locale,
-                 page_size: tuple[float, float], block: Rect, markup: MarkupWriter):
+                 page_size: tuple[float, float], block: Rect, markup: MarkupWriter, cache_dir: Path | None = None):
         m = document.manifest
+        self.logo = _logo(document, cache_dir)
+        """(image, width, height) of the cover logo, right-aligned in the band, or None."""
         escape = markup.escape
         self.theme = theme
         self.page_width, self.page_height = page_size
@@ -54,7 +60,9 @@ class Cover:
         self.band = band
         self.below = below
         width = block.width
-        self.band_height = self.PAD * 2 + sum(p.wrap(width, 1000)[1] for p in band) + 4 * (len(band) - 1)
+        self.band_width = width - (self.logo[1] + self.PAD if self.logo else 0)
+        text_height = sum(p.wrap(self.band_width, 1000)[1] for p in band) + 4 * (len(band) - 1)
+        self.band_height = self.PAD * 2 + max(text_height, self.logo[2] if self.logo else 0)
         self.below_height = 4 * mm + sum(p.wrap(width, 1000)[1] + 2 for p in below) + 5 * mm
         self.height = self.band_height + self.below_height
 
@@ -66,9 +74,13 @@ class Cover:
         canvas.setFillColor(color(theme.accent))
         canvas.rect(-bleed, top - self.band_height, self.page_width + 2 * bleed, self.band_height, stroke=0, fill=1)
         canvas.restoreState()
+        if self.logo:
+            image, width, height = self.logo
+            draw_print_image(canvas, image, self.block.x + self.block.width - width, top - self.PAD - height,
+                             width, height)
         y = top - self.PAD
         for paragraph in self.band:
-            _, h = paragraph.wrap(self.block.width, 1000)
+            _, h = paragraph.wrap(self.band_width, 1000)
             y -= h
             paragraph.drawOn(canvas, self.block.x, y)
             y -= 4
@@ -84,3 +96,15 @@ class Cover:
         rule_y = top - self.height + 2.5 * mm
         canvas.line(self.block.x, rule_y, self.block.x + self.block.width, rule_y)
         canvas.restoreState()
+
+
+def _logo(document: Document, cache_dir: Path | None) -> tuple[PrintImage, float, float] | None:
+    """The manifest's logo prepared for print at its declared height (in the theme's colours)."""
+    manifest, theme = document.manifest, document.theme
+    if not manifest.logo:
+        return None
+    info = inspect(Path(manifest.logo), Path(manifest.logo), None)  # checked when the brief loaded
+    height = manifest.logo_height * mm
+    width = height * info.width / info.height
+    image, _ = prepared_image(info, width, cache_dir, theme.grayscale, theme.cmyk)
+    return image, width, height

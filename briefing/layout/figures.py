@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import io
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable
 
 from ..images import ImageInfo, effective_dpi, prepare
@@ -23,36 +22,38 @@ from . import rl_compat
 from .paragraphs import Paragraph
 
 
-class PrintImage(ImageReader):
-    """An ImageReader over prepared bytes, named by their content so identical images embed once.
+class PrintImage:
+    """Prepared image bytes, named by their content so identical images embed once.
 
     Its PDF image object (the compressed pixel stream) is made once and kept, so a
-    rebuild in the same process (`briefing watch`) neither decodes nor recompresses it.
+    rebuild in the same process (`briefing watch`) neither decodes nor recompresses it;
+    with *cache_dir* it is kept between processes too.
     """
 
-    def __init__(self, data: bytes):
-        super().__init__(io.BytesIO(data))
+    def __init__(self, data: bytes, cache_dir: Path | None = None):
+        self.data = data
         self.name = "img" + hashlib.sha256(data).hexdigest()[:24]
+        self.cache_dir = cache_dir
         self._xobject: Any = None
 
     def xobject(self) -> Any:
         """A fresh image object for one document, copied from the one computed once."""
         if self._xobject is None:
-            self._xobject = rl_compat.image_xobject(self.name, self)
+            self._xobject = rl_compat.image_xobject(self.name, self.data, self.cache_dir)
         return copy.copy(self._xobject)  # each document registers its own copy
 
 
 _PRINT_IMAGES: dict[str, PrintImage] = {}
 
 
-def print_image(data: bytes) -> PrintImage:
+def print_image(data: bytes, cache_dir: Path | None = None) -> PrintImage:
     """The PrintImage for *data*, reused across builds in this process."""
     key = hashlib.sha256(data).hexdigest()
     image = _PRINT_IMAGES.get(key)
     if image is None:
         if len(_PRINT_IMAGES) > 64:
             _PRINT_IMAGES.clear()
-        image = _PRINT_IMAGES[key] = PrintImage(data)
+        image = _PRINT_IMAGES[key] = PrintImage(data, cache_dir)
     return image
 
 
@@ -127,4 +128,5 @@ class FigureFlowable(Flowable):
 def prepared_image(info: ImageInfo, placed_width: float, cache_dir: Any, grayscale: bool,
                    cmyk: bool = False) -> tuple[PrintImage, float]:
     """The print-ready image for *placed_width* points, and its effective dpi there."""
-    return print_image(prepare(info, placed_width, cache_dir, grayscale, cmyk)), effective_dpi(info, placed_width)
+    image = print_image(prepare(info, placed_width, cache_dir, grayscale, cmyk), cache_dir)
+    return image, effective_dpi(info, placed_width)

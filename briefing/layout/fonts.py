@@ -90,8 +90,34 @@ def register_fonts(families: tuple[str, ...] | None = None) -> None:
         _register_family(family)
 
 
+#: Brief-local families registered in this process: family -> {style: file}.
+_LOCAL: dict[str, dict[str, str]] = {}
+
+
+def register_local_fonts(font_files: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]) -> None:
+    """Register a theme's brief-local TrueType families (a missing style uses the regular face).
+
+    A family name is reused by another brief in the same process (`watch`), so the files
+    decide: a family is registered again when its files differ.
+    """
+    for family, styles in font_files:
+        files = dict(styles)
+        if _LOCAL.get(family) == files:
+            continue
+        _LOCAL[family] = files
+        for style in ("regular", "bold", "italic", "bolditalic"):
+            path = files.get(style) or files["regular"]
+            try:
+                pdfmetrics.registerFont(TTFont(face(family, style), path))
+            except Exception as exc:  # ReportLab's TTFError and OSError: a damaged or unsupported file
+                raise BriefingError(f"font file '{Path(path).name}' cannot be used: {exc}") from None
+            addMapping(family, int("bold" in style), int("italic" in style), face(family, style))
+
+
 @lru_cache(maxsize=None)
 def _register_family(family: str) -> None:
+    if family in _LOCAL:
+        return
     package, files = FONT_FILES[family]
     for style, filename in files.items():
         try:

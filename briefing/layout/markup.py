@@ -14,7 +14,7 @@ from urllib.parse import quote
 if TYPE_CHECKING:
     from .fonts import GlyphPlan
 
-from ..model import Citation, Code, Emph, Inline, LineBreak, Link, Strike, Strong, Styled, Text
+from ..model import Citation, Code, CrossRef, Emph, Inline, LineBreak, Link, Strike, Strong, Styled, Text
 from .bidi import visual
 
 
@@ -91,6 +91,8 @@ class MarkupWriter:
         self.link_color = link_color
         self.numbers = numbers or {}
         self.markers = markers
+        self.pages: dict[str, int] = {}
+        """The page of each named destination, from an earlier layout pass, for page references."""
         self._writers: dict[type, Callable[[Inline], str]] = {
             Text: lambda n: self.escape(n.text, self.font),  # type: ignore[union-attr]
             Emph: lambda n: f"<i>{self.write(n.children)}</i>",  # type: ignore[union-attr]
@@ -101,6 +103,7 @@ class MarkupWriter:
             LineBreak: lambda n: "<br/>",
             Link: self._link,
             Citation: self._citation,
+            CrossRef: self._crossref,
         }
 
     def escape(self, text: str, font: str | None = None) -> str:
@@ -110,9 +113,9 @@ class MarkupWriter:
     def write(self, inlines: tuple[Inline, ...] | list[Inline]) -> str:
         out = [self._writers[type(node)](node) for node in inlines]
         for index in range(len(inlines) - 1):
-            # "kata [1]": the marker never starts a line on its own.
+            # "kata [1]": the marker never starts a line on its own; without markers, no space is left.
             if isinstance(inlines[index + 1], Citation) and out[index].endswith(" "):
-                out[index] = out[index][:-1] + "&#160;"
+                out[index] = out[index][:-1] + ("" if self.markers == "none" else "&#160;")
         return "".join(out)
 
     def _code(self, node: Inline) -> str:
@@ -140,8 +143,20 @@ class MarkupWriter:
         return f'<a href="{escape_url(node.url)}" color="{self.link_color}">{body}</a>'
 
 
+    def _crossref(self, node: Inline) -> str:
+        """"Gambar 2", or a page reference's words and the target's page ("halaman 3"), linked."""
+        assert isinstance(node, CrossRef)
+        text = self.escape(node.text or f"@{node.label}", self.font)
+        if node.prefix is not None:  # before the pages are known, a stand-in of a page number's width
+            text += f"&#160;{self.pages.get(node.target or '', 0) or '0'}"
+        if node.target is None:
+            return text
+        return f'<a href="#{attribute(node.target)}" color="{self.link_color}">{text}</a>'
+
     def _citation(self, node: Inline) -> str:
         assert isinstance(node, Citation)
+        if self.markers == "none":  # an edition without a sources appendix
+            return ""
         parts = []
         for item in node.items:
             number = self.numbers.get(item.key)
@@ -178,6 +193,8 @@ def plain_text(inlines: tuple[Inline, ...]) -> str:
             parts.append(" ")
         elif isinstance(node, Citation):
             continue
+        elif isinstance(node, CrossRef):
+            parts.append(node.text)
         else:
             parts.append(plain_text(node.children))
     return "".join(parts)

@@ -11,19 +11,24 @@ every member used here still exists.
 
 from __future__ import annotations
 
+import io
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pyphen
+import reportlab
 from reportlab import rl_config
 from reportlab.lib.abag import ABag
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, Paragraph
 from reportlab.platypus.doctemplate import PageBegin
+from reportlab.platypus import paragraph as rl_paragraph
 from reportlab.platypus.paragraph import (
     _hy_pfx_pat,
     _hy_sfx_pat,
@@ -40,6 +45,9 @@ from reportlab.platypus.paragraph import (
 )
 from reportlab.platypus.paraparser import ParaParser, known_entities
 
+from .. import diskcache
+from .urls import url_break_pairs
+
 #: The ReportLab versions this module is tested with: the lowest, and the first one not
 #: supported (pyproject.toml pins the same range). 4.4.6 to 5.1.0 give byte-identical
 #: PDFs of the default brief; 4.4.5 and earlier write different bytes.
@@ -54,15 +62,19 @@ def pdf_settings() -> Iterator[None]:
     """ReportLab's process-wide output settings for the duration of one document build.
 
     Streams are Flate-compressed, never also ASCII85-encoded (`useA85`, on by default:
-    a third larger and slower, in pure Python). The previous value is restored, so
-    importing or building changes nothing for other users of ReportLab.
+    a third larger and slower, in pure Python). URLs break where `urls.url_break_pairs`
+    allows (before a slash), not after a slash once as ReportLab's own splitter does.
+    The previous values are restored, so importing or building changes nothing for other
+    users of ReportLab.
     """
-    previous = rl_config.useA85
+    previous, previous_split = rl_config.useA85, rl_paragraph._uri_split_pairs
     rl_config.useA85 = 0
+    rl_paragraph._uri_split_pairs = url_break_pairs
     try:
         yield
     finally:
         rl_config.useA85 = previous
+        rl_paragraph._uri_split_pairs = previous_split
 
 
 # ---------------------------------------------------------------------------- frames and templates
@@ -350,11 +362,48 @@ def rename_anchor(frag: Any, name: str) -> None:
 # ---------------------------------------------------------------------------- canvas and images
 
 
-def image_xobject(name: str, image: Any) -> Any:
-    """The PDF image object (compressed pixels) of an ImageReader, named *name*."""
-    xobject = pdfdoc.PDFImageXObject(name, image, mask=None)
+def image_xobject(name: str, data: bytes, cache_dir: Path | None = None) -> Any:
+    """The PDF image object (compressed pixels) of the image file *data*, named by its content.
+
+    Decoding a PNG and compressing its pixels again is most of a small build's image
+    work, so the stream is kept in *cache_dir* between processes. A JPEG is its own
+    stream (read, never decoded): it is not cached.
+    """
+    key = diskcache.content_key(name, reportlab.Version, str(rl_config.useA85), "xobject-1")
+    if not data.startswith(b"\xff\xd8") and (xobject := _stored_xobject(name, cache_dir, key)) is not None:
+        return xobject
+    xobject = pdfdoc.PDFImageXObject(name, ImageReader(io.BytesIO(data)), mask=None)
     xobject.name = name
+    plain = xobject.mask is None and not hasattr(xobject, "_smask") and not getattr(xobject, "_decode", None)
+    if not data.startswith(b"\xff\xd8") and plain and isinstance(xobject.streamContent, bytes):
+        diskcache.store(cache_dir, "xobject", key, {field: getattr(xobject, field, None) for field in _XOBJECT_FIELDS},
+                        xobject.streamContent)
     return xobject
+
+
+#: What PDFImageXObject.format writes besides the stream, for an image without a mask.
+_XOBJECT_FIELDS = ("width", "height", "bitsPerComponent", "colorSpace", "_filters", "_dotrans")
+
+
+def _stored_xobject(name: str, cache_dir: Path | None, key: str) -> Any:
+    """The image object kept for *key*, or None; built without decoding anything."""
+    entry = diskcache.load(cache_dir, "xobject", key)
+    if entry is None:
+        return None
+    fields, stream = entry
+    if not (isinstance(fields.get("width"), int) and isinstance(fields.get("height"), int)
+            and isinstance(fields.get("bitsPerComponent"), int) and fields.get("colorSpace") in _COLOR_SPACES
+            and isinstance(fields.get("_filters"), list) and all(isinstance(f, str) for f in fields["_filters"])):
+        return None
+    xobject = pdfdoc.PDFImageXObject(name, None, mask=None)
+    for field in _XOBJECT_FIELDS:
+        if fields.get(field) is not None:
+            setattr(xobject, field, tuple(fields[field]) if field == "_filters" else fields[field])
+    xobject.streamContent = stream
+    return xobject
+
+
+_COLOR_SPACES = ("DeviceRGB", "DeviceGray", "DeviceCMYK")
 
 
 def draw_xobject(canvas: Canvas, name: str, make: Callable[[], Any], x: float, y: float,

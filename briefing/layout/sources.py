@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from .. import i18n
-from ..model import Emph, Source, SourcesOptions
+from ..model import Emph, Source, SourcesOptions, TimelineDate
 from .markup import MarkupWriter, escape_url, source_anchor
 from .contents import HeadingParagraph
 from .paragraphs import Paragraph
@@ -19,32 +20,61 @@ QR_SIZE = 20 * mm
 
 def format_entry(source: Source, locale: i18n.Locale, markup: MarkupWriter, link_color: str,
                  muted: str = "#5b6472") -> str:
-    """One entry as paragraph markup: who, “what”, where, when, URL, access date, grading."""
+    """One entry in the sources style (README, "Sources and citations"): Chicago
+    notes-bibliography, with names as in a note and the edition's labels.
+
+    Who. “What.” Where, when. URL. Access date. Note. Grading: each element ends
+    with one full stop, none added after a "." "?" "!" already there.
+    """
     escape = markup.escape
     parts: list[str] = []
-    lead = ", ".join(source.author) or source.publisher
+    lead = names(source.author, locale) or source.publisher
     if lead:
-        parts.append(escape(lead) + ("" if lead.endswith(".") else "."))  # "King Jr." takes no second full stop
+        parts.append(escape(closed(lead)))  # "King Jr." and "dkk." take no second full stop
     if source.type in ("report", "book", "dataset"):
-        parts.append(f"{_title(source, markup, italic=True)}.")
+        parts.append(f"{_title(source, markup, italic=True)}{_stop(source.title)}")
     else:
-        parts.append(f"\u201c{_title(source, markup, italic=False)}.\u201d")
+        parts.append(f"\u201c{_title(source, markup, italic=False)}{_stop(source.title)}\u201d")
     where = [source.publisher] if source.author and source.publisher else []
     if source.date or source.date_text:
         where.append(_date(source, locale))
-    if where:
-        parts.append(escape(", ".join(w for w in where if w)) + ".")
+    if any(where):
+        parts.append(escape(closed(", ".join(w for w in where if w))))
     if source.url:
         parts.append(f'<a href="{escape_url(source.url)}" color="{link_color}">{escape(source.url)}</a>.')
     if source.accessed:
         accessed = locale.label("accessed").format(date=locale.date(source.accessed))
-        parts.append(escape(accessed[0].upper() + accessed[1:]) + ".")
+        parts.append(escape(closed(accessed[0].upper() + accessed[1:])))
     if source.note:
-        parts.append(escape(source.note.rstrip(".")) + ".")
+        parts.append(escape(closed(source.note)))
     extra = _grading(source, locale)
     if extra:
         parts.append(f'<font size="-1" color="{muted}">{escape(extra)}</font>')
     return " ".join(parts)
+
+
+#: More authors than this print as the first one and "et al." / "dkk." (Chicago 14.76, notes).
+MAX_NAMES = 3
+_ENDS_SENTENCE = (".", "?", "!", "\u2026")
+
+
+def names(authors: tuple[str, ...], locale: i18n.Locale) -> str:
+    """"A", "A and B", "A, B, and C" (serial comma, as Chicago and PUEBI), or "A et al."."""
+    if len(authors) > MAX_NAMES:
+        return f"{authors[0]} {locale.label('et_al')}"
+    if len(authors) <= 2:
+        return f" {locale.label('and')} ".join(authors)
+    return f"{', '.join(authors[:-1])}, {locale.label('and')} {authors[-1]}"
+
+
+def _stop(text: str) -> str:
+    """The full stop that ends an element, unless its text already ends a sentence."""
+    return "" if text.rstrip().endswith(_ENDS_SENTENCE) else "."
+
+
+def closed(text: str) -> str:
+    """*text* ending with exactly one full stop (or its own "?", "!" or ellipsis)."""
+    return text + _stop(text)
 
 
 def _title(source: Source, writer: MarkupWriter, italic: bool) -> str:
@@ -65,9 +95,21 @@ def _date(source: Source, locale: i18n.Locale) -> str:
         date = source.date
         shown = locale.span(date.start, date.end, date.precision)
         if source.season and date.precision == "year":
-            season = locale.label(f"season.{source.season}") if source.season in ("1", "2", "3", "4") else source.season
-            shown = f"{season} {shown}"
+            shown = _seasoned(source.season, date, locale)
     return f"{locale.label('circa')} {shown}" if source.circa else shown
+
+
+def _seasoned(season: str, date: TimelineDate, locale: i18n.Locale) -> str:
+    """"Summer 2021", "Summer–Autumn 2017", "Autumn 2015–Spring 2016" (a CSL season, or "2-3" for a range)."""
+    def name(code: str) -> str:
+        return locale.label(f"season.{code}") if code in ("1", "2", "3", "4") else code
+
+    first, _, last = season.partition("-") if re.fullmatch(r"[1-4]-[1-4]", season) else (season, "", "")
+    if not last:
+        return f"{name(first)} {locale.span(date.start, date.end, 'year')}"
+    if date.end is None or date.end.year == date.start.year:
+        return f"{name(first)}\u2013{name(last)} {date.start.year}"
+    return f"{name(first)} {date.start.year}\u2013{name(last)} {date.end.year}"
 
 
 def _grading(source: Source, locale: i18n.Locale) -> str:
@@ -103,7 +145,8 @@ def appendix_flowables(cited: tuple[Source, ...], uncited: tuple[Source, ...], o
 
 
 def _entry(markup: str, bullet: str, source: Source, options: SourcesOptions, styles: Styles, width: float) -> Flowable:
-    paragraph = Paragraph(markup, styles.breakable(styles.source_entry, f"{source.title} {source.url or ''}"), bulletText=bullet)
+    paragraph = Paragraph(markup, styles.breakable(styles.source_entry, f"{source.title} {_url_parts(source.url)}"),
+                          bulletText=bullet)
     if not (options.qr and source.url):
         return paragraph
     table = Table([[paragraph, _qr(source.url)]], colWidths=[width - QR_SIZE - 4 * mm, QR_SIZE + 4 * mm],
@@ -112,6 +155,12 @@ def _entry(markup: str, bullet: str, source: Source, options: SourcesOptions, st
                                     ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
                                     ("FONTNAME", (0, 0), (-1, -1), styles.source_entry.fontName)]))
     return KeepTogether([table, Spacer(0, 2)])
+
+
+def _url_parts(url: str | None) -> str:
+    """The URL's parts between the marks it may break at: only a part too long for a line
+    needs ReportLab's splitting anywhere (`Styles.breakable`)."""
+    return " ".join(re.split(r"[/.,\-_~#%?=&]+", url or ""))
 
 
 def _qr(url: str) -> Flowable:

@@ -7,10 +7,13 @@ credits met on the way, so nothing has to be read back from the builder afterwar
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Callable
 
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
@@ -18,6 +21,7 @@ from reportlab.platypus import (
     ImageAndFlowables,
     Indenter,
     KeepTogether,
+    PageBreak,
     Spacer,
     Table as RLTable,
     TableStyle,
@@ -34,11 +38,14 @@ from ..model import (
     Figure,
     Heading,
     Inline,
+    Keep,
     ListBlock,
+    PageBreak as PageBreakBlock,
     Paragraph as ParaBlock,
     Quote,
     Rule,
     Section,
+    Signoff,
     Table,
     Text,
 )
@@ -80,6 +87,7 @@ class StoryBuilder:
     """Characters per piece when a pathologically long paragraph is set in pieces."""
     INSET_WRAP_PARAGRAPHS = 3
     SMALL_TABLE_ROWS = 8
+    CELL_PADDING = 4.0
 
     def __post_init__(self) -> None:
         self.width = self.geometry.main.width
@@ -89,6 +97,7 @@ class StoryBuilder:
         self._figures = 0
         self._credits: list[tuple[int, str]] = []
         self._warnings: list[BriefingWarning] = []
+        self._cell_styles: dict[tuple[str, str], ParagraphStyle] = {}
 
     def story(self, sections: tuple[Section, ...]) -> Story:
         """The flowables of *sections*; figures are numbered from 1 in each story."""
@@ -102,7 +111,8 @@ class StoryBuilder:
         heading = HeadingParagraph(destination(section.anchor) + number + self.escape(section.title),
                                    self.styles.breakable(self.styles.h1, title), title, 0, section.pos.path)
         first = section.blocks[0] if section.blocks else None
-        return [*self._room_for_inset(first), heading, *self.blocks(section.blocks)]
+        start = [PageBreak()] if section.break_before else []
+        return [*start, *self._room_for_inset(first), heading, *self.blocks(section.blocks)]
 
     def _room_for_inset(self, following: Block | None) -> list[Flowable]:
         """Keep-with-next cannot hold an inset (ImageAndFlowables refuses to be kept together),
@@ -167,14 +177,15 @@ class StoryBuilder:
                 f"image '{block.path.name}' prints at {dpi:.0f} dpi (below {LOW_DPI}); it will look blurred",
                 block.pos.path, block.pos.line))
         self._figures += 1
+        number = block.number if block.number is not None else self._figures  # numbered in the model
         caption = None
         if block.caption:
-            label = f"{self.locale.label('figure')} {self._figures}"
-            caption = Paragraph(f"<b>{self.escape(label)}.</b> {self.markup.write(block.caption)}",
+            label = f"{self.locale.label('figure')} {number}"
+            caption = Paragraph(f"{destination(block.label)}<b>{self.escape(label)}.</b> {self.markup.write(block.caption)}",
                                 self.styles.breakable(self.styles.caption, plain_text(block.caption)))
         credit = Paragraph(self.escape(block.credit), self.styles.credit) if block.credit else None
         if block.credit:
-            self._credits.append((self._figures, block.credit))
+            self._credits.append((number, block.credit))
         return FigureFlowable(image, block.pixels, caption, credit, max_height, block.alt, span)
 
     def heading(self, block: Heading) -> list[Flowable]:
@@ -259,16 +270,25 @@ class StoryBuilder:
         return [HRFlowable(width="30%", thickness=0.6, color=color(self.theme.rule), spaceBefore=6, spaceAfter=10, hAlign="CENTER")]
 
     def table(self, block: Table) -> list[Flowable]:
-        head = [Paragraph(self.markup.write(cell), self.styles.breakable(self.styles.table_head, plain_text(cell))) for cell in block.header]
-        rows = [[Paragraph(self.markup.write(cell), self.styles.breakable(self.styles.table_cell, plain_text(cell))) for cell in row]
-                for row in block.rows]
-        columns = max([len(head), *(len(r) for r in rows)]) if (head or rows) else 0
+        """A numbered caption above, the "Sumber: …" line below; columns as wide as their content asks."""
+        columns = max([len(block.header), *(len(r) for r in block.rows)]) if (block.header or block.rows) else 0
         if columns == 0:
             return []
+        aligns = [*block.aligns, *(["left"] * (columns - len(block.aligns)))]
+        head = [self._cell(cell, self.styles.table_head, aligns[i]) for i, cell in enumerate(block.header)]
+        rows = [[self._cell(cell, self.styles.table_cell, aligns[i]) for i, cell in enumerate(row)] for row in block.rows]
         data = [_pad(head, columns)] + [_pad(row, columns) for row in rows]
-        widths = _column_widths(block, columns, self.width)
+        widths = self._column_widths(block, columns)
+        table = RLTable(data, colWidths=widths, repeatRows=1, splitInRow=1, style=self._table_style(), hAlign="LEFT")
+        caption = self._table_caption(block)
+        source = self._table_source(block)
+        if len(data) <= self.SMALL_TABLE_ROWS:  # a short table is read as one: never split it
+            return [Spacer(0, 2), KeepTogether([*caption, table, *source]), Spacer(0, 10)]
+        return [Spacer(0, 2), *caption, table, *source, Spacer(0, 10)]
+
+    def _table_style(self) -> TableStyle:
         rule = color(self.theme.rule)
-        style = TableStyle(
+        return TableStyle(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("FONTNAME", (0, 0), (-1, -1), self.styles.table_cell.fontName),
@@ -276,24 +296,84 @@ class StoryBuilder:
                 ("LINEBELOW", (0, 0), (-1, 0), 0.6, color(self.theme.accent)),
                 ("LINEBELOW", (0, 1), (-1, -1), 0.3, rule),
                 ("BACKGROUND", (0, 0), (-1, 0), color(self.theme.accent_light)),
-                ("LEFTPADDING", (0, 0), (-1, -1), 4),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+                ("LEFTPADDING", (0, 0), (-1, -1), self.CELL_PADDING),
+                ("RIGHTPADDING", (0, 0), (-1, -1), self.CELL_PADDING),
                 ("TOPPADDING", (0, 0), (-1, -1), 3),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
             ]
         )
-        for index, align in enumerate(block.aligns):
-            if align != "left":
-                style.add("ALIGN", (index, 0), (index, -1), align.upper())
-        table = RLTable(data, colWidths=widths, repeatRows=1, splitInRow=1, style=style, hAlign="LEFT")
-        if len(data) <= self.SMALL_TABLE_ROWS:  # a short table is read as one: never split it
-            return [Spacer(0, 2), KeepTogether([table]), Spacer(0, 10)]
-        return [Spacer(0, 2), table, Spacer(0, 10)]
+
+    def _cell(self, cell: tuple[Inline, ...], base: ParagraphStyle, align: str) -> Paragraph:
+        """A cell's paragraph: aligned as its column (GFM `---:`, `:---:`), never hyphenated."""
+        key = (base.name, align)
+        style = self._cell_styles.get(key)
+        if style is None:
+            alignment = {"right": TA_RIGHT, "center": TA_CENTER}.get(align, TA_LEFT)
+            style = ParagraphStyle(f"{base.name}-{align}", parent=base, alignment=alignment, hyphenationLang="")
+            self._cell_styles[key] = style
+        return Paragraph(self.markup.write(cell), self.styles.breakable(style, plain_text(cell)))
+
+    def _table_caption(self, block: Table) -> list[Flowable]:
+        if block.number is None and not block.caption:
+            return []
+        label = f"{self.locale.label('table')} {block.number}." if block.number is not None else ""
+        text = f"{destination(block.label)}<b>{self.escape(label)}</b> {self.markup.write(block.caption)}".strip()
+        style = ParagraphStyle("table-caption", parent=self.styles.caption, spaceBefore=0, spaceAfter=4, keepWithNext=1)
+        return [Paragraph(text, self.styles.breakable(style, plain_text(block.caption)))]
+
+    def _table_source(self, block: Table) -> list[Flowable]:
+        if not block.source:
+            return []
+        style = ParagraphStyle("table-source", parent=self.styles.credit, alignment=TA_LEFT, spaceBefore=3)
+        label = self.escape(f"{self.locale.label('table_source')}:")
+        return [Paragraph(f"{label} {self.markup.write(block.source)}", style)]
+
+    def _column_widths(self, block: Table, columns: int) -> list[float]:
+        """Widths from measured text: each column gets its longest word, then room towards its
+        longest line in proportion to what it lacks (a browser's automatic table layout)."""
+        pad = 2 * self.CELL_PADDING + 0.5
+        widest = [0.0] * columns
+        longest_word = [0.0] * columns
+        for row, style in ((block.header, self.styles.table_head), *((r, self.styles.table_cell) for r in block.rows)):
+            for index, cell in enumerate(row):
+                text = plain_text(cell)
+                measure = partial(stringWidth, fontName=style.fontName, fontSize=style.fontSize)
+                widest[index] = max(widest[index], measure(text) + pad)
+                longest_word[index] = max([longest_word[index], *(measure(w) + pad for w in text.split())])
+        return _share_width(longest_word, widest, self.width)
+
+    def keep(self, block: Keep) -> list[Flowable]:
+        """`::: keep`: its blocks on one page (moved on whole when they do not fit)."""
+        return [KeepTogether(self.blocks(block.blocks))]
+
+    def page_break(self, block: PageBreakBlock) -> list[Flowable]:
+        return [PageBreak()]
+
+    def pull_quote(self, block: Callout) -> list[Flowable]:
+        """`::: quote`: large italic words between two short accent rules, no box."""
+        style = ParagraphStyle("pull-quote", parent=self.styles.quote, fontSize=self.styles.quote.fontSize + 3,
+                               leading=self.styles.quote.leading + 4, textColor=color(self.theme.accent),
+                               leftIndent=0, rightIndent=0, spaceAfter=2)
+        inner = [f for item in block.blocks for f in (self.paragraph(item, style) if isinstance(item, ParaBlock)
+                                                      else BUILDERS[type(item)](self, item))]
+        rule = partial(HRFlowable, width="25%", thickness=1.2, color=color(self.theme.accent), hAlign="LEFT")
+        return [KeepTogether([rule(spaceBefore=6, spaceAfter=6), *inner, rule(spaceBefore=2, spaceAfter=12)])]
+
+    def _box_label(self, block: Callout) -> str:
+        """The label over a box; an assessment's says how confident the analyst is."""
+        label = block.title or self.locale.label(block.kind)
+        if block.confidence:
+            label = f"{label} · {self.locale.label('confidence.' + block.confidence)}"
+        return label
 
     def callout(self, block: Callout) -> list[Flowable]:
         """A tinted box that may break across pages (FrameBG colours behind its content)."""
-        label = block.title or self.locale.label(block.kind)
+        if block.kind == "quote":
+            return self.pull_quote(block)
+        label = self._box_label(block)
         inner_style = self.styles.bluf if block.kind == "bluf" else self.styles.box_body
+        if block.kind == "assessment":  # judgement, set apart from reporting: italic
+            inner_style = ParagraphStyle("assessment", parent=inner_style, fontName=self.styles.quote.fontName)
         inner: list[Flowable] = []
         for item in block.blocks:
             if isinstance(item, ParaBlock):
@@ -305,8 +385,16 @@ class StoryBuilder:
         if block.kind == "readalso":  # a related-reading pointer: outlined, not tinted
             fill = self.theme.paper
             stroke = {"strokeWidth": 0.8, "strokeColor": color(self.theme.accent)}
+        elif block.kind == "warning":  # a caution: outlined in the alarm colour
+            fill = self.theme.paper
+            stroke = {"strokeWidth": 1.2, "strokeColor": color(self.theme.danger)}
+        elif block.kind == "assessment":  # the analyst's own view: a dashed outline on the tint
+            stroke = {"strokeWidth": 0.8, "strokeColor": color(self.theme.accent), "strokeDashArray": [3, 2]}
         pad = 9
-        label_flow = Paragraph(self.escape(label.upper()), self.styles.box_label)
+        label_style = self.styles.box_label
+        if block.kind == "warning":
+            label_style = ParagraphStyle("warning-label", parent=label_style, textColor=color(self.theme.danger))
+        label_flow = Paragraph(self.escape(label.upper()), label_style)
         return [
             Spacer(0, 4),
             FrameBG(color=color(fill), start=True, **stroke),
@@ -331,7 +419,32 @@ BUILDERS: dict[type, Callable[[StoryBuilder, Block], list[Flowable]]] = {
     Table: StoryBuilder.table,  # type: ignore[dict-item]
     Callout: StoryBuilder.callout,  # type: ignore[dict-item]
     Figure: StoryBuilder.figure,  # type: ignore[dict-item]
+    Keep: StoryBuilder.keep,  # type: ignore[dict-item]
+    PageBreakBlock: StoryBuilder.page_break,  # type: ignore[dict-item]
 }
+
+
+def clearance_block(signoffs: tuple[Signoff, ...], theme: Theme, styles: Styles, locale: i18n.Locale,
+                    markup: MarkupWriter, width: float) -> list[Flowable]:
+    """The sign-off table: role, name and date of each who prepared, reviewed or approved the brief."""
+    if not signoffs:
+        return []
+    role_style = ParagraphStyle("clearance-role", parent=styles.table_head, hyphenationLang="")
+    cell_style = ParagraphStyle("clearance-cell", parent=styles.table_cell, hyphenationLang="")
+    known = ("prepared", "reviewed", "approved")
+    rows = [[Paragraph(markup.escape(locale.label(f"clearance.{s.role}") if s.role in known else s.role), role_style),
+             Paragraph(markup.escape(s.name), cell_style),
+             Paragraph(markup.escape(locale.date(s.date)) if s.date else "", cell_style)] for s in signoffs]
+    label = Paragraph(markup.escape(locale.label("clearance").upper()), styles.box_label)
+    table = RLTable(rows, colWidths=[width * 0.3, width * 0.45, width * 0.25], hAlign="LEFT", style=TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("FONTNAME", (0, 0), (-1, -1), cell_style.fontName),  # a Table sets a font for every cell
+        ("LINEABOVE", (0, 0), (-1, 0), 0.6, color(theme.accent)),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.3, color(theme.rule)),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+        ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]))
+    return [Spacer(0, 6), KeepTogether([label, table]), Spacer(0, 12)]
 
 
 def photo_credits(credits: tuple[tuple[int, str], ...], styles: Styles, locale: i18n.Locale,
@@ -454,15 +567,15 @@ def _pad(cells: list[Paragraph], columns: int) -> list[Paragraph | str]:
     return [*cells, *([""] * (columns - len(cells)))]
 
 
-def _column_widths(block: Table, columns: int, width: float) -> list[float]:
-    """Share the width by each column's longest text (square-rooted), with a floor."""
-    longest = [1.0] * columns
-    for row in (block.header, *block.rows):
-        for index, cell in enumerate(row):
-            longest[index] = max(longest[index], float(len(plain_text(cell))))
-    weights = [max(length, 4.0) ** 0.5 for length in longest]
-    total = sum(weights)
-    floor = min(36.0, width / columns)
-    widths = [max(floor, width * w / total) for w in weights]
-    scale = width / sum(widths)
-    return [w * scale for w in widths]
+def _share_width(least: list[float], most: list[float], width: float) -> list[float]:
+    """Column widths filling *width*: at least each column's longest word, growing towards its
+    longest line; when even the longest words do not fit, in proportion to them."""
+    least = [min(low, width) for low in least]
+    if sum(least) >= width:
+        return [width * low / sum(least) for low in least]
+    if sum(most) <= width:  # everything fits on one line: the spare room goes by content
+        spare = width - sum(most)
+        return [high + spare * high / sum(most) for high in most]
+    lacking = [max(high - low, 0.0) for low, high in zip(least, most)]
+    room = width - sum(least)
+    return [low + room * lack / sum(lacking) for low, lack in zip(least, lacking)]

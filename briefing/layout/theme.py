@@ -38,7 +38,8 @@ def marking_color(theme: Theme, marking: str) -> colors.Color:
 
 
 def family(theme_font: str) -> str:
-    return FONT_FAMILIES[theme_font]
+    """The registered family of a theme's font: a bundled one, or a brief-local `Brief-…` family."""
+    return FONT_FAMILIES.get(theme_font, theme_font)
 
 
 #: Tokens longer than this (a huge URL, a pasted hash) are broken by ReportLab's

@@ -1,0 +1,156 @@
+"""Caches kept between processes (output/.cache): used when valid, recomputed when the
+content changes or the entry is damaged, and never a change to the PDF."""
+
+from __future__ import annotations
+
+import io
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from reportlab.pdfbase import pdfdoc
+
+import briefing.images as images
+from briefing import diskcache
+from briefing.build import build
+from briefing.layout import rl_compat
+
+from .conftest import BASIC_MANIFEST, write_brief
+
+
+def test_an_entry_round_trips_and_any_damage_is_a_miss(tmp_path: Path) -> None:
+    diskcache.store(tmp_path, "demo", "k1", {"width": 3}, b"payload")
+    assert diskcache.load(tmp_path, "demo", "k1") == ({"width": 3}, b"payload")
+    assert diskcache.load(tmp_path, "demo", "k2") is None
+    assert diskcache.load(tmp_path, "other", "k1") is None
+    path = diskcache.entry_path(tmp_path, "demo", "k1")
+    whole = path.read_bytes()
+    for damaged in (whole[:-1], whole[:-1] + b"X", whole.replace(b'"width": 3', b'"width": 4'), b"", whole[5:]):
+        path.write_bytes(damaged)
+        assert diskcache.load(tmp_path, "demo", "k1") is None
+
+
+def test_an_unwritable_cache_is_only_slower(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    diskcache.store(blocker, "demo", "k", {}, b"x")  # no exception
+    assert diskcache.load(blocker, "demo", "k") is None
+
+
+def png(size: tuple[int, int], colour: str = "red") -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, "PNG")
+    return out.getvalue()
+
+
+def test_inspection_is_reused_by_content_and_redone_when_it_changes(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "cache"
+    monkeypatch.setattr(images, "_CACHE_DIR", [cache])
+    picture = tmp_path / "a.png"
+    picture.write_bytes(png((30, 20)))
+    first = images.inspect(picture, tmp_path / "s.md", 1)
+    assert (first.width, first.height, first.format, first.mode) == (30, 20, "PNG", "RGB")
+    images._inspect_cached.cache_clear()  # as a new process: only the disk remains
+
+    def never(path: Path) -> images.ImageInfo:
+        raise AssertionError("reopened an image whose inspection is cached")
+
+    monkeypatch.setattr(images, "_inspect", never)
+    assert images.inspect(picture, tmp_path / "s.md", 1) == first
+    picture.write_bytes(png((50, 10)))  # new content: a new key, so the file is inspected again
+    images._inspect_cached.cache_clear()
+    with pytest.raises(AssertionError, match="reopened"):
+        images.inspect(picture, tmp_path / "s.md", 1)
+
+
+def test_an_implausible_stored_inspection_is_not_believed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "cache"
+    monkeypatch.setattr(images, "_CACHE_DIR", [cache])
+    picture = tmp_path / "a.png"
+    picture.write_bytes(png((30, 20)))
+    key = diskcache.content_key(picture.read_bytes(), images.INSPECT_VERSION, images._pillow_version())
+    diskcache.store(cache, "inspect", key, {"width": -5, "height": 20, "format": "PNG", "mode": "RGB",
+                                            "orientation": 1})
+    images._inspect_cached.cache_clear()
+    info = images.inspect(picture, tmp_path / "s.md", 1)
+    assert (info.width, info.height) == (30, 20)
+
+
+def chunk(kind: bytes, body: bytes) -> bytes:
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+
+def test_png_orientation_after_the_pixels_is_read_without_decoding(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """An eXIf chunk after IDAT: Pillow would decode the image to find it; the chunk scan does not."""
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    tiff = exif.tobytes()[6:]  # without the "Exif\0\0" prefix, as stored in a PNG
+    data = png((60, 40))
+    end = data.rindex(b"IEND") - 4
+    picture = tmp_path / "turned.png"
+    picture.write_bytes(data[:end] + chunk(b"eXIf", tiff) + data[end:])
+    monkeypatch.setattr(images, "_CACHE_DIR", [None])
+    images._inspect_cached.cache_clear()
+
+    def no_decoding(self: object) -> None:
+        raise AssertionError("decoded the pixels")
+
+    with monkeypatch.context() as patch:
+        patch.setattr("PIL.ImageFile.ImageFile.load", no_decoding)
+        info = images.inspect(picture, tmp_path / "s.md", 1)
+    assert (info.orientation, info.width, info.height) == (6, 40, 60)
+    with Image.open(picture) as image:  # Pillow, decoding, agrees
+        assert image.getexif().get(0x0112) == 6
+
+
+def test_a_png_with_orientation_in_a_text_chunk_is_left_to_pillow(tmp_path: Path) -> None:
+    xmp = b'XML:com.adobe.xmp\x00\x00\x00\x00\x00<x tiff:Orientation="3"/>'
+    data = png((60, 40))
+    end = data.rindex(b"IEND") - 4
+    picture = tmp_path / "xmp.png"
+    picture.write_bytes(data[:end] + chunk(b"iTXt", xmp) + data[end:])
+    assert images._png_exif_chunks(picture) is None
+    images._inspect_cached.cache_clear()
+    assert images.inspect(picture, tmp_path / "s.md", 1).orientation == 3
+
+
+def test_image_streams_are_kept_and_a_damaged_one_is_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with rl_compat.pdf_settings():  # as in a build: streams Flate-compressed only
+        stream_cache(tmp_path, monkeypatch)
+
+
+def stream_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = png((40, 30), "blue")
+    first = rl_compat.image_xobject("imgA", data, tmp_path)
+    (entry,) = tmp_path.glob("xobject-*.bin")
+
+    def no_decoding(self: object, image: object) -> None:
+        raise AssertionError("decoded the image again")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(pdfdoc.PDFImageXObject, "loadImageFromSRC", no_decoding)
+        again = rl_compat.image_xobject("imgA", data, tmp_path)
+    fields = ("width", "height", "bitsPerComponent", "colorSpace", "_filters", "streamContent", "mask")
+    assert [getattr(again, f) for f in fields] == [getattr(first, f) for f in fields]
+    entry.write_bytes(entry.read_bytes()[:-3])  # damaged: decoded again, and the same stream results
+    rebuilt = rl_compat.image_xobject("imgA", data, tmp_path)
+    assert rebuilt.streamContent == first.streamContent
+
+
+def test_a_build_from_the_caches_is_byte_identical(tmp_path: Path) -> None:
+    root = write_brief(tmp_path / "brief", BASIC_MANIFEST, {"a.md": "---\ntitle: A\n---\n![Peta](assets/map.png)\n\nTeks.\n"})
+    (root / "assets").mkdir()
+    (root / "assets" / "map.png").write_bytes(png((900, 600), "green"))
+    cold = build(root, tmp_path / "cold.pdf")[0].path.read_bytes()
+    assert list((root / "output" / ".cache").glob("inspect-*.bin"))
+    assert list((root / "output" / ".cache").glob("xobject-*.bin"))
+    images._inspect_cached.cache_clear()
+    from briefing.layout import figures
+
+    figures._PRINT_IMAGES.clear()  # as a new process: only the disk caches remain
+    warm = build(root, tmp_path / "warm.pdf")[0].path.read_bytes()
+    assert warm == cold
