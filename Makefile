@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: brief test images bench pdfjs clean
+.PHONY: brief test images bench pages pdfjs clean
 
 $(BIN)/briefing: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ bench: $(VENV)/.bench-deps
 ## Redraw the default brief's figures (assets/*.png).
 images: $(BIN)/briefing
 	$(BIN)/python tools/make_images.py
+
+## Render pages 1 and 2 of each default edition into docs/pages/ (needs poppler-utils).
+pages: brief
+	bash tools/render_pages.sh
 
 ## Refresh the vendored PDF.js that `briefing preview` serves (needs npm; not needed to install).
 pdfjs:

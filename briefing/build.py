@@ -243,7 +243,8 @@ def prepare_document(brief: Brief, edition: Edition, options: BuildOptions, repo
     theme, fallbacks = edition_theme(brief, edition, options)
     document = Document(manifest, tuple(sections), edition.timeline, cited, uncited, theme,
                         print_settings(manifest, edition, options, copy), fallbacks,
-                        brief.hyphenation.get(manifest.language, ()))
+                        brief.hyphenation.get(manifest.language, ()),
+                        edition_label=edition.audience.label if edition.audience else None)
     return document, omitted
 
 

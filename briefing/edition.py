@@ -27,6 +27,7 @@ from .model import (
     Keep,
     ListBlock,
     Manifest,
+    Paragraph,
     Quote,
     Restricted,
     Section,
@@ -105,6 +106,8 @@ def _edition_manifest(manifest: Manifest, audience: Audience | None) -> Manifest
     if audience is None:
         return manifest
     changes: dict[str, Any] = {"variables": {**manifest.variables, **audience.variables}}
+    if audience.title is not None:  # the brief's short title shortens the brief's title, not this one
+        changes["short_title"] = None
     for key in EDITION_SETTINGS:
         value = getattr(audience, key)
         if value is not None:
@@ -203,7 +206,8 @@ def _blocks(blocks: tuple[Block, ...], audience: Audience | None, levels: tuple[
                 continue
             if block.level:
                 present.add(block.level)
-            result.extend(_blocks(block.blocks, audience, levels, root, omitted, present))
+            kept = _blocks(block.blocks, audience, levels, root, omitted, present)
+            result.extend(_mark_portion(kept, block.level))
             continue
         if isinstance(block, Figure):
             _check_level(block.level, levels, block.pos)
@@ -220,6 +224,14 @@ def _blocks(blocks: tuple[Block, ...], audience: Audience | None, levels: tuple[
             block = dataclasses.replace(block, items=items)
         result.append(block)
     return tuple(result)
+
+
+def _mark_portion(blocks: tuple[Block, ...], level: str | None) -> tuple[Block, ...]:
+    """The passage's paragraphs carry its level, so the page can mark each one (an inner passage's wins)."""
+    if level is None:
+        return blocks
+    return tuple(dataclasses.replace(b, portion=level) if isinstance(b, Paragraph) and b.portion is None else b
+                 for b in blocks)
 
 
 def _passage_excluded(block: Restricted, audience: Audience | None, levels: tuple[str, ...]) -> str | None:
@@ -254,13 +266,18 @@ def check_leaks(cited: tuple[Source, ...], citations: list[Citation], audience: 
 
 
 def edition_marking(manifest: Manifest, audience: Audience | None, present: set[str]) -> str | None:
-    """The banner: the audience's own marking, else the highest level present, else the manifest's."""
+    """The banner: the audience's own marking, else the higher of the level the audience is
+    cleared to and the highest level present, else the manifest's.
+
+    An edition made for readers cleared to TERBATAS is handled as TERBATAS even when its
+    pages happen to hold only unmarked text: the banner is the edition's, not its contents'.
+    """
     if audience is not None and audience.marking:
         return audience.marking
     levels = manifest.levels
     if levels and (audience is not None or manifest.marking is None):
-        found = [level for level in levels if level in present] or [levels[0]]
-        return found[-1]
+        found = [level for level in levels if level in present or (audience is not None and level == audience.level)]
+        return (found or [levels[0]])[-1]
     return manifest.marking
 
 

@@ -15,8 +15,8 @@ from typing import Any
 from urllib.parse import unquote
 
 from .errors import MarkdownError, Reporter
-from .model import (Block, Callout, Citation, Code, CrossRef, Heading, Inline, Keep, LineBreak, Link, ListBlock,
-                    Paragraph, Quote, Restricted, Section, Table, Text)
+from .model import (Block, Callout, Citation, Code, CrossRef, FootnoteRef, Heading, Inline, Keep, LineBreak, Link,
+                    ListBlock, Paragraph, Quote, Restricted, Section, Table, Text)
 
 _SLUG_DROP = re.compile(r"[^\w\- ]")
 
@@ -36,7 +36,7 @@ def plain_text(inlines: tuple[Inline, ...]) -> str:
             parts.append(" ")
         elif isinstance(node, CrossRef):
             parts.append(node.text)
-        elif not isinstance(node, Citation):
+        elif not isinstance(node, (Citation, FootnoteRef)):
             parts.append(plain_text(node.children))
     return "".join(parts)
 
@@ -130,6 +130,8 @@ class _Resolver:
             children: Any = getattr(node, "children", None)
             if isinstance(node, Link) and node.url.startswith("#"):
                 result.extend(self.link(node))
+            elif isinstance(node, FootnoteRef):  # links inside a note lead where links in the text do
+                result.append(dataclasses.replace(node, note=self.inlines(node.note)))
             elif children is not None:
                 result.append(dataclasses.replace(node, children=self.inlines(children)))  # type: ignore[arg-type]  # a union of dataclasses
             else:

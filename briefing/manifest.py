@@ -199,6 +199,7 @@ def _to_clearance(value: Any) -> tuple[Signoff, ...]:
 FIELDS: dict[str, FieldSpec] = {
     "id": FieldSpec(_is_id),
     "title": FieldSpec(_is_text, str.strip, required=True),
+    "short_title": FieldSpec(_is_text, str.strip),
     "subtitle": FieldSpec(_is_text, str.strip),
     "date": FieldSpec(_is_date, _to_date, required=True),
     "language": FieldSpec(_one_of(LANGUAGES)),
@@ -228,6 +229,7 @@ FIELDS: dict[str, FieldSpec] = {
     "version": FieldSpec(_is_scalar_text, lambda v: str(v).strip()),
     "toc": FieldSpec(lambda v: None if v in (True, False, "auto") else "must be true, false or auto",
                      lambda v: {True: "on", False: "off"}.get(v, "auto")),
+    "footnotes": FieldSpec(_one_of(("sidenotes", "endnotes"))),
     "printers": FieldSpec(_is_printers, lambda v: {str(k): x["max_level"].strip().upper() for k, x in v.items()}),
     "clearance": FieldSpec(_is_clearance, _to_clearance),
     "logo": FieldSpec(_is_logo, lambda v: (v if isinstance(v, str) else v["file"]).strip()),
@@ -244,6 +246,7 @@ AUDIENCE_FIELDS: dict[str, FieldSpec] = {
     "page_budget": FieldSpec(lambda v: None if isinstance(v, int) and not isinstance(v, bool) and v > 0 else "must be a whole number of pages"),
     "paper": FieldSpec(_one_of(PAPERS)),
     "title": FieldSpec(_is_text, str.strip),
+    "short_title": FieldSpec(_is_text, str.strip),
     "subtitle": FieldSpec(_is_text, str.strip),
     "organisation": FieldSpec(_is_text, str.strip),
     "notice": FieldSpec(_is_text, str.strip),
@@ -257,7 +260,7 @@ AUDIENCE_FIELDS: dict[str, FieldSpec] = {
 }
 
 #: Audience keys whose value replaces the manifest's in that edition (the command line's flags still win).
-EDITION_SETTINGS = ("language", "title", "subtitle", "paper", "organisation", "notice", "orientation", "duplex",
+EDITION_SETTINGS = ("language", "title", "short_title", "subtitle", "paper", "organisation", "notice", "orientation", "duplex",
                     "appendix_recto", "print_marks", "draft", "toc", "photo_credits", "theme")
 
 

@@ -19,6 +19,7 @@ from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.footnote import footnote_plugin
 
 from .errors import BriefingError, ErrorList, MarkdownError, raise_all
 from .model import (
@@ -31,6 +32,7 @@ from .model import (
     CrossRef,
     Emph,
     Figure,
+    FootnoteRef,
     Heading,
     Inline,
     Keep,
@@ -157,6 +159,7 @@ def markdown_parser() -> MarkdownIt:
     md.inline.ruler.before("link", "citation", _citation_rule)
     md.inline.ruler.at("link", _link_rule)
     md.use(attrs_plugin, after=("image",))
+    md.use(footnote_plugin, inline=False)  # `text[^id]` and `[^id]: note`; Pandoc's `^[inline]` is not offered
     for kind in BOX_KINDS:
         md.use(container_plugin, name=kind)
     md.use(container_plugin, name=_UNKNOWN_BOX, validate=lambda params, markup: True)  # tried last
@@ -172,7 +175,9 @@ def parse_markdown(text: str, path: Path, root: Path | None = None,
     """
     converter = _Converter(path, root=root, line_map=line_map, lines=text.split("\n"))
     tokens = converter.within_depth(markdown_parser().parse(text))
-    blocks = converter.blocks(SyntaxTreeNode(tokens))
+    tree = SyntaxTreeNode(tokens)
+    converter.read_footnotes(tree)
+    blocks = converter.blocks(tree)
     raise_all(converter.errors)  # every bad block of the section, not only the first
     return blocks
 
@@ -213,6 +218,8 @@ def _top_level(tokens: list[Token]) -> list[list[Token]]:
 #: A URL of any scheme (`http:`, `file:`, `ftp:`, `data:` …) or a protocol-relative `//host`.
 _URL_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:|//")
 
+_UNKNOWN_NOTE_RE = re.compile(r"\[\^([^\]\s]+)\]")
+
 FIGURE_ATTRS = {"caption", "credit", "width", "side", "level"}
 _ONLY_ATTR_RE = re.compile(r'(\w+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\'|(\S+))')
 FIGURE_WIDTHS = ("column", "full", "inset")
@@ -229,6 +236,8 @@ class _Converter:
         """The rendered text's lines: where a box's closing fence should be."""
         self.errors: list[BriefingError] = []
         """Problems of the blocks converted so far; a bad block is left out and the rest go on."""
+        self.footnotes: dict[int, tuple[Inline, ...]] = {}
+        """The text of each `[^id]: …` note of the file, by the footnote plugin's note number."""
 
     def source_line(self, rendered: int) -> int:
         if 0 < rendered <= len(self.line_map):
@@ -269,9 +278,33 @@ class _Converter:
 
     # ---------------------------------------------------------------- blocks
 
+    def read_footnotes(self, tree: SyntaxTreeNode) -> None:
+        """The notes (`[^id]: text`) of the file, converted before the calls that print them."""
+        for block in (n for n in tree.children if n.type == "footnote_block"):
+            for note in block.children:
+                paragraphs = [self._note_text(p) for p in note.children if p.type == "paragraph"]
+                if len(paragraphs) != len(note.children):
+                    raise MarkdownError(f"the note [^{note.meta['label']}] holds more than paragraphs; "
+                                        "a note is text only", self.path, self._first_line(note))
+                joined: list[Inline] = []
+                for paragraph in paragraphs:
+                    joined += [*([Text(" ")] if joined else []), *paragraph]
+                self.footnotes[note.meta["id"]] = tuple(joined)
+
+    def _note_text(self, paragraph: SyntaxTreeNode) -> tuple[Inline, ...]:
+        inline = paragraph.children[0] if paragraph.children else None
+        parts = [c for c in (inline.children if inline else ()) if c.type != "footnote_anchor"]
+        return tuple(i for part in parts for i in self.inlines(part))
+
+    def _first_line(self, node: SyntaxTreeNode) -> int | None:
+        inner = next((c for c in node.children if c.map), None)
+        return self.line(inner) if inner is not None else None
+
     def blocks(self, parent: SyntaxTreeNode) -> tuple[Block, ...]:
         result: list[Block] = []
         for node in parent.children:
+            if node.type == "footnote_block":
+                continue  # read by read_footnotes; each note prints at its calls
             try:
                 result.append(self._block_builder(node)(self, node))
             except ErrorList as error:
@@ -341,7 +374,19 @@ class _Converter:
         parts = [c for c in (inline.children if inline else []) if not (c.type == "text" and not c.content.strip())]
         if len(parts) == 1 and parts[0].type == "image":
             return self.figure(parts[0], node)
+        self._check_footnote_calls(node)
         return Paragraph(self.inline_children(node), self.pos(node))
+
+    def _check_footnote_calls(self, node: SyntaxTreeNode) -> None:
+        """`[^id]` with no `[^id]: …` note in the file stays text to markdown-it: an error here."""
+        start, end = node.map if node.map else (0, 0)
+        node_text = "".join(c.content for c in node.walk() if c.type == "text")
+        for offset, text in enumerate(self.lines[start:end]):
+            for match in _UNKNOWN_NOTE_RE.finditer(text):
+                if match.group(0) in node_text:
+                    raise MarkdownError(f"footnote [^{match.group(1)}] has no note; add a line "
+                                        f"'[^{match.group(1)}]: text of the note' to this file",
+                                        self.path, self.source_line(start + offset + 1 + self.line_offset))
 
     def figure(self, image: SyntaxTreeNode, paragraph: SyntaxTreeNode) -> Figure:
         from .files import resolve_inside
@@ -548,6 +593,11 @@ class _Converter:
             return None
         return self.source_line(block.map[0] + 1 + self.line_offset + node.meta.get("line_offset", 0))
 
+    def footnote_ref(self, node: SyntaxTreeNode) -> Inline:
+        label = str(node.meta["label"])
+        pos = SourcePos(self.path, self._inline_line(node))
+        return FootnoteRef(f"{self.path}#{label}", label, self.footnotes.get(node.meta["id"], ()), pos)
+
     def image(self, node: SyntaxTreeNode) -> Inline:
         raise MarkdownError(_unread_attributes(node) or
                             "an image must stand alone in its own paragraph (a blank line before and after it)",
@@ -593,6 +643,7 @@ INLINE_BUILDERS: dict[str, Callable[[_Converter, SyntaxTreeNode], Inline]] = {
     "image": _Converter.image,
     "citation": _Converter.citation,
     "crossref": _Converter.crossref,
+    "footnote_ref": _Converter.footnote_ref,
 }
 
 

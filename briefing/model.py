@@ -110,6 +110,8 @@ class Audience:
     page_budget: int | None = None
     paper: str | None = None
     title: str | None = None
+    short_title: str | None = None
+    """The title in running heads and footers (default: the title, shortened to fit)."""
     subtitle: str | None = None
     organisation: str | None = None
     notice: str | None = None
@@ -140,6 +142,8 @@ class Manifest:
     title: str
     date: dt.date
     language: str = "id"
+    short_title: str | None = None
+    """The title in running heads and footers (default: the title, shortened to fit)."""
     subtitle: str | None = None
     organisation: str | None = None
     authors: tuple[str, ...] = ()
@@ -170,6 +174,8 @@ class Manifest:
     control_number: str | None = None
     version: str | None = None
     toc: str = "auto"
+    footnotes: str = "sidenotes"
+    """"sidenotes" (in the margin column beside their call) or "endnotes" (before the sources)."""
     printers: dict[str, str] = field(default_factory=dict)
     """Printer queue -> the highest handling level `briefing print` may send to it."""
     sources_appendix: bool = True
@@ -265,7 +271,22 @@ class CrossRef:
     """The named destination the reference links to (None: printed unlinked)."""
 
 
-Inline = Union[Text, Emph, Strong, Strike, Styled, Code, Link, LineBreak, Citation, CrossRef]
+@dataclass(frozen=True)
+class FootnoteRef:
+    """`text[^id]`: a call to the note `[^id]: …` written in the same section file.
+
+    The note's text travels with the call; calls with the same *key* share one note
+    and one number, numbered per edition in order of first call (see `notes.py`).
+    """
+
+    key: str
+    """Unique in the brief: the section file and the label."""
+    label: str
+    note: tuple["Inline", ...]
+    pos: SourcePos
+
+
+Inline = Union[Text, Emph, Strong, Strike, Styled, Code, Link, LineBreak, Citation, CrossRef, FootnoteRef]
 
 
 # --------------------------------------------------------------------------- blocks
@@ -289,6 +310,9 @@ class Heading:
 class Paragraph:
     children: tuple[Inline, ...]
     pos: SourcePos
+    portion: str | None = None
+    """The handling level of the `::: only level=…` passage it stands in (set when tailoring), printed
+    as a portion marking before it."""
 
 
 @dataclass(frozen=True)
@@ -530,3 +554,5 @@ class Document:
     """TrueType files in the brief for characters the theme's fonts lack."""
     hyphenation: tuple[str, ...] = ()
     """The brief's hyphenation list for this edition's language: `pe-me-rin-tah-an`, or a word never broken."""
+    edition_label: str | None = None
+    """The audience's label ("Analis"), printed in the footer so every page says which edition it is."""

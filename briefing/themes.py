@@ -38,6 +38,8 @@ class Theme:
     body_size: float = 10.5
     body_leading: float = 15.0
     justify: bool = False
+    portion_marks: str = "short"
+    """How restricted passages, events and sources are marked: "short" "(T)", "full" "(TERBATAS)", "off"."""
     ink: str = "#1a1a1a"
     accent: str = "#1f3a5f"
     accent_light: str = "#e9eef4"
@@ -90,6 +92,7 @@ BUILTIN: dict[str, Theme] = {
     ),
 }
 
+PORTION_MARKS = ("short", "full", "off")
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _NUMBER_RANGES = {
     "body_size": (7.0, 16.0), "body_leading": (8.0, 24.0), "margin_top": (8.0, 60.0), "margin_bottom": (8.0, 60.0),
@@ -168,6 +171,8 @@ def _check(key: str, value: Any, default: Any) -> str | None:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
             return f"must be a number from {low:g} to {high:g}"
         return None
+    if key == "portion_marks":
+        return None if value in PORTION_MARKS else f"must be one of: {', '.join(PORTION_MARKS)}"
     if isinstance(default, str) and default.startswith("#"):
         return None if isinstance(value, str) and _COLOUR.match(value) else "must be a colour written #rrggbb"
     return None

@@ -45,9 +45,10 @@ def editions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 @pytest.fixture(scope="session")
 def default_text(default_pdf: Path) -> list[str]:
-    """The text of each page of the default brief."""
+    """The text of each page of the default brief, in reading order: the order it is drawn in,
+    so the two columns of a two-column page read one after the other, not line by line across."""
     with pdfplumber.open(default_pdf) as pdf:
-        return [page.extract_text() or "" for page in pdf.pages]
+        return [page.extract_text(use_text_flow=True) or "" for page in pdf.pages]
 
 
 def write_brief(root: Path, manifest: dict[str, Any] | str, sections: dict[str, str], **files: str) -> Path:

@@ -68,23 +68,47 @@ def body_lines(pdf_path: Path, body_size: float = 10.5) -> list[list[Line]]:
     pages = []
     with pdfplumber.open(pdf_path) as pdf:
         for number, page in enumerate(pdf.pages, start=1):
-            words = [w for w in page.extract_words(extra_attrs=["size"]) if abs(w["size"] - body_size) < 0.05]
-            pages.append(_group_lines(number, words))
+            every = page.extract_words(extra_attrs=["size"])
+            words = [dict(w) for w in every if abs(w["size"] - body_size) < 0.05]
+            _attach_superscripts(words, [w for w in every if 0.6 * body_size < w["size"] < body_size - 0.05])
+            pages.append(_group_lines(number, words, float(page.width)))
     return pages
 
 
-def _group_lines(page: int, words: list[dict[str, Any]]) -> list[Line]:
+def _attach_superscripts(words: list[dict[str, Any]], small: list[dict[str, Any]]) -> None:
+    """A footnote number set close after a word belongs to it: the space after it is the word gap."""
+    for mark in small:
+        for word in words:
+            if abs(word["x1"] - mark["x0"]) < 0.5 and word["top"] - 6 < mark["top"] < word["bottom"]:
+                word["x1"], word["text"] = mark["x1"], word["text"] + mark["text"]
+                break
+
+
+#: A gap wider than this between two words of a row is the gutter between two body columns.
+COLUMN_GAP = 14.0
+
+
+def _group_lines(page: int, words: list[dict[str, Any]], width: float = 0.0) -> list[Line]:
+    """The page's lines, the first column's top to bottom, then the second's (a two-column page)."""
     lines: list[list[dict[str, Any]]] = []
     for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
         if lines and abs(lines[-1][0]["top"] - word["top"]) < 1.0:
             lines[-1].append(word)
         else:
             lines.append([word])
-    out = []
+    segments: list[list[dict[str, Any]]] = []
     for line in lines:
         line.sort(key=lambda w: w["x0"])
-        gaps = tuple(b["x0"] - a["x1"] for a, b in zip(line, line[1:]))
-        out.append(Line(page, line[0]["top"], tuple(w["text"] for w in line), gaps))
+        segments.append([line[0]])
+        for before, word in zip(line, line[1:]):
+            if word["x0"] - before["x1"] > COLUMN_GAP:
+                segments.append([])
+            segments[-1].append(word)
+    segments.sort(key=lambda s: (width > 0 and s[0]["x0"] > width / 2, s[0]["top"]))
+    out = []
+    for segment in segments:
+        gaps = tuple(b["x0"] - a["x1"] for a, b in zip(segment, segment[1:]))
+        out.append(Line(page, segment[0]["top"], tuple(w["text"] for w in segment), gaps))
     return out
 
 

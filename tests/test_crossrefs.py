@@ -203,7 +203,7 @@ def test_default_brief_clearance_block_ends_the_text_in_each_language(editions: 
     for edition, words in (("analis", ("PENGESAHAN", "Disusun oleh", "Disetujui oleh", "7 Oktober 2022")),
                            ("mitra", ("CLEARANCE", "Prepared by", "Approved by", "7 October 2022"))):
         with pdfplumber.open(editions[edition]) as doc:
-            text = "\n".join(page.extract_text() or "" for page in doc.pages)
+            text = "\n".join(page.extract_text(use_text_flow=True) or "" for page in doc.pages)  # column by column
         block = text.index(words[0])
         assert all(word in text[block:block + 400] for word in words), edition
         assert text.index("Tim Analis Asia Timur", block) < text.rindex("Sumber" if edition == "analis" else "Sources")

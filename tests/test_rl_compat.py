@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate, Paragraph, Spacer
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate, Paragraph, Spacer, Table
 
 from briefing.layout import rl_compat
 from briefing.layout.figures import PrintImage
@@ -234,3 +234,26 @@ def test_the_url_splitter_is_ours_only_inside_a_build() -> None:
     assert paragraph._uri_split_pairs is original
     lines = ["".join(word.text if hasattr(word, "text") else word for word in line[1]) for line in laid.blPara.lines]
     assert any(line.startswith("/") for line in lines), lines  # the break falls before a slash
+def test_members_the_page_grid_and_notes_use() -> None:
+    canvas = Canvas(io.BytesIO())
+    frame = Frame(0, 0, 100, 200, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    rl_compat.raise_frame_foot(frame, 50)
+    assert rl_compat.frame_space_left(frame) == 150
+    rl_compat.reset_frame_foot(frame)
+    rl_compat.start_frame_below(frame, 120)
+    assert rl_compat.frame_space_left(frame) == rl_compat.current_frame_top(frame) == 120
+    assert rl_compat.frame_rect(frame) == (0, 0, 100, 200)
+    style = ParagraphStyle("t", fontName="Helvetica", fontSize=10, leading=12)
+    paragraph = Paragraph('one <onDraw name="seen" label="7"/> two', style)
+    paragraph.wrap(100, 100)
+    assert rl_compat.line_callbacks(paragraph) == [("seen", "7")]
+    seen: list[tuple[float, float]] = []
+    canvas.setNamedCB("seen", lambda c, kind, label: seen.append(rl_compat.text_line_position(c)))
+    paragraph.drawOn(canvas, 0, 0)
+    assert len(seen) == 1 and seen[0][1] < 12
+    table = Table([["a", "b"]], colWidths=["50%", "50%"])
+    kept = KeepTogether([table])
+    assert rl_compat.kept_flowables(kept) == [table]
+    assert table.wrap(200, 100)[0] == 200
+    rl_compat.forget_table_widths(table)
+    assert table.wrap(100, 100)[0] == 100

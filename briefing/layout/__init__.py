@@ -26,6 +26,7 @@ from ..crossrefs import uses_page_numbers
 from ..version import __version__
 from ..errors import BriefingWarning, LayoutError
 from ..model import Document, SourcesOptions
+from ..notes import numbered_notes
 from ..themes import Theme
 from . import rl_compat
 from .booklet import impose_booklet
@@ -36,6 +37,7 @@ from .fonts import GlyphPlan, face, glyph_plan, register_fonts, register_local_f
 from .geometry import Geometry, make_geometry
 from .hyphenation import prime_patterns
 from .markup import MarkupWriter
+from .notes import NotePlacer, endnote_flowables, note_texts, sidenote_style
 from .pages import BriefDocTemplate, DeferredCanvas, RectoBreak, Sidebar, SidebarFlush
 from .paragraphs import Paragraph
 from .sources import appendix_flowables
@@ -100,9 +102,11 @@ def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, with_
     locale = i18n.Locale(manifest.language, tuple(manifest.labels.items()))
     styles = make_styles(theme, manifest.language, document.hyphenation)
     size = page_size(printing.paper, printing.orientation)
+    notes = numbered_notes(document.sections)
+    endnotes = manifest.footnotes == "endnotes"
     has_sidebar = bool(document.timeline)
-    side = manifest.timeline.side if manifest.timeline else "right"
-    markup = _markup_writer(document, glyphs)
+    side = manifest.timeline.side if manifest.timeline and not printing.duplex else "right"  # duplex: outer side
+    markup = _markup_writer(document, glyphs, {key: number for key, (number, _) in notes.items()}, endnotes)
     markup.pages = pages or {}
 
     provisional = make_geometry(theme, size, has_sidebar, 0, side, printing.duplex)
@@ -111,13 +115,18 @@ def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, with_
 
     sidebar = None
     if geometry.sidebar is not None:
-        entries = timeline_flowables(document.timeline, styles, locale, markup, theme)
+        entries = timeline_flowables(document.timeline, styles, locale, markup, theme, manifest.levels)
         sidebar = Sidebar(entries, locale.label("timeline"), locale.label("continued"), styles, theme, markup)
-    story = _story(document, StoryBuilder(theme, styles, locale, geometry, markup, cache_dir), geometry.main.width)
+    builder = StoryBuilder(theme, styles, locale, geometry, markup, cache_dir, manifest.levels)
+    story = _story(document, builder, geometry.main.width, endnote_flowables(notes, styles, locale, markup) if endnotes else [])
+    placer = None
+    if geometry.sidebar is not None or (notes and not endnotes):  # margin material and notes at a column's foot
+        texts = {} if endnotes else note_texts(notes, markup)
+        placer = NotePlacer(texts, sidenote_style(styles), {number: call.pos for number, call in notes.values()})
 
     buffer = io.BytesIO()
     doc = _doc_template(buffer, document, geometry, _decor(document, locale, styles, size, cover, geometry, glyphs),
-                        sidebar)
+                        sidebar, placer)
     flowables = story.flowables
     if with_toc:
         flowables = [*_contents(list(story.outline), doc.heading_pages, locale, styles, theme, markup), *flowables]
@@ -132,7 +141,8 @@ def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, with_
         raise LayoutError(
             f"an element {where} is too large for any page ({str(exc).splitlines()[0][:160]}); "
             "split it into smaller parts or make it smaller", path) from None
-    return RenderedPdf(buffer.getvalue(), doc.page, story.warnings, destinations)
+    warnings = story.warnings + (placer.warnings() if placer else ())
+    return RenderedPdf(buffer.getvalue(), doc.page, warnings, destinations)
 
 
 class _RecordingCanvas(DeferredCanvas):
@@ -147,24 +157,26 @@ class _RecordingCanvas(DeferredCanvas):
         return super().bookmarkPage(key, *args, **kwargs)
 
 
-def _markup_writer(document: Document, glyphs: GlyphPlan) -> MarkupWriter:
+def _markup_writer(document: Document, glyphs: GlyphPlan, notes: dict[str, int], endnotes: bool) -> MarkupWriter:
     """The one writer of paragraph markup for this document: source numbers, glyph coverage."""
     theme = document.theme
     sources = document.manifest.sources or SourcesOptions("")
     numbers = {source.id: number for number, source in enumerate(document.cited, start=1)}
     markers = sources.markers if document.manifest.sources_appendix else "none"  # no appendix: nothing to point at
-    return MarkupWriter(family(theme.mono_font), theme.accent, numbers, markers, family(theme.body_font), glyphs)
+    return MarkupWriter(family(theme.mono_font), theme.accent, numbers, markers, family(theme.body_font), glyphs,
+                        notes, endnotes)
 
 
-def _story(document: Document, builder: StoryBuilder, width: float) -> Story:
-    """The sections, the sources appendix and the photo credits, with their outline."""
+def _story(document: Document, builder: StoryBuilder, width: float, endnotes: list[Flowable]) -> Story:
+    """The sections, the endnotes, the sources appendix and the photo credits, with their outline."""
     manifest, printing = document.manifest, document.printing
     body = builder.story(document.sections)
     clearance = clearance_block(manifest.clearance, builder.theme, builder.styles, builder.locale, builder.markup, width)
     cover_block = manifest.clearance_position == "cover"
-    flowables = [*(clearance if cover_block else []), *body.flowables, *([] if cover_block else clearance)]
+    flowables = [*(clearance if cover_block else []), *body.flowables, *([] if cover_block else clearance), *endnotes]
     appendix = appendix_flowables(document.cited, document.uncited, manifest.sources or SourcesOptions(""),
-                                  builder.theme, builder.styles, builder.locale, width, builder.markup) \
+                                  builder.theme, builder.styles, builder.locale, width, builder.markup,
+                                  manifest.levels) \
         if manifest.sources_appendix else []
     if appendix and printing.duplex and printing.appendix_recto:
         flowables.append(RectoBreak())
@@ -177,7 +189,7 @@ def _story(document: Document, builder: StoryBuilder, width: float) -> Story:
 
 
 def _doc_template(buffer: io.BytesIO, document: Document, geometry: Geometry, decor: PageDecor,
-                  sidebar: Sidebar | None) -> BriefDocTemplate:
+                  sidebar: Sidebar | None, notes: NotePlacer | None) -> BriefDocTemplate:
     manifest, theme, printing = document.manifest, document.theme, document.printing
     language = manifest.language
     return BriefDocTemplate(
@@ -185,6 +197,7 @@ def _doc_template(buffer: io.BytesIO, document: Document, geometry: Geometry, de
         geometry=geometry,
         decor=decor,
         sidebar=sidebar,
+        notes=notes,
         mirror_pages=printing.duplex,
         date_stamp=_date_stamp(manifest.date),
         title=manifest.title,
@@ -210,9 +223,9 @@ def _contents(entries: list[Entry], pages: dict[str, int], locale: i18n.Locale, 
 def _decor(document: Document, locale: i18n.Locale, styles: Styles, size: tuple[float, float], cover: Cover,
            geometry: Geometry, glyphs: GlyphPlan) -> PageDecor:
     m, printing = document.manifest, document.printing
-    footer = [x for x in (m.organisation, m.title) if x]
+    after = [locale.label("edition").format(name=document.edition_label)] if document.edition_label else []
     if printing.control_number:
-        footer.append(f"{locale.label('control_number')} {printing.control_number}")
+        after.append(f"{locale.label('control_number')} {printing.control_number}")
     copy_line = None
     if printing.copy:
         number, total, name = printing.copy
@@ -222,9 +235,9 @@ def _decor(document: Document, locale: i18n.Locale, styles: Styles, size: tuple[
         styles=styles,
         printing=printing,
         trim_size=size,
-        title=m.title,
+        title=m.short_title or m.title,
         date_text=locale.date(m.date),
-        footer_left=" · ".join(footer),
+        footer_left=(m.organisation or "", m.short_title or m.title, " · ".join(after)),
         marking=m.marking,
         page_label=locale.label("page_of"),
         draft_label=locale.label("draft"),

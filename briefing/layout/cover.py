@@ -11,11 +11,12 @@ from pathlib import Path
 from .. import i18n
 from ..images import inspect
 from ..model import Document
+from .caps import caps_label
 from .figures import PrintImage, draw_print_image, prepared_image
 from .markup import MarkupWriter
 from .geometry import COVER_TOP, Rect
 from .paragraphs import Paragraph
-from .theme import Styles, color
+from .theme import HAIRLINE, Styles, color
 from ..themes import Theme
 
 
@@ -35,7 +36,7 @@ class Cover:
         self.block = block
         band = []
         if m.organisation:
-            band.append(Paragraph(escape(m.organisation.upper()), styles.cover_org))
+            band.append(caps_label(m.organisation, styles.cover_org, markup))
         band.append(Paragraph(escape(m.title), styles.cover_title))
         if m.subtitle:
             band.append(Paragraph(escape(m.subtitle), styles.cover_subtitle))
@@ -92,7 +93,7 @@ class Cover:
             y -= 2
         canvas.saveState()
         canvas.setStrokeColor(color(theme.rule))
-        canvas.setLineWidth(0.5)
+        canvas.setLineWidth(HAIRLINE)
         rule_y = top - self.height + 2.5 * mm
         canvas.line(self.block.x, rule_y, self.block.x + self.block.width, rule_y)
         canvas.restoreState()

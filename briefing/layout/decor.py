@@ -15,9 +15,12 @@ from ..themes import Theme
 from .bidi import visual
 from .fonts import GlyphPlan
 from .geometry import Geometry
-from .theme import Styles, color, marking_color
+from .theme import HAIRLINE, Styles, color, marking_color
 
 BLEED = 3 * mm
+#: Size of the running head and footer text, and the least space between their two ends.
+FURNITURE_SIZE = 8.0
+FURNITURE_GAP = 6 * mm
 #: Room outside the trim for the bleed and the crop marks.
 SLUG = 12 * mm
 
@@ -29,8 +32,10 @@ class PageDecor:
     printing: PrintSettings
     trim_size: tuple[float, float]
     title: str
+    """The running title (the manifest's `short_title`, else its title), shortened to fit."""
     date_text: str
-    footer_left: str
+    footer_left: tuple[str, str, str]
+    """(before, title, after) of the footer line; the title part gives way when room runs out."""
     marking: str | None
     page_label: str
     """A format string with {page} and {total}."""
@@ -74,20 +79,56 @@ class PageDecor:
         self._furniture(canvas, geometry, page)
 
     def finish_page(self, canvas: Canvas, page: int, total: int) -> None:
-        """Called at save time, when the page count is known: "Halaman X dari Y"."""
+        """Called at save time, when the page count is known: the footer line and "Halaman X dari Y".
+
+        The footer text takes what the longest page label of this document leaves, so it
+        never runs into the number, whatever the title or paper.
+        """
         g = self.geometries[1] if self._verso(page) else self.geometries[0]
         canvas.saveState()
-        self._set_font(canvas, self.styles.cover_meta.fontName, 8)
+        self._set_font(canvas, self.styles.cover_meta.fontName, FURNITURE_SIZE)
         canvas.setFillColor(color(self.theme.muted))
         text = self.page_label.format(page=page, total=total)
+        widest = self._width(self.page_label.format(page=total, total=total))
+        footer = self._footer_text(g.block.width - widest - FURNITURE_GAP)
         y = g.block.y - 8 * mm
-        if self._verso(page):
-            self._text(canvas, g.block.x, y, text)
-        else:
-            self._text(canvas, g.block.x + g.block.width, y, text, "right")
+        left, right = (text, footer) if self._verso(page) else (footer, text)
+        self._text(canvas, g.block.x, y, left)
+        self._text(canvas, g.block.x + g.block.width, y, right, "right")
         canvas.restoreState()
+        if self.printing.draft:
+            self._watermark(canvas)
 
     # -- pieces
+
+    def _footer_text(self, room: float) -> str:
+        """Organisation · title · control number and edition, the title shortened to *room*."""
+        before, title, after = self.footer_left
+        fixed = " · ".join(x for x in (before, "", after) if x)
+        title_room = room - self._width(fixed) - (self._width(" · ") if title else 0.0)
+        title = self._fit(title, title_room) if title else ""
+        return self._fit(" · ".join(x for x in (before, title, after) if x), room)
+
+    def _width(self, text: str) -> float:
+        """Width of one line of *text* in the current font, fallback runs included."""
+        font, size = self._font
+        runs = self.glyphs.runs(visual(text)) if self.glyphs is not None else [(visual(text), None)]
+        return float(sum(stringWidth(run, run_font or font, size) for run, run_font in runs))
+
+    def _fit(self, text: str, room: float) -> str:
+        """*text*, or as many of its words as fit in *room* points followed by an ellipsis."""
+        if self._width(text) <= room:
+            return text
+        words = text.split()
+        while words:
+            words.pop()
+            shortened = " ".join(words).rstrip(" ,;:·–—-") + "\u2026"
+            if words and self._width(shortened) <= room:
+                return shortened
+        cut = text
+        while cut and self._width(cut + "\u2026") > room:  # one word longer than the room: cut it
+            cut = cut[:-1]
+        return cut + "\u2026" if cut else ""
 
     def _set_font(self, canvas: Canvas, name: str, size: float) -> None:
         canvas.setFont(name, size)
@@ -114,23 +155,22 @@ class PageDecor:
         return self.printing.duplex and page % 2 == 0
 
     def _begin(self, canvas: Canvas, geometry: Geometry) -> None:
-        """Shift to the trim area (print marks), then draw what lies behind the text."""
+        """Shift to the trim area (print marks)."""
         if self.offset:
             canvas.translate(self.offset, self.offset)
             self._crop_marks(canvas)
-        if self.printing.draft:
-            self._watermark(canvas, geometry)
 
     def _running_head(self, canvas: Canvas, g: Geometry, page: int) -> None:
         canvas.saveState()
         y = g.block.top + 5 * mm
-        self._set_font(canvas, self.styles.cover_meta.fontName, 8)
+        self._set_font(canvas, self.styles.cover_meta.fontName, FURNITURE_SIZE)
         canvas.setFillColor(color(self.theme.muted))
-        left, right = (self.date_text, self.title) if self._verso(page) else (self.title, self.date_text)
+        title = self._fit(self.title, g.block.width - self._width(self.date_text) - FURNITURE_GAP)
+        left, right = (self.date_text, title) if self._verso(page) else (title, self.date_text)
         self._text(canvas, g.block.x, y, left)
         self._text(canvas, g.block.x + g.block.width, y, right, "right")
         canvas.setStrokeColor(color(self.theme.rule))
-        canvas.setLineWidth(0.5)
+        canvas.setLineWidth(HAIRLINE)
         canvas.line(g.block.x, y - 2.5 * mm, g.block.x + g.block.width, y - 2.5 * mm)
         canvas.restoreState()
 
@@ -140,15 +180,9 @@ class PageDecor:
         width, height = self.trim_size
         canvas.saveState()
         canvas.setStrokeColor(color(t.rule))
-        canvas.setLineWidth(0.5)
-        footer_y = g.block.y - 8 * mm
+        canvas.setLineWidth(HAIRLINE)
+        footer_y = g.block.y - 8 * mm  # the footer's text is drawn by finish_page
         canvas.line(g.block.x, footer_y + 4 * mm, g.block.x + g.block.width, footer_y + 4 * mm)
-        self._set_font(canvas, self.styles.cover_meta.fontName, 8)
-        canvas.setFillColor(color(t.muted))
-        if self._verso(page):
-            self._text(canvas, g.block.x + g.block.width, footer_y, self.footer_left, "right")
-        else:
-            self._text(canvas, g.block.x, footer_y, self.footer_left)
         if self.marking:
             self._set_font(canvas, self.styles.sidebar_date.fontName, 9)
             canvas.setFillColor(marking_color(t, self.marking))
@@ -160,10 +194,16 @@ class PageDecor:
             self._text(canvas, width / 2, height - 13.5 * mm, self.copy_line, "centre")
         canvas.restoreState()
 
-    def _watermark(self, canvas: Canvas, g: Geometry) -> None:
-        """A diagonal light-grey draft mark behind the text, with version and date."""
+    def _watermark(self, canvas: Canvas) -> None:
+        """A diagonal light-grey draft mark over everything on the page, with version and date.
+
+        Drawn last, so boxes and images cannot hide it, and multiplied onto the page, so
+        the text under it stays as dark as it was (a plain grey would lighten it).
+        """
         width, height = self.trim_size
         canvas.saveState()
+        canvas.setBlendMode("Multiply")
+        canvas.setFillAlpha(0.6)
         canvas.translate(width / 2, height / 2)
         canvas.rotate(54)
         canvas.setFillColor(color(self.theme.watermark))

@@ -62,6 +62,12 @@ def draw_print_image(canvas: Any, image: PrintImage, x: float, y: float, width: 
     rl_compat.draw_xobject(canvas, image.name, image.xobject, x, y, width, height)
 
 
+#: A small image prints at its pixel size at this resolution rather than enlarged to the column.
+NATURAL_DPI = 150.0
+#: A caption under a small image is at least this share of the column wide.
+MIN_CAPTION_FRACTION = 0.35
+
+
 @dataclass
 class Span:
     """Where a full-width figure really goes: the text block, in page coordinates."""
@@ -76,9 +82,12 @@ class FigureFlowable(Flowable):
     """When it does not fit below the text, it moves to the top of the next page and text fills in."""
 
     def __init__(self, image: PrintImage, pixels: tuple[int, int], caption: Paragraph | None,
-                 credit: Paragraph | None, max_height: float, alt: str, span: Span | None = None):
+                 credit: Paragraph | None, max_height: float, alt: str, span: Span | None = None,
+                 natural_width: float = float("inf")):
         super().__init__()
         self.image = image
+        self.natural_width = natural_width
+        """Width at NATURAL_DPI: a small image is printed this size, never enlarged past it."""
         self.ratio = pixels[1] / pixels[0]
         self.caption = caption
         self.credit = credit
@@ -91,13 +100,17 @@ class FigureFlowable(Flowable):
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         width = self.span.width if self.span else avail_width
         self.box_width = width
-        self.image_width = width
-        self.image_height = width * self.ratio
+        self.image_width = min(width, self.natural_width)
+        self.image_height = self.image_width * self.ratio
         if self.image_height > self.max_height:
             self.image_height = self.max_height
             self.image_width = self.image_height / self.ratio
-        self.caption_height = self.caption.wrap(width, 10_000)[1] if self.caption else 0.0
-        self.credit_height = self.credit.wrap(width, 10_000)[1] if self.credit else 0.0
+        # caption and credit take the image's width (a height-capped or small image is narrower
+        # than the block), but never less than a readable measure, centred under the image
+        self.text_width = min(width, max(self.image_width, width * MIN_CAPTION_FRACTION))
+        self.text_left = min(max(0.0, (width - self.text_width) / 2), width - self.text_width)
+        self.caption_height = self.caption.wrap(self.text_width, 10_000)[1] if self.caption else 0.0
+        self.credit_height = self.credit.wrap(self.text_width, 10_000)[1] if self.credit else 0.0
         text = self.caption_height + self.credit_height
         self.height = self.image_height + (self.GAP + text if text else 0.0)
         self.width = avail_width
@@ -108,7 +121,8 @@ class FigureFlowable(Flowable):
             doc = rl_compat.doc_template(canvas)
             if doc is not None and hasattr(doc, "exclude_band"):
                 doc.exclude_band(y - self.spaceAfter, y + self.height + self.spaceBefore)
-            x = self.span.x
+            # the block of *this* page: on a verso page in duplex the margins are mirrored
+            x = doc.page_geometry().block.x if doc is not None and hasattr(doc, "page_geometry") else self.span.x
         super().drawOn(canvas, x, y, _sW)
 
     def draw(self) -> None:
@@ -119,10 +133,10 @@ class FigureFlowable(Flowable):
         y = top - self.image_height - self.GAP
         if self.caption:
             y -= self.caption_height
-            self.caption.drawOn(canvas, 0, y)
+            self.caption.drawOn(canvas, self.text_left, y)
         if self.credit:
             y -= self.credit_height
-            self.credit.drawOn(canvas, 0, y)
+            self.credit.drawOn(canvas, self.text_left, y)
 
 
 def prepared_image(info: ImageInfo, placed_width: float, cache_dir: Any, grayscale: bool,

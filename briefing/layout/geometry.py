@@ -33,6 +33,8 @@ class Geometry:
     sidebar: Rect | None
     first_top: float
     """Top of the body and sidebar on page 1, below the title block."""
+    gutter: float = 0.0
+    """Space between the body and the sidebar, and between two body columns."""
 
     def main_first(self) -> Rect:
         return Rect(self.main.x, self.main.y, self.main.width, self.first_top - self.main.y)
@@ -43,7 +45,18 @@ class Geometry:
             return None if rect is None else Rect(self.page_width - rect.x - rect.width, rect.y, rect.width, rect.height)
 
         return Geometry(self.page_width, self.page_height, flip(self.block), flip(self.main),  # type: ignore[arg-type]
-                        flip(self.sidebar), self.first_top)
+                        flip(self.sidebar), self.first_top, self.gutter)
+
+    def columns(self) -> tuple[Rect, ...]:
+        """The body columns of a page with nothing in the margin: two across the text block,
+        some 45 characters a line each; on narrow paper (A5), where two would be too narrow,
+        one across the whole block, about 65 characters."""
+        block, gutter = self.block, self.gutter
+        width = (block.width - gutter) / 2
+        if width < MIN_COLUMN:
+            return (block,)
+        return (Rect(block.x, block.y, width, block.height),
+                Rect(block.x + width + gutter, block.y, width, block.height))
 
     def sidebar_first(self) -> Rect | None:
         if self.sidebar is None:
@@ -73,8 +86,11 @@ def make_geometry(theme: Theme, page_size: tuple[float, float], has_sidebar: boo
             main = Rect(block.x, block.y, main_width, block.height)
             sidebar = Rect(block.x + main_width + gutter, block.y, sidebar_width, block.height)
     first_top = height - COVER_TOP - cover_height
-    return Geometry(width, height, block, main, sidebar, first_top)
+    return Geometry(width, height, block, main, sidebar, first_top, gutter)
 
+
+#: The narrowest body column of a two-column page (about 40 characters at 10.5 pt).
+MIN_COLUMN = 70 * mm
 
 #: The title band starts this far below the top edge (room for the marking above it).
 COVER_TOP = 15 * mm

@@ -14,7 +14,7 @@ from urllib.parse import quote
 if TYPE_CHECKING:
     from .fonts import GlyphPlan
 
-from ..model import Citation, Code, CrossRef, Emph, Inline, LineBreak, Link, Strike, Strong, Styled, Text
+from ..model import Citation, Code, CrossRef, Emph, FootnoteRef, Inline, LineBreak, Link, Strike, Strong, Styled, Text
 from .bidi import visual
 
 
@@ -70,6 +70,15 @@ def destination(anchor: str | None) -> str:
     return f'<a name="{attribute(anchor)}"/>' if anchor else ""
 
 
+#: The canvas callback a footnote call's line triggers when it is drawn (see layout/notes.py).
+NOTE_CALLBACK = "briefing_note"
+
+
+def note_anchor(number: int) -> str:
+    """The named destination of endnote *number*."""
+    return f"note-{number}"
+
+
 def source_anchor(number: int) -> str:
     """The named destination of the sources-appendix entry numbered *number*."""
     return f"src-{number}"
@@ -83,7 +92,8 @@ class MarkupWriter:
     """
 
     def __init__(self, mono_font: str, link_color: str, numbers: dict[str, int] | None = None,
-                 markers: str = "brackets", font: str | None = None, glyphs: GlyphPlan | None = None):
+                 markers: str = "brackets", font: str | None = None, glyphs: GlyphPlan | None = None,
+                 notes: dict[str, int] | None = None, endnotes: bool = False):
         self.mono_font = mono_font
         self.font = font
         """The family body text is set in, for glyph fallback decisions."""
@@ -91,6 +101,9 @@ class MarkupWriter:
         self.link_color = link_color
         self.numbers = numbers or {}
         self.markers = markers
+        self.notes = notes or {}
+        """Footnote key -> its number in this edition."""
+        self.endnotes = endnotes
         self.pages: dict[str, int] = {}
         """The page of each named destination, from an earlier layout pass, for page references."""
         self._writers: dict[type, Callable[[Inline], str]] = {
@@ -104,6 +117,7 @@ class MarkupWriter:
             Link: self._link,
             Citation: self._citation,
             CrossRef: self._crossref,
+            FootnoteRef: self._footnote,
         }
 
     def escape(self, text: str, font: str | None = None) -> str:
@@ -143,6 +157,13 @@ class MarkupWriter:
         return f'<a href="{escape_url(node.url)}" color="{self.link_color}">{body}</a>'
 
 
+    def _footnote(self, node: Inline) -> str:
+        """The note's number, superscript; drawing its line tells the page where the note goes."""
+        assert isinstance(node, FootnoteRef)
+        number = self.notes.get(node.key, 0)
+        if self.endnotes:
+            return f'<super><a href="#{note_anchor(number)}" color="{self.link_color}">{number}</a></super>'
+        return f'<super>{number}</super><onDraw name="{NOTE_CALLBACK}" label="{number}"/>'
     def _crossref(self, node: Inline) -> str:
         """"Gambar 2", or a page reference's words and the target's page ("halaman 3"), linked."""
         assert isinstance(node, CrossRef)
@@ -191,7 +212,7 @@ def plain_text(inlines: tuple[Inline, ...]) -> str:
             parts.append(node.text)
         elif isinstance(node, LineBreak):
             parts.append(" ")
-        elif isinstance(node, Citation):
+        elif isinstance(node, (Citation, FootnoteRef)):
             continue
         elif isinstance(node, CrossRef):
             parts.append(node.text)

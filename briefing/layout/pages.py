@@ -21,11 +21,14 @@ from .contents import HeadingParagraph
 from .decor import PageDecor
 from .geometry import COVER_TOP, Geometry, Rect, make_geometry  # noqa: F401  (re-exported)
 from .markup import MarkupWriter
+from .notes import GAP, MarginFloat, NotePlacer, draw_placed, note_calls, too_wide
 from .paragraphs import Paragraph
-from .theme import Styles, color
+from .theme import RULE, Styles, color
 from ..themes import Theme
 
 FRAME_PADDING = 0
+#: Floated figures waiting at a section heading end the page only if this share of it stays empty.
+FLUSH_HOLE = 0.2
 
 
 # ---------------------------------------------------------------------------- sidebar
@@ -56,32 +59,38 @@ class Sidebar:
         self.pending = list(self.entries)
         self.pages_drawn = 0
 
-    def draw(self, canvas: Canvas, column: Rect, exclusions: list[tuple[float, float]]) -> None:
-        """Fill *column* (minus the excluded vertical bands) with the next events."""
+    def draw(self, canvas: Canvas, column: Rect, exclusions: list[tuple[float, float]]) -> list[tuple[float, float]]:
+        """Fill *column* (minus the excluded vertical bands) with the next events; the
+        (bottom, top) bands the boxes took, so that sidenotes go below them."""
         if not self.pending:
-            return
+            return []
         heading = self.label + ("" if self.pages_drawn == 0 else f" {self.continued}")
+        drawn: list[tuple[float, float]] = []
         for index, band in enumerate(_bands(column, exclusions, self.MIN_BAND)):
-            self._fill(canvas, band, heading if index == 0 else None, whole_column=band.height >= column.height - 1)
+            height = self._fill(canvas, band, heading if index == 0 else None,
+                                whole_column=band.height >= column.height - 1)
+            if height:
+                drawn.append((band.top - height, band.top))
             if not self.pending:
                 break
         self.pages_drawn += 1
+        return drawn
 
-    def _fill(self, canvas: Canvas, band: Rect, heading: str | None, whole_column: bool) -> None:
+    def _fill(self, canvas: Canvas, band: Rect, heading: str | None, whole_column: bool) -> float:
         inner = band.width - 2 * self.PAD
         head = Paragraph(self.markup.escape(heading), self.styles.sidebar_head) if heading else None
         head_h = head.wrap(inner, band.height)[1] + self.styles.sidebar_head.spaceAfter if head else 0.0
         available = band.height - 2 * self.PAD - head_h
         taken, used = _take(self.pending, inner, available, force=whole_column)
         if not taken:
-            return
+            return 0.0
         height = self.PAD * 2 + head_h + used
         t = self.theme
         canvas.saveState()
         canvas.setFillColor(color(t.tint))
         canvas.rect(band.x, band.top - height, band.width, height, stroke=0, fill=1)
         canvas.setFillColor(color(t.accent))
-        canvas.rect(band.x, band.top - 1.2, band.width, 1.2, stroke=0, fill=1)
+        canvas.rect(band.x, band.top - RULE, band.width, RULE, stroke=0, fill=1)
         canvas.restoreState()
         y = band.top - self.PAD
         if head:
@@ -93,6 +102,7 @@ class Sidebar:
             y -= h
             item.drawOn(canvas, band.x + self.PAD, y)
             y -= item.getSpaceAfter()
+        return float(height)
 
 
 def _take(pending: list[Flowable], width: float, available: float, force: bool) -> tuple[list[Flowable], float]:
@@ -152,7 +162,8 @@ class BriefDocTemplate(BaseDocTemplate):
     """
 
     def __init__(self, buffer: Any, *, geometry: Geometry, decor: PageDecor, sidebar: Sidebar | None,
-                 mirror_pages: bool, date_stamp: str | None = None, **metadata: Any):
+                 mirror_pages: bool, date_stamp: str | None = None, notes: NotePlacer | None = None,
+                 **metadata: Any):
         super().__init__(buffer, pagesize=decor.media_size,
                          leftMargin=geometry.block.x, rightMargin=geometry.block.x,
                          topMargin=geometry.page_height - geometry.block.top, bottomMargin=geometry.block.y,
@@ -160,28 +171,46 @@ class BriefDocTemplate(BaseDocTemplate):
         self.geometry = geometry
         self.decor = decor
         self.sidebar = sidebar
+        self.notes = notes
         self.mirror_pages = mirror_pages  # (BaseDocTemplate's own `duplex` is a viewer preference)
         self.date_stamp = date_stamp
         """The PDF's CreationDate/ModDate, e.g. "D:20221007000000+00'00'" (None: ReportLab's own)."""
         self._exclusions: list[tuple[float, float]] = []
         self._deferred: list[Flowable] = []
         self._deferred_page = 0
+        self._queue: list[Flowable] = []
+        self._current: Flowable | None = None
+        self._force_column = False
+        self._moved_on: Flowable | None = None
+        self._page_wide = False
+        self._page_margin = False
+        self._span_bottom: float | None = None
         self.heading_pages: dict[str, int] = {}
         """Page of each heading by bookmark key, for the table of contents."""
         self.last_heading: tuple[str, Path | None] = ("", None)
         """The latest heading laid out and its section file: where a layout error happened."""
+        self.addPageTemplates(self._templates(geometry, decor, mirror_pages))
+
+    def _templates(self, geometry: Geometry, decor: PageDecor, mirror_pages: bool) -> list[PageTemplate]:
+        """Page 1; then, with a margin column, "column" pages (body and margin) and "wide"
+        pages (two body columns across the block) for pages with nothing in the margin."""
         templates = [PageTemplate("first", [_frame("body", geometry.main_first())],
                                   onPage=lambda c, d: decor.first_page(c, geometry),
-                                  onPageEnd=lambda c, d: self._draw_sidebar(c, geometry.sidebar_first()))]
-        for parity, g in (("odd", geometry), ("even", geometry.mirrored() if mirror_pages else geometry)):
+                                  onPageEnd=lambda c, d: self._end_page(c, geometry.sidebar_first()))]
+        self.verso_geometry = geometry.mirrored() if mirror_pages else geometry
+        for parity, g in (("odd", geometry), ("even", self.verso_geometry)):
+            later = lambda c, d, g=g: decor.later_page(c, g, d.page)  # noqa: E731
+            if g.sidebar is None:
+                templates.append(PageTemplate(f"plain-{parity}", [_frame("body", g.main)], onPage=later,
+                                              onPageEnd=lambda c, d: self._end_page(c, None)))
+                continue
+            columns = [_frame("body" if i == 0 else f"body-{i + 1}", rect) for i, rect in enumerate(g.columns())]
             templates += [
-                PageTemplate(f"sidebar-{parity}", [_frame("body", g.main)],
-                             onPage=lambda c, d, g=g: decor.later_page(c, g, d.page),
-                             onPageEnd=lambda c, d, g=g: self._draw_sidebar(c, g.sidebar)),
-                PageTemplate(f"plain-{parity}", [_frame("body", g.main)],
-                             onPage=lambda c, d, g=g: decor.later_page(c, g, d.page)),
+                PageTemplate(f"column-{parity}", [_frame("body", g.main)], onPage=later,
+                             onPageEnd=lambda c, d, g=g: self._end_page(c, g.sidebar)),
+                PageTemplate(f"wide-{parity}", columns, onPage=later, onPageEnd=lambda c, d: self._end_page(c, None)),
             ]
-        self.addPageTemplates(templates)
+        return templates
 
     # -- flow control
 
@@ -192,6 +221,9 @@ class BriefDocTemplate(BaseDocTemplate):
             self.canv.setDateFormatter(lambda *_: stamp)
         self.canv.showOutline()
         self._exclusions, self._deferred, self._deferred_page = [], [], 0
+        self._queue, self._current, self._force_column, self._page_wide, self._span_bottom = [], None, False, False, None
+        if self.notes is not None:
+            self.notes.reset()
         self.heading_pages.clear()
         self.last_heading = ("", None)
         if self.sidebar is not None:
@@ -206,6 +238,9 @@ class BriefDocTemplate(BaseDocTemplate):
         if self._deferred:
             return True
         frame = self.frame
+        if self._page_wide and len(self.pageTemplate.frames) > 1 and getattr(flowable, "span", None) is not None:
+            # Across both columns of a two-column page only at its top: else it opens the next page.
+            return not (frame is self.pageTemplate.frames[0] and rl_compat.frame_at_top(frame))
         if rl_compat.frame_at_top(frame):
             return False
         space = rl_compat.frame_space_left(frame) - flowable.getSpaceBefore()
@@ -216,25 +251,169 @@ class BriefDocTemplate(BaseDocTemplate):
         return self.sidebar is not None and bool(self.sidebar.pending)
 
     def afterPage(self) -> None:
-        kind = "sidebar" if self._sidebar_pending() else "plain"
         parity = "even" if self.mirror_pages and (self.page + 1) % 2 == 0 else "odd"
+        if self.geometry.sidebar is None:
+            kind = "plain"
+        elif self._sidebar_pending() or self._force_column or (self._margin_wide_enough() and self._margin_ahead()):
+            kind = "column"
+        else:
+            kind = "wide"
+        self._force_column = False
         self.handle_nextPageTemplate(f"{kind}-{parity}")
+
+    def _margin_ahead(self) -> bool:
+        """Should the next page keep its margin column? Yes when what it will hold has margin
+        material (sidenotes, asides, margin figures) to fill half the column, or something
+        too wide for a body column (a full-width figure that cannot open the page); else the
+        page is set in two columns, its notes at their column's foot."""
+        width, height = self.geometry.columns()[0].width, self.geometry.main.height
+        assert self.geometry.sidebar is not None
+        margin_width = self.geometry.sidebar.width
+        room, margin = len(self.geometry.columns()) * height, 0.0
+        for index, flowable in enumerate(self._upcoming()):
+            if isinstance(flowable, (PageBreak, RectoBreak, SidebarFlush)):
+                break
+            if getattr(flowable, "frameAction", None) or isinstance(flowable, ActionFlowable):
+                continue
+            if isinstance(flowable, MarginFloat):
+                margin += flowable.content.wrap(margin_width, height)[1] + GAP
+                continue
+            if not getattr(flowable, "floats", False) and too_wide(flowable, width, self.canv, height):
+                return True
+            room -= flowable.getSpaceBefore() + flowable.wrapOn(self.canv, width, height)[1] + flowable.getSpaceAfter()
+            if self.notes is not None:
+                margin += self.notes.notes_height(note_calls(flowable), margin_width)
+            if room <= 0:
+                break
+        return margin >= height / 2
+
+    def _upcoming(self) -> list[Flowable]:
+        """What is left to lay out, in order: floated figures, the flowable being placed, the rest."""
+        upcoming = list(self._queue)
+        if self._current is not None and (not upcoming or upcoming[0] is not self._current):
+            upcoming.insert(0, self._current)
+        return [*self._deferred, *upcoming]
 
     def beforePage(self) -> None:
         self._exclusions = []
+        self._page_wide = self.pageTemplate.id.startswith("wide")
+        # The margin takes notes and floats once the timeline is done; while it runs they go in the text.
+        self._page_margin = (not self._page_wide and self.geometry.sidebar is not None
+                             and not self._sidebar_pending() and self._margin_wide_enough())
+        self._span_bottom = None
+        for frame in self.pageTemplate.frames:
+            rl_compat.reset_frame_foot(frame)
+        if self.notes is not None:
+            feet = [] if self._page_margin else self.pageTemplate.frames
+            self.notes.begin_page(self.canv, [rl_compat.frame_rect(frame) for frame in feet])
+
+    def _margin_wide_enough(self) -> bool:
+        """On paper too narrow for two body columns (A5) the margin is too narrow for notes too."""
+        return len(self.geometry.columns()) > 1
+
+    @property
+    def page_has_margin(self) -> bool:
+        """Margin floats go into the margin column on this page (else into the text)."""
+        return self.notes is not None and self._page_margin
+
+    def handle_frameBegin(self, resume: int = 0, pageTopFlowables: Any = None) -> None:
+        """The second column of a two-column page starts below a figure across the top of the first."""
+        super().handle_frameBegin(resume, pageTopFlowables)
+        if self._span_bottom is not None and self.frame is not self.pageTemplate.frames[0]:
+            rl_compat.start_frame_below(self.frame, self._span_bottom)
+
+    def page_geometry(self) -> Geometry:
+        """The geometry of the page being laid out: mirrored on a verso page in duplex."""
+        return self.verso_geometry if self.mirror_pages and self.page % 2 == 0 else self.geometry
 
     def exclude_band(self, bottom: float, top: float) -> None:
         """A full-width figure covers this vertical range of the current page."""
         self._exclusions.append((bottom, top))
 
-    def _draw_sidebar(self, canvas: Canvas, column: Rect | None) -> None:
-        if self.sidebar is not None and column is not None:
-            self.sidebar.draw(canvas, column, self._exclusions)
+    def _too_wide_here(self, flowable: Flowable, frame: Frame) -> bool:
+        if getattr(flowable, "floats", False) or flowable is self._moved_on:
+            return False
+        return too_wide(flowable, rl_compat.frame_width(frame), self.canv, self.geometry.main.height)
+
+    def _keep_foot(self, frame: Frame, flowable: Flowable) -> bool:
+        """Notes at a column's foot: keep room for those *flowable* calls before it is set.
+        True when the room would leave too little for even its opening lines: it goes to the
+        next column instead, and the room is kept there (none is wasted here)."""
+        if self.notes is None:
+            return False
+        if frame not in self.pageTemplate.frames:  # the page ended; the next has not begun
+            return False
+        width = rl_compat.frame_width(frame)
+        index = self.pageTemplate.frames.index(frame)
+        numbers, need = self.notes.foot_room(note_calls(flowable, self.canv, width), index, width)
+        if not numbers:
+            return False
+        opening = _opening_height(flowable, self.canv, width, rl_compat.frame_height(frame))
+        if not rl_compat.frame_at_top(frame) and rl_compat.frame_space_left(frame) - need < opening:
+            return True
+        self.notes.keep_room(numbers, index)
+        rl_compat.raise_frame_foot(frame, need)
+        return False
+
+    def _end_page(self, canvas: Canvas, column: Rect | None) -> None:
+        """Draw the margin column: this page's sidenotes and margin floats beside their place
+        in the text, then the timeline's next events around them. A two-column page has its
+        notes at the foot of their columns."""
+        if self.notes is not None:
+            self.notes.draw_feet(canvas)
+        if column is None:
+            return
+        taken = list(self._exclusions)
+        if self.notes is not None and self._page_margin:
+            taken += draw_placed(canvas, column, self.notes.place(column, self._exclusions))
+        if self.sidebar is not None:
+            self.sidebar.draw(canvas, column, taken)
 
     def handle_flowable(self, flowables: list[Flowable]) -> None:
+        if rl_compat.is_hanging(self, flowables):  # ReportLab beginning a page: not the story
+            super().handle_flowable(flowables)
+            return
+        self._queue = flowables
+        self._current = flowables[0] if flowables else None
+        frame = getattr(self, "frame", None)
+        if not self._page_margin and self._current is not None and frame is not None:
+            if self._keep_foot(frame, self._current):
+                flowables.insert(0, FrameBreak())
+                return
+        if self._page_wide and self._current is not None and frame is not None:
+            if self._too_wide_here(self._current, frame):
+                self._force_column = True  # a wide table or code block: on a page with the main column
+                self._moved_on = self._current
+                flowables.insert(0, PageBreak())
         if self._deferred and self.page > self._deferred_page:
-            flowables[0:0] = self._deferred  # floated figures open the new page
+            # floated figures open the new page, after the rest of a paragraph or short list
+            at = 0 if self._page_wide else next(  # (a wide page takes a full-width figure only at its top)
+                (i for i, f in enumerate(flowables) if not getattr(f, "keeps_floats_out", False)), len(flowables))
+            flowables[at:at] = self._deferred
             self._deferred = []
+        first = flowables[0] if flowables else None
+        if self._deferred and isinstance(first, HeadingParagraph) and first.outline_level == 0 and self._flush_costs_little():
+            flowables.insert(0, PageBreak())  # floated figures stay in their section: they open the next page
+            return
+        following = flowables[1] if len(flowables) > 1 else None
+        self._handle(flowables)
+        if flowables and flowables[0] is not first and flowables[0] is not following and isinstance(flowables[0], Paragraph):
+            flowables[0].keeps_floats_out = True  # the rest of a paragraph split at the page's foot
+
+    def _flush_costs_little(self) -> bool:
+        """Ending the page for the floated figures leaves at most a fifth of the column empty.
+
+        A larger hole would cost more than the figure opening the next page after the next
+        section's heading: the page is filled instead.
+        """
+        frame = getattr(self, "frame", None)
+        if frame is None:
+            return True
+        if frame is not self.pageTemplate.frames[-1]:  # a column of a two-column page: the next stays empty
+            return False
+        return bool(rl_compat.frame_space_left(frame) <= FLUSH_HOLE * rl_compat.frame_height(frame))
+
+    def _handle(self, flowables: list[Flowable]) -> None:
         first = flowables[0] if flowables else None
         if getattr(first, "floats", False) and self._should_float(first):
             self._deferred.append(flowables.pop(0))
@@ -297,6 +476,8 @@ class BriefDocTemplate(BaseDocTemplate):
             flowables.insert(0, FrameBreak())
 
     def afterFlowable(self, flowable: Flowable) -> None:
+        if self._page_wide and getattr(flowable, "span", None) is not None:
+            self._span_bottom = rl_compat.current_frame_top(self.frame)
         if not isinstance(flowable, HeadingParagraph) or not flowable.outline_key:
             return
         title = flowable.outline_title
@@ -342,7 +523,8 @@ class RectoBreak(ActionFlowable):
 def _frame(frame_id: str, rect: Rect) -> Frame:
     return Frame(rect.x, rect.y, rect.width, rect.height, id=frame_id,
                  leftPadding=FRAME_PADDING, rightPadding=FRAME_PADDING,
-                 topPadding=FRAME_PADDING, bottomPadding=FRAME_PADDING)
+                 topPadding=FRAME_PADDING, bottomPadding=FRAME_PADDING,
+                 overlapAttachedSpace=1)  # a space after and the next one's space before: the larger
 
 
 class DeferredCanvas(Canvas):

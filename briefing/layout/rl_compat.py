@@ -100,6 +100,58 @@ def frame_height(frame: Frame) -> float:
     return float(frame._aH)
 
 
+def text_line_position(canvas: Canvas) -> tuple[float, float]:
+    """Where the line being drawn starts (x, baseline y, in the paragraph's coordinates), in an
+    `<onDraw>` callback: a footnote call tells its sidenote which line it is on."""
+    info = canvas._curr_tx_info
+    return float(info["cur_x"]), float(info["cur_y"])
+
+
+def line_callbacks(paragraph: Paragraph) -> list[tuple[str, str]]:
+    """(name, label) of the `<onDraw>` callbacks in a wrapped paragraph's lines (a split-off
+    part keeps its lines but not its markup): which footnotes does this part call?"""
+    lines = getattr(getattr(paragraph, "blPara", None), "lines", ())
+    return [(word.cbDefn.name, str(getattr(word.cbDefn, "label", ""))) for line in lines
+            for word in getattr(line, "words", ())
+            if getattr(word, "cbDefn", None) is not None and getattr(word.cbDefn, "kind", "") == "onDraw"]
+
+
+def frame_rect(frame: Frame) -> tuple[float, float, float, float]:
+    """The frame's own rectangle (x, y, width, height), for notes set at its foot."""
+    return float(frame._x1), float(frame._y1), float(frame._width), float(frame._height)
+
+
+def reset_frame_foot(frame: Frame) -> None:
+    """Give *frame* back its whole height: room kept for footnotes is kept per page."""
+    frame._y1p = frame._y1 + frame._bottomPadding
+
+
+def raise_frame_foot(frame: Frame, height: float) -> None:
+    """Keep *height* points at the foot of *frame* free: the notes of its text go there."""
+    frame._y1p += height
+
+
+def start_frame_below(frame: Frame, y: float) -> None:
+    """Begin *frame* lower, below what spans the page above it (a full-width figure)."""
+    frame._y = min(frame._y, y)
+
+
+def current_frame_top(frame: Frame) -> float:
+    """The y below which *frame* places its next flowable."""
+    return float(frame._y)
+
+
+def forget_table_widths(table: Any) -> None:
+    """Make a Table work out its column widths again at the next wrap: it keeps the first."""
+    if hasattr(table, "_width_calculated_once"):
+        del table._width_calculated_once
+
+
+def kept_flowables(flowable: KeepTogether) -> list[Flowable]:
+    """What a KeepTogether holds: a table kept whole is as wide as the table."""
+    return list(flowable._content)
+
+
 def count_page_content(doc: BaseDocTemplate) -> None:
     """Tell *doc* the current page has content, though no flowable was placed on it.
 
@@ -107,6 +159,11 @@ def count_page_content(doc: BaseDocTemplate) -> None:
     treats a page break on it as a break on a blank page and skips it.
     """
     doc._curPageFlowableCount += 1
+
+
+def is_hanging(doc: BaseDocTemplate, flowables: list[Any]) -> bool:
+    """*flowables* is the document's own queue of page-begin actions, not the story."""
+    return flowables is doc._hanging
 
 
 def begin_pending_page(doc: BaseDocTemplate) -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from .. import i18n
@@ -12,7 +14,7 @@ from ..model import Emph, Source, SourcesOptions, TimelineDate
 from .markup import MarkupWriter, escape_url, source_anchor
 from .contents import HeadingParagraph
 from .paragraphs import Paragraph
-from .theme import Styles
+from .theme import Styles, portion_markup
 from ..themes import Theme
 
 QR_SIZE = 20 * mm
@@ -126,27 +128,55 @@ def _grading(source: Source, locale: i18n.Locale) -> str:
 
 def appendix_flowables(cited: tuple[Source, ...], uncited: tuple[Source, ...], options: SourcesOptions,
                        theme: Theme, styles: Styles, locale: i18n.Locale, width: float,
-                       markup: MarkupWriter) -> list[Flowable]:
+                       markup: MarkupWriter, levels: tuple[str, ...] = ()) -> list[Flowable]:
     """Heading "Sumber" and one numbered entry per cited source (plus further reading)."""
     escape = markup.escape
     flowables: list[Flowable] = []
     if cited:
         title = locale.label("sources")
         flowables.append(HeadingParagraph(escape(title), styles.h1, title, 0))
+        numbers = [f"{number}." for number in range(1, len(cited) + 1)]
+        hanging = number_styles(styles.source_entry, numbers)
         for number, source in enumerate(cited, start=1):
-            entry = f'<a name="{source_anchor(number)}"/>' + format_entry(source, locale, markup, theme.accent, theme.muted)
-            flowables.append(_entry(entry, f"{number}.", source, options, styles, width))
+            entry = (f'<a name="{source_anchor(number)}"/>' + portion_markup(theme, levels, source.level)
+                     + format_entry(source, locale, markup, theme.accent, theme.muted))
+            flowables.append(_entry(entry, numbers[number - 1], hanging, source, options, styles, width))
     if options.further_reading and uncited:
         title = locale.label("further_reading")
         flowables.append(HeadingParagraph(escape(title), styles.h2, title, 1))
+        hanging = number_styles(styles.source_entry, ["\u2022"])
         for source in uncited:
-            flowables.append(_entry(format_entry(source, locale, markup, theme.accent, theme.muted), "\u2022", source, options, styles, width))
+            entry = portion_markup(theme, levels, source.level) + format_entry(source, locale, markup, theme.accent, theme.muted)
+            flowables.append(_entry(entry, "\u2022", hanging,
+                                    source, options, styles, width))
     return flowables
 
 
-def _entry(markup: str, bullet: str, source: Source, options: SourcesOptions, styles: Styles, width: float) -> Flowable:
-    paragraph = Paragraph(markup, styles.breakable(styles.source_entry, f"{source.title} {_url_parts(source.url)}"),
-                          bulletText=bullet)
+def number_styles(style: ParagraphStyle, numbers: list[str]) -> dict[str, ParagraphStyle]:
+    """One style per marker width: every marker set at the entry's size, right-aligned, in one
+    hanging indent as wide as the widest marker, so every entry's text starts at the same place.
+
+    (A left-aligned "10." is wider than the indent and pushes its first line to the right.)
+    """
+    size, font = style.fontSize, style.fontName
+    gap = 0.6 * size + 1  # ReportLab moves a line whose marker comes closer than 0.6 em to it
+    widths = {n: stringWidth(n, font, size) for n in numbers}
+    indent = max([style.leftIndent - gap, *widths.values()]) + gap
+    by_width: dict[float, ParagraphStyle] = {}
+    result: dict[str, ParagraphStyle] = {}
+    for number, width in widths.items():
+        if width not in by_width:
+            by_width[width] = ParagraphStyle(f"{style.name}-{width:.2f}", parent=style, leftIndent=indent,
+                                             bulletIndent=indent - gap - width, bulletFontSize=size,
+                                             bulletFontName=font)
+        result[number] = by_width[width]
+    return result
+
+
+def _entry(markup: str, bullet: str, hanging: dict[str, ParagraphStyle], source: Source, options: SourcesOptions,
+           styles: Styles, width: float) -> Flowable:
+    style = styles.breakable(hanging[bullet], f"{source.title} {_url_parts(source.url)}")
+    paragraph = Paragraph(markup, style, bulletText=bullet)
     if not (options.qr and source.url):
         return paragraph
     table = Table([[paragraph, _qr(source.url)]], colWidths=[width - QR_SIZE - 4 * mm, QR_SIZE + 4 * mm],

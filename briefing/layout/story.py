@@ -31,6 +31,7 @@ from reportlab.platypus.flowables import HRFlowable
 from .. import i18n
 from ..errors import BriefingWarning, ImageError
 from ..images import LOW_DPI, inspect
+from ..notes import iter_footnotes
 from ..model import (
     Block,
     Callout,
@@ -49,14 +50,17 @@ from ..model import (
     Table,
     Text,
 )
+from .caps import caps_label
 from .contents import Entry, HeadingParagraph
-from .figures import FigureFlowable, Span, prepared_image
+from .figures import NATURAL_DPI, FigureFlowable, Span, prepared_image
 from .fonts import register_fonts
 from .geometry import Geometry
 from .markup import MarkupWriter, destination, plain_text
 from .paragraphs import Paragraph
+from . import rl_compat
+from .notes import MarginFloat
 from .rl_compat import FixedSizeFlowable
-from .theme import Styles, color, family
+from .theme import HAIRLINE, RULE, Styles, color, family, portion_markup
 from ..themes import Theme
 
 
@@ -81,6 +85,8 @@ class StoryBuilder:
     geometry: Geometry
     markup: MarkupWriter
     cache_dir: Path | None = None
+    levels: tuple[str, ...] = ()
+    """The brief's handling levels, lowest first: paragraphs of passages above the lowest are marked."""
 
     INSET_FRACTION = 0.42
     PARAGRAPH_CHUNK = 3000
@@ -97,6 +103,8 @@ class StoryBuilder:
         self._figures = 0
         self._credits: list[tuple[int, str]] = []
         self._warnings: list[BriefingWarning] = []
+        self._inset_room: _InsetRoom | None = None
+        self._hanging_styles: dict[tuple[str, int, float], ParagraphStyle] = {}
         self._cell_styles: dict[tuple[str, str], ParagraphStyle] = {}
 
     def story(self, sections: tuple[Section, ...]) -> Story:
@@ -106,19 +114,20 @@ class StoryBuilder:
         return Story(flowables, tuple(self._warnings), tuple(self._credits))
 
     def section(self, section: Section) -> list[Flowable]:
-        number = f'<font color="{self.theme.accent}">{section.number}</font>&#160;&#160;' if section.number else ""
         title = f"{section.number} {section.title}" if section.number else section.title
-        heading = HeadingParagraph(destination(section.anchor) + number + self.escape(section.title),
-                                   self.styles.breakable(self.styles.h1, title), title, 0, section.pos.path)
+        style = self._hanging(self.styles.breakable(self.styles.h1, title), section.number, self.theme.accent)
+        heading = HeadingParagraph(destination(section.anchor) + self.escape(section.title),
+                                   style, title, 0, section.pos.path, bulletText=section.number)
         first = section.blocks[0] if section.blocks else None
         start = [PageBreak()] if section.break_before else []
-        return [*start, *self._room_for_inset(first), heading, *self.blocks(section.blocks)]
+        return [*start, *self._room_for_inset(first, [heading]), heading, *self.blocks(section.blocks)]
 
-    def _room_for_inset(self, following: Block | None) -> list[Flowable]:
+    def _room_for_inset(self, following: Block | None, lead: list[Flowable]) -> list[Flowable]:
         """Keep-with-next cannot hold an inset (ImageAndFlowables refuses to be kept together),
-        so a heading before one asks for room instead: a third of the page, or a new page."""
-        if isinstance(following, Figure) and following.width == "inset":
-            return [CondPageBreak(self.geometry.main.height / 3)]
+        so a heading before one asks for the room the heading and the inset need, or a new page."""
+        if isinstance(following, Figure) and following.width == "inset" and self.geometry.sidebar is None:
+            self._inset_room = _InsetRoom(lead)
+            return [self._inset_room]
         return []
 
     def blocks(self, blocks: tuple[Block, ...]) -> list[Flowable]:
@@ -127,19 +136,32 @@ class StoryBuilder:
         while index < len(blocks):
             block = blocks[index]
             following = blocks[index + 1] if index + 1 < len(blocks) else None
+            if isinstance(block, Figure) and block.width == "inset" and self.geometry.sidebar is not None:
+                result.append(self.margin_figure(block))  # the text beside it runs at full measure
+                index += 1
+                continue
             if isinstance(block, Figure) and block.width == "inset":
                 beside = _paragraph_run(blocks, index + 1, self.INSET_WRAP_PARAGRAPHS)
                 result.extend(_glue_leading(self.inset(block, beside)))
                 index += 1 + len(beside)
                 continue
             flowables = BUILDERS[type(block)](self, block)
+            self._mark_notes(block, flowables)
             if _introduces(block, following):
                 flowables[-1].keepWithNext = 1
             if isinstance(block, Heading):
-                result.extend(self._room_for_inset(following))
+                result.extend(self._room_for_inset(following, flowables))
             result.extend(_glue_leading(flowables))
             index += 1
         return result
+
+    def _mark_notes(self, block: Block, flowables: list[Flowable]) -> None:
+        """Tell the page which footnotes these flowables call, so a two-column page keeps
+        room for them at the column's foot before it sets the text."""
+        numbers = tuple(self.markup.notes[ref.key] for ref in iter_footnotes(block) if ref.key in self.markup.notes)
+        if numbers:
+            for flowable in flowables:
+                flowable.note_numbers = numbers
 
     # -- figures
 
@@ -153,6 +175,14 @@ class StoryBuilder:
             width = self.geometry.block.width
         return [self._figure_flowable(block, width, span)]
 
+    def margin_figure(self, block: Figure) -> Flowable:
+        """An inset figure on a page with a margin column goes into that column, beside its place."""
+        assert self.geometry.sidebar is not None
+        figure = self._figure_flowable(block, self.geometry.sidebar.width, None)
+        figure.spaceBefore = figure.spaceAfter = 0
+        # In the text (a page without a margin) it keeps about a body column's width, centred.
+        return MarginFloat(figure, f"figure '{block.path.name}'", self.geometry.sidebar.width * 1.6)
+
     def inset(self, block: Figure, beside: list[ParaBlock]) -> list[Flowable]:
         """A narrow figure with the following paragraphs wrapped beside it."""
         width = self.width * self.INSET_FRACTION
@@ -162,12 +192,16 @@ class StoryBuilder:
         side = block.side
         padding = {"imageLeftPadding": 9 if side == "right" else 0, "imageRightPadding": 9 if side == "left" else 0}
         holder = _SizedBox(figure, width)
+        if self._inset_room is not None:  # the heading before it asks for this much room
+            self._inset_room.inset = holder
+            self._inset_room = None
         return [Spacer(0, 4), ImageAndFlowables(holder, text, imageSide=side, imageBottomPadding=6, **padding)]
 
     def _figure_flowable(self, block: Figure, width: float, span: Span | None) -> FigureFlowable:
         info = inspect(block.path, block.pos.path, block.pos.line)  # cached since the Markdown stage
         max_height = self.geometry.main.height * 0.55
-        placed = min(width, max_height * block.pixels[0] / block.pixels[1])
+        natural = block.pixels[0] * 72 / NATURAL_DPI
+        placed = min(width, max_height * block.pixels[0] / block.pixels[1], natural)
         try:
             image, dpi = prepared_image(info, placed, self.cache_dir, self.theme.grayscale, self.theme.cmyk)
         except ImageError as error:  # pixels that cannot be converted: at the figure's line
@@ -175,6 +209,12 @@ class StoryBuilder:
         if dpi < LOW_DPI:
             self._warnings.append(BriefingWarning(
                 f"image '{block.path.name}' prints at {dpi:.0f} dpi (below {LOW_DPI}); it will look blurred",
+                block.pos.path, block.pos.line))
+        elif placed == natural and natural < width - 1:
+            need = round(width * NATURAL_DPI / 72)
+            self._warnings.append(BriefingWarning(
+                f"image '{block.path.name}' has too few pixels to fill its width at {NATURAL_DPI:.0f} dpi: it prints "
+                f"at its own size, {natural / 72 * 25.4:.0f} mm wide; supply one at least {need} px wide",
                 block.pos.path, block.pos.line))
         self._figures += 1
         number = block.number if block.number is not None else self._figures  # numbered in the model
@@ -186,30 +226,47 @@ class StoryBuilder:
         credit = Paragraph(self.escape(block.credit), self.styles.credit) if block.credit else None
         if block.credit:
             self._credits.append((number, block.credit))
-        return FigureFlowable(image, block.pixels, caption, credit, max_height, block.alt, span)
+        return FigureFlowable(image, block.pixels, caption, credit, max_height, block.alt, span, natural)
 
     def heading(self, block: Heading) -> list[Flowable]:
         style = {2: self.styles.h2, 3: self.styles.h3}.get(block.level, self.styles.h4)
         text = self.markup.write(block.children)
         plain = plain_text(block.children)
         if block.number:
-            text = f"{block.number}&#160;&#160;{text}"
             plain = f"{block.number} {plain}"
-        style = self.styles.breakable(style, plain)
+        style = self._hanging(self.styles.breakable(style, plain), block.number, None)
         text = destination(block.anchor) + text
         if block.level > 3:
-            return [Paragraph(text, style)]
-        return [HeadingParagraph(text, style, plain, block.level - 1)]
+            return [Paragraph(text, style, bulletText=block.number)]
+        return [HeadingParagraph(text, style, plain, block.level - 1, bulletText=block.number)]
+
+    def _hanging(self, style: ParagraphStyle, number: str | None, colour: str | None) -> ParagraphStyle:
+        """*style* with the heading's number hanging in the margin of its own text, so a heading
+        that wraps turns over under its first word, not under its number."""
+        if not number:
+            return style
+        width = stringWidth(number, style.fontName, style.fontSize)
+        gap = max(2 * stringWidth("\u00a0", style.fontName, style.fontSize), 0.6 * style.fontSize)
+        key = (style.name, id(style), round(width, 2))
+        hanging = self._hanging_styles.get(key)
+        if hanging is None:
+            extra = {"bulletColor": color(colour)} if colour else {}
+            hanging = self._hanging_styles[key] = ParagraphStyle(
+                f"{style.name}-hanging", parent=style, leftIndent=style.leftIndent + width + gap,
+                bulletIndent=style.leftIndent, bulletFontName=style.fontName, bulletFontSize=style.fontSize, **extra)
+        return hanging
 
     def paragraph(self, block: ParaBlock, style=None) -> list[Flowable]:  # type: ignore[no-untyped-def]
         style = self.styles.breakable(style or self.styles.body, plain_text(block.children))
         chunks = _chunks(block.children, self.PARAGRAPH_CHUNK)
+        mark = portion_markup(self.theme, self.levels, block.portion)
         if len(chunks) == 1:
-            return [Paragraph(self.markup.write(block.children), style)]
+            return [Paragraph(mark + self.markup.write(block.children), style)]
         # ReportLab's line breaking grows worse than linearly with paragraph length (minutes
         # for a megabyte), so a very long paragraph is set as consecutive pieces.
         joined = ParagraphStyle(f"{style.name}-piece", parent=style, spaceAfter=0, spaceBefore=0)
-        pieces = [Paragraph(self.markup.write(chunk), joined) for chunk in chunks[:-1]]
+        pieces = [Paragraph((mark if i == 0 else "") + self.markup.write(chunk), joined)
+                  for i, chunk in enumerate(chunks[:-1])]
         return [*pieces, Paragraph(self.markup.write(chunks[-1]), style)]
 
     def list_block(self, block: ListBlock, depth: int = 0) -> list[Flowable]:
@@ -217,7 +274,10 @@ class StoryBuilder:
         step = 18.0 if block.ordered else 13.0
         indent = self._list_indent + step
         result: list[Flowable] = []
+        opening = 0
         for index, item in enumerate(block.items):
+            if index == 1:
+                opening = len(result)  # where the second item begins
             marker = f"{block.start + index}." if block.ordered else ("\u2022" if depth % 2 == 0 else "\u2013")
             if not item or not isinstance(item[0], ParaBlock):  # an empty item, or one opening with a code
                 # block, quote or list: the marker stands by itself beside the item's first line
@@ -235,7 +295,10 @@ class StoryBuilder:
                 else:
                     result.extend([Indenter(indent, 0), *BUILDERS[type(inner)](self, inner), Indenter(-indent, 0)])
                 first = False
-        result.append(Spacer(0, 4))
+        result.append(SpaceAfter(4))
+        if depth == 0 and 1 < len(block.items) <= SHORT_LIST:  # a float may come before or after, never inside
+            for flowable in result[opening:]:
+                flowable.keeps_floats_out = True
         return result
 
     def _list_style(self, indent: float, step: float, marker: str | None) -> ParagraphStyle:
@@ -264,10 +327,10 @@ class StoryBuilder:
         # before escaping, so the tags of fallback-font runs keep their own spaces.
         lines = [self.escape(line.expandtabs(4).replace(" ", "\u00a0")) for line in block.text.split("\n")]
         pieces = [lines[i:i + 60] for i in range(0, len(lines), 60)]  # long listings split across pages
-        return [Spacer(0, 2), *(Paragraph("<br/>".join(piece), self.styles.code) for piece in pieces), Spacer(0, 8)]
+        return [Spacer(0, 2), *(Paragraph("<br/>".join(piece), self.styles.code) for piece in pieces), SpaceAfter(8)]
 
     def rule(self, block: Rule) -> list[Flowable]:
-        return [HRFlowable(width="30%", thickness=0.6, color=color(self.theme.rule), spaceBefore=6, spaceAfter=10, hAlign="CENTER")]
+        return [HRFlowable(width="30%", thickness=HAIRLINE, color=color(self.theme.rule), spaceBefore=6, spaceAfter=10, hAlign="CENTER")]
 
     def table(self, block: Table) -> list[Flowable]:
         """A numbered caption above, the "Sumber: …" line below; columns as wide as their content asks."""
@@ -279,12 +342,14 @@ class StoryBuilder:
         rows = [[self._cell(cell, self.styles.table_cell, aligns[i]) for i, cell in enumerate(row)] for row in block.rows]
         data = [_pad(head, columns)] + [_pad(row, columns) for row in rows]
         widths = self._column_widths(block, columns)
-        table = RLTable(data, colWidths=widths, repeatRows=1, splitInRow=1, style=self._table_style(), hAlign="LEFT")
+        # Shares of the width it is set at: a page set in two columns narrows the table to its column.
+        shares = [f"{100 * width / sum(widths):.4f}%" for width in widths]
+        table = _FlexTable(data, colWidths=shares, repeatRows=1, splitInRow=1, style=self._table_style(), hAlign="LEFT")
         caption = self._table_caption(block)
         source = self._table_source(block)
         if len(data) <= self.SMALL_TABLE_ROWS:  # a short table is read as one: never split it
-            return [Spacer(0, 2), KeepTogether([*caption, table, *source]), Spacer(0, 10)]
-        return [Spacer(0, 2), *caption, table, *source, Spacer(0, 10)]
+            return [Spacer(0, 2), KeepTogether([*caption, table, *source]), SpaceAfter(10)]
+        return [Spacer(0, 2), *caption, table, *source, SpaceAfter(10)]
 
     def _table_style(self) -> TableStyle:
         rule = color(self.theme.rule)
@@ -356,7 +421,7 @@ class StoryBuilder:
                                leftIndent=0, rightIndent=0, spaceAfter=2)
         inner = [f for item in block.blocks for f in (self.paragraph(item, style) if isinstance(item, ParaBlock)
                                                       else BUILDERS[type(item)](self, item))]
-        rule = partial(HRFlowable, width="25%", thickness=1.2, color=color(self.theme.accent), hAlign="LEFT")
+        rule = partial(HRFlowable, width="25%", thickness=RULE, color=color(self.theme.accent), hAlign="LEFT")
         return [KeepTogether([rule(spaceBefore=6, spaceAfter=6), *inner, rule(spaceBefore=2, spaceAfter=12)])]
 
     def _box_label(self, block: Callout) -> str:
@@ -370,6 +435,8 @@ class StoryBuilder:
         """A tinted box that may break across pages (FrameBG colours behind its content)."""
         if block.kind == "quote":
             return self.pull_quote(block)
+        if block.kind == "readalso" and self.geometry.sidebar is not None:
+            return [self.aside(block)]
         label = self._box_label(block)
         inner_style = self.styles.bluf if block.kind == "bluf" else self.styles.box_body
         if block.kind == "assessment":  # judgement, set apart from reporting: italic
@@ -384,17 +451,17 @@ class StoryBuilder:
         stroke: dict[str, object] = {"strokeWidth": 0}
         if block.kind == "readalso":  # a related-reading pointer: outlined, not tinted
             fill = self.theme.paper
-            stroke = {"strokeWidth": 0.8, "strokeColor": color(self.theme.accent)}
+            stroke = {"strokeWidth": RULE, "strokeColor": color(self.theme.accent)}
         elif block.kind == "warning":  # a caution: outlined in the alarm colour
             fill = self.theme.paper
-            stroke = {"strokeWidth": 1.2, "strokeColor": color(self.theme.danger)}
+            stroke = {"strokeWidth": RULE, "strokeColor": color(self.theme.danger)}
         elif block.kind == "assessment":  # the analyst's own view: a dashed outline on the tint
-            stroke = {"strokeWidth": 0.8, "strokeColor": color(self.theme.accent), "strokeDashArray": [3, 2]}
+            stroke = {"strokeWidth": RULE, "strokeColor": color(self.theme.accent), "strokeDashArray": [3, 2]}
         pad = 9
         label_style = self.styles.box_label
         if block.kind == "warning":
             label_style = ParagraphStyle("warning-label", parent=label_style, textColor=color(self.theme.danger))
-        label_flow = Paragraph(self.escape(label.upper()), label_style)
+        label_flow = caps_label(label, label_style, self.markup)
         return [
             Spacer(0, 4),
             FrameBG(color=color(fill), start=True, **stroke),
@@ -405,8 +472,51 @@ class StoryBuilder:
             Spacer(0, pad - 5),
             Indenter(-pad, -pad),
             FrameBG(start=False),
-            Spacer(0, 10),
+            SpaceAfter(10),
         ]
+
+
+    def aside(self, block: Callout) -> Flowable:
+        """A read-also pointer in the margin column, beside the paragraph it follows: a rule,
+        the label, the text — the column's width, so it never takes the body's measure."""
+        label = caps_label(block.title or self.locale.label(block.kind), self.styles.box_label, self.markup)
+        inner = [flow for item in block.blocks if isinstance(item, ParaBlock)
+                 for flow in self.paragraph(item, self.styles.caption)]
+        rule = HRFlowable(width="100%", thickness=RULE, color=color(self.theme.accent), spaceBefore=0, spaceAfter=3)
+        return MarginFloat(_Stack([rule, label, *inner]), "read-also box")
+
+
+class _Stack(Flowable):
+    """Flowables one above the other, as one piece for the margin column."""
+
+    def __init__(self, items: list[Flowable]):
+        super().__init__()
+        self.items = items
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = availWidth
+        self.height = sum(item.wrap(availWidth, availHeight)[1] + item.getSpaceAfter() for item in self.items)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        y = self.height
+        for item in self.items:
+            _, height = item.wrap(self.width, self.height)
+            y -= height
+            item.drawOn(self.canv, 0, y)
+            y -= item.getSpaceAfter()
+
+
+class _FlexTable(RLTable):
+    """A table whose column shares are worked out again when it is set at another width
+    (ReportLab works them out once): in a body column of a two-column page it narrows."""
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if getattr(self, "_set_width", availWidth) != availWidth:
+            rl_compat.forget_table_widths(self)
+        self._set_width = availWidth
+        width, height = super().wrap(availWidth, availHeight)
+        return float(width), float(height)
 
 
 BUILDERS: dict[type, Callable[[StoryBuilder, Block], list[Flowable]]] = {
@@ -436,7 +546,7 @@ def clearance_block(signoffs: tuple[Signoff, ...], theme: Theme, styles: Styles,
              Paragraph(markup.escape(s.name), cell_style),
              Paragraph(markup.escape(locale.date(s.date)) if s.date else "", cell_style)] for s in signoffs]
     label = Paragraph(markup.escape(locale.label("clearance").upper()), styles.box_label)
-    table = RLTable(rows, colWidths=[width * 0.3, width * 0.45, width * 0.25], hAlign="LEFT", style=TableStyle([
+    table = _FlexTable(rows, colWidths=["28%", "40%", "32%"], hAlign="LEFT", style=TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("FONTNAME", (0, 0), (-1, -1), cell_style.fontName),  # a Table sets a font for every cell
         ("LINEABOVE", (0, 0), (-1, 0), 0.6, color(theme.accent)),
@@ -457,6 +567,30 @@ def photo_credits(credits: tuple[tuple[int, str], ...], styles: Styles, locale: 
     entries = [Paragraph(f"{markup.escape(figure)} {number}. {markup.escape(credit)}", styles.source_entry)
                for number, credit in credits]
     return [HeadingParagraph(markup.escape(title), styles.h2, title, 1), *entries]
+
+
+class SpaceAfter(Flowable):
+    """The space after a block, as space rather than content: the frame lets it and the next
+    block's space before overlap (the larger wins), and it vanishes at the top of a page.
+
+    (A Spacer is content: after a box, a heading's space before would come on top of it.)
+    """
+
+    _ZEROSIZE = True
+
+    def __init__(self, space: float):
+        super().__init__()
+        self.space = space
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return 0.0, 0.0
+
+    def getSpaceAfter(self) -> float:  # noqa: N802 (ReportLab's name)
+        frame = getattr(self, "_frame", None)
+        return 0.0 if frame is not None and rl_compat.frame_at_top(frame) else self.space
+
+    def draw(self) -> None:
+        pass
 
 
 class _Marker(Flowable):
@@ -480,6 +614,27 @@ class _Marker(Flowable):
 
     def draw(self) -> None:
         self.bullet.drawOn(self.canv, 0, self.height - self.bullet_height)
+
+
+#: A list of this many items or fewer is read as one: a floated figure never lands inside it.
+SHORT_LIST = 6
+
+
+class _InsetRoom(CondPageBreak):
+    """Before a heading followed by an inset figure: a new page unless the heading and the whole
+    inset fit in what is left (measured when placed, not a fixed share of the page)."""
+
+    def __init__(self, lead: list[Flowable]):
+        super().__init__(0)
+        self.lead = lead
+        self.inset: Flowable | None = None
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        need = sum(f.getSpaceBefore() + f.wrap(avail_width, avail_height)[1] + f.getSpaceAfter() for f in self.lead)
+        if self.inset is not None:
+            need += 4 + self.inset.wrap(avail_width, avail_height)[1] + 6  # its spacer and bottom padding
+        self.height = need
+        return super().wrap(avail_width, avail_height)  # type: ignore[no-any-return]
 
 
 class _SizedBox(FixedSizeFlowable):

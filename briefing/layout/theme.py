@@ -21,6 +21,12 @@ PAPER_SIZES = {"A4": A4, "Letter": LETTER, "Legal": LEGAL, "A5": A5, "F4": (215 
 DEFAULT_THEME = BUILTIN["formal"]
 
 
+#: The two rule weights of every page: hairlines (running head, footer, cover, separators)
+#: and accent rules (box outlines, the sidebar's top bar).
+HAIRLINE = 0.5
+RULE = 1.0
+
+
 def color(value: str) -> colors.Color:
     """A theme colour: "#rrggbb", or "cmyk(c,m,y,k)" in a CMYK edition."""
     return colors.toColor(value)
@@ -35,6 +41,28 @@ def marking_color(theme: Theme, marking: str) -> colors.Color:
     if any(word in upper for word in ("RAHASIA", "SECRET", "TLP:RED")):
         return color(theme.danger)
     return color(theme.ink)
+
+
+def portion_mark(theme: Theme, levels: tuple[str, ...], level: str | None) -> str | None:
+    """The portion marking printed before a passage, event or source above the lowest level:
+    "(T)" (the level's initials, or the whole level when two levels share them), or "(TERBATAS)"
+    with the theme's `portion_marks: full`; None when unmarked."""
+    if level is None or not levels or level == levels[0] or theme.portion_marks == "off":
+        return None
+    short = {name: "".join(word[0] for word in name.split()) for name in levels}
+    unique = list(short.values()).count(short[level]) == 1
+    return f"({short[level]})" if theme.portion_marks == "short" and unique else f"({level})"
+
+
+def portion_markup(theme: Theme, levels: tuple[str, ...], level: str | None) -> str:
+    """The portion marking as paragraph markup opening a line: in the banner's colour and the
+    labels' bold sans a size smaller than the text, like the banner itself; "" when unmarked."""
+    mark = portion_mark(theme, levels, level)
+    if mark is None:
+        return ""
+    value = theme.danger if marking_color(theme, level or "") == color(theme.danger) else theme.ink
+    font = face(family(theme.heading_font), "bold")
+    return f'<font name="{font}" size="-2" color="{value}">{mark}</font> '
 
 
 def family(theme_font: str) -> str:

@@ -12,7 +12,7 @@ from ..model import TimelineEvent
 from .markup import MarkupWriter, plain_text
 from .paragraphs import Paragraph
 from ..themes import Theme
-from .theme import Styles, color
+from .theme import Styles, color, portion_markup
 
 
 class TimelineEntry(Flowable):
@@ -48,6 +48,7 @@ class TimelineEntry(Flowable):
         if height <= avail_height:
             return []
         pieces = self.parts[0].split(avail_width - self.INDENT, avail_height) if len(self.parts) == 1 else self.parts
+        self._wrapped_at = None  # a paragraph that tried to split has lost its lines: wrap again before drawing
         if len(pieces) < 2:
             return []
         return [TimelineEntry([piece], self.highlight, self.accent, self.spaceAfter) for piece in pieces]
@@ -66,13 +67,13 @@ class TimelineEntry(Flowable):
 
 
 def timeline_flowables(events: tuple[TimelineEvent, ...], styles: Styles, locale: i18n.Locale,
-                       markup: MarkupWriter, theme: Theme) -> list[Any]:
+                       markup: MarkupWriter, theme: Theme, levels: tuple[str, ...] = ()) -> list[Any]:
     accent = color(theme.accent)
     escape = markup.escape
     entries: list[Any] = []
     for event in events:
         date = event.date.label or locale.span(event.date.start, event.date.end, event.date.precision)
-        title = escape(event.title)
+        title = portion_markup(theme, levels, event.level) + escape(event.title)
         if event.highlight:
             title = f"<b>{title}</b>"
         # One paragraph per event (date, title, text as lines): a long timeline is hundreds of
