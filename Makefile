@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: brief test images bench pages clean
+.PHONY: brief test images bench pages pdfjs clean
 
 $(BIN)/briefing: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ images: $(BIN)/briefing
 ## Render pages 1 and 2 of each default edition into docs/pages/ (needs poppler-utils).
 pages: brief
 	bash tools/render_pages.sh
+
+## Refresh the vendored PDF.js that `briefing preview` serves (needs npm; not needed to install).
+pdfjs:
+	$(PYTHON) tools/vendor_pdfjs.py
 
 clean:
 	rm -rf $(VENV) output/*.pdf

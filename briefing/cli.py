@@ -234,6 +234,37 @@ def watch_command(ctx: click.Context, brief_dir: Path | None, audiences: tuple[s
         pass
 
 
+@main.command("preview")
+@click.argument("brief_dir", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("-a", "--audience", metavar="NAME", help="Show this audience's edition (default: the first one).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8470, show_default=True,
+              help="Port to serve on (0: any free one).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Loopback address to serve on; any other is refused.")
+@click.option("--open/--no-open", "open_browser", default=True, help="Open the preview in the default browser.")
+@click.option("--stop-after", type=float, hidden=True, help="Stop after this many seconds (for tests).")
+@global_options
+@click.pass_context
+def preview_command(ctx: click.Context, brief_dir: Path | None, audience: str | None, port: int, host: str,
+                    open_browser: bool, stop_after: float | None) -> None:
+    """Show an edition in the browser, redrawn after every change (Ctrl-C to stop).
+
+    The page keeps its place across rebuilds; a failed build shows its errors above the
+    last good PDF. The server listens on this machine only.
+    """
+    from .preview import preview
+
+    root = find_brief_dir(brief_dir)
+
+    def action() -> None:
+        try:
+            preview(root, audience, host, port, open_browser, lambda line, ok: say(ctx, line, ok), stop_after)
+        except KeyboardInterrupt:
+            say(ctx, "preview stopped")
+
+    run_action(ctx, action, root)
+
+
 @main.command("audiences")
 @click.argument("brief_dir", required=False, type=click.Path(file_okay=False, path_type=Path))
 @global_options

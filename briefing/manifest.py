@@ -259,13 +259,14 @@ AUDIENCE_FIELDS: dict[str, FieldSpec] = {
     "orientation": FieldSpec(_one_of(ORIENTATIONS)),
     "pdf_standard": FieldSpec(_one_of(PDF_STANDARDS)),
     "printer": FieldSpec(_is_text, str.strip),
-    **{key: FIELDS[key] for key in ("duplex", "appendix_recto", "print_marks", "draft", "toc", "photo_credits")},
+    **{key: FIELDS[key] for key in ("duplex", "appendix_recto", "print_marks", "draft", "toc", "photo_credits",
+                                    "footnotes")},
     "sources": FieldSpec(_is_bool),  # false: this edition prints no sources appendix
 }
 
 #: Audience keys whose value replaces the manifest's in that edition (the command line's flags still win).
 EDITION_SETTINGS = ("language", "title", "short_title", "subtitle", "paper", "organisation", "notice", "orientation", "duplex",
-                    "appendix_recto", "print_marks", "draft", "toc", "photo_credits", "theme")
+                    "appendix_recto", "print_marks", "draft", "toc", "photo_credits", "footnotes", "theme")
 
 
 def load_manifest(root: Path) -> tuple[Manifest, Path]:

@@ -133,6 +133,8 @@ class Audience:
     draft: bool | None = None
     toc: str | None = None
     photo_credits: bool | None = None
+    footnotes: str | None = None
+    """`sidenotes` or `endnotes` for this edition (default: the manifest's)."""
     sources_appendix: bool | None = None
     """`sources: false`: this edition prints no sources appendix (and no citation markers)."""
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)

@@ -15,11 +15,16 @@ from .build import OUTPUT_DIR, BuildOptions, BuildResult, build
 from .errors import BriefingError
 
 
+Built = Callable[[list[BuildResult] | None], None]
+"""Told after each build: its results, or None when it failed (its errors went to *say*)."""
+
+
 def watch(root: Path, options: BuildOptions, audiences: tuple[str, ...], say: Callable[[str, bool], None],
-          stop_after: float | None = None) -> None:
+          stop_after: float | None = None, on_built: Built | None = None) -> None:
     """Build now, then after every change; *say(line, ok)* reports each outcome.
 
     *stop_after* (seconds) ends the loop, for tests; Ctrl-C ends it otherwise.
+    *on_built* is told the results of each build (`briefing preview` serves them).
     """
     from watchfiles import watch as watch_files
 
@@ -30,14 +35,14 @@ def watch(root: Path, options: BuildOptions, audiences: tuple[str, ...], say: Ca
         p = Path(path)
         return not p.is_relative_to(output) and not any(part.startswith(".") for part in p.relative_to(root).parts)
 
-    _build_once(root, options, audiences, say)
+    _build_once(root, options, audiences, say, on_built)
     deadline = None if stop_after is None else time.monotonic() + stop_after
     for _ in watch_files(root, watch_filter=relevant, debounce=150, step=50, rust_timeout=500,
                          yield_on_timeout=True, stop_event=None):
         if deadline is not None and time.monotonic() > deadline:
             return
         if _:
-            _build_once(root, options, audiences, say)
+            _build_once(root, options, audiences, say, on_built)
 
 
 def _say_failure(result: BuildResult, say: Callable[[str, bool], None]) -> None:
@@ -47,7 +52,8 @@ def _say_failure(result: BuildResult, say: Callable[[str, bool], None]) -> None:
             say(f"error: {line} (edition '{result.edition}')", False)
 
 
-def _build_once(root: Path, options: BuildOptions, audiences: tuple[str, ...], say: Callable[[str, bool], None]) -> None:
+def _build_once(root: Path, options: BuildOptions, audiences: tuple[str, ...], say: Callable[[str, bool], None],
+                on_built: Built | None = None) -> None:
     started = time.perf_counter()
     try:
         results: list[BuildResult] = build(root, audiences=audiences, options=options,
@@ -56,7 +62,11 @@ def _build_once(root: Path, options: BuildOptions, audiences: tuple[str, ...], s
         for line in error.format(Path.cwd()).splitlines():
             say(f"error: {line}", False)
         say(f"{time.strftime('%H:%M:%S')} build failed; the previous PDFs are unchanged", False)
+        if on_built is not None:
+            on_built(None)
         return
     elapsed = time.perf_counter() - started
     pages = sum(r.pages for r in results)
     say(f"{time.strftime('%H:%M:%S')} built {len(results)} PDF(s), {pages} pages, in {elapsed:.2f} s", True)
+    if on_built is not None:
+        on_built(results)

@@ -145,6 +145,19 @@ def test_endnotes_come_before_the_sources(tmp_path: Path) -> None:
     assert normalise("2.Catatan alfa menyebut sumber [1]") in text[notes_at:sources_at]
 
 
+def test_an_audience_chooses_endnotes_for_its_edition_alone(tmp_path: Path) -> None:
+    audiences = {"pimpinan": {"label": "Pimpinan"}, "analis": {"label": "Analis", "footnotes": "endnotes"}}
+    root = _brief(tmp_path, id="uji", audiences=audiences)
+    build(root)
+    texts = {}
+    for edition in audiences:
+        with pdfplumber.open(root / "output" / f"uji-{edition}.pdf") as pdf:
+            texts[edition] = normalise("".join(p.extract_text(use_text_flow=True) for p in pdf.pages))
+    assert normalise("Catatan Kaki") in texts["analis"]
+    assert normalise("Catatan Kaki") not in texts["pimpinan"]
+    assert normalise("Catatan beta hanya") in texts["pimpinan"]  # set beside or under its call instead
+
+
 def test_unknown_footnote_is_an_error_at_its_line(tmp_path: Path) -> None:
     section = "---\ntitle: Satu\n---\nBaris pertama.\n\nKalimat dengan catatan[^ada] dan[^hilang].\n\n[^ada]: Ada.\n"
     root = _brief(tmp_path, section)
