@@ -81,6 +81,9 @@ class BuildOptions:
 Copy = tuple[int, int, str]
 """A numbered controlled copy: (number, of how many, recipient)."""
 
+Job = tuple[str | None, Path | None, BuildOptions, Copy | None]
+"""One PDF to make: (audience id, output path, options, copy)."""
+
 
 class Stages:
     """Runs the stages of one edition, logging how long each took (shown by `briefing -v`)."""
@@ -126,7 +129,24 @@ def build(root: Path, output: Path | None = None, strict: bool = False, audience
         for a in targets
         for index, name in enumerate(recipients, start=1)
     ]
-    every_edition = not audiences and any(a is not None for a in targets) and bool(brief.sources)
+    results = _build_jobs(brief, jobs, output, options, every_edition=not audiences and any(a is not None for a in targets),
+                          on_start=on_start, on_done=on_done)
+    if output is None:
+        audience_ids = {a.id for a in brief.manifest.audiences} or {""}
+        for path in sweep_stale_outputs(brief.root / OUTPUT_DIR, results, audience_ids):
+            if on_removed is not None:
+                on_removed(path)
+    failed = [r for r in results if r.error is not None]
+    if failed:
+        raise EditionsFailed(len(failed), len(jobs))
+    return results
+
+
+def _build_jobs(brief: Brief, jobs: list[Job], output: Path | None, options: BuildOptions, every_edition: bool,
+                on_start: Callable[[int], None] | None, on_done: Callable[[BuildResult], None] | None) -> list[BuildResult]:
+    """Build the jobs, reporting each; with *every_edition*, the last result also carries the
+    sources no edition cites (under --strict they fail the build before anything is written)."""
+    every_edition = every_edition and bool(brief.sources)
     if every_edition and options.strict:  # fail before writing anything, as check would
         raise_all([warning.as_error() for warning in never_cited(brief, _cited_everywhere(brief))])
     sweep_temp_files(output.parent if output is not None else brief.root / OUTPUT_DIR)
@@ -141,14 +161,6 @@ def build(root: Path, output: Path | None = None, strict: bool = False, audience
         results.append(result)
         if on_done is not None:
             on_done(result)
-    if output is None:
-        audience_ids = {a.id for a in brief.manifest.audiences} or {""}
-        for path in sweep_stale_outputs(brief.root / OUTPUT_DIR, results, audience_ids):
-            if on_removed is not None:
-                on_removed(path)
-    failed = [r for r in results if r.error is not None]
-    if failed:
-        raise EditionsFailed(len(failed), len(jobs))
     return results
 
 
@@ -579,7 +591,7 @@ def _report(edition: Edition, document: Document, pages: int, omitted: list[Omis
 _WORKER_BRIEF: Brief | None = None
 
 
-def _run_jobs(brief: Brief, jobs: list[tuple[str | None, Path | None, BuildOptions, Copy | None]]) -> Iterator[BuildResult]:
+def _run_jobs(brief: Brief, jobs: list[Job]) -> Iterator[BuildResult]:
     workers = min(len(jobs), os.cpu_count() or 1)
     if workers < 2:
         for job in jobs:
