@@ -91,7 +91,7 @@ def _targets(sections: list[Section], locale: i18n.Locale, reporter: Reporter) -
 
 
 def _plain(heading: Heading) -> str:
-    from .links import plain_text
+    from .model import plain_text
 
     return plain_text(heading.children)
 

@@ -15,8 +15,8 @@ from typing import Any
 from urllib.parse import unquote
 
 from .errors import MarkdownError, Reporter
-from .model import (Block, Callout, Citation, Code, CrossRef, FootnoteRef, Heading, Inline, Keep, LineBreak, Link,
-                    ListBlock, Paragraph, Quote, Restricted, Section, Table, Text)
+from .model import (Block, Callout, FootnoteRef, Heading, Inline, Keep, Link, ListBlock, Paragraph, Quote, Restricted,
+                    Section, Table, plain_text)
 
 _SLUG_DROP = re.compile(r"[^\w\- ]")
 
@@ -24,21 +24,6 @@ _SLUG_DROP = re.compile(r"[^\w\- ]")
 def slug(text: str) -> str:
     """GitHub's heading anchor: lower case, punctuation dropped, spaces as hyphens."""
     return _SLUG_DROP.sub("", text.strip().lower()).replace(" ", "-")
-
-
-def plain_text(inlines: tuple[Inline, ...]) -> str:
-    """A heading's words, as its slug is made from them."""
-    parts: list[str] = []
-    for node in inlines:
-        if isinstance(node, (Text, Code)):
-            parts.append(node.text)
-        elif isinstance(node, LineBreak):
-            parts.append(" ")
-        elif isinstance(node, CrossRef):
-            parts.append(node.text)
-        elif not isinstance(node, (Citation, FootnoteRef)):
-            parts.append(plain_text(node.children))
-    return "".join(parts)
 
 
 def resolve_links(sections: list[Section], brief_ids: tuple[str, ...], reporter: Reporter) -> list[Section]:

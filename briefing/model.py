@@ -298,6 +298,20 @@ class FootnoteRef:
 Inline = Union[Text, Emph, Strong, Strike, Styled, Code, Link, LineBreak, Citation, CrossRef, FootnoteRef]
 
 
+def plain_text(inlines: tuple[Inline, ...]) -> str:
+    """The words of inlines without markup (citations and footnote calls left out): heading
+    slugs, bookmarks, metadata and the text a style is chosen for."""
+    parts: list[str] = []
+    for node in inlines:
+        if isinstance(node, (Text, Code, CrossRef)):
+            parts.append(node.text)
+        elif isinstance(node, LineBreak):
+            parts.append(" ")
+        elif not isinstance(node, (Citation, FootnoteRef)):
+            parts.append(plain_text(node.children))
+    return "".join(parts)
+
+
 # --------------------------------------------------------------------------- blocks
 
 

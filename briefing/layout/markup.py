@@ -202,20 +202,3 @@ def _small_caps(node: Inline, writer: MarkupWriter) -> str:
 def _is_linkable(url: str) -> bool:
     """Only web and mail links become clickable; nothing that could open a local file."""
     return url.lower().startswith(("http://", "https://", "mailto:"))
-
-
-def plain_text(inlines: tuple[Inline, ...]) -> str:
-    """The text of inlines without markup, for bookmarks and metadata."""
-    parts: list[str] = []
-    for node in inlines:
-        if isinstance(node, (Text, Code)):
-            parts.append(node.text)
-        elif isinstance(node, LineBreak):
-            parts.append(" ")
-        elif isinstance(node, (Citation, FootnoteRef)):
-            continue
-        elif isinstance(node, CrossRef):
-            parts.append(node.text)
-        else:
-            parts.append(plain_text(node.children))
-    return "".join(parts)

@@ -49,13 +49,14 @@ from ..model import (
     Signoff,
     Table,
     Text,
+    plain_text,
 )
 from .caps import caps_label
 from .contents import Entry, HeadingParagraph
 from .figures import NATURAL_DPI, FigureFlowable, Span, prepared_image
 from .fonts import register_fonts
 from .geometry import Geometry
-from .markup import MarkupWriter, destination, plain_text
+from .markup import MarkupWriter, destination
 from .paragraphs import Paragraph
 from . import rl_compat
 from .notes import MarginFloat

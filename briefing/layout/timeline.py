@@ -8,8 +8,8 @@ from reportlab.lib import colors
 from reportlab.platypus import Flowable
 
 from .. import i18n
-from ..model import TimelineEvent
-from .markup import MarkupWriter, plain_text
+from ..model import TimelineEvent, plain_text
+from .markup import MarkupWriter
 from .paragraphs import Paragraph
 from ..themes import Theme
 from .theme import Styles, color, portion_markup
