@@ -22,7 +22,7 @@ from .images import use_cache_dir
 from .links import resolve_links
 from .markdown import number_headings, parse_inline, parse_markdown
 from .model import (Block, Brief, Document, Figure, Inline, Manifest, PrintSettings, Section, SectionSource, Source,
-                    SourcePos, Text, TimelineEvent)
+                    SourcePos, Text, TimelineEvent, iter_nodes)
 from .templating import Rendered, SectionRenderer, template_context
 from .themes import Theme, to_cmyk, to_grayscale
 from .outputs import sweep_stale_outputs
@@ -337,25 +337,13 @@ def parse_once(text: str, path: Path, root: Path, line_map: tuple[int, ...]) -> 
     """
     key = (text, path, root, line_map)
     blocks = _PARSED.get(key)
-    if blocks is not None and all(_same_image(figure, root) for figure in _figures(blocks)):
+    if blocks is not None and all(_same_image(figure, root) for figure in iter_nodes(blocks, Figure)):
         return blocks
     blocks = parse_markdown(text, path, root, line_map)
     if len(_PARSED) > 512:
         _PARSED.clear()
     _PARSED[key] = blocks
     return blocks
-
-
-def _figures(value: object) -> Iterator[Figure]:
-    """Every figure in a tree of model blocks."""
-    if isinstance(value, Figure):
-        yield value
-    elif isinstance(value, tuple):
-        for item in value:
-            yield from _figures(item)
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for field in dataclasses.fields(value):
-            yield from _figures(getattr(value, field.name))
 
 
 def _same_image(figure: Figure, root: Path) -> bool:

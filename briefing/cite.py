@@ -8,36 +8,15 @@ brief without audiences; an audience's edition leaves sources out on purpose).
 from __future__ import annotations
 
 import difflib
-from dataclasses import fields, is_dataclass
 from typing import Any, Iterator
 
 from .errors import BriefingError, BriefingWarning, MalformedSourceWarning, ManifestError, Reporter
-from .model import Citation, Source
+from .model import Citation, Source, iter_nodes
 
 
 def iter_citations(node: Any) -> Iterator[Citation]:
     """Every Citation inside *node* (a block, inline, section or tuple of them), in order."""
-    if isinstance(node, Citation):
-        yield node
-    elif isinstance(node, tuple):
-        for item in node:
-            yield from iter_citations(item)
-    else:
-        for name in _child_fields(type(node)):
-            value = getattr(node, name)
-            if isinstance(value, (tuple, Citation)) or is_dataclass(value):
-                yield from iter_citations(value)
-
-
-_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def _child_fields(cls: type) -> tuple[str, ...]:
-    """The field names of a model class, looked up once per class rather than per node."""
-    found = _CHILD_FIELDS.get(cls)
-    if found is None:
-        found = _CHILD_FIELDS[cls] = tuple(f.name for f in fields(cls)) if is_dataclass(cls) else ()
-    return found
+    return iter_nodes(node, Citation)
 
 
 def resolve_citations(citations: list[Citation], sources: tuple[Source, ...],

@@ -7,9 +7,10 @@ Every stage hands the next a frozen value: the loader a `Brief`, the parser a
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any, TypeVar, Union
 
 if TYPE_CHECKING:
     from .themes import Theme
@@ -579,3 +580,30 @@ class Document:
     """The brief's hyphenation list for this edition's language: `pe-me-rin-tah-an`, or a word never broken."""
     edition_label: str | None = None
     """The audience's label ("Analis"), printed in the footer so every page says which edition it is."""
+
+
+# --------------------------------------------------------------------------- walking the tree
+
+N = TypeVar("N")
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def iter_nodes(node: object, kind: type[N]) -> Iterator[N]:
+    """Every *kind* node inside *node* (a section, block, inline or tuple of them), in reading
+    order; a found node is not searched further."""
+    if isinstance(node, kind):
+        yield node
+    elif isinstance(node, tuple):
+        for item in node:
+            yield from iter_nodes(item, kind)
+    else:
+        for name in _field_names(type(node)):
+            yield from iter_nodes(getattr(node, name), kind)
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    """The field names of a model class (none for anything else), looked up once per class."""
+    found = _FIELD_NAMES.get(cls)
+    if found is None:
+        found = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls)) if is_dataclass(cls) else ()
+    return found

@@ -6,24 +6,14 @@ them, so that layout and the endnotes list agree on every number.
 
 from __future__ import annotations
 
-from dataclasses import is_dataclass
 from typing import Any, Iterator
 
-from .model import FootnoteRef
+from .model import FootnoteRef, iter_nodes
 
 
 def iter_footnotes(node: Any) -> Iterator[FootnoteRef]:
     """Every footnote call inside *node* (a section, block, inline or tuple of them), in order."""
-    if isinstance(node, FootnoteRef):
-        yield node
-    elif isinstance(node, tuple):
-        for item in node:
-            yield from iter_footnotes(item)
-    elif is_dataclass(node) and not isinstance(node, type):
-        for name in node.__dataclass_fields__:
-            value = getattr(node, name)
-            if isinstance(value, tuple) or is_dataclass(value):
-                yield from iter_footnotes(value)
+    return iter_nodes(node, FootnoteRef)
 
 
 def numbered_notes(node: Any) -> dict[str, tuple[int, FootnoteRef]]:
