@@ -258,7 +258,8 @@ def prepare_document(brief: Brief, edition: Edition, options: BuildOptions, repo
     rendered = stage("render", render_sections, brief, edition, reporter)                    # 2 render
     parsed = stage("parse", parse_sections, brief, rendered, reporter)                       # 3 parse
     edition = dataclasses.replace(edition, timeline=stage("parse timeline", parse_timeline, edition.timeline, reporter))
-    sections, omitted, present = stage("tailor", tailor_sections, brief, edition, parsed, reporter)  # 3b tailor
+    sections, timeline, omitted, present = stage("tailor", tailor_sections, brief, edition, parsed, reporter)  # 3b
+    edition = dataclasses.replace(edition, timeline=timeline)
     cited, uncited = stage("cite", cite_sources, brief, edition, sections, reporter)
     present |= {s.level for s in cited if s.level}
     omitted += [Omission(f"source '{s.id}'", _where(s.pos, brief.root), "not cited in this edition") for s in uncited]
@@ -376,11 +377,12 @@ def _inline(markdown: str, path: Path, line: int | None) -> tuple[Inline, ...]:
     return parse_inline(markdown, path, line) if markdown else ()
 
 
-def tailor_sections(brief: Brief, edition: Edition, sections: list[Section],
-                    reporter: Reporter) -> tuple[list[Section], list[Omission], set[str]]:
-    """Leave out what the audience may not see, number the headings of what is left, resolve its links.
+def tailor_sections(brief: Brief, edition: Edition, sections: list[Section], reporter: Reporter
+                    ) -> tuple[list[Section], tuple[TimelineEvent, ...], list[Omission], set[str]]:
+    """Leave out what the audience may not see, number the headings of what is left, resolve its links
+    and cross-references (the timeline's too).
 
-    Returns the sections, what was left out (for the report) and the handling levels present.
+    Returns the sections, the timeline, what was left out (for the report) and the handling levels present.
     """
     omitted = list(edition.omitted)
     present = {s.level for s in edition.sections if s.level} | {e.level for e in edition.timeline if e.level}
@@ -393,8 +395,9 @@ def tailor_sections(brief: Brief, edition: Edition, sections: list[Section],
             tailored.append(dataclasses.replace(kept[0], blocks=number_headings(kept[0].blocks, section.number)))
     linked = resolve_links(tailored, tuple(s.id for s in brief.sections), reporter)  # to what is left
     manifest = edition.manifest
-    referenced = resolve_crossrefs(linked, brief.sections, manifest.language, manifest.labels, reporter)
-    return referenced, omitted, present
+    referenced, timeline = resolve_crossrefs(linked, brief.sections, manifest.language, manifest.labels, reporter,
+                                             edition.timeline)
+    return referenced, timeline, omitted, present
 
 
 def cite_sources(brief: Brief, edition: Edition, sections: list[Section],

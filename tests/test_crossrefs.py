@@ -306,3 +306,58 @@ def test_cff_opentype_font_is_refused_with_what_to_do(tmp_path: Path) -> None:
     assert code == 1
     assert ("font 'fonts/Organisasi.ttf' has CFF (PostScript) outlines, which cannot be embedded; "
             "use the TrueType (.ttf, glyf outlines) version of the font") in output, output
+
+
+# ---------------------------------------------------------------- references in timeline texts and footnotes
+
+
+def _referring_brief(tmp_path: Path, event_text: str, footnotes: str = "sidenotes") -> tuple[int, str, Path]:
+    from PIL import Image
+
+    filler = ("Kalimat pengisi halaman yang cukup panjang. " * 40 + "\n\n") * 3
+    manifest = {**BASIC_MANIFEST, "timeline": "timeline.yaml", "footnotes": footnotes}
+    root = write_brief(tmp_path / "brief", manifest, {
+        "01.md": "---\ntitle: Awal\nid: awal\n---\nTeks dengan catatan.[^peta]\n\n[^peta]: Letaknya pada\n  @fig-peta.\n\n"
+                 + filler + "![Peta](assets/peta.png){#fig-peta caption=\"Peta contoh.\"}\n"},
+        **{"timeline.yaml": f"- date: 2019-04-25\n  title: KTT pertama\n  text: {event_text}\n"})
+    (root / "assets").mkdir()
+    Image.new("RGB", (900, 600), (30, 90, 160)).save(root / "assets" / "peta.png")
+    out = tmp_path / "out.pdf"
+    result = CliRunner().invoke(main, ["build", str(root), "-o", str(out)])
+    return result.exit_code, result.output.replace(str(root) + "/", ""), out
+
+
+def test_references_in_timeline_and_footnote_print_and_link(tmp_path: Path) -> None:
+    code, output, pdf = _referring_brief(tmp_path, "Lihat @fig-peta dan @sec-awal.")
+    assert code == 0, output
+    map_page = _page_of(pdf, "Gambar 1. Peta contoh.")
+    assert map_page > 1
+    with pdfplumber.open(pdf) as doc:
+        first = doc.pages[0].extract_text()
+    assert "Lihat Gambar 1 dan Bagian 1." in first and "@" not in first
+    assert "Letaknya pada Gambar 1." in first  # the note beside its call
+    links = [(page, text.rstrip(".,"), target) for page, text, target in _links(pdf)]
+    assert links.count((1, "Gambar 1", map_page)) == 2, links  # the event's and the note's
+    assert (1, "Bagian 1", 1) in links, links
+
+
+def test_reference_in_an_endnote_links_to_its_figure(tmp_path: Path) -> None:
+    code, output, pdf = _referring_brief(tmp_path, "Tanpa rujukan.", footnotes="endnotes")
+    assert code == 0, output
+    map_page, notes_page = _page_of(pdf, "Gambar 1. Peta contoh."), _page_of(pdf, "Letaknya pada Gambar 1.")
+    assert (notes_page, "Gambar 1", map_page) in [(p, t.rstrip("."), d) for p, t, d in _links(pdf)]
+
+
+def test_unknown_label_in_a_timeline_text_or_footnote_is_an_error_at_its_line(tmp_path: Path) -> None:
+    code, output, _ = _referring_brief(tmp_path, "Lihat @fig-pet.")
+    assert code == 1
+    assert "timeline.yaml:3: cross-reference '@fig-pet' refers to no label in this edition; " \
+           "did you mean '@fig-peta'?" in output, output
+    root = tmp_path / "brief"
+    section = root / "sections" / "01.md"
+    section.write_text(section.read_text(encoding="utf-8").replace("  @fig-peta.", "  @fig-petta."), encoding="utf-8")
+    (root / "timeline.yaml").write_text("- date: 2019-04-25\n  title: KTT pertama\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(root), "-o", str(tmp_path / "again.pdf")])
+    assert result.exit_code == 1
+    assert "sections/01.md:8: cross-reference '@fig-petta'" in result.output, result.output
+    assert not (tmp_path / "again.pdf").exists()
