@@ -361,3 +361,92 @@ def test_unknown_label_in_a_timeline_text_or_footnote_is_an_error_at_its_line(tm
     assert result.exit_code == 1
     assert "sections/01.md:8: cross-reference '@fig-petta'" in result.output, result.output
     assert not (tmp_path / "again.pdf").exists()
+
+
+# ---------------------------------------------------------------- box kinds a theme defines
+
+_THEME_BOXES = """\
+base: formal
+boxes:
+  rekomendasi:
+    label: {id: Rekomendasi, en: Recommendation}
+    background: "#e8f3e4"
+    rule: "#2e6b2a"
+    label_ink: "#2e6b2a"
+  catatan-lapangan:
+    label: Catatan Lapangan
+    rule: "#7a5c00"
+    rule_style: dashed
+"""
+
+
+def _theme_box_brief(tmp_path: Path, body: str, theme: str = _THEME_BOXES) -> tuple[int, str, Path]:
+    manifest = {**BASIC_MANIFEST, "theme": "tema.yaml",
+                "audiences": {"dalam": {"label": "Dalam"}, "luar": {"label": "Luar", "language": "en"}}}
+    root = write_brief(tmp_path / "brief", manifest, {"01.md": "---\ntitle: Bagian\n---\nTeks.\n\n" + body},
+                       **{"tema.yaml": theme})
+    result = CliRunner().invoke(main, ["build", str(root)])
+    return result.exit_code, result.output.replace(str(root) + "/", ""), root / "output"
+
+
+def _hex(rgb: Any) -> str:
+    return "#" + "".join(f"{round(channel * 255):02x}" for channel in rgb)
+
+
+def test_theme_box_kinds_print_their_label_in_each_language_and_colours(tmp_path: Path) -> None:
+    code, output, out = _theme_box_brief(tmp_path, "::: rekomendasi\nKirim nota.\n:::\n\n"
+                                                   "::: catatan-lapangan Dari Vladivostok\nPengamatan.\n:::\n")
+    assert code == 0, output
+    for edition, label in (("dalam", "REKOMENDASI"), ("luar", "RECOMMENDATION")):
+        with pdfplumber.open(out / f"brief-{edition}.pdf") as doc:
+            page = doc.pages[0]
+            words = {w["text"]: w for w in page.extract_words()}
+            boxes = [r for r in page.rects if r["fill"] and r["x0"] > 0]  # not the cover band
+            rule_ink = next(c for c in page.chars if c["text"] == label[0] and abs(c["top"] - words[label]["top"]) < 1)
+        recommendation, field_note = sorted(boxes, key=lambda r: r["top"])
+        assert recommendation["top"] < words[label]["top"] < words["Kirim"]["top"] < recommendation["bottom"]
+        assert _hex(recommendation["non_stroking_color"]) == "#e8f3e4"
+        assert _hex(recommendation["stroking_color"]) == "#2e6b2a" and recommendation["dash"] is None
+        assert _hex(rule_ink["non_stroking_color"]) == "#2e6b2a"  # the label in its own ink
+        assert field_note["top"] < words["VLADIVOSTOK"]["top"] < field_note["bottom"]  # a title replaces the label
+        assert _hex(field_note["non_stroking_color"]) == "#f3f5f8"  # no background: the theme's tint
+        assert _hex(field_note["stroking_color"]) == "#7a5c00" and field_note["dash"] is not None
+
+
+def test_unknown_box_kind_lists_the_themes_kinds_too(tmp_path: Path) -> None:
+    code, output, _ = _theme_box_brief(tmp_path, "::: rekomendasy\nKirim.\n:::\n")
+    assert code == 1
+    assert ("sections/01.md:6: unknown box kind 'rekomendasy'; did you mean 'rekomendasi'? known kinds: bluf, "
+            "keypoints, note, warning, assessment, quote, readalso, only, keep, pagebreak, rekomendasi, "
+            "catatan-lapangan") in output, output
+
+
+def test_a_theme_box_kind_is_an_error_in_a_theme_without_it(tmp_path: Path) -> None:
+    code, output, _ = _theme_box_brief(tmp_path, "::: rekomendasi\nKirim.\n:::\n", theme="base: formal\n")
+    assert code == 1
+    assert "sections/01.md:6: unknown box kind 'rekomendasi'; known kinds: bluf," in output, output
+
+
+def test_bad_theme_box_kinds_are_errors_at_their_lines(tmp_path: Path) -> None:
+    theme = ("base: formal\nboxes:\n  warning:\n    label: X\n  kotak:\n    label: {fr: Boîte}\n"
+             "    background: green\n    rule_style: dotted\n    icon: star\n")
+    code, output, _ = _theme_box_brief(tmp_path, "Teks.\n", theme=theme)
+    assert code == 1
+    for expected in ("tema.yaml:3: box kind 'warning' is built in; give the theme's kind another name",
+                     "tema.yaml:6: the label of box kind 'kotak' must be a text, or a mapping of languages (id, en)",
+                     "tema.yaml:7: 'background' of box kind 'kotak' must be a colour written #rrggbb",
+                     "tema.yaml:8: 'rule_style' of box kind 'kotak' must be one of: solid, dashed",
+                     "tema.yaml:9: unknown setting 'icon' of box kind 'kotak'"):
+        assert expected in output, output
+
+
+def test_theme_box_colours_turn_gray_with_the_theme(tmp_path: Path) -> None:
+    code, output, out = _theme_box_brief(tmp_path, "::: rekomendasi\nKirim nota.\n:::\n")
+    assert code == 0, output
+    result = CliRunner().invoke(main, ["build", str(tmp_path / "brief"), "-a", "dalam", "--grayscale",
+                                       "-o", str(tmp_path / "gray.pdf")])
+    assert result.exit_code == 0, result.output
+    with pdfplumber.open(tmp_path / "gray.pdf") as doc:
+        (box,) = [r for r in doc.pages[0].rects if r["fill"] and r["x0"] > 0]
+    fill, stroke = box["non_stroking_color"], box["stroking_color"]
+    assert len(set(fill)) == 1 and len(set(stroke)) == 1 and fill[0] > 0.9 > 0.5 > stroke[0]
