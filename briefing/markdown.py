@@ -50,21 +50,8 @@ from .model import (
     Table,
     Text,
 )
+from .themes import BOX_KINDS
 
-#: Every `:::` box kind, with what it is for: the one table the parser registers, and lists
-#: when a box names another kind. "only" marks a passage for some editions, not a box.
-BOX_KINDS: dict[str, str] = {
-    "bluf": "the bottom line up front",
-    "keypoints": "key points",
-    "note": "a side note",
-    "warning": "a caution the reader must not miss",
-    "assessment": "the analyst's judgement, with confidence=low|moderate|high",
-    "quote": "a pull quote",
-    "readalso": "a related-reading pointer",
-    "only": "a passage only some editions print",
-    "keep": "blocks kept together on one page",
-    "pagebreak": "a forced page break (as is a line \\newpage)",
-}
 #: The confidence levels an `::: assessment` may state.
 CONFIDENCE_LEVELS = ("low", "moderate", "high")
 #: The prefixes that make `@fig-peta` a cross-reference rather than a citation.

@@ -16,6 +16,21 @@ from typing import Any, Callable
 from .errors import BriefingError, ManifestError, raise_all
 from .yamlfile import YamlMap, load_yaml
 
+#: Every built-in `:::` box kind, with what it is for: the one table the parser (`markdown.py`) registers
+#: and lists when a box names another kind; a theme's `boxes` add more. "only" marks a passage, not a box.
+BOX_KINDS: dict[str, str] = {
+    "bluf": "the bottom line up front",
+    "keypoints": "key points",
+    "note": "a side note",
+    "warning": "a caution the reader must not miss",
+    "assessment": "the analyst's judgement, with confidence=low|moderate|high",
+    "quote": "a pull quote",
+    "readalso": "a related-reading pointer",
+    "only": "a passage only some editions print",
+    "keep": "blocks kept together on one page",
+    "pagebreak": "a forced page break (as is a line \\newpage)",
+}
+
 #: Font families a theme may name -> the registered family in layout/fonts.py.
 FONT_FAMILIES = {
     "IBM Plex Serif": "Serif",
@@ -210,8 +225,6 @@ _BOX_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 
 def _box_kinds(value: Any, path: Path, line: int, errors: list[BriefingError]) -> tuple[BoxKind, ...]:
     """`boxes: {name: {label: …, background: "#…", rule: "#…", rule_style: dashed, label_ink: "#…"}}`."""
-    from .markdown import BOX_KINDS
-
     if not isinstance(value, YamlMap):
         errors.append(ManifestError("theme setting 'boxes' must map box kind names to their settings "
                                     "(label, background, rule, rule_style, label_ink)", path, line))

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pdfplumber
+import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
@@ -253,10 +254,86 @@ def test_cover_logo_is_placed_in_the_title_band_at_its_height(tmp_path: Path) ->
     assert image["x1"] > page.width / 2 and image["top"] < title["bottom"] + 20  # right of the title, in the band
 
 
-def test_svg_logo_is_refused_with_what_to_do(tmp_path: Path) -> None:
-    code, output, _ = _logo_brief(tmp_path, "assets/logo.svg")
+_SVG_LOGO = """<?xml version="1.0" encoding="UTF-8"?>
+<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 200 100">
+  <rect x="0" y="0" width="100" height="100" rx="12" fill="#ffffff"/>
+  <circle id="c" cx="50" cy="50" r="34" fill="#e0a030"/>
+  <path d="M120 20 L200 50 L120 80 Z" fill="#c8102e"/>
+  <use xlink:href="#c" transform="translate(140 40) scale(0.2)"/>
+</svg>
+"""
+
+
+def _svg_logo_brief(tmp_path: Path, svg: str, *options: str) -> tuple[int, str, Path]:
+    root = write_brief(tmp_path / "brief", {**BASIC_MANIFEST, "logo": {"file": "assets/logo.svg", "height": 14}},
+                       {"01.md": "---\ntitle: Bagian\n---\nTeks.\n"}, **{"assets/logo.svg": svg})
+    out = tmp_path / "out.pdf"
+    result = CliRunner().invoke(main, ["build", str(root), "-o", str(out), *options])
+    return result.exit_code, result.output.replace(str(root) + "/", ""), out
+
+
+def test_svg_logo_is_drawn_as_vector_shapes_in_the_logo_slot(tmp_path: Path) -> None:
+    code, output, pdf = _svg_logo_brief(tmp_path, _SVG_LOGO, "--pdf-standard", "ua-1+a-2b")
+    assert code == 0, output
+    with pdfplumber.open(pdf) as doc:
+        page = doc.pages[0]
+        band = next(r for r in page.rects if r["x0"] <= 0 and r["width"] >= page.width)
+        title = next(w for w in page.extract_words() if w["text"] == "Test")
+        shapes = [o for o in page.curves + page.rects if o is not band and o["bottom"] <= band["bottom"]]
+        assert page.images == []  # nothing rasterised
+    fills = {_hex(o["non_stroking_color"]) for o in shapes}
+    assert {"#ffffff", "#e0a030", "#c8102e"} <= fills
+    left, right = min(o["x0"] for o in shapes), max(o["x1"] for o in shapes)
+    top, bottom = min(o["top"] for o in shapes), max(o["bottom"] for o in shapes)
+    slot = 14 * 72 / 25.4
+    assert abs((bottom - top) - slot) < 0.5 and abs((right - left) - 2 * slot) < 0.5  # scaled to 14 mm high, 2:1
+    assert left > title["x1"] and right <= page.width - 56 and band["top"] < top < bottom < band["bottom"]
+
+
+_HOSTILE_SVGS = {
+    "external entity": ('<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+                        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 9 9"><path d="M0 0h1v1z"/></svg>',
+                        "assets/logo.svg:2: the logo SVG declares XML entities"),
+    "entity expansion": ('<!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>\n'
+                         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 9 9"><desc>&b;</desc></svg>',
+                         "assets/logo.svg:1: the logo SVG declares XML entities"),
+    "remote image": ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+                     'viewBox="0 0 9 9">\n<path d="M0 0h1v1z"/>\n<image xlink:href="https://example.org/x.png"/></svg>',
+                     "assets/logo.svg:3: the logo SVG's <image> refers to 'https://example.org/x.png'"),
+    "file outside": ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 9 9">\n<use href="../../secret.svg#a"/></svg>',
+                     "assets/logo.svg:2: the logo SVG's <use> refers to '../../secret.svg#a'"),
+    "css import": ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 9 9">\n'
+                   '<style>@import url(http://example.org/a.css);</style></svg>',
+                   "assets/logo.svg:2: the logo SVG's style refers to 'http://example.org/a.css' outside the file"),
+    "text": ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 9 9">\n<text>ORG</text></svg>',
+             "assets/logo.svg:2: the logo SVG has text (it would print in whatever font this machine has): "
+             "convert the text to paths"),
+    "too many elements": ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 9 9">\n' + "<g/>" * 20_001 + "</svg>",
+                          "assets/logo.svg:2: the logo SVG has more than 20000 elements"),
+    "too large": ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 9 9">\n' + '<path d="M0 0h1v1z"/>\n' * 50_000
+                  + "</svg>", "assets/logo.svg: the logo SVG is 1100 KB; a logo may be at most 1 MB"),
+    "no size": ('<svg xmlns="http://www.w3.org/2000/svg"><path d="M0 0h1v1z"/></svg>',
+                "assets/logo.svg:1: the logo SVG has no size: give its <svg> element a viewBox"),
+}
+
+
+@pytest.mark.parametrize("name", list(_HOSTILE_SVGS))
+def test_hostile_svg_logo_is_refused_at_its_line(tmp_path: Path, name: str) -> None:
+    svg, expected = _HOSTILE_SVGS[name]
+    code, output, pdf = _svg_logo_brief(tmp_path, svg)
     assert code == 1
-    assert "brief.yaml:4: logo 'assets/logo.svg' is an SVG: save it as a PNG" in output, output
+    assert expected in output, output
+    assert "Traceback" not in output and not pdf.exists()
+
+
+def test_svg_logo_gradient_is_refused_only_in_a_pdf_a_edition(tmp_path: Path) -> None:
+    svg = _SVG_LOGO.replace('fill="#e0a030"', 'fill="url(#g)"').replace(
+        "<rect", '<linearGradient id="g"><stop offset="0" stop-color="#f0c040"/></linearGradient>\n  <rect')
+    code, output, _ = _svg_logo_brief(tmp_path, svg)
+    assert code == 0, output
+    code, output, _ = _svg_logo_brief(tmp_path, svg, "--pdf-standard", "a-2b")
+    assert code == 1
+    assert "assets/logo.svg:3: the logo SVG has a gradient, which a PDF/A edition cannot carry" in output, output
 
 
 def test_reference_to_a_section_an_edition_leaves_out_prints_its_title(tmp_path: Path) -> None:
