@@ -28,6 +28,12 @@ _REFUSED = {
     "foreignObject": "a <foreignObject> (HTML), which cannot be drawn",
 }
 _REFUSED.update({name: _REFUSED["text"] for name in ("tspan", "textPath", "flowRoot")})
+#: SVG elements the converter draws, or that draw nothing (metadata, definitions); any other SVG
+#: element (a filter, mask, pattern, marker…) would be left out, so it is refused rather than lost.
+_DRAWN = frozenset({"svg", "g", "defs", "symbol", "use", "switch", "path", "rect", "circle", "ellipse", "line",
+                    "polyline", "polygon", "linearGradient", "radialGradient", "stop", "clipPath", "style", "title",
+                    "desc", "metadata"})
+_SVG_NAMESPACES = ("", "http://www.w3.org/2000/svg")
 _EXTERNAL_URL = re.compile(r"url\(\s*['\"]?\s*(?!#)([^)'\"]*)", re.IGNORECASE)
 _NUMBER = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)")
 
@@ -77,6 +83,10 @@ def _check_elements(root: Any, path: Path) -> None:
             _check_reference(name, _local(key), value, path, element.sourceline)
         if name == "style" and element.text:
             _check_css(element.text, path, element.sourceline)
+        if _namespace(element.tag) in _SVG_NAMESPACES and name not in _DRAWN:  # editors' own elements are inert
+            raise ImageError(f"the logo SVG has <{name}>, which the SVG converter cannot draw (it would be left out): "
+                             "remove it, or turn the effect into plain shapes in your editor, or save the logo as a PNG "
+                             "and name that", path, element.sourceline)
 
 
 def _check_reference(element: str, attribute: str, value: str, path: Path, line: int | None) -> None:
@@ -111,6 +121,11 @@ def gradient_line(root: Any) -> int | None:
     """The line of the SVG's first gradient, or None: PDF/A as written here carries no shadings."""
     found = next((e for e in root.iter() if isinstance(e.tag, str) and _local(e.tag).endswith("Gradient")), None)
     return found.sourceline if found is not None else None
+
+
+def _namespace(tag: Any) -> str:
+    text = str(tag)
+    return text[1:text.index("}")] if text.startswith("{") else ""
 
 
 def _local(tag: Any) -> str:

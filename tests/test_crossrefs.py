@@ -312,6 +312,9 @@ _HOSTILE_SVGS = {
                           "assets/logo.svg:2: the logo SVG has more than 20000 elements"),
     "too large": ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 9 9">\n' + '<path d="M0 0h1v1z"/>\n' * 50_000
                   + "</svg>", "assets/logo.svg: the logo SVG is 1100 KB; a logo may be at most 1 MB"),
+    "filter": ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 9 9">\n<filter id="f"/>\n'
+               '<path filter="url(#f)" d="M0 0h1v1z"/></svg>',
+               "assets/logo.svg:2: the logo SVG has <filter>, which the SVG converter cannot draw"),
     "no size": ('<svg xmlns="http://www.w3.org/2000/svg"><path d="M0 0h1v1z"/></svg>',
                 "assets/logo.svg:1: the logo SVG has no size: give its <svg> element a viewBox"),
 }
