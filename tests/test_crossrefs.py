@@ -290,6 +290,16 @@ def test_svg_logo_is_drawn_as_vector_shapes_in_the_logo_slot(tmp_path: Path) -> 
     assert left > title["x1"] and right <= page.width - 56 and band["top"] < top < bottom < band["bottom"]
 
 
+def test_default_brief_cover_emblem_is_vector(default_pdf: Path) -> None:
+    with pdfplumber.open(default_pdf) as doc:
+        page = doc.pages[0]
+        band = next(r for r in page.rects if r["x0"] <= 0 and r["width"] >= page.width)
+        emblem = [c for c in page.curves if band["top"] < c["top"] and c["bottom"] < band["bottom"]]
+        images = [i for i in page.images if i["top"] < band["bottom"]]
+    assert len(emblem) >= 5 and not images
+    assert min(c["x0"] for c in emblem) > page.width * 0.75
+
+
 _HOSTILE_SVGS = {
     "external entity": ('<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
                         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 9 9"><path d="M0 0h1v1z"/></svg>',
