@@ -309,8 +309,8 @@ def run() -> None:
     try:
         main()
         code: object = 0
-    except SystemExit as exit:
-        code = exit.code
+    except SystemExit as stop:
+        code = stop.code
     if isinstance(code, str):
         click.echo(code, err=True)
         code = 1

@@ -330,11 +330,12 @@ def _parse_fields(data: YamlMap, fields: dict[str, FieldSpec], path: Path, error
 
 def _parse_audiences(data: YamlMap, path: Path, levels: tuple[str, ...], errors: list[BriefingError]) -> tuple[Audience, ...]:
     audiences: list[Audience] = []
-    for audience_id, spec in data.items():
+    for audience_id, given in data.items():
         line = data.lines[audience_id]
         if _is_id(audience_id):
             errors.append(ManifestError(f"audience id '{audience_id}' must be lowercase letters, digits, '-' or '_'", path, line))
             continue
+        spec = given
         if spec is None:
             spec = YamlMap()
             spec.line, spec.lines = line, {}

@@ -79,8 +79,8 @@ def test_each_marker_links_to_its_appendix_entry(tmp_path: Path) -> None:
     page_index = {page.indirect_reference.idnum: i for i, page in enumerate(reader.pages)}
     links = []  # (destination page, destination y) of each internal link, in reading order
     for page in reader.pages:
-        for annot in page.get("/Annots", []) or []:
-            annot = annot.get_object()
+        for reference in page.get("/Annots", []) or []:
+            annot = reference.get_object()
             if annot.get("/Subtype") == "/Link" and "/Dest" in annot:
                 dest = annot["/Dest"]
                 links.append((page_index[dest[0].idnum], float(dest[3])))

@@ -188,7 +188,7 @@ def _story(document: Document, builder: StoryBuilder, width: float, endnotes: li
     """The sections, the endnotes, the sources appendix and the photo credits, with their outline."""
     manifest, printing = document.manifest, document.printing
     body = builder.story(document.sections)
-    clearance = clearance_block(manifest.clearance, builder.theme, builder.styles, builder.locale, builder.markup, width)
+    clearance = clearance_block(manifest.clearance, builder.theme, builder.styles, builder.locale, builder.markup)
     cover_block = manifest.clearance_position == "cover"
     flowables = [*(clearance if cover_block else []), *body.flowables, *([] if cover_block else clearance), *endnotes]
     appendix = appendix_flowables(document.cited, document.uncited, manifest.sources or SourcesOptions(""),
