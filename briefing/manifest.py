@@ -15,11 +15,11 @@ from typing import Any, Callable
 
 from .errors import BriefingError, ManifestError, raise_all
 from .model import Audience, Manifest, SectionSource, Signoff, SourcesOptions, TimelineOptions
+from .paper import PAPERS
 from .yamlfile import YamlList, YamlMap, load_yaml
 
 MANIFEST_NAME = "brief.yaml"
 LANGUAGES = ("id", "en")
-PAPERS = ("A4", "Letter", "Legal", "A5", "F4")
 ORIENTATIONS = ("portrait", "landscape")
 PDF_STANDARDS = ("none", "ua-1", "a-2b", "a-3b", "ua-1+a-2b", "ua-1+a-3b")
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")

@@ -121,7 +121,8 @@ def test_further_reading_lists_uncited(tmp_path: Path) -> None:
 def test_long_url_wraps_inside_the_text_block(tmp_path: Path) -> None:
     out = built(tmp_path)
     from briefing.layout.pages import make_geometry
-    from briefing.layout.theme import DEFAULT_THEME, PAPER_SIZES
+    from briefing.layout.theme import DEFAULT_THEME
+    from briefing.paper import SIZES as PAPER_SIZES
 
     block = make_geometry(DEFAULT_THEME, PAPER_SIZES["A4"], False, 0).block
     with pdfplumber.open(out) as pdf:

@@ -91,7 +91,8 @@ def _events_yaml(count: int) -> str:
 def _layout(pdf_path: Path) -> tuple[float, float]:
     """(right edge of the body column, left edge of the sidebar) from the page geometry."""
     from briefing.layout.pages import make_geometry
-    from briefing.layout.theme import DEFAULT_THEME, PAPER_SIZES
+    from briefing.layout.theme import DEFAULT_THEME
+    from briefing.paper import SIZES as PAPER_SIZES
 
     geometry = make_geometry(DEFAULT_THEME, PAPER_SIZES["A4"], True, 0)
     assert geometry.sidebar is not None
@@ -165,7 +166,8 @@ def test_brief_without_timeline_has_full_width_body(tmp_path: Path) -> None:
     out = tmp_path / "out.pdf"
     build(tmp_path, out)
     from briefing.layout.pages import make_geometry
-    from briefing.layout.theme import DEFAULT_THEME, PAPER_SIZES
+    from briefing.layout.theme import DEFAULT_THEME
+    from briefing.paper import SIZES as PAPER_SIZES
 
     block = make_geometry(DEFAULT_THEME, PAPER_SIZES["A4"], False, 0).block
     with pdfplumber.open(out) as pdf:
