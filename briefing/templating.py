@@ -367,15 +367,12 @@ def _render_mapped(template: jinja2.Template, variables: dict[str, Any], path: P
                 raise TemplateError(
                     f"template output exceeds {MAX_OUTPUT_CHARS:,} characters; is a loop running away?", path)
             chunks.append(chunk)
-            # Literal template text is found where it stands, so each of its lines maps exactly;
-            # the output of an expression or macro maps, line for line, to where it was called.
-            found = source.find(chunk, line_starts[min(source_line, len(line_starts)) - 1]) if chunk.strip() else -1
-            first = source.count("\n", 0, found) + 1 if found >= 0 else source_line
-            for index, piece in enumerate(chunk.split("\n")):
+            start = line_starts[min(source_line, len(line_starts)) - 1]
+            for index, line in enumerate(_chunk_lines(chunk, source, start, source_line)):
                 if index:
                     line_map.append(None)
-                if piece.strip() and line_map[-1] is None:
-                    line_map[-1] = first + index if found >= 0 else source_line
+                if line is not None and line_map[-1] is None:
+                    line_map[-1] = line
     except (TemplateError, RenderTimeout):
         raise
     except Exception:
@@ -384,6 +381,29 @@ def _render_mapped(template: jinja2.Template, variables: dict[str, Any], path: P
     for line in line_map:
         filled.append(line if line is not None else (filled[-1] if filled else 1))
     return Rendered("".join(chunks), tuple(filled))
+
+
+def _chunk_lines(chunk: str, source: str, start: int, source_line: int) -> list[int | None]:
+    """The file line of each line of one rendered chunk (None for a blank one).
+
+    Literal template text is found where it stands, so each of its lines maps exactly; a
+    chunk Jinja joined from literal pieces (text around a `{% raw %}` block) is found line by
+    line, in order; the output of an expression or macro maps to where it was called.
+    """
+    pieces = chunk.split("\n")
+    if not chunk.strip():
+        return [None] * len(pieces)
+    found = source.find(chunk, start)
+    if found >= 0:
+        first = source.count("\n", 0, found) + 1
+        return [first + index if piece.strip() else None for index, piece in enumerate(pieces)]
+    lines: list[int | None] = []
+    for piece in pieces:
+        at = source.find(piece, start) if piece.strip() else -1
+        if at >= 0:
+            start = at + len(piece)
+        lines.append(None if not piece.strip() else source.count("\n", 0, at) + 1 if at >= 0 else source_line)
+    return lines
 
 
 def _compile(env: SandboxedEnvironment, source: str, filename: str) -> jinja2.Template:
