@@ -249,7 +249,7 @@ class ChronologyEntry(Flowable):
     the margin beside it. (Tagging reads `list_label` and `list_body`: a list item's `Lbl`
     and `LBody`.)"""
 
-    GAP = 8.0
+    GAP = 12.0
 
     def __init__(self, date: Paragraph | None, body: Paragraph, hang: float, space_after: float,
                  bar: colors.Color | None = None):
@@ -294,8 +294,10 @@ class ChronologyEntry(Flowable):
 
 
 def chronology_styles(styles: Styles) -> tuple[ParagraphStyle, ParagraphStyle]:
-    """The dates (the sidebar's, on the text's leading) and the text (the sources appendix's)."""
-    text = ParagraphStyle("chronology_text", parent=styles.source_entry, leftIndent=0, bulletIndent=0)
+    """The dates (the sidebar's, on the text's leading) and the text: the sources appendix's,
+    hyphenated by the body's rules (its lines are as long as a body column's)."""
+    text = ParagraphStyle("chronology_text", parent=styles.source_entry, leftIndent=0, bulletIndent=0,
+                          hyphenationLang=styles.body.hyphenationLang)
     date = ParagraphStyle("chronology_date", parent=styles.sidebar_date, leading=text.leading)
     return date, text
 
