@@ -28,7 +28,6 @@ MIN_SIDEBAR_CHARS = 25
 #: A chronology at most this share of the body column tall is set as a block after the first section;
 #: a longer one would hold the reader up for more than a third of a page, and is an appendix.
 BLOCK_SHARE = 1 / 3
-PLACEMENTS = ("auto", "sidebar", "block", "appendix")
 
 
 class TimelineEntry(Flowable):
