@@ -165,7 +165,7 @@ def _assert_in_order(text: str, events: list[str]) -> None:
 def _event_lines(root: Path, language: str) -> list[str]:
     """Each event's date, title and text, as the chronology prints them."""
     items: list[str] = []
-    for event in load_timeline(root / "timeline.yaml", language):
+    for event in load_timeline(root / "timeline.yaml"):
         items += [i18n.format_span(event.date.start, event.date.end, language, event.date.precision),
                   event.title, SHORT]
     return items
