@@ -123,7 +123,8 @@ def _file_options(choices: dict[str, tuple[Any, ...]], target: type) -> tuple[Ca
     return check, convert
 
 
-TIMELINE_OPTIONS = _file_options({"side": ("right", "left"), "order": ("chronological", "reverse")}, TimelineOptions)
+TIMELINE_OPTIONS = _file_options({"side": ("right", "left"), "order": ("chronological", "reverse"),
+                                  "placement": ("auto", "sidebar", "block", "appendix")}, TimelineOptions)
 SOURCES_OPTIONS = _file_options(
     {"qr": (True, False), "further_reading": (True, False), "markers": ("brackets", "superscript")}, SourcesOptions
 )

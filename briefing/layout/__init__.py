@@ -45,7 +45,8 @@ from .story import Story, StoryBuilder, clearance_block, photo_credits
 from .tagging import Tagger, language_tag
 from ..paper import HALF_LETTER, SIZES
 from .theme import Styles, color, family, make_styles
-from .timeline import timeline_flowables
+from .timeline import (chronology_appendix, chronology_entries, chronology_placement, placement, timeline_block,
+                       timeline_flowables)
 
 __all__ = ["RenderedPdf", "render_pdf", "impose_booklet", "glyphs_for"]
 
@@ -108,21 +109,20 @@ def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, with_
     size = page_size(printing.paper, printing.orientation)
     notes = numbered_notes(document.sections)
     endnotes = manifest.footnotes == "endnotes"
-    has_sidebar = bool(document.timeline)
     side = manifest.timeline.side if manifest.timeline and not printing.duplex else "right"  # duplex: outer side
     markup = _markup_writer(document, glyphs, {key: number for key, (number, _) in notes.items()}, endnotes)
     markup.pages = pages or {}
 
-    provisional = make_geometry(theme, size, has_sidebar, 0, side, printing.duplex)
+    where = _timeline_placement(document, styles, size, side)
+    provisional = make_geometry(theme, size, where == "sidebar", 0, side, printing.duplex)
     cover = Cover(document, theme, styles, locale, size, provisional.block, markup, cache_dir)
-    geometry = make_geometry(theme, size, has_sidebar, cover.height, side, printing.duplex)
+    geometry = make_geometry(theme, size, where == "sidebar", cover.height, side, printing.duplex)
 
-    sidebar = None
-    if geometry.sidebar is not None:
-        entries = timeline_flowables(document.timeline, styles, locale, markup, theme, manifest.levels)
-        sidebar = Sidebar(entries, locale.label("timeline"), locale.label("continued"), styles, theme, markup)
+    sidebar = _sidebar(document, geometry, styles, locale, markup)
+    chronology = _chronology(document, where, geometry, styles, locale, markup)
     builder = StoryBuilder(theme, styles, locale, geometry, markup, cache_dir, manifest.levels)
-    story = _story(document, builder, geometry.main.width, endnote_flowables(notes, styles, locale, markup) if endnotes else [])
+    story = _story(document, builder, geometry.main.width, endnote_flowables(notes, styles, locale, markup) if endnotes else [],
+                   chronology)
     placer = None
     if geometry.sidebar is not None or (notes and not endnotes):  # margin material and notes at a column's foot
         texts = {} if endnotes else note_texts(notes, markup)
@@ -150,6 +150,47 @@ def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, with_
     warnings = story.warnings + (placer.warnings() if placer else ())
     tags = tagger.export(manifest.title, language_tag(manifest.language)) if tagger is not None else None
     return RenderedPdf(buffer.getvalue(), doc.page, warnings, destinations, tags)
+
+
+def _timeline_placement(document: Document, styles: Styles, size: tuple[float, float], side: str) -> str:
+    """Where the edition's timeline goes: "sidebar", "narrow" (the side column would be too
+    narrow: a block or an appendix), "block" or "appendix"; "none" without events."""
+    if not document.timeline:
+        return "none"
+    choice = document.manifest.timeline.placement if document.manifest.timeline else "auto"
+    column = make_geometry(document.theme, size, True, 0, side, document.printing.duplex).sidebar
+    assert column is not None
+    return placement(choice, column.width, styles)
+
+
+def _sidebar(document: Document, geometry: Geometry, styles: Styles, locale: i18n.Locale,
+             markup: MarkupWriter) -> Sidebar | None:
+    if geometry.sidebar is None:
+        return None
+    entries = timeline_flowables(document.timeline, styles, locale, markup, document.theme, document.manifest.levels)
+    return Sidebar(entries, locale.label("timeline"), locale.label("continued"), styles, document.theme, markup,
+                   locale.label("continues"))
+
+
+@dataclass(frozen=True)
+class _Chronology:
+    """The timeline set in the text: as a block after the first section, or as an appendix."""
+
+    block: list[Flowable] = field(default_factory=list)
+    appendix: list[Flowable] = field(default_factory=list)
+
+
+def _chronology(document: Document, where: str, geometry: Geometry, styles: Styles, locale: i18n.Locale,
+                markup: MarkupWriter) -> _Chronology:
+    if where not in ("narrow", "block", "appendix"):
+        return _Chronology()
+    theme, width = document.theme, geometry.main.width
+    entries = chronology_entries(document.timeline, styles, locale, markup, theme, width, document.manifest.levels)
+    if where == "narrow":
+        where = chronology_placement(entries, width, geometry.main.height)
+    if where == "block":
+        return _Chronology(block=timeline_block(entries, locale.label("timeline"), styles, theme, markup))
+    return _Chronology(appendix=chronology_appendix(entries, locale.label("chronology"), styles, markup))
 
 
 def _tagger(cover: Cover, flowables: list[Flowable], sidebar: Sidebar | None) -> Tagger:
@@ -184,13 +225,16 @@ def _markup_writer(document: Document, glyphs: GlyphPlan, notes: dict[str, int],
                         notes, endnotes)
 
 
-def _story(document: Document, builder: StoryBuilder, width: float, endnotes: list[Flowable]) -> Story:
-    """The sections, the endnotes, the sources appendix and the photo credits, with their outline."""
+def _story(document: Document, builder: StoryBuilder, width: float, endnotes: list[Flowable],
+           chronology: _Chronology) -> Story:
+    """The sections (the timeline block after the first), the endnotes, the chronology and
+    the sources appendices and the photo credits, with their outline."""
     manifest, printing = document.manifest, document.printing
-    body = builder.story(document.sections)
+    body = builder.story(document.sections, chronology.block)
     clearance = clearance_block(manifest.clearance, builder.theme, builder.styles, builder.locale, builder.markup)
     cover_block = manifest.clearance_position == "cover"
-    flowables = [*(clearance if cover_block else []), *body.flowables, *([] if cover_block else clearance), *endnotes]
+    flowables = [*(clearance if cover_block else []), *body.flowables, *([] if cover_block else clearance), *endnotes,
+                 *chronology.appendix]
     appendix = appendix_flowables(document.cited, document.uncited, manifest.sources or SourcesOptions(""),
                                   builder.theme, builder.styles, builder.locale, width, builder.markup,
                                   manifest.levels) \

@@ -11,7 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
-from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (ActionFlowable, BaseDocTemplate, Flowable, Frame, FrameBreak, KeepTogether, PageBreak,
                                 PageTemplate)
@@ -24,6 +23,7 @@ from .markup import MarkupWriter
 from .notes import GAP, MarginFloat, NotePlacer, draw_placed, note_calls, too_wide
 from .paragraphs import Paragraph
 from .theme import RULE, Styles, color
+from .timeline import NOMINAL, Band, Spacing, foot_style, plan_page
 from ..themes import Theme
 
 FRAME_PADDING = 0
@@ -38,19 +38,23 @@ class Sidebar:
     """The timeline as a second flow, drawn at the end of each page around what the body placed.
 
     Nothing in it depends on the body, except the bands that full-width figures take
-    across the page: the sidebar fills the column above and below them.
+    across the page: the sidebar fills the column above and below them. What a page takes
+    is planned first (`timeline.plan_page`: tighter spacing to end the timeline on the page,
+    or at least two events carried over), then drawn.
     """
 
-    PAD = 3 * mm
     MIN_BAND = 40.0
 
     def __init__(self, entries: list[Flowable], label: str, continued: str, styles: Styles, theme: Theme,
-                 markup: MarkupWriter):
+                 markup: MarkupWriter, continues: str):
         self.entries = list(entries)
         self.pending = list(entries)
         self.label = label
         self.continued = continued
+        self.continues = continues
+        """The foot line of a box the timeline goes on from, with the next page's number."""
         self.styles = styles
+        self.foot_style = foot_style(styles)
         self.theme = theme
         self.markup = markup
         self.pages_drawn = 0
@@ -64,27 +68,47 @@ class Sidebar:
         (bottom, top) bands the boxes took, so that sidenotes go below them."""
         if not self.pending:
             return []
-        heading = self.label + ("" if self.pages_drawn == 0 else f" {self.continued}")
+        text = self.label + ("" if self.pages_drawn == 0 else f" {self.continued}")
+        inner = column.width - 2 * NOMINAL.pad
+        head = Paragraph(self.markup.escape(text), self.styles.sidebar_head)
+        foot = Paragraph(self.markup.escape(self.continues.format(page=canvas.getPageNumber() + 1)),
+                         self.foot_style)
+        bands = _bands(column, exclusions, self.MIN_BAND)
+        self._split_oversized(inner, column, bands, head)
+        plan = plan_page(lambda i: float(self.pending[i].wrap(inner, column.height)[1]), len(self.pending),
+                         [Band(b.height, b.height >= column.height - 1) for b in bands],
+                         head.wrap(inner, column.height)[1], foot.wrap(inner, column.height)[1] + NOMINAL.gap,
+                         self.pages_drawn == 0)
         drawn: list[tuple[float, float]] = []
-        for index, band in enumerate(_bands(column, exclusions, self.MIN_BAND)):
-            height = self._fill(canvas, band, heading if index == 0 else None,
-                                whole_column=band.height >= column.height - 1)
-            if height:
+        for index, (band, count) in enumerate(zip(bands, plan.counts)):
+            if count:
+                taken, self.pending = self.pending[:count], self.pending[count:]
+                height = self._box(canvas, band, head if not drawn else None, taken, plan.spacing,
+                                   foot if plan.continues and index == len(bands) - 1 else None)
                 drawn.append((band.top - height, band.top))
-            if not self.pending:
-                break
-        self.pages_drawn += 1
+        self.pages_drawn += bool(drawn)  # a page without room for a box does not make the next a continuation
         return drawn
 
-    def _fill(self, canvas: Canvas, band: Rect, heading: str | None, whole_column: bool) -> float:
-        inner = band.width - 2 * self.PAD
-        head = Paragraph(self.markup.escape(heading), self.styles.sidebar_head) if heading else None
-        head_h = head.wrap(inner, band.height)[1] + self.styles.sidebar_head.spaceAfter if head else 0.0
-        available = band.height - 2 * self.PAD - head_h
-        taken, used = _take(self.pending, inner, available, force=whole_column)
-        if not taken:
-            return 0.0
-        height = self.PAD * 2 + head_h + used
+    def _split_oversized(self, inner: float, column: Rect, bands: list[Rect], head: Paragraph) -> None:
+        """An event taller than the whole column is split the way a Frame would split it."""
+        if not bands or not self.pending or bands[0].height < column.height - 1:
+            return
+        room = bands[0].height - 2 * NOMINAL.pad - head.wrap(inner, bands[0].height)[1] - NOMINAL.head
+        if self.pending[0].wrap(inner, room)[1] > room:
+            parts = self.pending[0].split(inner, room)
+            if len(parts) > 1:
+                self.pending[0:1] = parts
+
+    def _box(self, canvas: Canvas, band: Rect, head: Paragraph | None, taken: list[Flowable], spacing: Spacing,
+             foot: Paragraph | None) -> float:
+        """Draw one box at the top of *band*: tint, accent rule, heading, events, foot line."""
+        inner = band.width - 2 * NOMINAL.pad
+        heights = [item.wrap(inner, band.height)[1] for item in taken]
+        height = 2 * spacing.pad + sum(heights) + spacing.gap * (len(taken) - 1)
+        if head is not None:
+            height += head.height + spacing.head
+        if foot is not None:
+            height += spacing.gap + foot.height
         t = self.theme
         canvas.saveState()
         canvas.setFillColor(color(t.tint))
@@ -92,39 +116,18 @@ class Sidebar:
         canvas.setFillColor(color(t.accent))
         canvas.rect(band.x, band.top - RULE, band.width, RULE, stroke=0, fill=1)
         canvas.restoreState()
-        y = band.top - self.PAD
-        if head:
+        x, y = band.x + NOMINAL.pad, band.top - spacing.pad
+        if head is not None:
             y -= head.height
-            head.drawOn(canvas, band.x + self.PAD, y)
-            y -= self.styles.sidebar_head.spaceAfter
-        for item in taken:
-            _, h = item.wrap(inner, available)
+            head.drawOn(canvas, x, y)
+            y -= spacing.head
+        for item, h in zip(taken, heights):
             y -= h
-            item.drawOn(canvas, band.x + self.PAD, y)
-            y -= item.getSpaceAfter()
+            item.drawOn(canvas, x, y)
+            y -= spacing.gap
+        if foot is not None:
+            foot.drawOn(canvas, x, band.top - height + spacing.pad)
         return float(height)
-
-
-def _take(pending: list[Flowable], width: float, available: float, force: bool) -> tuple[list[Flowable], float]:
-    """Move what fits in *available* points from *pending*, splitting the way a Frame would."""
-    taken: list[Flowable] = []
-    used = 0.0
-    while pending:
-        item = pending[0]
-        _, h = item.wrap(width, available - used)
-        if used + h <= available + 1e-6:
-            taken.append(pending.pop(0))
-            used += h + item.getSpaceAfter()
-            continue
-        parts = item.split(width, available - used) if not taken else []
-        if len(parts) > 1:
-            pending[0:1] = parts
-            continue
-        if not taken and force:  # alone and taller than a whole column: place it, clipped
-            taken.append(pending.pop(0))
-            used += h
-        break
-    return taken, used
 
 
 def _bands(column: Rect, exclusions: list[tuple[float, float]], minimum: float) -> list[Rect]:

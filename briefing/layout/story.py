@@ -108,10 +108,15 @@ class StoryBuilder:
         self._hanging_styles: dict[tuple[str, int, float], ParagraphStyle] = {}
         self._cell_styles: dict[tuple[str, str], ParagraphStyle] = {}
 
-    def story(self, sections: tuple[Section, ...]) -> Story:
-        """The flowables of *sections*; figures are numbered from 1 in each story."""
+    def story(self, sections: tuple[Section, ...], after_first: list[Flowable] | None = None) -> Story:
+        """The flowables of *sections*, and *after_first* after the first one; figures are
+        numbered from 1 in each story."""
         self._figures, self._credits, self._warnings = 0, [], []
-        flowables = [flowable for section in sections for flowable in self.section(section)]
+        flowables: list[Flowable] = []
+        for index, section in enumerate(sections):
+            flowables += self.section(section)
+            if index == 0:
+                flowables += after_first or []
         return Story(flowables, tuple(self._warnings), tuple(self._credits))
 
     def section(self, section: Section) -> list[Flowable]:

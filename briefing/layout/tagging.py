@@ -245,6 +245,9 @@ class _Walk:
             self.paragraph(flowable)
         elif hasattr(flowable, "bullet") and isinstance(flowable.bullet, Paragraph):  # a list marker on its own
             self._list_item(flowable.bullet, "Lbl")
+        elif isinstance(getattr(flowable, "list_label", None), Paragraph):  # a dated entry of a chronology
+            self._list_item(flowable.list_label, "Lbl")
+            self._list_item(flowable.list_body, "P")
         else:
             for inner in (rl_compat.inset_image(flowable), getattr(flowable, "content", None)):
                 if isinstance(inner, Flowable):
