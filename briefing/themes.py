@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import BriefingError, ManifestError, raise_all
+from .errors import InvalidValue, ManifestError, Reporter
+from .schema import Field, FieldType, Record, boolean, number, one_of, parse
 from .yamlfile import YamlMap, load_yaml
 
 #: Font families a theme may name -> the registered family in layout/fonts.py.
@@ -117,65 +118,72 @@ def load_theme(spec: str, root: Path, origin: Path) -> Theme:
 
 
 def parse_theme(data: YamlMap, path: Path) -> Theme:
-    base_name = data.get("base", "formal")
-    errors: list[BriefingError] = []
-    if base_name not in BUILTIN:  # reported; the settings are still checked against the default
-        errors.append(ManifestError(f"'base' must be one of {', '.join(BUILTIN)}", path, data.lines.get("base", 1)))
-        base_name = "formal"
-    base = BUILTIN[base_name]
-    fields = {f.name: f for f in dataclasses.fields(Theme)}
-    values: dict[str, Any] = {"name": path.stem}
-    for key, value in data.items():
-        line = data.lines[key]
-        if key == "base":
-            continue
-        if key not in fields or key in ("name", "grayscale", "cmyk"):
-            errors.append(ManifestError(f"unknown theme setting '{key}'", path, line))
-            continue
-        problem = _check(key, value, getattr(base, key))
-        if problem:
-            errors.append(ManifestError(f"theme setting '{key}' {problem}", path, line))
-        elif key == "fallback_fonts":
-            values[key] = tuple(value)
-        elif key.endswith("_font") and isinstance(value, dict):  # the brief's own TrueType files
+    reporter = Reporter()
+    values, _ok = parse(data, THEME, path, reporter)
+    reporter.raise_if_errors()
+    base = BUILTIN[values.pop("base", "formal")]
+    for key, value in list(values.items()):
+        if key.endswith("_font") and isinstance(value, dict):  # the brief's own TrueType files
             family = f"Brief-{key.removesuffix('_font')}"
             values[key] = family
             styles = tuple((style, str(value[style])) for style in FONT_STYLES if style in value)
             values["font_files"] = (*values.get("font_files", ()), (family, styles))
-        else:
-            values[key] = float(value) if isinstance(getattr(base, key), float) else value
-    raise_all(errors)
-    return dataclasses.replace(base, **values)
+    return dataclasses.replace(base, name=path.stem, **values)
 
 
-def _check(key: str, value: Any, default: Any) -> str | None:
+def _fallback_fonts(value: Any) -> tuple[str, ...]:
+    if isinstance(value, list) and all(isinstance(v, str) and v.lower().endswith(".ttf") for v in value):
+        return tuple(value)
+    raise InvalidValue("must be a list of .ttf files in the brief folder")
+
+
+def _font(value: Any) -> str | dict[str, str]:
+    """A built-in family's name, or a mapping of styles to the brief's TrueType files."""
+    if not isinstance(value, dict):
+        if value in FONT_FAMILIES:
+            return str(value)
+        raise InvalidValue(f"must be one of: {', '.join(FONT_FAMILIES)}, or a mapping of styles to the brief's .ttf files")
+    files = list(value.values())
+    if any(isinstance(f, str) and f.lower().endswith(".otf") for f in files):
+        raise InvalidValue("names an .otf font: OpenType CFF outlines cannot be embedded; use the TrueType (.ttf) version")
+    if "regular" not in value or not set(value) <= set(FONT_STYLES) \
+            or not all(isinstance(f, str) and f.lower().endswith(".ttf") for f in files):
+        raise InvalidValue(f"as font files must map {', '.join(FONT_STYLES)} to .ttf files in the brief folder "
+                           "('regular' at least)")
+    return dict(value)
+
+
+def _colour(value: Any) -> str:
+    if isinstance(value, str) and _COLOUR.match(value):
+        return value
+    raise InvalidValue("must be a colour written #rrggbb")
+
+
+def _setting_type(key: str, default: Any) -> FieldType:
+    """A theme setting's type, from its name and the type of its default."""
     if key == "fallback_fonts":
-        ok = isinstance(value, list) and all(isinstance(v, str) and v.lower().endswith(".ttf") for v in value)
-        return None if ok else "must be a list of .ttf files in the brief folder"
-    if key.endswith("_font") and isinstance(value, dict):
-        files = list(value.values())
-        if any(isinstance(f, str) and f.lower().endswith(".otf") for f in files):
-            return "names an .otf font: OpenType CFF outlines cannot be embedded; use the TrueType (.ttf) version"
-        if "regular" not in value or not set(value) <= set(FONT_STYLES) \
-                or not all(isinstance(f, str) and f.lower().endswith(".ttf") for f in files):
-            return (f"as font files must map {', '.join(FONT_STYLES)} to .ttf files in the brief folder "
-                    "('regular' at least)")
-        return None
+        return _fallback_fonts
     if key.endswith("_font"):
-        return None if value in FONT_FAMILIES else (f"must be one of: {', '.join(FONT_FAMILIES)}, "
-                                                    "or a mapping of styles to the brief's .ttf files")
-    if isinstance(default, bool):
-        return None if isinstance(value, bool) else "must be true or false"
-    if isinstance(default, float):
-        low, high = _NUMBER_RANGES.get(key, (0.0, 1000.0))
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
-            return f"must be a number from {low:g} to {high:g}"
-        return None
+        return _font
     if key == "portion_marks":
-        return None if value in PORTION_MARKS else f"must be one of: {', '.join(PORTION_MARKS)}"
+        return one_of(PORTION_MARKS, f"must be one of: {', '.join(PORTION_MARKS)}")
+    if isinstance(default, bool):
+        return boolean
+    if isinstance(default, float):
+        return number(*_NUMBER_RANGES.get(key, (0.0, 1000.0)))
     if isinstance(default, str) and default.startswith("#"):
-        return None if isinstance(value, str) and _COLOUR.match(value) else "must be a colour written #rrggbb"
-    return None
+        return _colour
+    raise AssertionError(f"theme setting '{key}' has no type")  # a new Theme field needs one here
+
+
+#: Theme fields a theme file may not set: the name is the file's, the colour modes are options.
+_NOT_SETTINGS = ("name", "grayscale", "cmyk", "font_files")
+
+#: A theme file: `base:` and any Theme field.
+THEME = Record(
+    {"base": Field(one_of(tuple(BUILTIN)), message="'{key}' {problem}"),
+     **{f.name: Field(_setting_type(f.name, f.default)) for f in dataclasses.fields(Theme) if f.name not in _NOT_SETTINGS}},
+    unknown="unknown theme setting '{key}'{hint}", bad="theme setting '{key}' {problem}")
 
 
 COLOUR_FIELDS = tuple(f.name for f in dataclasses.fields(Theme) if isinstance(f.default, str) and f.default.startswith("#"))
