@@ -126,7 +126,7 @@ def level_name(value: Any) -> str | None:
         return None
     if not isinstance(value, str):
         raise InvalidValue("must be a handling level name")
-    return value.strip().upper() or None
+    return value.strip().upper() if value else None
 
 
 def text_list(value: Any) -> tuple[str, ...]:
@@ -138,12 +138,12 @@ def text_list(value: Any) -> tuple[str, ...]:
     raise InvalidValue("must be a list of texts")
 
 
-def names(message: str) -> FieldType:
+def names(message: str, strip: bool = True) -> FieldType:
     """One name, or a list of names (each stripped); *message* says what they are."""
     def convert(value: Any) -> tuple[str, ...]:
         items = [value] if isinstance(value, str) else value
         if isinstance(items, list) and all(isinstance(v, str) for v in items):
-            return tuple(v.strip() for v in items)
+            return tuple(v.strip() if strip else v for v in items)
         raise InvalidValue(message)
 
     return convert
