@@ -115,6 +115,13 @@ def text(value: Any) -> str:
     raise InvalidValue("must be a non-empty text")
 
 
+def any_text(value: Any) -> str:
+    """A text, perhaps empty, stripped."""
+    if isinstance(value, str):
+        return value.strip()
+    raise InvalidValue("must be a text")
+
+
 def upper_text(value: Any) -> str:
     """A non-empty text in capitals (markings, handling levels)."""
     return text(value).upper()

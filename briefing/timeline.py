@@ -14,7 +14,7 @@ from typing import Any
 
 from .errors import InvalidValue, Reporter, TimelineError
 from .model import Citation, CiteItem, Inline, SourcePos, TimelineDate, TimelineEvent
-from .schema import Field, Record, boolean, level_name, names, parse, text
+from .schema import Field, Record, any_text, boolean, level_name, names, parse, text
 from .yamlfile import YamlList, YamlMap, load_yaml
 
 _PATTERNS = (
@@ -79,7 +79,8 @@ def load_timeline(path: Path, language: str) -> tuple[TimelineEvent, ...]:
     return tuple(sorted((e for e in events if e is not None), key=lambda e: (e.date.start, e.date.end or e.date.start)))
 
 
-def _timeline_date(value: Any) -> TimelineDate:
+def timeline_date(value: Any) -> TimelineDate:
+    """The field type of a timeline date (see parse_date)."""
     try:
         return parse_date(value)
     except ValueError as exc:
@@ -90,12 +91,6 @@ def _label(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, str) and value.strip():
-        return value.strip()
-    raise InvalidValue("must be a text")
-
-
-def _markdown(value: Any) -> str:
-    if isinstance(value, str):
         return value.strip()
     raise InvalidValue("must be a text")
 
@@ -111,9 +106,9 @@ _NEEDS_TITLE = "{who}{when} needs a 'title'"
 
 #: One event of the timeline file (the loader passes `who`, "event 3", and `when`, " (2022)").
 EVENT = Record({
-    "date": Field(_timeline_date, required=True, message="{who}: {problem}"),
+    "date": Field(timeline_date, required=True, message="{who}: {problem}"),
     "title": Field(text, required=True, message=_NEEDS_TITLE, missing=_NEEDS_TITLE),
-    "text": Field(_markdown, default="", attr="markdown"),
+    "text": Field(any_text, default="", attr="markdown"),
     "tags": Field(names("must be a list of words", strip=False), default=()),
     "highlight": Field(boolean, default=False),
     "label": Field(_label),
