@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -49,15 +50,14 @@ def load_sources(path: Path) -> tuple[Source, ...]:
         return ()
     if not isinstance(data, YamlList):
         raise ManifestError("the sources file must be a list of sources (each starting with '- id:')", path, 1)
-    sources = []
-    errors: list[BriefingError] = []
-    for index, (item, line) in enumerate(zip(data, data.lines), start=1):
-        try:
-            sources.append(_source(item, path, line, f"source {index}"))
-        except BriefingError as exc:
-            errors.extend(getattr(exc, "errors", [exc]))
-    raise_all(errors + _duplicates(sources, path))
-    return tuple(sources)
+    reporter = Reporter()
+    attempts = [reporter.attempt(partial(_source, item, path, line, index=index))
+                for index, (item, line) in enumerate(zip(data, data.lines), start=1)]
+    loaded = [source for source in attempts if source is not None]
+    for error in _duplicates(loaded, path):
+        reporter.error(error)
+    reporter.raise_if_errors()
+    return tuple(loaded)
 
 
 def _duplicates(sources: list[Source], path: Path) -> list[BriefingError]:
@@ -141,19 +141,21 @@ SOURCE = Record({
 }, unknown="unknown source key '{key}'{hint}", bad="{who}: '{key}' {problem}", list_known=True)
 
 
-def _source(item: Any, path: Path, line: int, who: str, extra: dict[str, Any] | None = None) -> Source:
+def _source(item: Any, path: Path, line: int, who: str | None = None, extra: dict[str, Any] | None = None,
+            index: int = 0) -> Source:
     """One source; every bad field is reported, each with its line.
 
-    *who* names it in messages (a CSL item's index, or the source's index until its id is known);
-    *extra* holds CSL-only fields already read.
+    *who* names a CSL item in messages (its index, and its id or title); a YAML source is named
+    by its id, or by its *index* in the file when the id is bad. *extra* holds CSL-only fields already read.
     """
     if not isinstance(item, dict):
         raise ManifestError("each source must be a mapping with at least 'id' and 'title'", path, line)
-    csl_item = who.startswith("CSL")
-    if not csl_item and isinstance(item.get("id"), str) and _ID_RE.match(item["id"]):
-        who = f"source '{item['id']}'"
+    id_who = f"{who}: " if who else ""
+    if who is None:
+        good_id = isinstance(item.get("id"), str) and _ID_RE.match(item["id"])
+        who = f"source '{item['id']}'" if good_id else f"source {index}"
     reporter = Reporter()
-    values, _ok = parse(item, SOURCE, path, reporter, who=who, id_who=f"{who}: " if csl_item else "")
+    values, _ok = parse(item, SOURCE, path, reporter, who=who, id_who=id_who)
     reporter.raise_if_errors()
     return Source(pos=SourcePos(path, line), **(values | (extra or {})))
 
