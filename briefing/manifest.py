@@ -13,13 +13,13 @@ from typing import Any
 
 from .errors import BriefingError, InvalidValue, ManifestError, Reporter, raise_all
 from .model import Audience, Manifest, SectionSource, Signoff, SourcesOptions, TimelineOptions
+from .paper import PAPERS
 from .schema import Field, FieldType, Record, boolean, day, mapping, one_of, parse, scalar_text, text, text_list, \
     upper_text, whole_number
 from .yamlfile import YamlList, YamlMap, load_yaml
 
 MANIFEST_NAME = "brief.yaml"
 LANGUAGES = ("id", "en")
-PAPERS = ("A4", "Letter", "Legal", "A5", "F4")
 ORIENTATIONS = ("portrait", "landscape")
 PDF_STANDARDS = ("none", "ua-1", "a-2b", "a-3b", "ua-1+a-2b", "ua-1+a-3b")
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -245,12 +245,13 @@ def _check_printer_levels(values: dict[str, Any], data: YamlMap, path: Path, rep
 
 def _parse_audiences(data: YamlMap, path: Path, levels: tuple[str, ...], reporter: Reporter) -> tuple[Audience, ...]:
     audiences: list[Audience] = []
-    for audience_id, spec in data.items():
+    for audience_id, given in data.items():
         line = data.lines[audience_id]
         if not _ID_RE.match(audience_id):
             reporter.error(ManifestError(f"audience id '{audience_id}' must be lowercase letters, digits, '-' or '_'",
                                          path, line))
             continue
+        spec = given
         if spec is None:
             spec = YamlMap()
             spec.line, spec.lines = line, {}

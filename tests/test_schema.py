@@ -44,7 +44,7 @@ def _file(name: str, load: Callable[[Path, Path], object]) -> Callable[[Path, st
 LOADERS: dict[str, Callable[[Path, str], None]] = {
     "manifest": _manifest,
     "front matter": _front_matter,
-    "timeline": _file("timeline.yaml", lambda _root, path: load_timeline(path, "id")),
+    "timeline": _file("timeline.yaml", lambda _root, path: load_timeline(path)),
     "sources": _file("sources.yaml", lambda _root, path: load_sources(path)),
     "theme": _file("tema.yaml", lambda root, _path: load_theme("tema.yaml", root, root / "brief.yaml")),
     "recipients": _file("penerima.yaml", lambda _root, path: load_recipients(path)),
