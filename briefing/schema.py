@@ -140,20 +140,27 @@ def text_list(value: Any) -> tuple[str, ...]:
     """One text, or a list of non-empty texts."""
     if isinstance(value, str):
         return (value,)
-    if isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value):
-        return tuple(value)
-    raise InvalidValue("must be a list of texts")
+    return tuple(_items(value, lambda v: isinstance(v, str) and bool(v.strip()), "must be a list of texts"))
 
 
 def names(message: str, strip: bool = True) -> FieldType:
     """One name, or a list of names (each stripped); *message* says what they are."""
     def convert(value: Any) -> tuple[str, ...]:
         items = [value] if isinstance(value, str) else value
-        if isinstance(items, list) and all(isinstance(v, str) for v in items):
-            return tuple(v.strip() if strip else v for v in items)
-        raise InvalidValue(message)
+        return tuple(v.strip() if strip else v for v in _items(items, lambda v: isinstance(v, str), message))
 
     return convert
+
+
+def _items(value: Any, good: Callable[[Any], bool], message: str) -> list[Any]:
+    """*value* if it is a list of good items; else InvalidValue at the line of the first bad item."""
+    if not isinstance(value, list):
+        raise InvalidValue(message)
+    for index, item in enumerate(value):
+        if not good(item):
+            lines = getattr(value, "lines", None)
+            raise InvalidValue(message, lines[index] if lines else None)
+    return value
 
 
 def boolean(value: Any) -> bool:

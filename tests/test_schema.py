@@ -72,6 +72,11 @@ CASES = [
      "sources.yaml:3: source 'a': 'type' must be one of news, statement, report, dataset, document, article, book, web, other"),
     ("theme", "base: formal\njustify: ya\n", "tema.yaml:2: theme setting 'justify' must be true or false"),
     ("recipients", "- Menteri\n- name: 3\n", "penerima.yaml:2: each recipient must be a name (or a mapping with 'name')"),
+    # a bad item of a list: named at the item's own line
+    ("manifest", HEAD + "authors:\n  - Ana\n  - ''\n", "brief.yaml:5: 'authors' must be a list of texts"),
+    ("front matter", "---\ntitle: A\ntags:\n  - satu\n  - [dua]\n---\nA.\n", "a.md:5: 'tags' must be a list of names"),
+    ("timeline", "- date: 2022\n  title: A\n  tags:\n    - a\n    - 7\n",
+     "timeline.yaml:5: event 1: 'tags' must be a list of words"),
     # a required key missing: named at the record's line
     ("manifest", "title: T\nlanguage: id\n", "brief.yaml:1: missing required key 'date'"),
     ("front matter", "---\nnumbered: false\n---\nA.\n", "a.md:1: front matter needs a 'title:' (the section heading)"),
