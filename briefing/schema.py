@@ -3,7 +3,8 @@
 A record (the manifest, an audience, a section's front matter, a timeline event, a
 source, a theme, a recipient) is a table of `Field`s. `parse` checks a mapping against
 it and reports every unknown key (with a did-you-mean), bad value and missing required
-key to the `Reporter`, each at the line of its key, so one run names every problem.
+key to the `Reporter`, each at the line of its key (or of the bad item of a list), so
+one run names every problem.
 
 A field type is a function from the YAML value to the model's value that raises
 `InvalidValue` with what the value must be ("must be true or false"); the record's
