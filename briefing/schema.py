@@ -65,14 +65,15 @@ class Record:
     """Name the known keys when no key is close to an unknown one."""
 
 
-def parse(data: Mapping[str, Any], record: Record, path: Path, reporter: Reporter,
+def parse(data: Mapping[str, Any], record: Record, path: Path, reporter: Reporter, at: int | None = None,
           **context: str) -> tuple[dict[str, Any], bool]:
     """The converted values of *data* (a YamlMap), and whether every field was good.
 
-    Each problem goes to *reporter* at the line of its key (a missing key: the record's).
+    Each problem goes to *reporter* at the line of its key (a missing key: the record's, or
+    *at*, the line that names the record, such as its key in a table of records).
     """
     lines: Mapping[str, int] = getattr(data, "lines", {})
-    line: int | None = getattr(data, "line", None)
+    line: int | None = at or getattr(data, "line", None)
     start = len(reporter.errors)
     values: dict[str, Any] = {}
 

@@ -11,11 +11,26 @@ import dataclasses
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .errors import InvalidValue, ManifestError, Reporter
 from .schema import Field, FieldType, Record, boolean, number, one_of, parse
 from .yamlfile import YamlMap, load_yaml
+
+#: Every built-in `:::` box kind, with what it is for: the one table the parser (`markdown.py`) registers
+#: and lists when a box names another kind; a theme's `boxes` add more. "only" marks a passage, not a box.
+BOX_KINDS: dict[str, str] = {
+    "bluf": "the bottom line up front",
+    "keypoints": "key points",
+    "note": "a side note",
+    "warning": "a caution the reader must not miss",
+    "assessment": "the analyst's judgement, with confidence=low|moderate|high",
+    "quote": "a pull quote",
+    "readalso": "a related-reading pointer",
+    "only": "a passage only some editions print",
+    "keep": "blocks kept together on one page",
+    "pagebreak": "a forced page break (as is a line \\newpage)",
+}
 
 #: Font families a theme may name -> the registered family in layout/fonts.py.
 FONT_FAMILIES = {
@@ -28,6 +43,27 @@ FONT_FAMILIES = {
 
 #: The styles of a font family, in the order a brief-local family lists its files.
 FONT_STYLES = ("regular", "bold", "italic", "bolditalic")
+
+
+@dataclass(frozen=True)
+class BoxKind:
+    """A `:::` box kind a theme adds to the built-in ones (`boxes:` in a theme file)."""
+
+    name: str
+    labels: tuple[tuple[str, str], ...]
+    """(language, label) pairs, in the file's order; a label written as plain text is ("", text)."""
+    background: str | None = None
+    """The box's fill; None: the theme's `tint`."""
+    rule: str | None = None
+    """The colour of an outline round the box; None: no outline."""
+    rule_style: str = "solid"
+    """`solid` or `dashed`."""
+    label_ink: str | None = None
+    """The label's colour; None: as the built-in boxes' labels (the accent)."""
+
+    def label(self, language: str) -> str:
+        """The label in *language*, else the first one given."""
+        return next((text for lang, text in self.labels if lang in (language, "")), self.labels[0][1])
 
 
 @dataclass(frozen=True)
@@ -75,6 +111,8 @@ class Theme:
     """Extra inner margin (mm) on duplex pages, for the binding."""
     gutter: float = 7.0
     sidebar_fraction: float = 0.30
+    boxes: tuple[BoxKind, ...] = ()
+    """Box kinds the theme adds (`::: name`), beside the built-in ones."""
 
 
 BUILTIN: dict[str, Theme] = {
@@ -120,6 +158,8 @@ def load_theme(spec: str, root: Path, origin: Path) -> Theme:
 def parse_theme(data: YamlMap, path: Path) -> Theme:
     reporter = Reporter()
     values, _ok = parse(data, THEME, path, reporter)
+    if "boxes" in values:
+        values["boxes"] = _box_kinds(values["boxes"], path, reporter)
     reporter.raise_if_errors()
     base = BUILTIN[values.pop("base", "formal")]
     for key, value in list(values.items()):
@@ -163,6 +203,8 @@ def _setting_type(key: str, default: Any) -> FieldType:
     """A theme setting's type, from its name and the type of its default."""
     if key == "fallback_fonts":
         return _fallback_fonts
+    if key == "boxes":
+        return _box_table
     if key.endswith("_font"):
         return _font
     if key == "portion_marks":
@@ -174,6 +216,64 @@ def _setting_type(key: str, default: Any) -> FieldType:
     if isinstance(default, str) and default.startswith("#"):
         return _colour
     raise AssertionError(f"theme setting '{key}' has no type")  # a new Theme field needs one here
+
+
+BOX_SETTINGS = ("label", "background", "rule", "rule_style", "label_ink")
+RULE_STYLES = ("solid", "dashed")
+_BOX_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
+
+
+def _box_table(value: Any) -> YamlMap:
+    if isinstance(value, YamlMap):
+        return value
+    raise InvalidValue(f"must map box kind names to their settings ({', '.join(BOX_SETTINGS)})")
+
+
+def _box_label(value: Any) -> tuple[tuple[str, str], ...]:
+    """A text, or a mapping of languages to texts: (language, label) pairs ("" for any language)."""
+    from .i18n import LABELS
+
+    if _is_label(value):
+        return (("", value.strip()),)
+    if isinstance(value, dict) and value and all(lang in LABELS and _is_label(text) for lang, text in value.items()):
+        return tuple((lang, text.strip()) for lang, text in value.items())
+    raise InvalidValue(f"must be a text, or a mapping of languages ({', '.join(LABELS)}) to texts")
+
+
+_BOX_SHAPE = f"box kind '{{entry}}' must be a mapping with a 'label' (and optional {', '.join(BOX_SETTINGS[1:])})"
+
+#: One box kind of a theme's `boxes:` (the loader passes `entry`, the kind's name).
+BOX_KIND = Record({
+    "label": Field(_box_label, required=True, attr="labels", message="the label of box kind '{entry}' {problem}",
+                   missing=_BOX_SHAPE),
+    "background": Field(_colour),
+    "rule": Field(_colour),
+    "rule_style": Field(one_of(RULE_STYLES, f"must be one of: {', '.join(RULE_STYLES)}")),
+    "label_ink": Field(_colour),
+}, unknown="unknown setting '{key}' of box kind '{entry}'{hint}", bad="'{key}' of box kind '{entry}' {problem}",
+   list_known=True)
+
+
+def _box_kinds(table: YamlMap, path: Path, reporter: Reporter) -> tuple[BoxKind, ...]:
+    """`boxes: {name: {label: …, background: "#…", rule: "#…", rule_style: dashed, label_ink: "#…"}}`."""
+    kinds = []
+    for name, spec in table.items():
+        where = table.lines[name]
+        if not _BOX_NAME.match(name) or name in BOX_KINDS:
+            problem = ("is built in; give the theme's kind another name" if name in BOX_KINDS
+                       else "must be named by a lowercase word (letters, digits, hyphens)")
+            reporter.error(ManifestError(f"box kind '{name}' {problem}", path, where))
+        elif not isinstance(spec, YamlMap):
+            reporter.error(ManifestError(_BOX_SHAPE.format(entry=name), path, where))
+        else:
+            values, ok = parse(spec, BOX_KIND, path, reporter, at=where, entry=name)
+            if ok:
+                kinds.append(BoxKind(name, **values))
+    return tuple(kinds)
+
+
+def _is_label(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
 
 
 #: Theme fields a theme file may not set: the name is the file's, the colour modes are options.
@@ -191,25 +291,36 @@ COLOUR_FIELDS = tuple(f.name for f in dataclasses.fields(Theme) if isinstance(f.
 
 def to_grayscale(theme: Theme) -> Theme:
     """The same theme in grays of the same lightness (Rec. 601 luma), so contrast is kept."""
-    values: dict[str, Any] = {}
-    for name in COLOUR_FIELDS:
-        value = getattr(theme, name)
-        r, g, b = (int(value[i:i + 2], 16) for i in (1, 3, 5))
-        luma = round(0.299 * r + 0.587 * g + 0.114 * b)
-        values[name] = f"#{luma:02x}{luma:02x}{luma:02x}"
-    return dataclasses.replace(theme, grayscale=True, **values)
+    values: dict[str, Any] = {name: _gray(getattr(theme, name)) for name in COLOUR_FIELDS}
+    return dataclasses.replace(theme, grayscale=True, boxes=_box_colours(theme.boxes, _gray), **values)
 
 
 def to_cmyk(theme: Theme) -> Theme:
     """The same theme in CMYK. Grays, text included, become black ink alone (K), as presses want."""
-    values: dict[str, Any] = {}
-    for name in COLOUR_FIELDS:
-        value = getattr(theme, name)
-        r, g, b = (int(value[i:i + 2], 16) / 255 for i in (1, 3, 5))
-        k = 1 - max(r, g, b)
-        if max(r, g, b) - min(r, g, b) < 0.02:  # a gray: K only
-            c = m = y = 0.0
-        else:
-            c, m, y = ((1 - channel - k) / (1 - k) for channel in (r, g, b))
-        values[name] = f"cmyk({c:.3f},{m:.3f},{y:.3f},{k:.3f})"
-    return dataclasses.replace(theme, cmyk=True, **values)
+    values: dict[str, Any] = {name: _cmyk(getattr(theme, name)) for name in COLOUR_FIELDS}
+    return dataclasses.replace(theme, cmyk=True, boxes=_box_colours(theme.boxes, _cmyk), **values)
+
+
+def _gray(value: str) -> str:
+    r, g, b = (int(value[i:i + 2], 16) for i in (1, 3, 5))
+    luma = round(0.299 * r + 0.587 * g + 0.114 * b)
+    return f"#{luma:02x}{luma:02x}{luma:02x}"
+
+
+def _cmyk(value: str) -> str:
+    r, g, b = (int(value[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    k = 1 - max(r, g, b)
+    if max(r, g, b) - min(r, g, b) < 0.02:  # a gray: K only
+        c = m = y = 0.0
+    else:
+        c, m, y = ((1 - channel - k) / (1 - k) for channel in (r, g, b))
+    return f"cmyk({c:.3f},{m:.3f},{y:.3f},{k:.3f})"
+
+
+def _box_colours(boxes: tuple[BoxKind, ...], convert: Callable[[str], str]) -> tuple[BoxKind, ...]:
+    """The theme's box kinds with their colours converted as the theme's are."""
+    def one(value: str | None) -> str | None:
+        return convert(value) if value else None
+
+    return tuple(dataclasses.replace(box, background=one(box.background), rule=one(box.rule),
+                                     label_ink=one(box.label_ink)) for box in boxes)

@@ -49,6 +49,8 @@ LOADERS: dict[str, Callable[[Path, str], None]] = {
     "theme": _file("tema.yaml", lambda root, _path: load_theme("tema.yaml", root, root / "brief.yaml")),
     "recipients": _file("penerima.yaml", lambda _root, path: load_recipients(path)),
 }
+LOADERS["box kind"] = LOADERS["theme"]
+BOXES = "base: formal\nboxes:\n  kotak:\n"
 
 CASES = [
     # unknown key, with the near known key
@@ -62,6 +64,8 @@ CASES = [
      "sources.yaml:3: unknown source key 'publsher' (did you mean 'publisher'?)"),
     ("theme", "base: formal\naccnt: '#112233'\n", "tema.yaml:2: unknown theme setting 'accnt' (did you mean 'accent'?)"),
     ("recipients", "- Menteri\n- name: Wakil\n  nme: W\n", "penerima.yaml:3: recipient 2: unknown key 'nme' (did you mean 'name'?)"),
+    ("box kind", BOXES + "    label: K\n    rul: '#112233'\n",
+     "tema.yaml:5: unknown setting 'rul' of box kind 'kotak' (did you mean 'rule'?)"),
     # a value of the wrong type
     ("manifest", HEAD + "duplex: ya\n", "brief.yaml:3: 'duplex' must be true or false"),
     ("manifest", HEAD + "audiences:\n  publik:\n    page_budget: dua\n",
@@ -72,6 +76,8 @@ CASES = [
      "sources.yaml:3: source 'a': 'type' must be one of news, statement, report, dataset, document, article, book, web, other"),
     ("theme", "base: formal\njustify: ya\n", "tema.yaml:2: theme setting 'justify' must be true or false"),
     ("recipients", "- Menteri\n- name: 3\n", "penerima.yaml:2: each recipient must be a name (or a mapping with 'name')"),
+    ("box kind", BOXES + "    label: K\n    label_ink: merah\n",
+     "tema.yaml:5: 'label_ink' of box kind 'kotak' must be a colour written #rrggbb"),
     # a bad item of a list: named at the item's own line
     ("manifest", HEAD + "authors:\n  - Ana\n  - ''\n", "brief.yaml:5: 'authors' must be a list of texts"),
     ("front matter", "---\ntitle: A\ntags:\n  - satu\n  - [dua]\n---\nA.\n", "a.md:5: 'tags' must be a list of names"),
@@ -83,6 +89,8 @@ CASES = [
     ("timeline", "- date: 2022\n  title: A\n- title: B\n", "timeline.yaml:3: event 2 has no 'date'"),
     ("sources", "- id: a\n  title: A\n- id: b\n  publisher: X\n", "sources.yaml:3: source 'b' needs a 'title'"),
     ("recipients", "- Menteri\n- {}\n", "penerima.yaml:2: each recipient must be a name (or a mapping with 'name')"),
+    ("box kind", BOXES + "    background: '#112233'\n",
+     "tema.yaml:3: box kind 'kotak' must be a mapping with a 'label' (and optional background, rule, rule_style, label_ink)"),
 ]
 
 
