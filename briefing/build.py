@@ -26,6 +26,7 @@ from .model import (Block, Brief, Document, Figure, Inline, Manifest, PrintSetti
 from .templating import Rendered, SectionRenderer, template_context
 from .themes import Theme, to_cmyk, to_grayscale
 from .outputs import sweep_stale_outputs
+from . import schema
 from .write import sweep_temp_files, write_if_changed
 
 if TYPE_CHECKING:
@@ -536,8 +537,16 @@ def check_standard(standard: str, options: BuildOptions) -> None:
                          "the structure tree; use --pdf-standard none with --booklet")
 
 
+_NOT_A_RECIPIENT = "each recipient must be a name (or a mapping with 'name')"
+
+#: A recipient written as a mapping (`- name: …`); the loader passes `who`, "recipient 3".
+RECIPIENT = schema.Record(
+    {"name": schema.Field(schema.text, required=True, message=_NOT_A_RECIPIENT, missing=_NOT_A_RECIPIENT)},
+    error=BriefingError, unknown="{who}: unknown key '{key}'{hint}", list_known=True)
+
+
 def load_recipients(path: Path) -> list[str]:
-    """The recipients file of `--copies`: a YAML list of names (or of mappings with `name`)."""
+    """The recipients file of `--copies`: a YAML list of names (or of mappings with `name`); every bad one is named."""
     from .yamlfile import YamlList, load_yaml
 
     if not is_regular_file(path):
@@ -545,12 +554,17 @@ def load_recipients(path: Path) -> list[str]:
     data = load_yaml(read_text(path), path)
     if not isinstance(data, YamlList) or not data:
         raise BriefingError("the recipients file must be a non-empty list of names", path, 1)
+    reporter = Reporter()
     names = []
-    for item, line in zip(data, data.lines):
-        name = item.get("name") if isinstance(item, dict) else item
-        if not isinstance(name, str) or not name.strip():
-            raise BriefingError("each recipient must be a name (or a mapping with 'name')", path, line)
-        names.append(name.strip())
+    for number, (item, line) in enumerate(zip(data, data.lines), start=1):
+        if isinstance(item, dict):
+            values, _ok = schema.parse(item, RECIPIENT, path, reporter, who=f"recipient {number}")
+            names.append(values.get("name", ""))
+        elif isinstance(item, str) and item.strip():
+            names.append(item.strip())
+        else:
+            reporter.error(BriefingError(_NOT_A_RECIPIENT, path, line))
+    reporter.raise_if_errors()
     return names
 
 
