@@ -19,6 +19,11 @@ from briefing.build import build
 REPO = Path(__file__).resolve().parent.parent
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="rewrite tests/golden/ from what the code produces now (then review the diff)")
+
+
 def normalise(text: str) -> str:
     """Text without whitespace, hyphens or soft hyphens: survives line breaks and hyphenation."""
     return re.sub(r"[\s\-\u00ad\u2010]", "", text)
