@@ -73,6 +73,14 @@ def write_brief(root: Path, manifest: dict[str, Any] | str, sections: dict[str, 
     return root
 
 
+def assert_no_warnings(results: Any) -> None:
+    """A clean brief builds without a single warning: *results* is what `build()` returned
+    (a list of BuildResult), one BuildResult, or a list of warnings."""
+    items = results if isinstance(results, list) else [results]
+    warnings = [str(w) for item in items for w in getattr(item, "warnings", (item,))]
+    assert not warnings, "expected no warnings, got:\n" + "\n".join(warnings)
+
+
 BASIC_MANIFEST = {"title": "Test Brief", "date": "2022-10-07", "language": "id"}
 
 
