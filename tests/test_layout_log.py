@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from briefing.build import BuildOptions, build
 from briefing.cli import main
-from tests.conftest import BASIC_MANIFEST, REPO, assert_no_warnings, write_brief
+from tests.conftest import BASIC_MANIFEST, REPO, write_brief
 from tests.golden import GOLDEN, check_text
 
 LAYOUT = GOLDEN / "layout"
@@ -32,12 +32,9 @@ SPLITS = {
 }
 
 
-@pytest.fixture(scope="module")
-def analis_log(tmp_path_factory: pytest.TempPathFactory) -> str:
-    out = tmp_path_factory.mktemp("layoutlog")
-    results = build(REPO, out / "analis.pdf", audiences=("analis",), options=BuildOptions(layout_log=out / "analis.log"))
-    assert_no_warnings(results)
-    return (out / "analis.log").read_text(encoding="utf-8")
+@pytest.fixture
+def analis_log(default_layout_log: str) -> str:
+    return default_layout_log
 
 
 def test_default_analysts_edition(analis_log: str, request: pytest.FixtureRequest) -> None:
