@@ -83,7 +83,7 @@ def render_pdf(document: Document, cache_dir: Path | None = None, layout_log: bo
     with_toc = mode == "on" or (mode == "auto" and rendered.pages > TOC_AFTER_PAGES)
     if with_toc and mode == "auto":
         rendered = render(with_toc=True)
-    if uses_page_numbers(document.sections):  # page references print the pages the last pass found
+    if uses_page_numbers((document.sections, document.timeline)):  # page references print the pages the last pass found
         for _ in range(MAX_REFERENCE_PASSES - 1):
             again = render(with_toc=with_toc, pages=rendered.destinations)
             settled = again.destinations == rendered.destinations
