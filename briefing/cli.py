@@ -70,12 +70,14 @@ def locale_language(environ: dict[str, str] | None = None) -> str:
               help="Build a numbered controlled copy per recipient ('Copy 3 of 12 — name' on every page, in the brief's language).")
 @click.option("--pdf-standard", type=AnyCaseChoice("none", "ua-1", "a-2b", "a-3b", "ua-1+a-2b", "ua-1+a-3b"),
               help="Claim PDF/UA-1 and/or make a PDF/A-2b/3b file (overrides the manifest's pdf_standard).")
+@click.option("--layout-log", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Also write where each page's flowables landed: page, frame, flowable, source file:line, y.")
 @global_options
 @click.pass_context
 def build(ctx: click.Context, brief_dir: Path | None, output: Path | None, strict: bool, audiences: tuple[str, ...],
           report: bool, paper: str | None, orientation: str | None, duplex: bool | None, print_marks: bool | None,
           grayscale: bool, cmyk: bool, draft: bool | None, toc: bool | None, booklet: bool, copies: Path | None,
-          pdf_standard: str | None) -> None:
+          pdf_standard: str | None, layout_log: Path | None) -> None:
     """Build the brief in BRIEF_DIR (default: the current folder) into PDFs.
 
     A brief with audiences builds one edition per audience, in parallel, into
@@ -87,7 +89,7 @@ def build(ctx: click.Context, brief_dir: Path | None, output: Path | None, stric
     options = BuildOptions(
         strict=strict, report=report, paper=paper, orientation=orientation, duplex=duplex, print_marks=print_marks,
         grayscale=grayscale, cmyk=cmyk, draft=draft, toc=None if toc is None else ("on" if toc else "off"), booklet=booklet,
-        pdf_standard=pdf_standard.lower() if pdf_standard else None,
+        pdf_standard=pdf_standard.lower() if pdf_standard else None, layout_log=layout_log,
     )
 
     root = find_brief_dir(brief_dir)

@@ -36,6 +36,7 @@ from .decor import PageDecor
 from .fonts import GlyphPlan, face, glyph_plan, register_fonts, register_local_fonts
 from .geometry import Geometry, make_geometry
 from .hyphenation import prime_patterns
+from .layoutlog import LayoutLog, Placement
 from .markup import MarkupWriter
 from .notes import NotePlacer, endnote_flowables, note_texts, sidenote_style
 from .pages import BriefDocTemplate, DeferredCanvas, RectoBreak, Sidebar, SidebarFlush
@@ -65,23 +66,27 @@ class RenderedPdf:
     """The page of each named destination (headings, labelled figures and tables, sources)."""
     tags: TagTree | None = None
     """The structure elements and their marked content (None: an untagged PDF)."""
+    placements: tuple[Placement, ...] = field(default=(), compare=False)
+    """Every flowable placed, page by page, when a layout log was asked for (`layoutlog.format_log`)."""
 
 
-def render_pdf(document: Document, cache_dir: Path | None = None) -> RenderedPdf:
-    """Lay out *document* and return the finished PDF (and layout warnings, e.g. low dpi)."""
+def render_pdf(document: Document, cache_dir: Path | None = None, layout_log: bool = False) -> RenderedPdf:
+    """Lay out *document* and return the finished PDF (and layout warnings, e.g. low dpi);
+    with *layout_log*, also where the last layout pass placed every flowable."""
     theme = document.theme
     prime_patterns(document.manifest.language, cache_dir)
     register_local_fonts(theme.font_files)
     register_fonts(tuple(dict.fromkeys(family(f) for f in (theme.body_font, theme.heading_font))))
     glyphs = glyphs_for(document)
     mode = document.printing.toc
-    rendered = _render(document, cache_dir, glyphs, with_toc=mode == "on")
+    render = partial(_render, document, cache_dir, glyphs, layout_log=layout_log)
+    rendered = render(with_toc=mode == "on")
     with_toc = mode == "on" or (mode == "auto" and rendered.pages > TOC_AFTER_PAGES)
     if with_toc and mode == "auto":
-        rendered = _render(document, cache_dir, glyphs, with_toc=True)
+        rendered = render(with_toc=True)
     if uses_page_numbers((document.sections, document.timeline)):  # page references print the pages the last pass found
         for _ in range(MAX_REFERENCE_PASSES - 1):
-            again = _render(document, cache_dir, glyphs, with_toc, rendered.destinations)
+            again = render(with_toc=with_toc, pages=rendered.destinations)
             settled = again.destinations == rendered.destinations
             rendered = again
             if settled:
@@ -102,7 +107,7 @@ def page_size(paper: str, orientation: str) -> tuple[float, float]:
 
 
 def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, with_toc: bool,
-            pages: dict[str, int] | None = None) -> RenderedPdf:
+            pages: dict[str, int] | None = None, layout_log: bool = False) -> RenderedPdf:
     manifest, theme, printing = document.manifest, document.theme, document.printing
     locale = i18n.Locale(manifest.language, tuple(manifest.labels.items()))
     styles = make_styles(theme, manifest.language, document.hyphenation)
@@ -128,9 +133,9 @@ def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, with_
         texts = {} if endnotes else note_texts(notes, markup)
         placer = NotePlacer(texts, sidenote_style(styles), {number: call.pos for number, call in notes.values()})
 
-    buffer = io.BytesIO()
+    buffer, log = io.BytesIO(), LayoutLog() if layout_log else None
     doc = _doc_template(buffer, document, geometry, _decor(document, locale, styles, size, cover, geometry, glyphs),
-                        sidebar, placer)
+                        sidebar, placer, log)
     flowables = story.flowables
     if with_toc:
         flowables = [*_contents(list(story.outline), doc.heading_pages, locale, styles, theme, markup), *flowables]
@@ -149,7 +154,7 @@ def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, with_
             "split it into smaller parts or make it smaller", path) from None
     warnings = story.warnings + (placer.warnings() if placer else ())
     tags = tagger.export(manifest.title, language_tag(manifest.language)) if tagger is not None else None
-    return RenderedPdf(buffer.getvalue(), doc.page, warnings, destinations, tags)
+    return RenderedPdf(buffer.getvalue(), doc.page, warnings, destinations, tags, tuple(log.placements if log else ()))
 
 
 def _timeline_placement(document: Document, styles: Styles, size: tuple[float, float], side: str) -> str:
@@ -250,7 +255,7 @@ def _story(document: Document, builder: StoryBuilder, width: float, endnotes: li
 
 
 def _doc_template(buffer: io.BytesIO, document: Document, geometry: Geometry, decor: PageDecor,
-                  sidebar: Sidebar | None, notes: NotePlacer | None) -> BriefDocTemplate:
+                  sidebar: Sidebar | None, notes: NotePlacer | None, log: LayoutLog | None) -> BriefDocTemplate:
     manifest, theme, printing = document.manifest, document.theme, document.printing
     language = manifest.language
     return BriefDocTemplate(
@@ -259,6 +264,7 @@ def _doc_template(buffer: io.BytesIO, document: Document, geometry: Geometry, de
         decor=decor,
         sidebar=sidebar,
         notes=notes,
+        layout_log=log,
         mirror_pages=printing.duplex,
         date_stamp=_date_stamp(manifest.date),
         title=manifest.title,

@@ -19,6 +19,7 @@ from . import rl_compat
 from .contents import HeadingParagraph
 from .decor import PageDecor
 from .geometry import COVER_TOP, Geometry, Rect, make_geometry  # noqa: F401  (re-exported)
+from .layoutlog import LayoutLog
 from .markup import MarkupWriter
 from .notes import GAP, MarginFloat, NotePlacer, draw_placed, note_calls, too_wide
 from .paragraphs import Paragraph
@@ -166,7 +167,7 @@ class BriefDocTemplate(BaseDocTemplate):
 
     def __init__(self, buffer: Any, *, geometry: Geometry, decor: PageDecor, sidebar: Sidebar | None,
                  mirror_pages: bool, date_stamp: str | None = None, notes: NotePlacer | None = None,
-                 **metadata: Any):
+                 layout_log: LayoutLog | None = None, **metadata: Any):
         super().__init__(buffer, pagesize=decor.media_size,
                          leftMargin=geometry.block.x, rightMargin=geometry.block.x,
                          topMargin=geometry.page_height - geometry.block.top, bottomMargin=geometry.block.y,
@@ -178,6 +179,8 @@ class BriefDocTemplate(BaseDocTemplate):
         self.mirror_pages = mirror_pages  # (BaseDocTemplate's own `duplex` is a viewer preference)
         self.date_stamp = date_stamp
         """The PDF's CreationDate/ModDate, e.g. "D:20221007000000+00'00'" (None: ReportLab's own)."""
+        self.layout_log = layout_log
+        """Told every flowable placed (`briefing build --layout-log`); None: nothing recorded."""
         self._exclusions: list[tuple[float, float]] = []
         self._deferred: list[Flowable] = []
         self._deferred_page = 0
@@ -479,6 +482,8 @@ class BriefDocTemplate(BaseDocTemplate):
             flowables.insert(0, FrameBreak())
 
     def afterFlowable(self, flowable: Flowable) -> None:
+        if self.layout_log is not None:
+            self.layout_log.placed(self.page, self.pageTemplate.id, self.frame, flowable, self._current)
         if self._page_wide and getattr(flowable, "span", None) is not None:
             self._span_bottom = rl_compat.current_frame_top(self.frame)
         if not isinstance(flowable, HeadingParagraph) or not flowable.outline_key:

@@ -59,6 +59,7 @@ from .geometry import Geometry
 from .markup import MarkupWriter, destination
 from .paragraphs import Paragraph
 from . import rl_compat
+from .layoutlog import mark_source
 from .notes import MarginFloat
 from .rl_compat import FixedSizeFlowable
 from .theme import HAIRLINE, RULE, Styles, color, family, portion_markup
@@ -124,6 +125,7 @@ class StoryBuilder:
         style = self._hanging(self.styles.breakable(self.styles.h1, title), section.number, self.theme.accent)
         heading = HeadingParagraph(destination(section.anchor) + self.escape(section.title),
                                    style, title, 0, section.pos.path, bulletText=section.number)
+        mark_source([heading], section.pos)
         first = section.blocks[0] if section.blocks else None
         start = [PageBreak()] if section.break_before else []
         return [*start, *self._room_for_inset(first, [heading]), heading, *self.blocks(section.blocks)]
@@ -153,6 +155,7 @@ class StoryBuilder:
                 continue
             flowables = BUILDERS[type(block)](self, block)
             self._mark_notes(block, flowables)
+            mark_source(flowables, block.pos)
             if _introduces(block, following):
                 flowables[-1].keepWithNext = 1
             if isinstance(block, Heading):
@@ -187,21 +190,28 @@ class StoryBuilder:
         figure = self._figure_flowable(block, self.geometry.sidebar.width, None)
         figure.spaceBefore = figure.spaceAfter = 0
         # In the text (a page without a margin) it keeps about a body column's width, centred.
-        return MarginFloat(figure, f"figure '{block.path.name}'", self.geometry.sidebar.width * 1.6)
+        margin = MarginFloat(figure, f"figure '{block.path.name}'", self.geometry.sidebar.width * 1.6)
+        mark_source([margin], block.pos)
+        return margin
 
     def inset(self, block: Figure, beside: list[ParaBlock]) -> list[Flowable]:
         """A narrow figure with the following paragraphs wrapped beside it."""
         width = self.width * self.INSET_FRACTION
         figure = self._figure_flowable(block, width, None)
         figure.spaceBefore = figure.spaceAfter = 0
-        text = [flow for paragraph in beside for flow in self.paragraph(paragraph)]
+        text: list[Flowable] = []
+        for paragraph in beside:
+            text += self.paragraph(paragraph)
+            mark_source(text, paragraph.pos)
         side = block.side
         padding = {"imageLeftPadding": 9 if side == "right" else 0, "imageRightPadding": 9 if side == "left" else 0}
         holder = _SizedBox(figure, width)
         if self._inset_room is not None:  # the heading before it asks for this much room
             self._inset_room.inset = holder
             self._inset_room = None
-        return [Spacer(0, 4), ImageAndFlowables(holder, text, imageSide=side, imageBottomPadding=6, **padding)]
+        flowables = [Spacer(0, 4), ImageAndFlowables(holder, text, imageSide=side, imageBottomPadding=6, **padding)]
+        mark_source(flowables, block.pos)
+        return flowables
 
     def _figure_flowable(self, block: Figure, width: float, span: Span | None) -> FigureFlowable:
         info = inspect(block.path, block.pos.path, block.pos.line)  # cached since the Markdown stage
@@ -294,6 +304,7 @@ class StoryBuilder:
                 if isinstance(inner, ParaBlock):
                     style = self.styles.breakable(self._list_style(indent, step, marker if first else None), plain_text(inner.children))
                     result.append(Paragraph(self.markup.write(inner.children), style, bulletText=marker if first else None))
+                    mark_source(result[-1:], inner.pos)  # each item at its own line
                 elif isinstance(inner, ListBlock):
                     outer, self._list_indent = self._list_indent, indent
                     result.extend(self.list_block(inner, depth + 1)[:-1])
