@@ -334,3 +334,21 @@ def test_capital_labels_are_letterspaced(tmp_path: Path) -> None:
         letters = [c for c in chars if found["x0"] - 0.1 <= c["x0"] < found["x1"] and abs(c["top"] - found["top"]) < 1]
         gaps = [b["x0"] - a["x1"] for a, b in zip(letters, letters[1:])]
         assert len(letters) == len(word) and min(gaps) > 0.08 * found["size"] - 0.05, (word, gaps)
+
+
+def test_tables_are_set_booktabs_in_the_pages_two_rule_weights(tmp_path: Path) -> None:
+    table = "| Negara | Jumlah |\n|---|---:|\n" + "".join(f"| Negara {i} | {i * 11} |\n" for i in range(5))
+    root = write_brief(tmp_path, BASIC_MANIFEST, {"a.md": f"---\ntitle: A\n---\n{PARAGRAPH}\n\n{table}\n{PARAGRAPH}\n"})
+    out = tmp_path / "o.pdf"
+    build(root, out)
+    with pdfplumber.open(out) as pdf:
+        page = pdf.pages[0]
+        header = next(w for w in page.extract_words() if w["text"] == "Negara")
+        last = max((w for w in page.extract_words() if w["text"] == "Negara"), key=lambda w: w["top"])
+        rules = sorted((round(float(line["top"])), round(float(line["linewidth"]), 2), line["x1"] - line["x0"])
+                       for line in page.lines if header["top"] - 20 < line["top"] < last["bottom"] + 10)
+        tinted = [r for r in page.rects if r["fill"] and header["top"] - 5 < r["top"] < header["bottom"]]
+    weights = [weight for _, weight, _ in rules]
+    assert weights == [1.0, 0.5, 1.0], rules  # above the header, under it, under the last row: nothing between rows
+    assert all(abs(rule[2] - rules[0][2]) < 1 for rule in rules)  # across the table: no vertical rules
+    assert tinted == []
