@@ -88,6 +88,8 @@ class StoryBuilder:
     cache_dir: Path | None = None
     levels: tuple[str, ...] = ()
     """The brief's handling levels, lowest first: paragraphs of passages above the lowest are marked."""
+    figure_scale: float = 1.0
+    """The share of their size figures print at: less in a layout pulled in to save a last page."""
 
     INSET_FRACTION = 0.42
     PARAGRAPH_CHUNK = 3000
@@ -227,7 +229,9 @@ class StoryBuilder:
         credit = Paragraph(self.escape(block.credit), self.styles.credit) if block.credit else None
         if block.credit:
             self._credits.append((number, block.credit))
-        return FigureFlowable(image, block.pixels, caption, credit, max_height, block.alt, span, natural)
+        figure = FigureFlowable(image, block.pixels, caption, credit, max_height, block.alt, span, natural)
+        figure.scale = self.figure_scale
+        return figure
 
     def heading(self, block: Heading) -> list[Flowable]:
         style = {2: self.styles.h2, 3: self.styles.h3}.get(block.level, self.styles.h4)
