@@ -114,7 +114,7 @@ class FigureFlowable(Flowable):
         self.wrap(avail_width, height)
         return False
 
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+    def wrap(self, avail_width: float, _avail_height: float) -> tuple[float, float]:
         width = self.span.width if self.span else avail_width
         self.box_width = width
         self.image_width = min(width, self.natural_width)
