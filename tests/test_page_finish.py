@@ -388,3 +388,16 @@ def test_tables_are_set_booktabs_in_the_pages_two_rule_weights(tmp_path: Path) -
     assert weights == [1.0, 0.5, 1.0], rules  # above the header, under it, under the last row: nothing between rows
     assert all(abs(rule[2] - rules[0][2]) < 1 for rule in rules)  # across the table: no vertical rules
     assert tinted == []
+
+
+def test_no_heading_ends_a_column(editions: dict[str, Path]) -> None:
+    """A heading keeps with its text's opening lines and the notes they call at the column's foot."""
+    from .pagecheck import reading_order
+
+    for edition, path in editions.items():
+        last: dict[tuple[int, int], tuple[str, float]] = {}
+        for page, column, top, text, size in reading_order(path):
+            if 60 < top < 842 - 75:
+                last[page, column] = (text, size)
+        stranded = [(where, text) for where, (text, size) in last.items() if size in (12.0, 16.0)]
+        assert stranded == [], edition

@@ -570,6 +570,10 @@ class BriefDocTemplate(BaseDocTemplate):
         following = next((f for f in flowables[index:] if not getattr(f, "floats", False)), None)
         if following is not None:
             need += _opening_height(following, self.canv, width, frame_height)
+            if self.notes is not None and not self._page_margin and frame in self.pageTemplate.frames:
+                # and the notes it calls, at this column's foot: else it moves on and strands the heading
+                column = self.pageTemplate.frames.index(frame)
+                need += self.notes.foot_room(note_calls(following, self.canv, width), column, width)[1]
         if need > rl_compat.frame_space_left(frame):
             flowables.insert(0, FrameBreak())
 
