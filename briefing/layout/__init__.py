@@ -86,7 +86,7 @@ def render_pdf(document: Document, cache_dir: Path | None = None) -> RenderedPdf
     if with_toc and mode == "auto":
         rendered = _render(document, cache_dir, glyphs, with_toc=True)
     rendered, scale = _pull_in(document, cache_dir, glyphs, with_toc, rendered)
-    if uses_page_numbers(document.sections):  # page references print the pages the last pass found
+    if uses_page_numbers((document.sections, document.timeline)):  # page references print the pages the last pass found
         for _ in range(MAX_REFERENCE_PASSES - 1):
             again = _render(document, cache_dir, glyphs, with_toc, rendered.destinations, scale)
             settled = again.destinations == rendered.destinations
