@@ -12,11 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
+from typing import Callable
 
 from reportlab.lib.pagesizes import landscape
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Spacer
 from reportlab.platypus.doctemplate import LayoutError as RLLayoutError
 
@@ -55,6 +57,10 @@ __all__ = ["RenderedPdf", "render_pdf", "impose_booklet", "glyphs_for"]
 TOC_AFTER_PAGES = 6
 #: Layout passes at most to settle page references (`[halaman @fig-peta]`) whose numbers move text.
 MAX_REFERENCE_PASSES = 3
+#: A brief whose last page its text fills less than this share of is laid out again, pulled in.
+SHORT_TAIL = 0.25
+#: The scales figures take in the pulled-in layouts, tried in order (the sources are set closer too).
+PULLED_IN = (0.85, 0.7)
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,8 @@ class RenderedPdf:
     """The structure elements and their marked content (None: an untagged PDF)."""
     placements: tuple[Placement, ...] = field(default=(), compare=False)
     """Every flowable placed, page by page, when a layout log was asked for (`layoutlog.format_log`)."""
+    last_fill: float = field(default=1.0, compare=False)
+    """The share of the last page's body columns its text fills."""
 
 
 def render_pdf(document: Document, cache_dir: Path | None = None, layout_log: bool = False) -> RenderedPdf:
@@ -84,14 +92,32 @@ def render_pdf(document: Document, cache_dir: Path | None = None, layout_log: bo
     with_toc = mode == "on" or (mode == "auto" and rendered.pages > TOC_AFTER_PAGES)
     if with_toc and mode == "auto":
         rendered = render(with_toc=True)
+    rendered, scale = _pull_in(render, with_toc, rendered)
     if uses_page_numbers((document.sections, document.timeline)):  # page references print the pages the last pass found
         for _ in range(MAX_REFERENCE_PASSES - 1):
-            again = render(with_toc=with_toc, pages=rendered.destinations)
+            again = render(with_toc=with_toc, pages=rendered.destinations, scale=scale)
             settled = again.destinations == rendered.destinations
             rendered = again
             if settled:
                 break
     return rendered
+
+
+def _pull_in(render: Callable[..., RenderedPdf], with_toc: bool, rendered: RenderedPdf) -> tuple[RenderedPdf, float]:
+    """A brief that ends on a page holding a few lines is laid out again with its figures
+    smaller (PULLED_IN, never below `figures.MIN_SCALE`) and its sources set closer; the first
+    layout that saves the page is kept, with the figures' scale, else the first one (1.0).
+
+    A page holding three sources reads as if something were missing; two or three lines won
+    back on every earlier page bring them in, at the cost of an extra layout only for such briefs.
+    """
+    if rendered.pages < 2 or rendered.last_fill >= SHORT_TAIL:
+        return rendered, 1.0
+    for scale in PULLED_IN:
+        again = render(with_toc=with_toc, scale=scale)
+        if again.pages < rendered.pages:
+            return again, scale
+    return rendered, 1.0
 
 
 def glyphs_for(document: Document) -> GlyphPlan:
@@ -107,10 +133,11 @@ def page_size(paper: str, orientation: str) -> tuple[float, float]:
 
 
 def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, with_toc: bool,
-            pages: dict[str, int] | None = None, layout_log: bool = False) -> RenderedPdf:
+            pages: dict[str, int] | None = None, scale: float = 1.0, layout_log: bool = False) -> RenderedPdf:
+    """One layout; *scale* below 1 pulls it in: figures at that share of their size, sources closer."""
     manifest, theme, printing = document.manifest, document.theme, document.printing
     locale = i18n.Locale(manifest.language, tuple(manifest.labels.items()))
-    styles = make_styles(theme, manifest.language, document.hyphenation)
+    styles = _styles(document, scale)
     size = page_size(printing.paper, printing.orientation)
     notes = numbered_notes(document.sections)
     endnotes = manifest.footnotes == "endnotes"
@@ -125,7 +152,7 @@ def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, with_
 
     sidebar = _sidebar(document, geometry, styles, locale, markup)
     chronology = _chronology(document, where, geometry, styles, locale, markup)
-    builder = StoryBuilder(theme, styles, locale, geometry, markup, cache_dir, manifest.levels)
+    builder = StoryBuilder(theme, styles, locale, geometry, markup, cache_dir, manifest.levels, scale)
     story = _story(document, builder, geometry.main.width, endnote_flowables(notes, styles, locale, markup) if endnotes else [],
                    chronology)
     placer = None
@@ -154,7 +181,8 @@ def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, with_
             "split it into smaller parts or make it smaller", path) from None
     warnings = story.warnings + (placer.warnings() if placer else ())
     tags = tagger.export(manifest.title, language_tag(manifest.language)) if tagger is not None else None
-    return RenderedPdf(buffer.getvalue(), doc.page, warnings, destinations, tags, tuple(log.placements if log else ()))
+    return RenderedPdf(buffer.getvalue(), doc.page, warnings, destinations, tags,
+                       placements=tuple(log.placements if log else ()), last_fill=doc.last_page_fill)
 
 
 def _timeline_placement(document: Document, styles: Styles, size: tuple[float, float], side: str) -> str:
@@ -196,6 +224,15 @@ def _chronology(document: Document, where: str, geometry: Geometry, styles: Styl
     if where == "block":
         return _Chronology(block=timeline_block(entries, locale.label("timeline"), styles, theme, markup))
     return _Chronology(appendix=chronology_appendix(entries, locale.label("chronology"), styles, markup))
+
+
+def _styles(document: Document, scale: float) -> Styles:
+    """The build's styles; in a pulled-in layout (*scale* below 1) the sources set closer."""
+    styles = make_styles(document.theme, document.manifest.language, document.hyphenation)
+    if scale >= 1:
+        return styles
+    closer = ParagraphStyle("source_entry-closer", parent=styles.source_entry, leading=11.5, spaceAfter=3)
+    return replace(styles, source_entry=closer)
 
 
 def _tagger(cover: Cover, flowables: list[Flowable], sidebar: Sidebar | None) -> Tagger:

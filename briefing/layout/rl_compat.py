@@ -207,6 +207,21 @@ def has_lines(paragraph: Paragraph) -> bool:
     return "blPara" in paragraph.__dict__
 
 
+def kept_frags(paragraph: Paragraph) -> list[tuple[Any, type]]:
+    """The paragraph's fragments with their classes: ReportLab's split turns the first half of
+    a broken word (`_SplitFragHY`) into a last-line word (`_SplitFragLL`) in place, which a
+    later line breaking never joins again."""
+    return [(frag, type(frag)) for frag in paragraph.frags]
+
+
+def restore_frags(paragraph: Paragraph, kept: list[tuple[Any, type]]) -> None:
+    """Give the paragraph back the fragments `kept_frags` kept, each of its class then."""
+    for frag, cls in kept:
+        if type(frag) is not cls:
+            frag.__class__ = cls
+    paragraph.frags = [frag for frag, _ in kept]
+
+
 def line_count(paragraph: Paragraph) -> int:
     """The number of lines of a wrapped *paragraph*."""
     return len(paragraph.blPara.lines)

@@ -89,6 +89,8 @@ class StoryBuilder:
     cache_dir: Path | None = None
     levels: tuple[str, ...] = ()
     """The brief's handling levels, lowest first: paragraphs of passages above the lowest are marked."""
+    figure_scale: float = 1.0
+    """The share of their size figures print at: less in a layout pulled in to save a last page."""
 
     INSET_FRACTION = 0.42
     PARAGRAPH_CHUNK = 3000
@@ -242,7 +244,9 @@ class StoryBuilder:
         credit = Paragraph(self.escape(block.credit), self.styles.credit) if block.credit else None
         if block.credit:
             self._credits.append((number, block.credit))
-        return FigureFlowable(image, block.pixels, caption, credit, max_height, block.alt, span, natural)
+        figure = FigureFlowable(image, block.pixels, caption, credit, max_height, block.alt, span, natural)
+        figure.scale = self.figure_scale
+        return figure
 
     def heading(self, block: Heading) -> list[Flowable]:
         style = {2: self.styles.h2, 3: self.styles.h3}.get(block.level, self.styles.h4)
@@ -369,15 +373,16 @@ class StoryBuilder:
         return [Spacer(0, 2), *caption, table, *source, SpaceAfter(10)]
 
     def _table_style(self) -> TableStyle:
-        rule = color(self.theme.rule)
+        """Booktabs: a rule above the header and below the last row, a hairline under the header,
+        no vertical rules and none between rows: the page's two rule weights, nothing else."""
+        accent = color(self.theme.accent)
         return TableStyle(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("FONTNAME", (0, 0), (-1, -1), self.styles.table_cell.fontName),
-                ("LINEABOVE", (0, 0), (-1, 0), 1, color(self.theme.accent)),
-                ("LINEBELOW", (0, 0), (-1, 0), 0.6, color(self.theme.accent)),
-                ("LINEBELOW", (0, 1), (-1, -1), 0.3, rule),
-                ("BACKGROUND", (0, 0), (-1, 0), color(self.theme.accent_light)),
+                ("LINEABOVE", (0, 0), (-1, 0), RULE, accent),
+                ("LINEBELOW", (0, 0), (-1, 0), HAIRLINE, accent),
+                ("LINEBELOW", (0, -1), (-1, -1), RULE, accent),
                 ("LEFTPADDING", (0, 0), (-1, -1), self.CELL_PADDING),
                 ("RIGHTPADDING", (0, 0), (-1, -1), self.CELL_PADDING),
                 ("TOPPADDING", (0, 0), (-1, -1), 3),
@@ -575,8 +580,9 @@ def clearance_block(signoffs: tuple[Signoff, ...], theme: Theme, styles: Styles,
     table = _FlexTable(rows, colWidths=["28%", "40%", "32%"], hAlign="LEFT", style=TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("FONTNAME", (0, 0), (-1, -1), cell_style.fontName),  # a Table sets a font for every cell
-        ("LINEABOVE", (0, 0), (-1, 0), 0.6, color(theme.accent)),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.3, color(theme.rule)),
+        ("LINEABOVE", (0, 0), (-1, 0), RULE, color(theme.accent)),  # the page's two rule weights
+        ("LINEBELOW", (0, 0), (-1, -2), HAIRLINE, color(theme.rule)),
+        ("LINEBELOW", (0, -1), (-1, -1), RULE, color(theme.accent)),
         ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
         ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ]))
