@@ -609,6 +609,12 @@ def _warm_up() -> None:
     fonts.register_fonts(("Serif", "Sans", "Mono"))
 
 
+def warm_up() -> None:
+    """Load what every build needs, for the `briefing serve` worker: the layout stage, fonts, the PDF writer."""
+    _warm_up()
+    from . import tagged  # noqa: F401  (pikepdf, for the structure tree)
+
+
 def _worker(audience_id: str | None, output: Path | None, options: BuildOptions, copy: Copy | None) -> BuildResult:
     assert _WORKER_BRIEF is not None
     return _attempt(_WORKER_BRIEF, audience_id, output, options, copy)
