@@ -209,3 +209,27 @@ def test_an_implausible_font_entry_is_parsed_again(tmp_path: Path) -> None:
     again = rl_compat.truetype_font("T", path, cache)
     assert again.face.numGlyphs == TTFont("T", path).face.numGlyphs
     assert _text_pdf(again) == _text_pdf(TTFont("T", path))
+
+
+def test_a_brief_local_font_changed_on_disk_is_registered_again(tmp_path: Path) -> None:
+    """A worker (`briefing serve`, `watch`) lives across edits: a font file replaced in place is read again."""
+    import shutil
+    from importlib import resources
+
+    from reportlab.pdfbase import pdfmetrics
+
+    from briefing.layout import fonts
+
+    def packaged(family: str) -> Path:
+        package, files = fonts.FONT_FILES[family]
+        return Path(str(resources.files(package) / "files" / files["regular"]))
+
+    local = tmp_path / "fonts" / "house.ttf"
+    local.parent.mkdir()
+    shutil.copyfile(packaged("Serif"), local)
+    family = (("HouseTest", (("regular", str(local)),)),)
+    fonts.register_local_fonts(family)
+    assert pdfmetrics.getFont("HouseTest").face.name.ustr == "IBMPlexSerif-Regular"
+    shutil.copyfile(packaged("Sans"), local)  # the same path, another font
+    fonts.register_local_fonts(family)
+    assert pdfmetrics.getFont("HouseTest").face.name.ustr != "IBMPlexSerif-Regular"

@@ -8,6 +8,7 @@ package installed.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import unicodedata
 from functools import lru_cache, partial
@@ -19,7 +20,7 @@ from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 
 from ..errors import BriefingError
-from .rl_compat import truetype_font
+from .rl_compat import register_font_again, truetype_font
 
 #: family name -> (python package, {style: file name})
 FONT_FILES: dict[str, tuple[str, dict[str, str]]] = {
@@ -101,23 +102,36 @@ def register_fonts(families: tuple[str, ...] | None = None) -> None:
 
 #: Brief-local families registered in this process: family -> {style: file}.
 _LOCAL: dict[str, dict[str, str]] = {}
+#: ... and the version of each file registered: {style: (file, size, time of change)}.
+_LOCAL_VERSIONS: dict[str, dict[str, tuple[str, int, int]]] = {}
+
+
+def _version(path: str) -> tuple[int, int]:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return (-1, -1)  # registering it reports the problem
+    return info.st_size, info.st_mtime_ns
 
 
 def register_local_fonts(font_files: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]) -> None:
     """Register a theme's brief-local TrueType families (a missing style uses the regular face).
 
-    A family name is reused by another brief in the same process (`watch`), so the files
-    decide: a family is registered again when its files differ.
+    A family name is reused by another brief in the same process (`watch`, `serve`), so the
+    files decide: a family is registered again when its files, or their size or time of
+    change, differ.
     """
     for family, styles in font_files:
         files = dict(styles)
-        if _LOCAL.get(family) == files:
+        versions = {style: (path, *_version(path)) for style, path in files.items()}
+        if _LOCAL_VERSIONS.get(family) == versions:
             continue
         _LOCAL[family] = files
+        _LOCAL_VERSIONS[family] = versions
         for style in ("regular", "bold", "italic", "bolditalic"):
             path = files.get(style) or files["regular"]
             try:
-                pdfmetrics.registerFont(truetype_font(face(family, style), path, _CACHE_DIR[0]))
+                register_font_again(truetype_font(face(family, style), path, _CACHE_DIR[0]))
             except Exception as exc:  # ReportLab's TTFError and OSError: a damaged or unsupported file
                 raise BriefingError(f"font file '{Path(path).name}' cannot be used: {exc}") from None
             addMapping(family, int("bold" in style), int("italic" in style), face(family, style))

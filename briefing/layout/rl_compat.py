@@ -26,7 +26,7 @@ from reportlab import rl_config
 from reportlab.lib.abag import ABag
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfdoc
+from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTEncoding, TTFNameBytes, TTFont, TTFontFace
 from reportlab.pdfgen.canvas import Canvas
@@ -727,3 +727,16 @@ def _restore_face(face: Any, payload: bytes) -> bool:
         multiplier = 1000 / units
         face._pdfScale = lambda x: x * multiplier
     return True
+
+
+def register_font_again(font: TTFont) -> None:
+    """Register *font*, replacing a TrueType font of the same name.
+
+    ReportLab keeps the first TrueType font registered under a name (and under its face
+    name), so a brief-local font file that changed would otherwise stay the old one for
+    the life of the process (`watch`, `serve`).
+    """
+    old = pdfmetrics._fonts.pop(font.fontName, None)
+    if old is not None and pdfmetrics._dynFaceNames.get(getattr(old.face, "name", None)) is old:
+        del pdfmetrics._dynFaceNames[old.face.name]
+    pdfmetrics.registerFont(font)
