@@ -304,15 +304,24 @@ def serve_command(ctx: click.Context, brief_dir: Path | None) -> None:
     builds in its own process when not; the PDFs are the same either way.
     """
     from .build import warm_up
+    from .check import check_brief
+    from .errors import BriefingError
     from .serve import serve
 
     root = find_brief_dir(brief_dir)
+
+    def warm() -> None:
+        warm_up()
+        try:  # every stage of every edition once, nothing written: this brief's caches filled
+            check_brief(root)
+        except BriefingError:
+            pass  # the first build reports it
 
     def report(line: str) -> None:
         say(ctx, line)
         sys.stdout.flush()  # a line per build, as it happens, also into a log file
 
-    run_action(ctx, lambda: serve(root, invoke, report, warm_up), root)
+    run_action(ctx, lambda: serve(root, invoke, report, warm), root)
 
 
 add_commands(main)
