@@ -125,9 +125,12 @@ def _peer(connection: socket.socket, uid: int) -> int | None:
 
 
 def _request(args: list[str], cwd: str, root: str) -> bytes:
-    """NUL-separated fields: protocol, program name, folder, brief root, argument count, arguments, environment."""
+    """NUL-separated fields: protocol, program name, folder, brief root, umask (octal), argument count,
+    arguments, environment."""
+    umask = os.umask(0o022)
+    os.umask(umask)
     fields = [PROTOCOL, _program_name().encode(), os.fsencode(cwd), os.fsencode(os.path.abspath(root)),
-              str(len(args)).encode(), *map(os.fsencode, args),
+              b"%o" % umask, str(len(args)).encode(), *map(os.fsencode, args),
               *(os.fsencode(k) + b"=" + os.fsencode(v) for k, v in os.environ.items())]
     return b"\0".join(fields)
 

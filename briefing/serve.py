@@ -55,6 +55,8 @@ class Request:
     program: str
     cwd: str
     root: str
+    umask: int
+    """The client's: files the build writes get the permissions a build in its own process gives them."""
     args: list[str]
     env: dict[str, str]
 
@@ -188,11 +190,11 @@ def _answer(connection: socket.socket, state: _State) -> None:
             state.say(f"{time.strftime('%H:%M:%S')} declined a build: {reason}")
             return
         connection.settimeout(None)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         code = run_request(request, fds, state)
         connection.sendall(b"exit %d" % code)
         state.say(f"{time.strftime('%H:%M:%S')} briefing {' '.join(request.args)}: exit {code}, "
-                  f"{time.perf_counter() - started:.3f} s")
+                  f"{time.perf_counter() - started:.3f} s, {time.process_time() - cpu:.3f} s CPU")
     except (OSError, ValueError) as exc:
         log.warning("a build request failed: %s", exc)
     except Exception:  # a bug: the client builds in its own process; this worker goes on
@@ -217,10 +219,11 @@ def read_request(connection: socket.socket, header: bytes) -> Request:
         data += chunk
     fields = [os.fsdecode(f) for f in data.split(b"\0")]
     if fields[0] != PROTOCOL.decode():
-        return Request("", "", "", [], {})
-    count = int(fields[4])
-    args, env = fields[5:5 + count], fields[5 + count:]
-    return Request(fields[1], fields[2], fields[3], args, dict(e.partition("=")[::2] for e in env))
+        return Request("", "", "", 0o022, [], {})
+    count = int(fields[5])
+    args, env = fields[6:6 + count], fields[6 + count:]
+    return Request(fields[1], fields[2], fields[3], int(fields[4], 8) & 0o777, args,
+                   dict(e.partition("=")[::2] for e in env))
 
 
 def _decline(request: Request, state: _State, fds: int) -> str:
@@ -238,7 +241,8 @@ def _decline(request: Request, state: _State, fds: int) -> str:
 
 def run_request(request: Request, fds: list[int], state: _State) -> int:
     """Run the command with the client's folder, environment and streams; put ours back after."""
-    saved_cwd, saved_env, saved_argv = os.getcwd(), dict(os.environ), sys.argv
+    saved_cwd, saved_env, saved_argv, saved_umask = os.getcwd(), dict(os.environ), sys.argv, os.umask(0o022)
+    os.umask(saved_umask)
     sys.stdout.flush()
     sys.stderr.flush()
     saved_fds = os.dup(1), os.dup(2)
@@ -246,6 +250,7 @@ def run_request(request: Request, fds: list[int], state: _State) -> int:
         os.dup2(fds[0], 1)
         os.dup2(fds[1], 2)
         os.chdir(request.cwd)
+        os.umask(request.umask)
         os.environ.clear()
         os.environ.update(request.env)
         sys.argv = [request.program, *request.args]
@@ -265,4 +270,5 @@ def run_request(request: Request, fds: list[int], state: _State) -> int:
         sys.argv = saved_argv
         os.environ.clear()
         os.environ.update(saved_env)
+        os.umask(saved_umask)
         os.chdir(saved_cwd)

@@ -9,7 +9,7 @@ import os
 SOCKET_DIR = os.path.join("output", ".cache", "serve")
 SOCKET_NAME = "build.sock"
 #: First field of every request; the worker declines any other (an older or newer client).
-PROTOCOL = b"briefing-serve 1"
+PROTOCOL = b"briefing-serve 2"
 
 
 def socket_path(root: str) -> str:

@@ -126,7 +126,7 @@ def test_a_second_worker_is_refused_and_a_stale_socket_is_replaced(tmp_path: Pat
 
 
 def _request(args: list[str]) -> bytes:
-    fields = [workersocket.PROTOCOL, b"briefing", os.getcwd().encode(), b"/brief", str(len(args)).encode(),
+    fields = [workersocket.PROTOCOL, b"briefing", os.getcwd().encode(), b"/brief", b"22", str(len(args)).encode(),
               *(a.encode() for a in args), b"LANG=C"]
     return b"\0".join(fields)
 
