@@ -108,10 +108,10 @@ def _load_timelines(root: Path, manifest: Manifest, origin: Path, languages: lis
         return (), {}
     path = resolve_inside(root, manifest.timeline.file, origin)
     order = manifest.timeline.order
-    timeline = reporter.attempt(partial(_timeline, path, manifest.language, order)) or ()
+    timeline = reporter.attempt(partial(_timeline, path, order)) or ()
     variants = {}
     for language, variant in _language_variants(root, path, languages, origin):
-        variants[language] = reporter.attempt(partial(_timeline, variant, language, order)) or ()
+        variants[language] = reporter.attempt(partial(_timeline, variant, order)) or ()
     return timeline, variants
 
 
@@ -196,8 +196,8 @@ def _language_variants(root: Path, path: Path, languages: list[str], origin: Pat
     return found
 
 
-def _timeline(path: Path, language: str, order: str) -> tuple[TimelineEvent, ...]:
-    events = load_timeline(path, language)
+def _timeline(path: Path, order: str) -> tuple[TimelineEvent, ...]:
+    events = load_timeline(path)
     return events[::-1] if order == "reverse" else events
 
 

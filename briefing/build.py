@@ -153,11 +153,11 @@ def _build_jobs(brief: Brief, jobs: list[Job], output: Path | None, options: Bui
     if on_start is not None:
         on_start(len(jobs))
     results: list[BuildResult] = []
-    for result in _run_jobs(brief, jobs):
-        if result.error is not None and len(jobs) == 1:
-            raise result.error
-        if every_edition and len(results) == len(jobs) - 1:  # the last: every edition's citations are known
-            result = _with_never_cited(brief, [*results, result])
+    for built in _run_jobs(brief, jobs):
+        if built.error is not None and len(jobs) == 1:
+            raise built.error
+        last = every_edition and len(results) == len(jobs) - 1  # the last: every edition's citations are known
+        result = _with_never_cited(brief, [*results, built]) if last else built
         results.append(result)
         if on_done is not None:
             on_done(result)
@@ -337,7 +337,7 @@ def parse_once(text: str, path: Path, root: Path, line_map: tuple[int, ...]) -> 
     """
     key = (text, path, root, line_map)
     blocks = _PARSED.get(key)
-    if blocks is not None and all(_same_image(figure, root) for figure in iter_nodes(blocks, Figure)):
+    if blocks is not None and all(_same_image(figure) for figure in iter_nodes(blocks, Figure)):
         return blocks
     blocks = parse_markdown(text, path, root, line_map)
     if len(_PARSED) > 512:
@@ -346,7 +346,7 @@ def parse_once(text: str, path: Path, root: Path, line_map: tuple[int, ...]) -> 
     return blocks
 
 
-def _same_image(figure: Figure, root: Path) -> bool:
+def _same_image(figure: Figure) -> bool:
     """The figure's image still reads as it did (inspections are cached per file version)."""
     from .images import inspect
 

@@ -50,15 +50,16 @@ def number_blocks(sections: list[Section]) -> list[Section]:
     def walk(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
         result: list[Block] = []
         for block in blocks:
+            numbered: Block = block
             if isinstance(block, (Figure, Table)):
                 kind = "figure" if isinstance(block, Figure) else "table"
                 counts[kind] += 1
-                block = dataclasses.replace(block, number=counts[kind])
+                numbered = dataclasses.replace(block, number=counts[kind])
             elif isinstance(block, (Callout, Quote, Keep)):
-                block = dataclasses.replace(block, blocks=walk(block.blocks))
+                numbered = dataclasses.replace(block, blocks=walk(block.blocks))
             elif isinstance(block, ListBlock):
-                block = dataclasses.replace(block, items=tuple(walk(item) for item in block.items))
-            result.append(block)
+                numbered = dataclasses.replace(block, items=tuple(walk(item) for item in block.items))
+            result.append(numbered)
         return tuple(result)
 
     return [dataclasses.replace(section, blocks=walk(section.blocks)) for section in sections]

@@ -154,7 +154,7 @@ def markdown_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": True, "maxNesting": MAX_DEPTH * 2})
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     # every URL reaches us: figures refuse, links print safely (an instance attribute, as markdown-it documents)
-    md.validateLink = lambda url: True  # type: ignore[method-assign]
+    md.validateLink = lambda url: True  # type: ignore[method-assign]  # noqa: ARG005 (markdown-it passes url by name)
     md.inline.ruler.before("link", "crossref", _crossref_rule)
     md.inline.ruler.before("link", "citation", _citation_rule)
     md.inline.ruler.at("link", _link_rule)
@@ -162,7 +162,7 @@ def markdown_parser() -> MarkdownIt:
     md.use(footnote_plugin, inline=False)  # `text[^id]` and `[^id]: note`; Pandoc's `^[inline]` is not offered
     for kind in BOX_KINDS:
         md.use(container_plugin, name=kind)
-    md.use(container_plugin, name=_UNKNOWN_BOX, validate=lambda params, markup: True)  # tried last
+    md.use(container_plugin, name=_UNKNOWN_BOX, validate=lambda _params, _markup: True)  # tried last
     return md
 
 
@@ -320,9 +320,10 @@ class _Converter:
         for block in blocks:
             if pending is not None:
                 if _is_bare_table(block):
-                    block = _captioned(block, pending)  # type: ignore[arg-type]
-                else:
-                    self._stray_caption(pending)
+                    result.append(_captioned(block, pending))  # type: ignore[arg-type]
+                    pending = None
+                    continue
+                self._stray_caption(pending)
                 pending = None
             elif _is_caption(block):
                 if result and _is_bare_table(result[-1]):
@@ -632,13 +633,13 @@ BLOCK_BUILDERS: dict[str, Callable[[_Converter, SyntaxTreeNode], Block]] = {
 }
 
 INLINE_BUILDERS: dict[str, Callable[[_Converter, SyntaxTreeNode], Inline]] = {
-    "text": lambda c, n: Text(n.content),
-    "softbreak": lambda c, n: Text(" "),
-    "hardbreak": lambda c, n: LineBreak(),
+    "text": lambda _c, n: Text(n.content),
+    "softbreak": lambda _c, _n: Text(" "),
+    "hardbreak": lambda _c, _n: LineBreak(),
     "em": lambda c, n: Emph(c.inline_children(n)),
     "strong": lambda c, n: Strong(c.inline_children(n)),
     "s": lambda c, n: Strike(c.inline_children(n)),
-    "code_inline": lambda c, n: Code(n.content),
+    "code_inline": lambda _c, n: Code(n.content),
     "link": _Converter.link,
     "image": _Converter.image,
     "citation": _Converter.citation,
@@ -696,6 +697,7 @@ def number_headings(blocks: tuple[Block, ...], section_number: str | None) -> tu
             else:
                 counters[1] += 1
                 number = f"{section_number}.{max(counters[0], 1)}.{counters[1]}"
-            block = replace(block, number=number)
-        result.append(block)
+            result.append(replace(block, number=number))
+        else:
+            result.append(block)
     return tuple(result)

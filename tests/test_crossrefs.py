@@ -30,8 +30,8 @@ def _links(pdf: Path) -> list[tuple[int, str, int]]:
         for number, page in enumerate(document.pages, start=1):
             height = float(page.mediabox.height)
             words = plumbed.pages[number - 1].extract_words()
-            for annotation in page.get("/Annots") or []:
-                annotation = annotation.get_object()
+            for reference in page.get("/Annots") or []:
+                annotation = reference.get_object()
                 dest = annotation.get("/Dest")
                 if dest is None:
                     continue

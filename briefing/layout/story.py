@@ -330,7 +330,7 @@ class StoryBuilder:
         pieces = [lines[i:i + 60] for i in range(0, len(lines), 60)]  # long listings split across pages
         return [Spacer(0, 2), *(Paragraph("<br/>".join(piece), self.styles.code) for piece in pieces), SpaceAfter(8)]
 
-    def rule(self, block: Rule) -> list[Flowable]:
+    def rule(self, _block: Rule) -> list[Flowable]:
         return [HRFlowable(width="30%", thickness=HAIRLINE, color=color(self.theme.rule), spaceBefore=6, spaceAfter=10, hAlign="CENTER")]
 
     def table(self, block: Table) -> list[Flowable]:
@@ -412,7 +412,7 @@ class StoryBuilder:
         """`::: keep`: its blocks on one page (moved on whole when they do not fit)."""
         return [KeepTogether(self.blocks(block.blocks))]
 
-    def page_break(self, block: PageBreakBlock) -> list[Flowable]:
+    def page_break(self, _block: PageBreakBlock) -> list[Flowable]:
         return [PageBreak()]
 
     def pull_quote(self, block: Callout) -> list[Flowable]:
@@ -536,7 +536,7 @@ BUILDERS: dict[type, Callable[[StoryBuilder, Block], list[Flowable]]] = {
 
 
 def clearance_block(signoffs: tuple[Signoff, ...], theme: Theme, styles: Styles, locale: i18n.Locale,
-                    markup: MarkupWriter, width: float) -> list[Flowable]:
+                    markup: MarkupWriter) -> list[Flowable]:
     """The sign-off table: role, name and date of each who prepared, reviewed or approved the brief."""
     if not signoffs:
         return []
@@ -558,15 +558,15 @@ def clearance_block(signoffs: tuple[Signoff, ...], theme: Theme, styles: Styles,
     return [Spacer(0, 6), KeepTogether([label, table]), Spacer(0, 12)]
 
 
-def photo_credits(credits: tuple[tuple[int, str], ...], styles: Styles, locale: i18n.Locale,
+def photo_credits(figure_credits: tuple[tuple[int, str], ...], styles: Styles, locale: i18n.Locale,
                   markup: MarkupWriter) -> list[Flowable]:
     """The "Kredit Foto" appendix: every figure's credit, by figure number."""
-    if not credits:
+    if not figure_credits:
         return []
     title = locale.label("photo_credits")
     figure = locale.label("figure")
     entries = [Paragraph(f"{markup.escape(figure)} {number}. {markup.escape(credit)}", styles.source_entry)
-               for number, credit in credits]
+               for number, credit in figure_credits]
     return [HeadingParagraph(markup.escape(title), styles.h2, title, 1), *entries]
 
 
@@ -583,7 +583,7 @@ class SpaceAfter(Flowable):
         super().__init__()
         self.space = space
 
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+    def wrap(self, _avail_width: float, _avail_height: float) -> tuple[float, float]:
         return 0.0, 0.0
 
     def getSpaceAfter(self) -> float:  # noqa: N802 (ReportLab's name)
@@ -646,7 +646,7 @@ class _SizedBox(FixedSizeFlowable):
         self.content = content
         self.box_width = width
 
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+    def wrap(self, _avail_width: float, avail_height: float) -> tuple[float, float]:
         _, height = self.content.wrap(self.box_width, avail_height)
         self.width, self.height = self.box_width, height
         return self.width, height
