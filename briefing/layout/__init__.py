@@ -80,7 +80,7 @@ def render_pdf(document: Document, cache_dir: Path | None = None) -> RenderedPdf
     with_toc = mode == "on" or (mode == "auto" and rendered.pages > TOC_AFTER_PAGES)
     if with_toc and mode == "auto":
         rendered = _render(document, cache_dir, glyphs, with_toc=True)
-    if uses_page_numbers(document.sections):  # page references print the pages the last pass found
+    if uses_page_numbers((document.sections, document.timeline)):  # page references print the pages the last pass found
         for _ in range(MAX_REFERENCE_PASSES - 1):
             again = _render(document, cache_dir, glyphs, with_toc, rendered.destinations)
             settled = again.destinations == rendered.destinations
