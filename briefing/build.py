@@ -645,7 +645,7 @@ def _run_jobs(brief: Brief, jobs: list[Job]) -> Iterator[BuildResult]:
         return
     global _WORKER_BRIEF
     _WORKER_BRIEF = brief  # inherited by the forked workers: the brief is loaded once
-    _warm_up()
+    _warm_up(brief.root / OUTPUT_DIR / ".cache")
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         futures = [pool.submit(_worker, *job) for job in jobs]
@@ -653,11 +653,18 @@ def _run_jobs(brief: Brief, jobs: list[Job]) -> Iterator[BuildResult]:
             yield future.result()
 
 
-def _warm_up() -> None:
+def _warm_up(cache_dir: Path | None = None) -> None:
     """Import the layout stage and register fonts once, before forking."""
     from .layout import fonts
 
+    fonts.use_cache_dir(cache_dir)
     fonts.register_fonts(("Serif", "Sans", "Mono"))
+
+
+def warm_up() -> None:
+    """Load what every build needs, for the `briefing serve` worker: the layout stage, fonts, the PDF writer."""
+    _warm_up()
+    from . import tagged  # noqa: F401  (pikepdf, for the structure tree)
 
 
 def _worker(audience_id: str | None, output: Path | None, options: BuildOptions, copy: Copy | None) -> BuildResult:

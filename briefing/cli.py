@@ -295,7 +295,56 @@ def list_audiences(ctx: click.Context, brief_dir: Path | None) -> None:
     run_action(ctx, show, root)
 
 
+@main.command("serve")
+@click.argument("brief_dir", required=False, type=click.Path(file_okay=False, path_type=Path))
+@global_options
+@click.pass_context
+def serve_command(ctx: click.Context, brief_dir: Path | None) -> None:
+    """Keep a build worker for the brief running, so each `briefing build` starts warm (Ctrl-C to stop).
+
+    The worker keeps imports, fonts and caches loaded and listens on a Unix socket in
+    output/.cache/serve/, for this user only. `briefing build` uses it when it runs and
+    builds in its own process when not; the PDFs are the same either way.
+    """
+    from .build import warm_up
+    from .check import check_brief
+    from .errors import BriefingError
+    from .serve import serve
+
+    root = find_brief_dir(brief_dir)
+
+    def warm() -> None:
+        warm_up()
+        try:  # every stage of every edition once, nothing written: this brief's caches filled
+            check_brief(root)
+        except BriefingError:
+            pass  # the first build reports it
+
+    def report(line: str) -> None:
+        say(ctx, line)
+        sys.stdout.flush()  # a line per build, as it happens, also into a log file
+
+    run_action(ctx, lambda: serve(root, invoke, report, warm), root)
+
+
 add_commands(main)
+
+
+def invoke(args: list[str], prog_name: str | None = None) -> int:
+    """Run one command line in this process and return its exit status, as a new process would end.
+
+    The entry of `run` and of the `briefing serve` worker, which runs the builds its
+    clients send with the same messages and exit statuses.
+    """
+    try:
+        main.main(args=args, prog_name=prog_name)
+        code: object = 0
+    except SystemExit as stop:
+        code = stop.code
+    if isinstance(code, str):
+        click.echo(code, err=True)
+        code = 1
+    return code if isinstance(code, int) else 0
 
 
 def run() -> None:
@@ -309,17 +358,10 @@ def run() -> None:
     # written; collecting the youngest generation every 700 allocations walks them again
     # and again (~3% of a large build, measured).
     gc.set_threshold(50_000, 20, 20)
-    try:
-        main()
-        code: object = 0
-    except SystemExit as stop:
-        code = stop.code
-    if isinstance(code, str):
-        click.echo(code, err=True)
-        code = 1
+    code = invoke(sys.argv[1:])
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
         except (OSError, ValueError):  # a closed pipe: nothing more can be said on it
             pass
-    os._exit(code if isinstance(code, int) else 0)
+    os._exit(code)

@@ -188,3 +188,19 @@ def test_a_heading_taller_than_a_page_splits_and_keeps_its_bookmark(tmp_path: Pa
     (section, (heading,)) = reader.outline
     assert heading.title.startswith("1.1 kata0 kata1")
     assert reader.get_destination_page_number(heading) == start  # the bookmark is on its first part
+
+
+def test_a_paragraph_asked_again_at_a_width_equal_but_for_rounding_keeps_its_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The frame and the page geometry sum a column's width differently (…112 and …115 pt):
+    the second wrap must not break the paragraph into lines again."""
+    from reportlab.lib.styles import ParagraphStyle
+
+    from briefing.layout import paragraphs
+
+    paragraph = paragraphs.Paragraph("Rusia dan Korea Utara mempererat hubungan " * 8, ParagraphStyle("t"))
+    first = paragraph.wrap(235.27559055118112, 1000)
+    calls: list[object] = []
+    real = paragraphs.Paragraph.breakLines
+    monkeypatch.setattr(paragraphs.Paragraph, "breakLines", lambda self, width: calls.append(width) or real(self, width))
+    assert paragraph.wrap(235.27559055118115, 1000) == first and calls == []
+    assert paragraph.wrap(200, 1000)[1] > first[1] and len(calls) == 1  # another width: broken again

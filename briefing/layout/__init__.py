@@ -36,6 +36,7 @@ from .contents import ContentsTable, Entry, assign_outline
 from .cover import Cover
 from .decor import PageDecor
 from .fonts import GlyphPlan, face, glyph_plan, register_fonts, register_local_fonts
+from .fonts import use_cache_dir as use_font_cache
 from .geometry import Geometry, make_geometry
 from .hyphenation import prime_patterns
 from .layoutlog import LayoutLog, Placement
@@ -83,6 +84,7 @@ def render_pdf(document: Document, cache_dir: Path | None = None, layout_log: bo
     with *layout_log*, also where the last layout pass placed every flowable."""
     theme = document.theme
     prime_patterns(document.manifest.language, cache_dir)
+    use_font_cache(cache_dir)
     register_local_fonts(theme.font_files)
     register_fonts(tuple(dict.fromkeys(family(f) for f in (theme.body_font, theme.heading_font))))
     glyphs = glyphs_for(document)

@@ -46,6 +46,11 @@ _prototypes: "weakref.WeakKeyDictionary[ParagraphStyle, dict[tuple[str, ...], li
     weakref.WeakKeyDictionary()
 
 
+#: Widths closer than this (points) are one width: a billionth of a point, far below what
+#: a PDF coordinate records (four decimals) or a line's fit could notice.
+SAME_WIDTH = 1e-9
+
+
 class Paragraph(_RLParagraph):
     """`reportlab.platypus.Paragraph`, with our markup turned into fragments directly."""
 
@@ -65,9 +70,15 @@ class Paragraph(_RLParagraph):
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         """Lines depend on the width alone: asked again at the same width (keep-with-next,
-        then the float check, then the frame), the paragraph answers without re-breaking."""
+        then the float check, then the frame), the paragraph answers without re-breaking.
+
+        "The same" allows for rounding: the frame and the page geometry compute a column's
+        width by different sums (235.27559055118112 and …115 pt), which had 40 % of the
+        large brief's paragraphs broken into lines twice.
+        """
         memo = self._wrapped
-        if memo is not None and memo[0] == availWidth and memo[2] == self.height and rl_compat.has_lines(self):
+        if (memo is not None and abs(memo[0] - availWidth) <= SAME_WIDTH and memo[2] == self.height
+                and rl_compat.has_lines(self)):
             return self.width, self.height
         width, height = super().wrap(availWidth, availHeight)
         self._wrapped = (availWidth, width, height)
