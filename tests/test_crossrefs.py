@@ -339,6 +339,22 @@ def test_hostile_svg_logo_is_refused_at_its_line(tmp_path: Path, name: str) -> N
     assert "Traceback" not in output and not pdf.exists()
 
 
+@pytest.mark.parametrize("svg_size", ['viewBox="0 0 10000 10"', 'width="4000" height="1"'])
+def test_a_very_wide_logo_is_set_smaller_and_leaves_the_title_its_room(tmp_path: Path, svg_size: str) -> None:
+    shape = '<rect width="10000" height="10"' if "viewBox" in svg_size else '<rect width="4000" height="1"'
+    svg = f'<svg xmlns="http://www.w3.org/2000/svg" {svg_size}>{shape} fill="#e0a030"/></svg>'
+    code, output, pdf = _svg_logo_brief(tmp_path, svg)
+    assert code == 0, output
+    with pdfplumber.open(pdf) as doc:
+        page = doc.pages[0]
+        band = next(r for r in page.rects if r["x0"] <= 0 and r["width"] >= page.width)
+        title = next(w for w in page.extract_words() if w["text"] == "Test")
+        (logo,) = [o for o in page.rects if o is not band and o["bottom"] <= band["bottom"]]
+    block = page.width - 2 * title["x0"]
+    assert logo["width"] <= block / 3 + 0.5 and logo["height"] < 14 * 72 / 25.4  # a third of the block, lower
+    assert logo["x0"] > title["x1"]
+
+
 def test_svg_logo_gradient_is_refused_only_in_a_pdf_a_edition(tmp_path: Path) -> None:
     svg = _SVG_LOGO.replace('fill="#e0a030"', 'fill="url(#g)"').replace(
         "<rect", '<linearGradient id="g"><stop offset="0" stop-color="#f0c040"/></linearGradient>\n  <rect')

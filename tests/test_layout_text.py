@@ -204,3 +204,15 @@ def test_a_paragraph_asked_again_at_a_width_equal_but_for_rounding_keeps_its_lin
     monkeypatch.setattr(paragraphs.Paragraph, "breakLines", lambda self, width: calls.append(width) or real(self, width))
     assert paragraph.wrap(235.27559055118115, 1000) == first and calls == []
     assert paragraph.wrap(200, 1000)[1] > first[1] and len(calls) == 1  # another width: broken again
+
+
+def test_a_paragraph_asked_twice_at_a_width_with_no_room_answers_both_times() -> None:
+    """ReportLab answers a width under its fuzz without setting a height; the second ask at that
+    width (a cover band a very wide logo leaves no room in) must not read the missing height."""
+    from reportlab.lib.styles import ParagraphStyle
+
+    from briefing.layout.paragraphs import Paragraph
+
+    paragraph = Paragraph("Judul", ParagraphStyle("t"))
+    assert paragraph.wrap(-5.0, 1000) == paragraph.wrap(-5.0, 1000)
+    assert paragraph.wrap(100.0, 1000)[1] > 0

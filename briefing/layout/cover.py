@@ -22,6 +22,10 @@ from .theme import HAIRLINE, Styles, color
 from ..themes import Theme
 
 
+#: The most of the title band's width a logo takes: a wider one is set lower, so the title keeps its room.
+LOGO_SHARE = 1 / 3
+
+
 class Cover:
     """The title block on page 1: a full-width band, then date, authors and notice."""
 
@@ -30,7 +34,7 @@ class Cover:
     def __init__(self, document: Document, theme: Theme, styles: Styles, locale: i18n.Locale,
                  page_size: tuple[float, float], block: Rect, markup: MarkupWriter, cache_dir: Path | None = None):
         m = document.manifest
-        self.logo = _logo(document, cache_dir, styles.cover_title.fontName)
+        self.logo = _logo(document, cache_dir, styles.cover_title.fontName, block.width * LOGO_SHARE)
         """(image or vector drawing, width, height) of the cover logo, right-aligned in the band, or None."""
         escape = markup.escape
         self.theme = theme
@@ -101,9 +105,10 @@ class Cover:
         canvas.restoreState()
 
 
-def _logo(document: Document, cache_dir: Path | None, font: str) -> tuple[PrintImage | Drawing, float, float] | None:
-    """The manifest's logo prepared for print at its declared height (in the theme's colours);
-    an SVG as vector shapes."""
+def _logo(document: Document, cache_dir: Path | None, font: str,
+          max_width: float) -> tuple[PrintImage | Drawing, float, float] | None:
+    """The manifest's logo prepared for print at its declared height (in the theme's colours),
+    or at *max_width* when that height would make it wider; an SVG as vector shapes."""
     manifest, theme = document.manifest, document.theme
     if not manifest.logo:
         return None
@@ -111,8 +116,14 @@ def _logo(document: Document, cache_dir: Path | None, font: str) -> tuple[PrintI
     if manifest.logo.lower().endswith(".svg"):
         pdf_a = any(part.startswith("a-") for part in document.printing.pdf_standard.split("+"))
         drawing = svg_drawing(Path(manifest.logo), theme, font, pdf_a)
-        return drawing, height * drawing.width / drawing.height, height
+        return drawing, *_logo_size(drawing.width, drawing.height, height, max_width)
     info = inspect(Path(manifest.logo), Path(manifest.logo), None)  # checked when the brief loaded
-    width = height * info.width / info.height
+    width, height = _logo_size(info.width, info.height, height, max_width)
     image, _ = prepared_image(info, width, cache_dir, theme.grayscale, theme.cmyk)
     return image, width, height
+
+
+def _logo_size(width: float, height: float, slot: float, max_width: float) -> tuple[float, float]:
+    """The placed size of a logo *width* × *height* (any unit): *slot* high, unless that is wider than *max_width*."""
+    placed = slot * width / height
+    return (placed, slot) if placed <= max_width else (max_width, max_width * height / width)

@@ -81,7 +81,8 @@ class Paragraph(_RLParagraph):
                 and rl_compat.has_lines(self)):
             return self.width, self.height
         width, height = super().wrap(availWidth, availHeight)
-        self._wrapped = (availWidth, width, height)
+        # a width with no room for a letter sets no lines and no height: nothing to reuse
+        self._wrapped = (availWidth, width, height) if hasattr(self, "height") else None
         return width, height
 
     def breakLines(self, width: Any) -> Any:  # noqa: N802 (ReportLab's name)
