@@ -111,6 +111,9 @@ def _check_size(root: Any, path: Path) -> None:
     """A drawable size: a viewBox, or a width and a height, all positive."""
     box = (root.get("viewBox") or "").replace(",", " ").split()
     sizes = box[2:4] if len(box) == 4 else [root.get("width") or "", root.get("height") or ""]
+    if len(box) != 4 and any(size.strip().endswith("%") for size in sizes):
+        raise ImageError("the logo SVG's size is in percent (of nothing, on a cover) and it has no viewBox: "
+                         "give its <svg> element a viewBox, or a width and a height in units", path, root.sourceline)
     numbers = [_NUMBER.match(size) for size in sizes]
     if not all(numbers) or not all(float(n.group(1)) > 0 for n in numbers if n):
         raise ImageError("the logo SVG has no size: give its <svg> element a viewBox (or a width and a height)",

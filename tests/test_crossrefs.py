@@ -327,6 +327,13 @@ _HOSTILE_SVGS = {
                "assets/logo.svg:2: the logo SVG has <filter>, which the SVG converter cannot draw"),
     "no size": ('<svg xmlns="http://www.w3.org/2000/svg"><path d="M0 0h1v1z"/></svg>',
                 "assets/logo.svg:1: the logo SVG has no size: give its <svg> element a viewBox"),
+    "percent size": ('<svg xmlns="http://www.w3.org/2000/svg" width="100%" height="100%"><path d="M0 0h1v1z"/></svg>',
+                     "assets/logo.svg:1: the logo SVG's size is in percent (of nothing, on a cover) and it has no "
+                     "viewBox"),
+    "colour svglib cannot read": ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 9 9">\n'
+                                  '<path fill="notacolour" d="M0 0h1v1z"/></svg>',
+                                  "assets/logo.svg: the logo SVG cannot be drawn as written (Can't handle color: "
+                                  "notacolour)"),
 }
 
 

@@ -7,8 +7,10 @@ to every colour as it is converted.
 
 from __future__ import annotations
 
+import logging
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Drawing
@@ -35,12 +37,36 @@ def svg_drawing(path: Path, theme: Theme, font: str, pdf_a: bool) -> Drawing:
         raise ImageError("the logo SVG has a gradient, which a PDF/A edition cannot carry: fill its shapes with "
                          "flat colours, or build this edition without PDF/A (pdf_standard)", path, line)
     renderer = SvgRenderer(str(path), color_converter=_converter(theme), external_reference_root=str(path.parent))
-    drawing = renderer.render(root)
+    with _svglib_complaints() as complaints:
+        drawing = renderer.render(root)
+    if complaints:
+        raise ImageError(f"the logo SVG cannot be drawn as written ({complaints[0]}): fix that in your editor, "
+                         "or save the logo as a PNG and name that", path)
     if drawing is None or drawing.width <= 0 or drawing.height <= 0:
         raise ImageError("the logo SVG could not be drawn (no shapes of a size svglib can read); "
                          "save it again as plain SVG, or as a PNG and name that", path)
     drawing.initialFontName = font
     return drawing
+
+
+@contextmanager
+def _svglib_complaints() -> Iterator[list[str]]:
+    """svglib's warnings while it converts (a colour or unit it cannot read, a `<use>` it skips):
+    each means part of the logo would be drawn wrong or left out, so the caller refuses the logo."""
+    complaints: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            complaints.append(record.getMessage())
+
+    logger, handler = logging.getLogger("svglib"), Collect(logging.WARNING)
+    logger.addHandler(handler)
+    propagate, logger.propagate = logger.propagate, False
+    try:
+        yield complaints
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
 
 
 def draw_drawing(canvas: Canvas, drawing: Drawing, x: float, y: float, width: float, height: float) -> None:
