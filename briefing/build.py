@@ -126,7 +126,7 @@ def build(root: Path, output: Path | None = None, strict: bool = False, audience
     if output is not None:
         check_output_path(brief, output)
     if options.layout_log is not None:
-        check_log_path(brief, options.layout_log)
+        check_log_path(brief, options.layout_log, output)
     targets = select_audiences(brief.manifest, audiences)
     recipients = load_recipients(copies) if copies else [None]
     if output is not None and len(targets) * len(recipients) > 1:
@@ -451,12 +451,27 @@ def _layout_log(brief: Brief, pdf: RenderedPdf) -> str:
     return format_log(pdf.placements, brief.root) if pdf.placements else ""
 
 
-def check_log_path(brief: Brief, path: Path) -> None:
-    """The layout log goes in output/ or outside the brief folder: it never writes over an input."""
+def check_log_path(brief: Brief, path: Path, output: Path | None) -> None:
+    """The layout log goes in output/ or outside the brief folder, and writes over nothing but an
+    earlier layout log: never an input, a PDF this build writes, or anyone's other file."""
     target, root = path.resolve(), brief.root.resolve()
     if target.is_relative_to(root) and not target.is_relative_to(root / OUTPUT_DIR):
         raise UsageError(f"--layout-log {path} is inside the brief folder, among its inputs; "
                          f"write it to {OUTPUT_DIR}/ or elsewhere (e.g. {OUTPUT_DIR}/{target.name})")
+    if target.suffix.lower() == ".pdf" or (output is not None and target == output.resolve()):
+        raise UsageError(f"--layout-log {path} would write over a PDF; name the log .log or .txt "
+                         f"(e.g. {OUTPUT_DIR}/layout.log)")
+    if target.is_file() and target.stat().st_size and _first_bytes(target, len(LOG_START)) != LOG_START:
+        raise UsageError(f"--layout-log {path} exists and is not a layout log; refusing to write over it")
+
+
+def _first_bytes(path: Path, count: int) -> bytes:
+    with path.open("rb") as handle:
+        return handle.read(count)
+
+
+#: How a layout log begins (`write_layout_log`): an existing file that begins otherwise is not one.
+LOG_START = b"edition "
 
 
 def write_layout_log(path: Path, results: list[BuildResult]) -> None:
@@ -465,7 +480,7 @@ def write_layout_log(path: Path, results: list[BuildResult]) -> None:
     for result in results:
         if result.error is None:
             copy = f" copy {result.copy[0]}" if result.copy else ""
-            parts.append(f"edition {result.edition or '-'}{copy}\n{result.layout_log}")
+            parts.append(f"{LOG_START.decode()}{result.edition or '-'}{copy}\n{result.layout_log}")
     write_if_changed(path, "\n".join(parts).encode("utf-8"))
 
 

@@ -84,3 +84,26 @@ def test_a_log_inside_the_brief_is_refused(tmp_path: Path) -> None:
     assert "--layout-log" in result.output and "inside the brief folder" in result.output
     assert (root / "sections" / "b.md").read_bytes() == before
     assert not (root / "output").exists() or not list((root / "output").glob("*.pdf"))
+
+
+@pytest.mark.parametrize("where", ["output/brief.pdf", "notes.txt"])
+def test_a_log_never_writes_over_the_pdf_or_a_file_that_is_no_layout_log(tmp_path: Path, where: str) -> None:
+    """The log named as the edition's own PDF would replace it; an existing text file outside the
+    brief that is not a layout log from an earlier build is someone's file."""
+    root = write_brief(tmp_path / "brief", BASIC_MANIFEST, {"b.md": SPLITS["b.md"]})
+    target = root / where if where.startswith("output/") else tmp_path / where
+    if where == "notes.txt":
+        target.write_text("my notes\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(root), "--layout-log", str(target)])
+    assert result.exit_code == 2, result.output
+    assert f"--layout-log {target}" in result.output and "Traceback" not in result.output
+    assert not target.exists() if where.startswith("output/") else target.read_text(encoding="utf-8") == "my notes\n"
+
+
+def test_a_log_from_an_earlier_build_is_written_over(tmp_path: Path) -> None:
+    root = write_brief(tmp_path / "brief", BASIC_MANIFEST, {"b.md": SPLITS["b.md"]})
+    log = tmp_path / "layout.log"
+    for _ in range(2):
+        result = CliRunner().invoke(main, ["build", str(root), "--layout-log", str(log)])
+        assert result.exit_code == 0, result.output
+    assert log.read_text(encoding="utf-8").startswith("edition -\npage 1 (first)\n")
