@@ -301,19 +301,27 @@ def to_cmyk(theme: Theme) -> Theme:
     return dataclasses.replace(theme, cmyk=True, boxes=_box_colours(theme.boxes, _cmyk), **values)
 
 
+def luma(r: float, g: float, b: float) -> float:
+    """The lightness of a colour (Rec. 601), in its channels' own scale: the gray of `--grayscale`."""
+    return 0.299 * r + 0.587 * g + 0.114 * b
+
+
+def cmyk_inks(r: float, g: float, b: float) -> tuple[float, float, float, float]:
+    """The CMYK inks of a colour with channels 0–1, as `--cmyk` prints it: a gray is black ink alone (K)."""
+    k = 1 - max(r, g, b)
+    if max(r, g, b) - min(r, g, b) < 0.02:
+        return 0.0, 0.0, 0.0, k
+    c, m, y = ((1 - channel - k) / (1 - k) for channel in (r, g, b))
+    return c, m, y, k
+
+
 def _gray(value: str) -> str:
-    r, g, b = (int(value[i:i + 2], 16) for i in (1, 3, 5))
-    luma = round(0.299 * r + 0.587 * g + 0.114 * b)
-    return f"#{luma:02x}{luma:02x}{luma:02x}"
+    level = round(luma(*(int(value[i:i + 2], 16) for i in (1, 3, 5))))
+    return f"#{level:02x}{level:02x}{level:02x}"
 
 
 def _cmyk(value: str) -> str:
-    r, g, b = (int(value[i:i + 2], 16) / 255 for i in (1, 3, 5))
-    k = 1 - max(r, g, b)
-    if max(r, g, b) - min(r, g, b) < 0.02:  # a gray: K only
-        c = m = y = 0.0
-    else:
-        c, m, y = ((1 - channel - k) / (1 - k) for channel in (r, g, b))
+    c, m, y, k = cmyk_inks(*(int(value[i:i + 2], 16) / 255 for i in (1, 3, 5)))
     return f"cmyk({c:.3f},{m:.3f},{y:.3f},{k:.3f})"
 
 

@@ -19,7 +19,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from ..errors import ImageError
 from ..svg import gradient_line, read_svg
-from ..themes import Theme
+from ..themes import Theme, cmyk_inks, luma
 
 
 def svg_drawing(path: Path, theme: Theme, font: str, pdf_a: bool) -> Drawing:
@@ -79,20 +79,16 @@ def draw_drawing(canvas: Canvas, drawing: Drawing, x: float, y: float, width: fl
 
 
 def _converter(theme: Theme) -> Callable[[Any], Any] | None:
-    """svglib's colour converter: gray of the same lightness, or CMYK with grays in black ink only."""
+    """svglib's colour converter: the theme's own conversion (`themes.luma`, `themes.cmyk_inks`)."""
     def convert(colour: Any) -> Any:
         if not isinstance(colour, colors.Color):
             return colour
-        r, g, b = colour.red, colour.green, colour.blue
+        rgb = colour.red, colour.green, colour.blue
         if theme.grayscale:
-            luma = 0.299 * r + 0.587 * g + 0.114 * b
-            return colors.Color(luma, luma, luma, alpha=colour.alpha)
+            level = luma(*rgb)
+            return colors.Color(level, level, level, alpha=colour.alpha)
         if theme.cmyk:
-            k = 1 - max(r, g, b)
-            c = m = y = 0.0
-            if max(r, g, b) - min(r, g, b) >= 0.02 and k < 1:
-                c, m, y = ((1 - channel - k) / (1 - k) for channel in (r, g, b))
-            return colors.CMYKColor(c, m, y, k, alpha=colour.alpha)
+            return colors.CMYKColor(*cmyk_inks(*rgb), alpha=colour.alpha)
         return colour
 
     return convert if theme.grayscale or theme.cmyk else None
