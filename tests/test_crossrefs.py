@@ -362,6 +362,21 @@ def test_a_very_wide_logo_is_set_smaller_and_leaves_the_title_its_room(tmp_path:
     assert logo["x0"] > title["x1"]
 
 
+def test_svg_logo_shapes_outside_its_viewbox_are_not_drawn(tmp_path: Path) -> None:
+    """As a browser clips an SVG to its viewport: a shape an editor left off the canvas must not
+    paint over the title beside the logo."""
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100"><rect x="-2000" width="2100" height="100" '
+           'fill="#e0a030"/><circle cx="50" cy="50" r="40" fill="#ffffff"/></svg>')
+    code, output, pdf = _svg_logo_brief(tmp_path, svg)
+    assert code == 0, output
+    with pdfplumber.open(pdf) as doc:
+        page = doc.pages[0]
+        title = next(w for w in page.extract_words() if w["text"] == "Test")
+        picture = page.to_image(resolution=72).original.convert("RGB")
+    beside_title = picture.getpixel((int(title["x1"]) + 20, int(title["top"])))
+    assert beside_title != (0xe0, 0xa0, 0x30) and beside_title[0] < 128, beside_title  # the band's own dark accent
+
+
 def test_svg_logo_gradient_is_refused_only_in_a_pdf_a_edition(tmp_path: Path) -> None:
     svg = _SVG_LOGO.replace('fill="#e0a030"', 'fill="url(#g)"').replace(
         "<rect", '<linearGradient id="g"><stop offset="0" stop-color="#f0c040"/></linearGradient>\n  <rect')

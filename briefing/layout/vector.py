@@ -74,8 +74,18 @@ def draw_drawing(canvas: Canvas, drawing: Drawing, x: float, y: float, width: fl
     canvas.saveState()
     canvas.translate(x, y)
     canvas.scale(width / drawing.width, height / drawing.height)
+    if _overflows(drawing):  # clipped to its box, as a browser clips an SVG to its viewport
+        box = canvas.beginPath()
+        box.rect(0, 0, drawing.width, drawing.height)
+        canvas.clipPath(box, stroke=0, fill=0)
     renderPDF.draw(drawing, canvas, 0, 0)
     canvas.restoreState()
+
+
+def _overflows(drawing: Drawing) -> bool:
+    """Whether a shape reaches outside the drawing's box (one an editor left off the canvas)."""
+    x0, y0, x1, y1 = (float(edge) for edge in drawing.getBounds())
+    return x0 < 0 or y0 < 0 or x1 > drawing.width or y1 > drawing.height
 
 
 def _converter(theme: Theme) -> Callable[[Any], Any] | None:
