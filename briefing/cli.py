@@ -148,7 +148,7 @@ class BuildReporter:
                 self.say(f"error: {line}" + (f" (edition '{result.edition}')" if result.edition else ""), ok=False)
         else:
             pages = (f"{result.sheet_sides} sheet sides: {result.pages} booklet pages on {result.sheet_sides // 2} "
-                     "sheets" if result.sheet_sides else f"{result.pages} pages")
+                     "sheets" if result.sheet_sides else f"{result.pages} page{'s' if result.pages != 1 else ''}")
             state = "  unchanged" if result.status == "unchanged" else ""
             self.say(f"{label}{shown(result.path)}{state}  ({pages}, {result.size / 1024:.0f} KiB)")
             if result.report:

@@ -192,3 +192,10 @@ def test_progress_bar_on_a_terminal_then_one_line_per_edition(tmp_path: Path, mo
     assert [line.split()[0] for line in result.stdout.splitlines()] == ["satu", "dua"]
     plain = invoke("build", str(root))  # not a terminal: no bar, the same lines
     assert "building" not in plain.output and len(plain.stdout.splitlines()) == 2
+
+
+def test_a_one_page_edition_is_reported_as_one_page(tmp_path: Path) -> None:
+    root = write_brief(tmp_path / "brief", BASIC, {"01.md": "---\ntitle: Satu\n---\nTeks.\n"})
+    result = CliRunner().invoke(main, ["build", str(root)])
+    assert result.exit_code == 0, result.output
+    assert "(1 page, " in result.output and "pages" not in result.output

@@ -78,7 +78,7 @@ def test_worker_builds_are_byte_identical_and_a_failed_one_breaks_nothing(tmp_pa
 
         warm, cold = _both(root, tmp_path, "good", "-a", "a", "-o", "brief.pdf")
         assert (warm.returncode, warm.stdout, warm.stderr) == (cold.returncode, cold.stdout, cold.stderr)
-        assert warm.returncode == 0 and warm.stdout.startswith("a          brief.pdf  (1 pages, ")
+        assert warm.returncode == 0 and warm.stdout.startswith("a          brief.pdf  (1 page, ")
         assert (tmp_path / "good-worker/brief.pdf").read_bytes() == (tmp_path / "good-cold/brief.pdf").read_bytes()
         assert "briefing build " in log.read_text() and ": exit 0" in log.read_text()  # the worker did build it
 
@@ -92,7 +92,7 @@ def test_worker_builds_are_byte_identical_and_a_failed_one_breaks_nothing(tmp_pa
         (root / "sections" / "01-ringkasan.md").write_text(SECTION, encoding="utf-8")
         warm, cold = _both(root, tmp_path, "fixed")  # both editions (forked), into the brief's own output/
         assert warm.returncode == cold.returncode == 0 and warm.stderr == cold.stderr == ""
-        assert warm.stdout.count(".pdf  (1 pages") == 2
+        assert warm.stdout.count(".pdf  (1 page,") == 2
         assert cold.stdout == warm.stdout.replace(".pdf  (", ".pdf  unchanged  (")  # the same bytes were there
         warm, cold = _both(root, tmp_path, "usage", "--paper", "B5")  # Click's own error, program name and all
         assert (warm.returncode, warm.stdout, warm.stderr) == (cold.returncode, cold.stdout, cold.stderr)
