@@ -161,6 +161,10 @@ AUDIENCE_FIELDS: dict[str, Field] = {
     "sources": Field(boolean, attr="sources_appendix"),  # false: this edition prints no sources appendix
 }
 
+def _audience_id(name: str) -> str | None:
+    return None if _ID_RE.match(name) else "audience id '{entry}' must be lowercase letters, digits, '.', '-' or '_'"
+
+
 def _audience(audience_id: str, values: dict[str, Any], spec: Mapping[str, Any], line: int | None) -> Audience:
     values.setdefault("label", audience_id.replace("-", " ").title())
     return Audience(id=audience_id, **values, lines=_audience_lines(spec, line))
@@ -179,9 +183,7 @@ def _audience_lines(spec: Mapping[str, Any], line: int | None) -> dict[str, int]
 MANIFEST = _record(FIELDS)
 AUDIENCE = _record(AUDIENCE_FIELDS)
 FIELDS["audiences"] = Field(Table(AUDIENCE, "must be a mapping of names to values", "audience '{entry}' must be a mapping of settings",
-                                  _audience, good_name=lambda name: bool(_ID_RE.match(name)),
-                                  bad_name="audience id '{entry}' must be lowercase letters, digits, '.', '-' or '_'",
-                                  empty=True))
+                                  _audience, name_problem=_audience_id, empty=True))
 
 #: Audience keys whose value replaces the manifest's in that edition (the command line's flags still win).
 EDITION_SETTINGS = ("language", "title", "short_title", "subtitle", "paper", "organisation", "notice", "orientation", "duplex",

@@ -196,7 +196,7 @@ class One(Nested):
 
 @dataclass(frozen=True)
 class Table(Nested):
-    """A mapping of names to records of one kind (`audiences:`, `printers:`)."""
+    """A mapping of names to records of one kind (`audiences:`, `printers:`, a theme's `boxes:`)."""
 
     record: Record
     shape: str
@@ -205,9 +205,8 @@ class Table(Nested):
     """Template for an entry that is not a mapping (at the entry's line)."""
     build: Callable[[str, dict[str, Any], Mapping[str, Any], int | None], Any] | None = None
     """The model's value of entry (name, converted fields, the entry's mapping, its line)."""
-    good_name: Callable[[str], bool] | None = None
-    bad_name: str = ""
-    """Template for a name *good_name* refuses."""
+    name_problem: Callable[[str], str | None] | None = None
+    """The template of what is wrong with an entry's name (at its line), or None."""
     empty: bool = False
     """An entry written without a value (`publik:`) is an empty record."""
 
@@ -219,8 +218,9 @@ class Table(Nested):
         for name, given in value.items():
             line = lines.get(name, where.line)
             inner = where.inside(name, line, entry=name)
-            if self.good_name and not self.good_name(name):
-                inner.report(self.record, self.bad_name, line)
+            problem = self.name_problem(name) if self.name_problem else None
+            if problem:
+                inner.report(self.record, problem, line)
                 continue
             spec = {} if given is None and self.empty else given
             if not isinstance(spec, dict):

@@ -92,6 +92,11 @@ CASES = [
     ("timeline", "- date: 2022\n  title: A\n- title: B\n", "timeline.yaml:3: event 2 has no 'date'"),
     ("sources", "- id: a\n  title: A\n- id: b\n  publisher: X\n", "sources.yaml:3: source 'b' needs a 'title'"),
     ("recipients", "- Menteri\n- {}\n", "penerima.yaml:2: each recipient must be a name (or a mapping with 'name')"),
+    ("box kind", "base: formal\nboxes:\n  Kotak:\n    label: K\n",
+     "tema.yaml:3: box kind 'Kotak' must be named by a lowercase word (letters, digits, hyphens)"),
+    ("box kind", "base: formal\nboxes: [kotak]\n",
+     "tema.yaml:2: theme setting 'boxes' must map box kind names to their settings (label, background, rule, rule_style, "
+     "label_ink)"),
     ("box kind", BOXES + "    background: '#112233'\n",
      "tema.yaml:3: box kind 'kotak' must be a mapping with a 'label' (and optional background, rule, rule_style, label_ink)"),
 ]
