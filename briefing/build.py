@@ -474,11 +474,10 @@ def write_edition(brief: Brief, edition: Edition, document: Document, pdf: Rende
     """Stage 5: the PDF (imposed as a booklet if asked) and the edition report, each written atomically."""
     from .layout import impose_booklet
     from .layout.booklet import saddle_stitch_order
-    from .tagged import finish_pdf
 
     name = edition.name + (f"-copy-{copy[0]:02d}" if copy else "") + ("-booklet" if options.booklet else "")
     target = output if output is not None else brief.root / OUTPUT_DIR / f"{name}.pdf"
-    data = impose_booklet(pdf.data) if options.booklet else finish_pdf(pdf.data, pdf.tags, document.printing.pdf_standard)
+    data = impose_booklet(pdf.data) if options.booklet else pdf.data
     changed = write_if_changed(target, data)
     report_path = None
     if options.report:
@@ -515,7 +514,7 @@ def print_settings(manifest: Manifest, edition: Edition, options: BuildOptions, 
         version=manifest.version,
         toc=str(pick(options.toc, manifest.toc)),
         copy=copy,
-        tagged=manifest.tagged,
+        tagged=manifest.tagged and not options.booklet,  # imposing the pages drops the structure tree
         pdf_standard=standard,
     )
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from reportlab.lib.pagesizes import landscape
 from reportlab.lib.units import inch
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Spacer
 from reportlab.platypus.doctemplate import LayoutError as RLLayoutError
 
@@ -26,7 +27,6 @@ from ..crossrefs import uses_page_numbers
 from ..version import __version__
 from ..errors import BriefingWarning, LayoutError
 from ..model import Document, SourcesOptions
-from ..tagged import TagTree
 from ..notes import numbered_notes
 from ..themes import Theme
 from . import rl_compat
@@ -43,6 +43,7 @@ from .pages import BriefDocTemplate, DeferredCanvas, RectoBreak, Sidebar, Sideba
 from .paragraphs import Paragraph
 from .sources import appendix_flowables
 from .story import Story, StoryBuilder, clearance_block, photo_credits
+from .structure import finish_document
 from .tagging import Tagger, language_tag
 from .theme import PAPER_SIZES, Styles, color, family, make_styles
 from .timeline import timeline_flowables
@@ -62,8 +63,6 @@ class RenderedPdf:
     warnings: tuple[BriefingWarning, ...] = ()
     destinations: dict[str, int] = field(default_factory=dict, compare=False)
     """The page of each named destination (headings, labelled figures and tables, sources)."""
-    tags: TagTree | None = None
-    """The structure elements and their marked content (None: an untagged PDF)."""
 
 
 def render_pdf(document: Document, cache_dir: Path | None = None) -> RenderedPdf:
@@ -136,8 +135,9 @@ def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, with_
         flowables = [*_contents(list(story.outline), doc.heading_pages, locale, styles, theme, markup), *flowables]
     destinations: dict[str, int] = {}
     tagger = _tagger(cover, flowables, sidebar) if printing.tagged else None
+    finish = partial(_finish_document, tagger, manifest.title, language_tag(manifest.language), printing.pdf_standard)
     canvasmaker = partial(_RecordingCanvas, finish_page=doc.decor.finish_page, destinations=destinations,
-                          tagger=tagger)
+                          tagger=tagger, finish_document=finish)
     try:
         with rl_compat.pdf_settings():
             doc.build(flowables, canvasmaker=canvasmaker)
@@ -148,8 +148,12 @@ def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, with_
             f"an element {where} is too large for any page ({str(exc).splitlines()[0][:160]}); "
             "split it into smaller parts or make it smaller", path) from None
     warnings = story.warnings + (placer.warnings() if placer else ())
-    tags = tagger.export(manifest.title, language_tag(manifest.language)) if tagger is not None else None
-    return RenderedPdf(buffer.getvalue(), doc.page, warnings, destinations, tags)
+    return RenderedPdf(buffer.getvalue(), doc.page, warnings, destinations)
+
+
+def _finish_document(tagger: Tagger | None, title: str, lang: str, standard: str, canvas: Canvas) -> None:
+    """The structure tree, metadata and PDF/A part, added before ReportLab writes the file."""
+    finish_document(canvas, tagger.export(title, lang) if tagger is not None else None, standard)
 
 
 def _tagger(cover: Cover, flowables: list[Flowable], sidebar: Sidebar | None) -> Tagger:
