@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, TypeVar
 
 from .brief import check_output_path, load_brief
 from .cite import iter_citations, resolve_citations, uncited_warning
-from .edition import Edition, Omission, check_leaks, edition_marking, plan_edition, select_audiences, tailor
+from .edition import (Edition, Omission, check_leaks, edition_marking, plan_edition, select_audiences, tailor,
+                      text_language)
 from .errors import BriefingError, BriefingWarning, EditionsFailed, Reporter, UsageError, raise_all
 from .files import is_regular_file, read_text
 from .glyphs import glyph_warnings
@@ -321,7 +322,8 @@ def parse_sections(brief: Brief, rendered: list[tuple[SectionSource, Rendered, s
         blocks = reporter.attempt(partial(parse_once, text.text, source.path, brief.root, text.line_map))
         if blocks is not None:
             sections.append(Section(source.id, source.title, blocks, SourcePos(source.path, 1), number,
-                                    break_before=source.meta.get("page_break") == "before"))
+                                    break_before=source.meta.get("page_break") == "before",
+                                    language=text_language(brief, source)))
     return sections
 
 

@@ -560,6 +560,9 @@ class Section:
     """The named destination an internal link (`[text](#id)`) leads to, when one does."""
     break_before: bool = False
     """Front matter `page_break: before`: the section starts a new page."""
+    language: str = ""
+    """The language its text is written in (the brief's, or a language variant's); empty when
+    it is the edition's own (an audience's variant)."""
 
 
 @dataclass(frozen=True)

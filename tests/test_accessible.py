@@ -291,3 +291,98 @@ def test_ua1_refuses_a_figure_without_alt_text_and_a_skipped_heading_level(tmp_p
     assert "a.md:8: a level-3 heading follows a level-1 one, which PDF/UA-1 forbids: use ##" in result.output
     assert not list((root / "output").glob("*.pdf"))
     assert CliRunner().invoke(main, ["build", str(root), "--pdf-standard", "none"]).exit_code == 0
+
+
+def test_a_section_in_another_language_carries_its_lang(tmp_path: Path) -> None:
+    """The English edition of an Indonesian brief: a section with no English variant is
+    read in Indonesian (a `Sect` with `/Lang id-ID`); the Indonesian edition groups nothing."""
+    manifest = {"title": "T", "date": "2024-01-02", "language": "id",
+                "audiences": {"dalam": {"label": "Dalam"}, "mitra": {"label": "Partners", "language": "en"}}}
+    root = write_brief(tmp_path / "b", manifest, {
+        "01-a.md": "---\ntitle: Ringkasan\n---\nTeks ringkasan.\n",
+        "01-a.en.md": "---\ntitle: Summary\n---\nSummary text.\n",
+        "02-b.md": "---\ntitle: Analisis\n---\nTeks analisis tanpa terjemahan.\n",
+    })
+    build(root)
+    with pikepdf.open(root / "output" / "b-mitra.pdf") as pdf:
+        assert str(pdf.Root.Lang) == "en-GB"
+        sects = [e for e in _elements(pdf) if e.S == "/Sect"]
+        assert [str(s.Lang) for s in sects] == ["id-ID"]
+        inside = [str(k.S) for k in sects[0].K]
+        assert inside == ["/H1", "/P"]
+        assert all("/Lang" not in e for e in _elements(pdf) if e.S != "/Sect")
+    with pikepdf.open(root / "output" / "b-dalam.pdf") as pdf:
+        assert not any("/Lang" in e for e in _elements(pdf))
+
+
+def _link_parents(pdf: pikepdf.Pdf) -> dict[str, list[str]]:
+    """The role of each Link element's parent, by the kind of its annotation's target."""
+    parents: dict[str, list[str]] = {"internal": [], "web": []}
+    for element in _elements(pdf):
+        if element.S == "/Link":
+            annot = element.K[0].Obj
+            if "/Dest" in annot:
+                assert isinstance(annot.Dest, pikepdf.Array) and annot.Dest[0].Type == "/Page"  # leads to its target
+            parents["internal" if "/Dest" in annot else "web"].append(str(element.P.S))
+    return parents
+
+
+def test_citations_and_cross_references_are_references(analysts: pikepdf.Pdf) -> None:
+    """A link within the document (citation marker, note call, cross-reference) is a `Link`
+    inside a `Reference`, its annotation leading to the target."""
+    parents = _link_parents(analysts)
+    assert len(parents["internal"]) > 20 and set(parents["internal"]) == {"/Reference"}
+    markers = [e for e in _elements(analysts) if e.S == "/Reference" and e.P.S == "/P"]
+    assert all(len(m.K) == 1 and m.K[0].S == "/Link" for m in markers)
+    assert any(str(m.K[0].Alt) == "1" for m in markers)  # the first citation marker, [1]
+
+
+def test_web_links_and_contents_entries_are_plain_links(tmp_path: Path) -> None:
+    body = "Lihat [situs resmi](https://example.org/laporan) dan [bagian B](#b).\n"
+    root = write_brief(tmp_path / "b", {"title": "T", "date": "2024-01-02", "toc": True},
+                       {"a.md": f"---\ntitle: A\n---\n{body}", "b.md": "---\nid: b\ntitle: B\n---\nTeks.\n"})
+    out = tmp_path / "w.pdf"
+    build(root, out)
+    with pikepdf.open(out) as pdf:
+        parents = _link_parents(pdf)
+    assert parents["web"] == ["/P"]
+    assert sorted(set(parents["internal"])) == ["/Reference", "/TOCI"]
+
+
+def test_nested_lists_keep_their_nesting(tmp_path: Path) -> None:
+    section = ("---\ntitle: A\n---\n- satu\n  - satu a\n  - satu b\n    1. dalam\n- dua\n\n"
+               "Sesudah daftar.\n")
+    root = write_brief(tmp_path / "b", {"title": "T", "date": "2024-01-02"}, {"a.md": section})
+    out = tmp_path / "l.pdf"
+    build(root, out)
+
+    def shape(element: Any) -> Any:
+        kids = [k for k in element.K if isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/StructElem"]
+        return (str(element.S)[1:], [shape(k) for k in kids]) if kids else str(element.S)[1:]
+
+    with pikepdf.open(out) as pdf:
+        lists = [e for e in _elements(pdf) if e.S == "/L" and e.P.S != "/LBody"]
+        assert len(lists) == 1
+        assert shape(lists[0]) == ("L", [
+            ("LI", [("LBody", ["P", ("L", [
+                ("LI", [("LBody", ["P"])]),
+                ("LI", [("LBody", ["P", ("L", [("LI", [("LBody", ["P"])])])])]),
+            ])])]),
+            ("LI", [("LBody", ["P"])]),
+        ])
+        assert lists[0].P.S == "/Document"
+
+
+def test_a_booklet_is_untagged_and_claims_nothing(tmp_path: Path) -> None:
+    """Imposing pages two-up drops the structure tree, so a booklet is laid out untagged
+    and says nothing of PDF/UA (and a standard with --booklet is refused)."""
+    out = tmp_path / "booklet.pdf"
+    result = CliRunner().invoke(main, ["build", str(REPO), "-a", "publik", "--booklet", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    with pikepdf.open(out) as pdf:
+        assert "/StructTreeRoot" not in pdf.Root and "/MarkInfo" not in pdf.Root
+        assert b"pdfuaid" not in out.read_bytes()
+        assert all(b"BDC" not in page.Contents.read_bytes() for page in pdf.pages if "/Contents" in page)
+    refused = CliRunner().invoke(main, ["build", str(REPO), "-a", "publik", "--booklet", "--pdf-standard", "ua-1",
+                                        "-o", str(tmp_path / "no.pdf")])
+    assert refused.exit_code == 2 and "a booklet cannot be tagged or PDF/A" in refused.output

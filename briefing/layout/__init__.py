@@ -134,7 +134,7 @@ def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, with_
     if with_toc:
         flowables = [*_contents(list(story.outline), doc.heading_pages, locale, styles, theme, markup), *flowables]
     destinations: dict[str, int] = {}
-    tagger = _tagger(cover, flowables, sidebar) if printing.tagged else None
+    tagger = _tagger(cover, flowables, sidebar, language_tag(manifest.language)) if printing.tagged else None
     finish = partial(_finish_document, tagger, manifest.title, language_tag(manifest.language), printing.pdf_standard)
     canvasmaker = partial(_RecordingCanvas, finish_page=doc.decor.finish_page, destinations=destinations,
                           tagger=tagger, finish_document=finish)
@@ -156,9 +156,9 @@ def _finish_document(tagger: Tagger | None, title: str, lang: str, standard: str
     finish_document(canvas, tagger.export(title, lang) if tagger is not None else None, standard)
 
 
-def _tagger(cover: Cover, flowables: list[Flowable], sidebar: Sidebar | None) -> Tagger:
+def _tagger(cover: Cover, flowables: list[Flowable], sidebar: Sidebar | None, lang: str) -> Tagger:
     """Structure elements for the cover's lines, the story, then the timeline as an aside."""
-    tagger = Tagger()
+    tagger = Tagger(lang)
     tagger.tag_paragraphs([*cover.band, *cover.below])
     tagger.tag_story(flowables)
     if sidebar is not None:

@@ -79,7 +79,7 @@ class _Structure:
         for page, annots in enumerate(self.annots):  # link annotations drawn outside any element: the document's
             for index, annot in enumerate(annots):
                 if (page, index) not in self.claimed and _is_link(annot):
-                    document["K"].append(self._link(self.refs[0], page, annot, ""))
+                    document["K"].append(self._link(self.refs[0], page, annot, "", reference=True))
         nums: list[Any] = []
         for index, page in enumerate(self.pages):
             entries: dict[str, Any] = {"Tabs": PDFName("S")}
@@ -120,17 +120,25 @@ class _Structure:
                 self.marked.setdefault(first, {})[second] = self.refs[number]
             else:
                 self.claimed.add((first, second))
-                kids.append(self._link(self.refs[number], first, self.annots[first][second], next(texts, "")))
+                kids.append(self._link(self.refs[number], first, self.annots[first][second], next(texts, ""),
+                                       reference=element.role != "TOCI"))
         obj["K"] = kids
 
-    def _link(self, parent: Any, page: int, annot: Any, text: str) -> Any:
+    def _link(self, parent: Any, page: int, annot: Any, text: str, reference: bool = False) -> Any:
         """A `Link` element owning *annot* (an `OBJR`), the annotation pointing back by its
-        key in the parent tree, both described by the link's visible text (and its address)."""
+        key in the parent tree, both described by the link's visible text (and its address).
+
+        With *reference*, a link within the document (a citation marker, a note call, a
+        cross-reference) is a `Link` inside a `Reference`, which is returned."""
         key = len(self.pages) + len(self.links)
         action = rl_compat.annotation_entry(annot, "A")
         uri = str(getattr(action.dict.get("URI"), "s", "")) if isinstance(action, PDFDictionary) else ""
+        target = getattr(rl_compat.annotation_entry(annot, "Dest"), "name", "") if not uri else ""
+        wrapper = None
+        if reference and target:
+            wrapper = _Dict({"Type": "/StructElem", "S": "/Reference", "P": parent})
+            parent = self.doc.Reference(wrapper)
         if not text and not uri:  # text not known (a note call): where it goes
-            target = getattr(rl_compat.annotation_entry(annot, "Dest"), "name", "")
             text = f"link to {target}" if target else "link"
         entries: dict[str, Any] = {"StructParent": key, "F": 4}
         if rl_compat.annotation_entry(annot, "Contents") is None:
@@ -143,7 +151,10 @@ class _Structure:
             link["Alt"] = PDFString(text)
         ref = self.doc.Reference(link)
         self.links.append(ref)
-        return ref
+        if wrapper is None:
+            return ref
+        wrapper["K"] = [ref]
+        return parent
 
 
 def _is_link(annot: Any) -> bool:
