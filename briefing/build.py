@@ -174,7 +174,7 @@ def build_edition(brief: Brief, audience_id: str | None, output: Path | None, op
     edition = stage("plan", plan_edition, brief, audience)                              # 1b plan
     document, omitted = prepare_copy(brief, edition, options, reporter, copy, stage)     # 2 render .. 3b tailor
     stage("glyphs", check_glyphs, brief, document, reporter)                          # 3c glyph coverage
-    check_accessibility(document, reporter)
+    check_accessibility(brief, document, reporter)
     reporter.raise_if_errors()
     pdf = stage("lay out", lay_out, brief, document, reporter)                         # 4 lay out
     check_budget(brief, edition, pdf.pages, reporter, document.printing.paper if options.booklet else None)
@@ -220,13 +220,34 @@ def check_glyphs(brief: Brief, document: Document, reporter: Reporter) -> None:
         reporter.warn(warning)
 
 
-def check_accessibility(document: Document, reporter: Reporter) -> None:
-    """An edition claiming PDF/UA-1: each figure without alt text or skipped heading level is an error."""
-    from .tagged import ua_errors
+def check_accessibility(brief: Brief, document: Document, reporter: Reporter) -> None:
+    """An edition claiming PDF/UA-1: each figure without alt text or skipped heading level is
+    an error. Any edition: a warning for a figure without alt text (or with its caption as
+    alt text) and for theme text colours under WCAG AA contrast."""
+    from .tagged import alt_text_warnings, contrast_warnings, ua_errors
 
-    if "ua-1" in document.printing.pdf_standard:
+    ua = "ua-1" in document.printing.pdf_standard
+    if ua:
         for error in ua_errors(document):
             reporter.error(error)
+    for warning in alt_text_warnings(document):
+        if not (ua and "has no alt text" in warning.message):  # already an error
+            reporter.warn(warning)
+    path, lines = _theme_source(brief, document.manifest.theme)
+    for warning in contrast_warnings(document.theme, path, lines):
+        reporter.warn(warning)
+
+
+def _theme_source(brief: Brief, spec: str) -> tuple[Path, dict[str, int]]:
+    """Where a theme's colours are set: its file and the line of each key, or the manifest for a built-in theme."""
+    from .themes import BUILTIN
+    from .yamlfile import YamlMap, load_yaml
+
+    if spec in BUILTIN:
+        return brief.manifest_path, {}
+    path = brief.root / spec
+    data = load_yaml(read_text(path), path)
+    return path, dict(data.lines) if isinstance(data, YamlMap) else {}
 
 
 def _attempt(brief: Brief, audience_id: str | None, output: Path | None, options: BuildOptions,

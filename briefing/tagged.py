@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
-from .errors import BriefingError
-from .model import Block, Callout, Document, Figure, Heading, ListBlock, Quote
+from .errors import BriefingError, BriefingWarning
+from .model import Block, Callout, Document, Figure, Heading, ListBlock, Quote, plain_text
+from .themes import Theme
 
 @dataclass(frozen=True)
 class Element:
@@ -63,6 +64,64 @@ def ua_errors(document: Document) -> list[BriefingError]:
                                                 block.pos.line))
                 level = block.level
     return errors
+
+
+def alt_text_warnings(document: Document) -> list[BriefingWarning]:
+    """Figures a reader who cannot see them would miss: no alt text, or alt text that only
+    repeats the caption (printed under the image anyway)."""
+    warnings: list[BriefingWarning] = []
+    for section in document.sections:
+        for block in _all_blocks(section.blocks):
+            if not isinstance(block, Figure):
+                continue
+            alt, caption = " ".join(block.alt.split()), " ".join(plain_text(block.caption).split())
+            if not alt:
+                warnings.append(BriefingWarning(f"image '{block.path.name}' has no alt text: describe what it shows "
+                                                "in ![…](…), for readers who cannot see it", block.pos.path,
+                                                block.pos.line))
+            elif alt.casefold().rstrip(".") == caption.casefold().rstrip("."):
+                warnings.append(BriefingWarning(f"the alt text of image '{block.path.name}' repeats its caption: "
+                                                "describe what the image shows instead", block.pos.path,
+                                                block.pos.line))
+    return warnings
+
+
+#: Theme colours set as text, each with the colour it is set on (`theme.py`, `story.py`,
+#: `cover.py`): body, headings, notes and credits on the paper; the cover's title band;
+#: boxes, tables' header rows and the timeline column on their tints.
+TEXT_ON = (("ink", "paper"), ("accent", "paper"), ("muted", "paper"), ("quote_ink", "paper"), ("danger", "paper"),
+           ("cover_ink", "accent"), ("cover_ink_soft", "accent"), ("ink", "tint"), ("accent", "tint"),
+           ("muted", "tint"), ("ink", "accent_light"), ("accent", "accent_light"))
+
+#: WCAG 2.2 AA: the least contrast of body-size text against its background.
+WCAG_AA = 4.5
+
+
+def contrast_warnings(theme: Theme, path: Path | None, lines: dict[str, int]) -> list[BriefingWarning]:
+    """Each theme colour set as text with less contrast than WCAG AA asks of its background,
+    at the theme file's line for the key (*lines*) when it sets it."""
+    warnings = []
+    for text, background in TEXT_ON:
+        ratio = contrast_ratio(getattr(theme, text), getattr(theme, background))
+        if ratio < WCAG_AA:
+            key = text if text in lines or background not in lines else background
+            warnings.append(BriefingWarning(
+                f"theme colour '{text}' ({getattr(theme, text)}) on '{background}' ({getattr(theme, background)}) has "
+                f"a contrast of {ratio:.1f}:1, under the 4.5:1 WCAG AA asks of text: make '{text}' darker or "
+                f"'{background}' lighter", path, lines.get(key)))
+    return warnings
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG's contrast ratio of two #rrggbb colours, 1 to 21."""
+    light, dark = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
 def _all_blocks(blocks: tuple[Block, ...]) -> list[Block]:

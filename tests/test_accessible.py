@@ -386,3 +386,61 @@ def test_a_booklet_is_untagged_and_claims_nothing(tmp_path: Path) -> None:
     refused = CliRunner().invoke(main, ["build", str(REPO), "-a", "publik", "--booklet", "--pdf-standard", "ua-1",
                                         "-o", str(tmp_path / "no.pdf")])
     assert refused.exit_code == 2 and "a booklet cannot be tagged or PDF/A" in refused.output
+
+
+def _figure_brief(tmp_path: Path, figure: str, **manifest: Any) -> Path:
+    from PIL import Image
+
+    section = f"---\ntitle: A\n---\nTeks.\n\n{figure}\n\nTeks lagi.\n"
+    root = write_brief(tmp_path / "b", {"title": "T", "date": "2024-01-02", **manifest}, {"a.md": section})
+    (root / "assets").mkdir()
+    Image.new("RGB", (1800, 900), (31, 58, 95)).save(root / "assets" / "chart.png")  # enough dpi: no other warning
+    return root
+
+
+def test_check_warns_of_a_figure_without_alt_text_and_strict_fails(tmp_path: Path) -> None:
+    root = _figure_brief(tmp_path, "![](assets/chart.png)")
+    result = CliRunner().invoke(main, ["check", str(root)])
+    assert result.exit_code == 0
+    assert result.output.splitlines()[0] == ("sections/a.md:6: warning: image 'chart.png' has no alt text: describe "
+                                             "what it shows in ![…](…), for readers who cannot see it")
+    assert result.output.splitlines()[1:] == ["0 error(s), 1 warning(s)"]
+    assert CliRunner().invoke(main, ["check", "--strict", str(root)]).exit_code == 1
+    ua = CliRunner().invoke(main, ["check", str(_figure_brief(tmp_path / "ua", "![](assets/chart.png)",
+                                                               pdf_standard="ua-1"))])
+    assert "a.md:6: error: image 'chart.png' has no alt text, which PDF/UA-1 requires" in ua.output
+    assert "warning: image 'chart.png' has no alt text" not in ua.output  # an error, not also a warning
+
+
+def test_check_warns_of_alt_text_that_repeats_the_caption(tmp_path: Path) -> None:
+    root = _figure_brief(tmp_path, '![Grafik impor.](assets/chart.png){caption="Grafik impor"}')
+    result = CliRunner().invoke(main, ["check", str(root)])
+    assert "a.md:6: warning: the alt text of image 'chart.png' repeats its caption" in result.output
+
+
+def test_check_warns_of_theme_text_colours_under_wcag_aa(tmp_path: Path) -> None:
+    root = _figure_brief(tmp_path, "![Batang biru di atas putih](assets/chart.png)", theme="pucat.yaml")
+    (root / "pucat.yaml").write_text("base: formal\naccent: '#1f3a5f'\nmuted: '#9aa3ad'\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(root)])
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if "contrast" in line]
+    assert lines == [
+        "pucat.yaml:3: warning: theme colour 'muted' (#9aa3ad) on 'paper' (#ffffff) has a contrast of 2.6:1, under "
+        "the 4.5:1 WCAG AA asks of text: make 'muted' darker or 'paper' lighter",
+        "pucat.yaml:3: warning: theme colour 'muted' (#9aa3ad) on 'tint' (#f3f5f8) has a contrast of 2.3:1, under "
+        "the 4.5:1 WCAG AA asks of text: make 'muted' darker or 'tint' lighter",
+    ]
+    assert CliRunner().invoke(main, ["check", "--strict", str(root)]).exit_code == 1
+
+
+def test_built_in_themes_and_new_briefs_pass_the_accessibility_checks(tmp_path: Path) -> None:
+    from briefing.tagged import TEXT_ON, WCAG_AA, contrast_ratio
+    from briefing.themes import BUILTIN
+
+    for theme in BUILTIN.values():
+        assert all(contrast_ratio(getattr(theme, a), getattr(theme, b)) >= WCAG_AA for a, b in TEXT_ON), theme.name
+    for language in ("id", "en"):
+        folder = tmp_path / language
+        assert CliRunner().invoke(main, ["new", str(folder), "--language", language]).exit_code == 0
+        result = CliRunner().invoke(main, ["check", "--strict", str(folder)])
+        assert result.exit_code == 0 and "warning" not in result.output, result.output
