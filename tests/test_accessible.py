@@ -118,7 +118,8 @@ def test_a_paragraph_split_across_pages_is_one_element(tmp_path: Path) -> None:
         assert len(pdf.pages) >= 2
         pages = {page.objgen: number for number, page in enumerate(pdf.pages)}
         paragraphs = [e for e in _elements(pdf) if e.S == "/P"]
-        spans = [sorted({pages[k.Pg.objgen] for k in e.K if k.get("/Type") == "/MCR"}) for e in paragraphs]
+        spans = [sorted({pages[k.Pg.objgen] for k in e.K if isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/MCR"}
+                        | {pages[e.Pg.objgen]}) for e in paragraphs]
     assert len(spans[-2]) > 1  # the long paragraph: one P, marked content on every page it runs over
     assert spans[-1] == [max(pages.values())]  # "Akhir."
 
@@ -217,6 +218,12 @@ def test_ua1_with_pdfa_claims_both(tmp_path: Path) -> None:
     with pikepdf.open(out) as pdf:
         xmp = pdf.Root.Metadata.read_bytes().decode()
         assert "<pdfuaid:part>1</pdfuaid:part>" in xmp and "<pdfaid:part>2</pdfaid:part>" in xmp
+        # pikepdf's validator does not know the pdfuaid schema: the PDF/A part is checked on
+        # a copy without the PDF/UA claim (the only difference).
+        pdf.Root.Metadata.write(xmp.replace("<pdfuaid:part>1</pdfuaid:part>", "").encode("utf-8"))
+        copy = tmp_path / "without-ua-claim.pdf"
+        pdf.save(copy, deterministic_id=True)
+    assert pikepdf.pdfa.validate_written(copy, "2b").passed
 
 
 def test_default_builds_are_reproducible_and_qpdf_clean(tmp_path: Path, default_pdf: Path) -> None:
@@ -444,3 +451,11 @@ def test_built_in_themes_and_new_briefs_pass_the_accessibility_checks(tmp_path: 
         assert CliRunner().invoke(main, ["new", str(folder), "--language", language]).exit_code == 0
         result = CliRunner().invoke(main, ["check", "--strict", str(folder)])
         assert result.exit_code == 0 and "warning" not in result.output, result.output
+
+
+def test_pdfa_3b_validates(tmp_path: Path) -> None:
+    out = tmp_path / "a3.pdf"
+    result = CliRunner().invoke(main, ["build", str(REPO), "-a", "mitra", "--pdf-standard", "a-3b", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    report = pikepdf.pdfa.validate_written(out, "3b")
+    assert report.passed, [str(finding) for finding in report.findings][:3]

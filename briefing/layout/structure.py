@@ -112,11 +112,15 @@ class _Structure:
             obj["A"] = _Dict({"O": "/Table", "Scope": PDFName(element.scope)})
         kids: list[Any] = []
         texts = iter(element.link_texts)
+        page = next((first for kind, first, _ in element.contents if kind == "mcr"), None)
+        if page is not None:  # its page: marked content there is just its MCID
+            obj["Pg"] = self.page_refs[page]
         for kind, first, second in element.contents:
             if kind == "kid":
                 kids.append(self.refs[first])
             elif kind == "mcr":
-                kids.append(_Dict({"Type": "/MCR", "Pg": self.page_refs[first], "MCID": second}))
+                kids.append(second if first == page else
+                            _Dict({"Type": "/MCR", "Pg": self.page_refs[first], "MCID": second}))
                 self.marked.setdefault(first, {})[second] = self.refs[number]
             else:
                 self.claimed.add((first, second))
