@@ -86,7 +86,8 @@ def main() -> None:
         return
     replace_section(HERE / "results.md", TITLE,
                     f"{TITLE}\n\nLarge brief ×{scale}, measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores "
-                    f"by `benchmarks/tagging.py`, median of {runs} runs, the three builds taking turns.\n\n"
+                    f"(load {os.getloadavg()[0]:.1f} at the end) by `benchmarks/tagging.py`, median of {runs} runs, "
+                    "the three builds taking turns.\n\n"
                     + HEADER + "\n".join(rows) + "\n")
 
 

@@ -289,7 +289,8 @@ def prepare_document(brief: Brief, edition: Edition, options: BuildOptions, repo
     document = Document(manifest, tuple(sections), edition.timeline, cited, uncited, theme,
                         print_settings(manifest, edition, options, copy), fallbacks,
                         brief.hyphenation.get(manifest.language, ()),
-                        edition_label=edition.audience.label if edition.audience else None)
+                        edition_label=edition.audience.label if edition.audience else None,
+                        timeline_language="" if manifest.language in brief.timeline_variants else brief.manifest.language)
     return document, omitted
 
 

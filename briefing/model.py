@@ -583,6 +583,9 @@ class Document:
     """The brief's hyphenation list for this edition's language: `pe-me-rin-tah-an`, or a word never broken."""
     edition_label: str | None = None
     """The audience's label ("Analis"), printed in the footer so every page says which edition it is."""
+    timeline_language: str = ""
+    """The language the timeline's events are written in (the brief's, when the edition's
+    language has no timeline of its own); empty when it is the edition's."""
 
 
 # --------------------------------------------------------------------------- walking the tree

@@ -301,15 +301,16 @@ def test_ua1_refuses_a_figure_without_alt_text_and_a_skipped_heading_level(tmp_p
 
 
 def test_a_section_in_another_language_carries_its_lang(tmp_path: Path) -> None:
-    """The English edition of an Indonesian brief: a section with no English variant is
-    read in Indonesian (a `Sect` with `/Lang id-ID`); the Indonesian edition groups nothing."""
-    manifest = {"title": "T", "date": "2024-01-02", "language": "id",
+    """The English edition of an Indonesian brief: a section with no English variant, and
+    the timeline without an English one, are read in Indonesian (a `Sect` and the `Aside`
+    with `/Lang id-ID`); the Indonesian edition marks nothing."""
+    manifest = {"title": "T", "date": "2024-01-02", "language": "id", "timeline": "timeline.yaml",
                 "audiences": {"dalam": {"label": "Dalam"}, "mitra": {"label": "Partners", "language": "en"}}}
     root = write_brief(tmp_path / "b", manifest, {
         "01-a.md": "---\ntitle: Ringkasan\n---\nTeks ringkasan.\n",
         "01-a.en.md": "---\ntitle: Summary\n---\nSummary text.\n",
         "02-b.md": "---\ntitle: Analisis\n---\nTeks analisis tanpa terjemahan.\n",
-    })
+    }, **{"timeline.yaml": "- date: 2022-10-07\n  title: Pertemuan\n  text: Kedua pemimpin bertemu.\n"})
     build(root)
     with pikepdf.open(root / "output" / "b-mitra.pdf") as pdf:
         assert str(pdf.Root.Lang) == "en-GB"
@@ -317,7 +318,9 @@ def test_a_section_in_another_language_carries_its_lang(tmp_path: Path) -> None:
         assert [str(s.Lang) for s in sects] == ["id-ID"]
         inside = [str(k.S) for k in sects[0].K]
         assert inside == ["/H1", "/P"]
-        assert all("/Lang" not in e for e in _elements(pdf) if e.S != "/Sect")
+        (aside,) = [e for e in _elements(pdf) if e.S == "/Aside"]
+        assert str(aside.Lang) == "id-ID"
+        assert all("/Lang" not in e for e in _elements(pdf) if e.S not in ("/Sect", "/Aside"))
     with pikepdf.open(root / "output" / "b-dalam.pdf") as pdf:
         assert not any("/Lang" in e for e in _elements(pdf))
 

@@ -134,7 +134,7 @@ def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, with_
     if with_toc:
         flowables = [*_contents(list(story.outline), doc.heading_pages, locale, styles, theme, markup), *flowables]
     destinations: dict[str, int] = {}
-    tagger = _tagger(cover, flowables, sidebar, language_tag(manifest.language)) if printing.tagged else None
+    tagger = _tagger(cover, flowables, sidebar, document) if printing.tagged else None
     finish = partial(_finish_document, tagger, manifest.title, language_tag(manifest.language), printing.pdf_standard)
     canvasmaker = partial(_RecordingCanvas, finish_page=doc.decor.finish_page, destinations=destinations,
                           tagger=tagger, finish_document=finish)
@@ -156,13 +156,13 @@ def _finish_document(tagger: Tagger | None, title: str, lang: str, standard: str
     finish_document(canvas, tagger.export(title, lang) if tagger is not None else None, standard)
 
 
-def _tagger(cover: Cover, flowables: list[Flowable], sidebar: Sidebar | None, lang: str) -> Tagger:
+def _tagger(cover: Cover, flowables: list[Flowable], sidebar: Sidebar | None, document: Document) -> Tagger:
     """Structure elements for the cover's lines, the story, then the timeline as an aside."""
-    tagger = Tagger(lang)
+    tagger = Tagger(language_tag(document.manifest.language))
     tagger.tag_paragraphs([*cover.band, *cover.below])
     tagger.tag_story(flowables)
     if sidebar is not None:
-        tagger.aside(sidebar.entries)
+        tagger.aside(sidebar.entries, language_tag(document.timeline_language or document.manifest.language))
     return tagger
 
 

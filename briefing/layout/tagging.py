@@ -177,9 +177,10 @@ class Tagger:
     def tag_story(self, flowables: list[Flowable]) -> None:
         _Walk(self.root, self.lang).run(flowables)
 
-    def aside(self, flowables: list[Flowable]) -> None:
-        """The timeline: an `Aside` after the body, each event a `P`."""
-        aside = Node("Aside", self.root)
+    def aside(self, flowables: list[Flowable], lang: str = "") -> None:
+        """The timeline: an `Aside` after the body, each event a `P`; with its `/Lang` when
+        its events are in another language than the document (no timeline of its own)."""
+        aside = Node("Aside", self.root, lang=lang if lang != self.lang else "")
         for flowable in flowables:
             node = Node("P", aside)
             for part in getattr(flowable, "parts", None) or [flowable]:  # an event's paragraphs
