@@ -95,6 +95,8 @@ def test_every_link_annotation_is_a_link_element(analysts: pikepdf.Pdf) -> None:
                 assert annot.objgen in links
                 assert parent_tree[int(annot.StructParent)].objgen == links[annot.objgen].objgen
     assert annotations > 10 and annotations == len(links)
+    drawn_outside = [e for e in _elements(analysts) if e.S in ("/Link", "/Reference") and e.P.S == "/Document"]
+    assert drawn_outside == []  # every link is inside the element whose text it covers
 
 
 def test_marked_content_matches_the_parent_tree(analysts: pikepdf.Pdf) -> None:
@@ -131,6 +133,9 @@ def test_struct_text_shows_the_structure(default_pdf: Path) -> None:
                  "Link (inline)", "BlockQuote", "Div"):
         assert f"\n{' ' * 2}{role}" in text or f" {role}" in text, role
     assert "Rusia dan Korea Utara kini saling membutuhkan: Moskow" in text  # a space at the soft line end
+    for label in ("POKOK-POKOK PENILAIAN", "BACA JUGA", "PENILAIAN ANALIS · KEYAKINAN SEDANG"):  # box labels
+        assert f'"{label}"' in text, label
+    assert '"KCNA: Rusia dan Korea Utara akan Perluas Kerja Sama Bilateral [6]"' in text  # a read-also box
     assert "\u00ad" not in text or "invasi\u00adnya" in text
 
 

@@ -26,6 +26,7 @@ from reportlab.platypus import Table as RLTable
 
 from ..tagged import Element, TagTree
 from . import rl_compat
+from .caps import CapsLabel
 from .contents import ContentsTable, HeadingParagraph
 from .figures import FigureFlowable
 
@@ -261,8 +262,16 @@ class _Walk:
             self.table(flowable)
         elif isinstance(flowable, Paragraph):
             self.paragraph(flowable)
+        elif isinstance(flowable, CapsLabel):  # a box's label: "PENILAIAN ANALIS · KEYAKINAN SEDANG"
+            self._content_ends_list()
+            tag(flowable, Node("P", self._container()))
         elif hasattr(flowable, "bullet") and isinstance(flowable.bullet, Paragraph):  # a list marker on its own
             self._list_item(flowable.bullet, "Lbl")
+        elif isinstance(getattr(flowable, "items", None), list):  # a stack set as one piece (a read-also box)
+            self._close_list()
+            self.parents.append(Node("Aside", self.parents[-1]))
+            self.run([item for item in flowable.items if isinstance(item, Flowable)])
+            self.parents.pop()
         else:
             for inner in (rl_compat.inset_image(flowable), getattr(flowable, "content", None)):
                 if isinstance(inner, Flowable):
