@@ -12,6 +12,7 @@ comes from the PDF's own Info dictionary.
 from __future__ import annotations
 
 import importlib.util
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
@@ -96,12 +97,16 @@ TEXT_ON = (("ink", "paper"), ("accent", "paper"), ("muted", "paper"), ("quote_in
 #: WCAG 2.2 AA: the least contrast of body-size text against its background.
 WCAG_AA = 4.5
 
+_RGB = re.compile(r"#[0-9a-fA-F]{6}")
+
 
 def contrast_warnings(theme: Theme, path: Path | None, lines: dict[str, int]) -> list[BriefingWarning]:
     """Each theme colour set as text with less contrast than WCAG AA asks of its background,
     at the theme file's line for the key (*lines*) when it sets it."""
     warnings = []
     for text, background in TEXT_ON:
+        if not all(_RGB.fullmatch(getattr(theme, key)) for key in (text, background)):
+            continue  # a press edition's CMYK: `check` measures the theme as designed, in RGB
         ratio = contrast_ratio(getattr(theme, text), getattr(theme, background))
         if ratio < WCAG_AA:
             key = text if text in lines or background not in lines else background
