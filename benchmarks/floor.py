@@ -172,8 +172,7 @@ def build(brief: Path, out: Path) -> None:
         title = re.search(r"title: (.*)", text).group(1)  # type: ignore[union-attr]
         story.append(heading(f"{number}&nbsp;&nbsp;{inline(title)}", h1, 0))
         sub = 0
-        for block in text.split("---\n", 2)[2].split("\n\n"):
-            block = block.strip()
+        for block in (piece.strip() for piece in text.split("---\n", 2)[2].split("\n\n")):
             image = re.match(r"!\[[^\]]*\]\(([^)]*)\)(?:\{caption=\"([^\"]*)\" credit=\"([^\"]*)\"\})?", block)
             if image:
                 figure += 1
@@ -215,8 +214,7 @@ def build_bare(brief: Path, out: Path) -> None:
         text = section.read_text(encoding="utf-8")
         title = re.search(r"title: (.*)", text).group(1)  # type: ignore[union-attr]
         story.append(Paragraph(title, head))
-        for block in text.split("---\n", 2)[2].split("\n\n"):
-            block = block.strip()
+        for block in (piece.strip() for piece in text.split("---\n", 2)[2].split("\n\n")):
             image = re.match(r"!\[[^\]]*\]\(([^)]*)\)", block)
             if image:
                 story.append(Image(str(brief / image.group(1)), width=110 * mm, height=68.75 * mm))

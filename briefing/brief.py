@@ -14,7 +14,7 @@ from functools import partial
 from pathlib import Path
 
 from .errors import BriefFolderError, BriefingError, ManifestError, OutputIsInputError, Reporter, raise_all
-from .files import read_text, resolve_inside
+from .files import is_regular_file, read_text, resolve_inside
 from .hyphenlist import FILE_NAME as HYPHENATION_FILE
 from .hyphenlist import load_hyphenation
 from .manifest import LANGUAGES, check_references, load_manifest
@@ -81,20 +81,25 @@ def load_brief(root: Path, reporter: Reporter | None = None) -> Brief:
     )
 
 
-#: Image formats a cover logo may be (vector logos need converting to PNG first).
+#: Image formats a cover logo may be, besides SVG.
 LOGO_FORMATS = ("PNG", "JPEG")
 
 
 def _logo(root: Path, name: str, origin: Path) -> Path:
-    """The cover logo's path: inside the brief, a readable PNG or JPEG (the rules of figures)."""
+    """The cover logo's path: inside the brief, a readable PNG or JPEG (the rules of figures),
+    or an SVG that passes `svg.read_svg`'s checks."""
     from .images import inspect
     from .yamlfile import load_yaml
 
     line = load_yaml(read_text(origin), origin).lines.get("logo")
-    if name.lower().endswith(".svg"):
-        raise ManifestError(f"logo '{name}' is an SVG: save it as a PNG (at least 600 pixels wide) and name that",
-                            origin, line)
     path = resolve_inside(root, name, origin, line)
+    if name.lower().endswith(".svg"):
+        from .svg import read_svg
+
+        if not is_regular_file(path):
+            raise ManifestError(f"logo '{name}' not found", origin, line)
+        read_svg(path)
+        return path
     info = inspect(path, origin, line)
     if info.format not in LOGO_FORMATS:
         raise ManifestError(f"logo '{name}' is {info.format}; a logo must be PNG or JPEG", origin, line)
@@ -108,10 +113,10 @@ def _load_timelines(root: Path, manifest: Manifest, origin: Path, languages: lis
         return (), {}
     path = resolve_inside(root, manifest.timeline.file, origin)
     order = manifest.timeline.order
-    timeline = reporter.attempt(partial(_timeline, path, manifest.language, order)) or ()
+    timeline = reporter.attempt(partial(_timeline, path, order)) or ()
     variants = {}
     for language, variant in _language_variants(root, path, languages, origin):
-        variants[language] = reporter.attempt(partial(_timeline, variant, language, order)) or ()
+        variants[language] = reporter.attempt(partial(_timeline, variant, order)) or ()
     return timeline, variants
 
 
@@ -196,8 +201,8 @@ def _language_variants(root: Path, path: Path, languages: list[str], origin: Pat
     return found
 
 
-def _timeline(path: Path, language: str, order: str) -> tuple[TimelineEvent, ...]:
-    events = load_timeline(path, language)
+def _timeline(path: Path, order: str) -> tuple[TimelineEvent, ...]:
+    events = load_timeline(path)
     return events[::-1] if order == "reverse" else events
 
 

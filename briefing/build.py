@@ -154,11 +154,11 @@ def _build_jobs(brief: Brief, jobs: list[Job], output: Path | None, options: Bui
     if on_start is not None:
         on_start(len(jobs))
     results: list[BuildResult] = []
-    for result in _run_jobs(brief, jobs):
-        if result.error is not None and len(jobs) == 1:
-            raise result.error
-        if every_edition and len(results) == len(jobs) - 1:  # the last: every edition's citations are known
-            result = _with_never_cited(brief, [*results, result])
+    for built in _run_jobs(brief, jobs):
+        if built.error is not None and len(jobs) == 1:
+            raise built.error
+        last = every_edition and len(results) == len(jobs) - 1  # the last: every edition's citations are known
+        result = _with_never_cited(brief, [*results, built]) if last else built
         results.append(result)
         if on_done is not None:
             on_done(result)
@@ -278,14 +278,16 @@ def prepare_document(brief: Brief, edition: Edition, options: BuildOptions, repo
     """
     stage = stage or Stages(edition.audience.id if edition.audience else edition.manifest.id)
     rendered = stage("render", render_sections, brief, edition, reporter)                    # 2 render
-    parsed = stage("parse", parse_sections, brief, rendered, reporter)                       # 3 parse
+    theme, fallbacks = edition_theme(brief, edition, options)
+    box_kinds = tuple(box.name for box in theme.boxes)
+    parsed = stage("parse", parse_sections, brief, rendered, reporter, box_kinds)            # 3 parse
     edition = dataclasses.replace(edition, timeline=stage("parse timeline", parse_timeline, edition.timeline, reporter))
-    sections, omitted, present = stage("tailor", tailor_sections, brief, edition, parsed, reporter)  # 3b tailor
+    sections, timeline, omitted, present = stage("tailor", tailor_sections, brief, edition, parsed, reporter)  # 3b
+    edition = dataclasses.replace(edition, timeline=timeline)
     cited, uncited = stage("cite", cite_sources, brief, edition, sections, reporter)
     present |= {s.level for s in cited if s.level}
     omitted += [Omission(f"source '{s.id}'", _where(s.pos, brief.root), "not cited in this edition") for s in uncited]
     manifest = dataclasses.replace(edition.manifest, marking=edition_marking(brief.manifest, edition.audience, present))
-    theme, fallbacks = edition_theme(brief, edition, options)
     document = Document(manifest, tuple(sections), edition.timeline, cited, uncited, theme,
                         print_settings(manifest, edition, options, copy), fallbacks,
                         brief.hyphenation.get(manifest.language, ()),
@@ -337,11 +339,11 @@ def render_sections(brief: Brief, edition: Edition, reporter: Reporter) -> list[
 
 
 def parse_sections(brief: Brief, rendered: list[tuple[SectionSource, Rendered, str | None]],
-                   reporter: Reporter) -> list[Section]:
-    """The rendered Markdown of each section as model blocks."""
+                   reporter: Reporter, box_kinds: tuple[str, ...] = ()) -> list[Section]:
+    """The rendered Markdown of each section as model blocks (*box_kinds*: the theme's own `:::` kinds)."""
     sections = []
     for source, text, number in rendered:
-        blocks = reporter.attempt(partial(parse_once, text.text, source.path, brief.root, text.line_map))
+        blocks = reporter.attempt(partial(parse_once, text.text, source.path, brief.root, text.line_map, box_kinds))
         if blocks is not None:
             sections.append(Section(source.id, source.title, blocks, SourcePos(source.path, 1), number,
                                     break_before=source.meta.get("page_break") == "before",
@@ -349,28 +351,29 @@ def parse_sections(brief: Brief, rendered: list[tuple[SectionSource, Rendered, s
     return sections
 
 
-#: Parsed sections of recent builds in this process (`watch`): (text, path, root, line map) -> blocks.
-_PARSED: dict[tuple[str, Path, Path, tuple[int, ...]], tuple[Block, ...]] = {}
+#: Parsed sections of recent builds in this process (`watch`): (text, path, root, line map, box kinds) -> blocks.
+_PARSED: dict[tuple[str, Path, Path, tuple[int, ...], tuple[str, ...]], tuple[Block, ...]] = {}
 
 
-def parse_once(text: str, path: Path, root: Path, line_map: tuple[int, ...]) -> tuple[Block, ...]:
+def parse_once(text: str, path: Path, root: Path, line_map: tuple[int, ...],
+               box_kinds: tuple[str, ...] = ()) -> tuple[Block, ...]:
     """`parse_markdown`, reused when the rendered text is unchanged and its figures' images are too.
 
     A rebuild after an edit in one section parses only that section. A section whose
     parse failed is not kept (its errors are reported again by parsing it again).
     """
-    key = (text, path, root, line_map)
+    key = (text, path, root, line_map, box_kinds)
     blocks = _PARSED.get(key)
-    if blocks is not None and all(_same_image(figure, root) for figure in iter_nodes(blocks, Figure)):
+    if blocks is not None and all(_same_image(figure) for figure in iter_nodes(blocks, Figure)):
         return blocks
-    blocks = parse_markdown(text, path, root, line_map)
+    blocks = parse_markdown(text, path, root, line_map, box_kinds)
     if len(_PARSED) > 512:
         _PARSED.clear()
     _PARSED[key] = blocks
     return blocks
 
 
-def _same_image(figure: Figure, root: Path) -> bool:
+def _same_image(figure: Figure) -> bool:
     """The figure's image still reads as it did (inspections are cached per file version)."""
     from .images import inspect
 
@@ -400,11 +403,12 @@ def _inline(markdown: str, path: Path, line: int | None) -> tuple[Inline, ...]:
     return parse_inline(markdown, path, line) if markdown else ()
 
 
-def tailor_sections(brief: Brief, edition: Edition, sections: list[Section],
-                    reporter: Reporter) -> tuple[list[Section], list[Omission], set[str]]:
-    """Leave out what the audience may not see, number the headings of what is left, resolve its links.
+def tailor_sections(brief: Brief, edition: Edition, sections: list[Section], reporter: Reporter
+                    ) -> tuple[list[Section], tuple[TimelineEvent, ...], list[Omission], set[str]]:
+    """Leave out what the audience may not see, number the headings of what is left, resolve its links
+    and cross-references (the timeline's too).
 
-    Returns the sections, what was left out (for the report) and the handling levels present.
+    Returns the sections, the timeline, what was left out (for the report) and the handling levels present.
     """
     omitted = list(edition.omitted)
     present = {s.level for s in edition.sections if s.level} | {e.level for e in edition.timeline if e.level}
@@ -417,8 +421,9 @@ def tailor_sections(brief: Brief, edition: Edition, sections: list[Section],
             tailored.append(dataclasses.replace(kept[0], blocks=number_headings(kept[0].blocks, section.number)))
     linked = resolve_links(tailored, tuple(s.id for s in brief.sections), reporter)  # to what is left
     manifest = edition.manifest
-    referenced = resolve_crossrefs(linked, brief.sections, manifest.language, manifest.labels, reporter)
-    return referenced, omitted, present
+    referenced, timeline = resolve_crossrefs(linked, brief.sections, manifest.language, manifest.labels, reporter,
+                                             edition.timeline)
+    return referenced, timeline, omitted, present
 
 
 def cite_sources(brief: Brief, edition: Edition, sections: list[Section],

@@ -105,9 +105,9 @@ def _finish(found: dict[tuple[str, int | None, str, str], set[str]], editions: s
     diagnostics = []
     for (path, line, level, message), where in found.items():
         named = sorted(e for e in where if e)
-        if named and set(where) != editions and len(editions) > 1:
-            message = f"{message} (edition{'s' if len(named) > 1 else ''}: {', '.join(named)})"
-        diagnostics.append(Diagnostic(path, line, level, message))
+        some = named and set(where) != editions and len(editions) > 1
+        shown = f"{message} (edition{'s' if len(named) > 1 else ''}: {', '.join(named)})" if some else message
+        diagnostics.append(Diagnostic(path, line, level, shown))
     return sorted(diagnostics, key=lambda d: (d.path, d.line or 0, d.level, d.message))
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from .console import AnyCaseChoice, apply_globals, color, find_brief_dir, global_options, run_action, say, shown
+from .paper import PAPERS
 from .printing.commands import add_commands
 from .version import __version__
 
@@ -56,7 +57,7 @@ def locale_language(environ: dict[str, str] | None = None) -> str:
 @click.option("-a", "--audience", "audiences", multiple=True, metavar="NAME",
               help="Build only this audience's edition (repeatable). Default: every edition.")
 @click.option("--report", is_flag=True, help="Also write <pdf>.report.txt: what each edition left out and why.")
-@click.option("--paper", type=AnyCaseChoice("A4", "Letter", "Legal", "A5", "F4"), help="Paper size (overrides the manifest).")
+@click.option("--paper", type=AnyCaseChoice(*PAPERS), help="Paper size (overrides the manifest).")
 @click.option("--landscape", "orientation", flag_value="landscape", default=None, help="Landscape pages.")
 @click.option("--duplex/--simplex", default=None, help="Mirrored margins with a binding gutter, for two-sided printing.")
 @click.option("--print-marks/--no-print-marks", default=None, help="Crop marks and a 3 mm bleed, trim and bleed boxes set.")
@@ -309,8 +310,8 @@ def run() -> None:
     try:
         main()
         code: object = 0
-    except SystemExit as exit:
-        code = exit.code
+    except SystemExit as stop:
+        code = stop.code
     if isinstance(code, str):
         click.echo(code, err=True)
         code = 1

@@ -62,10 +62,10 @@ class AnyCaseChoice(click.Choice):  # type: ignore[type-arg]
     def __init__(self, *choices: str):
         super().__init__(choices, case_sensitive=False)
 
-    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str:
+    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str:  # noqa: ARG002 (Click passes them by name)
         return f"[{'|'.join(map(str, self.choices))}]"
 
-    def get_invalid_choice_message(self, value: Any, ctx: click.Context | None) -> str:
+    def get_invalid_choice_message(self, value: Any, ctx: click.Context | None) -> str:  # noqa: ARG002 (Click passes ctx by name)
         return f"{value!r} is not one of {', '.join(map(repr, self.choices))} (in any case)."
 
 

@@ -1,6 +1,7 @@
 """Number an edition's figures and tables, and resolve its cross-references (`@fig-peta`, `@sec-prospek`).
 
-Runs on the tailored sections, so numbers count what this edition prints. A label is
+Runs on the tailored sections and the edition's timeline, so numbers count what this edition
+prints and a reference in an event's text or a footnote links like one in the body. A label is
 `{#fig-…}` on a figure, `{#tbl-…}` on a table caption, `{#sec-…}` on a heading, or a
 section's front matter `id` (as `sec-<id>`). An unknown label and a label defined twice
 are errors at their lines. A page reference (`[halaman @fig-peta]`) keeps its words;
@@ -17,7 +18,7 @@ from typing import Any
 from . import i18n
 from .errors import MarkdownError, Reporter
 from .model import (Block, Callout, CrossRef, Figure, Heading, Keep, ListBlock, Quote, Section, SectionSource,
-                    SourcePos, Table)
+                    SourcePos, Table, TimelineEvent)
 
 #: The i18n label that names each kind of target ("Gambar", "Tabel", "Bagian").
 _KIND_LABELS = {"fig": "figure", "tbl": "table", "sec": "section"}
@@ -33,14 +34,18 @@ class Target:
 
 
 def resolve_crossrefs(sections: list[Section], brief_sections: tuple[SectionSource, ...], language: str,
-                      labels: dict[str, str], reporter: Reporter) -> list[Section]:
-    """Number figures and tables, give labelled blocks their destinations, and fill in every reference."""
+                      labels: dict[str, str], reporter: Reporter,
+                      timeline: tuple[TimelineEvent, ...] = ()) -> tuple[list[Section], tuple[TimelineEvent, ...]]:
+    """Number figures and tables, give labelled blocks their destinations, and fill in every
+    reference: in the sections (footnotes included) and in the *timeline*'s event texts."""
     locale = i18n.Locale(language, tuple(labels.items()))
     numbered = number_blocks(sections)
     targets = _targets(numbered, locale, reporter)
     resolver = _Resolver(targets, {f"sec-{s.id}": s.title for s in brief_sections}, reporter)
     resolved = [dataclasses.replace(section, blocks=resolver.blocks(section.blocks)) for section in numbered]
-    return [dataclasses.replace(s, anchor=f"sec-{s.id}") if f"sec-{s.id}" in resolver.used else s for s in resolved]
+    events = tuple(resolver.node(event) for event in timeline)
+    anchored = [dataclasses.replace(s, anchor=f"sec-{s.id}") if f"sec-{s.id}" in resolver.used else s for s in resolved]
+    return anchored, events
 
 
 def number_blocks(sections: list[Section]) -> list[Section]:
@@ -50,15 +55,16 @@ def number_blocks(sections: list[Section]) -> list[Section]:
     def walk(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
         result: list[Block] = []
         for block in blocks:
+            numbered: Block = block
             if isinstance(block, (Figure, Table)):
                 kind = "figure" if isinstance(block, Figure) else "table"
                 counts[kind] += 1
-                block = dataclasses.replace(block, number=counts[kind])
+                numbered = dataclasses.replace(block, number=counts[kind])
             elif isinstance(block, (Callout, Quote, Keep)):
-                block = dataclasses.replace(block, blocks=walk(block.blocks))
+                numbered = dataclasses.replace(block, blocks=walk(block.blocks))
             elif isinstance(block, ListBlock):
-                block = dataclasses.replace(block, items=tuple(walk(item) for item in block.items))
-            result.append(block)
+                numbered = dataclasses.replace(block, items=tuple(walk(item) for item in block.items))
+            result.append(numbered)
         return tuple(result)
 
     return [dataclasses.replace(section, blocks=walk(section.blocks)) for section in sections]

@@ -231,10 +231,12 @@ def _blocks(blocks: tuple[Block, ...], audience: Audience | None, levels: tuple[
             if block.level:
                 present.add(block.level)
         elif isinstance(block, (Quote, Callout, Keep)):
-            block = dataclasses.replace(block, blocks=_blocks(block.blocks, audience, levels, root, omitted, present))
+            result.append(dataclasses.replace(block, blocks=_blocks(block.blocks, audience, levels, root, omitted, present)))
+            continue
         elif isinstance(block, ListBlock):
             items = tuple(_blocks(item, audience, levels, root, omitted, present) for item in block.items)
-            block = dataclasses.replace(block, items=items)
+            result.append(dataclasses.replace(block, items=items))
+            continue
         result.append(block)
     return tuple(result)
 

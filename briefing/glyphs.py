@@ -76,7 +76,7 @@ def _line_of(run: str, pos: SourcePos) -> int | None:
 
 
 @lru_cache(maxsize=64)
-def _file_lines(path: Path, mtime_ns: int) -> tuple[str, ...]:
+def _file_lines(path: Path, _mtime_ns: int) -> tuple[str, ...]:
     """The lines of *path* as it is now (the modification time keys the cache, for `watch`)."""
     try:
         return tuple(path.read_text(encoding="utf-8").splitlines())

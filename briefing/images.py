@@ -80,7 +80,7 @@ def use_cache_dir(cache_dir: Path | None) -> None:
 
 
 @lru_cache(maxsize=512)
-def _inspect_cached(path: Path, mtime: int, size: int) -> tuple[str | None, ImageInfo | None]:
+def _inspect_cached(path: Path, _mtime: int, _size: int) -> tuple[str | None, ImageInfo | None]:
     """(problem, info) for one version of a file: rebuilds (watch) do not reopen images."""
     key = None
     if _CACHE_DIR[0] is not None:
@@ -277,10 +277,10 @@ def _remember(key: str, data: bytes) -> None:
 def _convert(source: bytes, info: ImageInfo, target_px: int | None, grayscale: bool, cmyk: bool = False) -> bytes:
     from PIL import Image, ImageOps
 
-    with _open_bytes(source) as image:
+    with _open_bytes(source) as opened:
         try:
-            image.load()  # first: a format Pillow turns upright on loading is then not turned twice
-            image = _flatten(ImageOps.exif_transpose(image))
+            opened.load()  # first: a format Pillow turns upright on loading is then not turned twice
+            image = _flatten(ImageOps.exif_transpose(opened))
         except (ValueError, OSError) as exc:
             raise ImageError(f"'{info.path.name}' ({info.mode} pixels) cannot be converted for print ({exc}); "
                              "save it as an 8-bit RGB PNG or JPEG") from None

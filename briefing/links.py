@@ -72,10 +72,11 @@ def _mark(section: Section, used: set[str]) -> Section:
         for block in blocks:
             if isinstance(block, Heading):
                 name = f"{anchor}-{slug(plain_text(block.children))}"
-                block = dataclasses.replace(block, anchor=name) if name in used else block
+                result.append(dataclasses.replace(block, anchor=name) if name in used else block)
             elif isinstance(block, (Callout, Quote, Restricted, Keep)):
-                block = dataclasses.replace(block, blocks=mark(block.blocks))
-            result.append(block)
+                result.append(dataclasses.replace(block, blocks=mark(block.blocks)))
+            else:
+                result.append(block)
         return tuple(result)
 
     return dataclasses.replace(section, blocks=mark(section.blocks), anchor=anchor if anchor in used else None)

@@ -15,11 +15,11 @@ from typing import Any, Callable
 
 from .errors import BriefingError, ManifestError, raise_all
 from .model import Audience, Manifest, SectionSource, Signoff, SourcesOptions, TimelineOptions
+from .paper import PAPERS
 from .yamlfile import YamlList, YamlMap, load_yaml
 
 MANIFEST_NAME = "brief.yaml"
 LANGUAGES = ("id", "en")
-PAPERS = ("A4", "Letter", "Legal", "A5", "F4")
 ORIENTATIONS = ("portrait", "landscape")
 PDF_STANDARDS = ("none", "ua-1", "a-2b", "a-3b", "ua-1+a-2b", "ua-1+a-3b")
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -330,11 +330,12 @@ def _parse_fields(data: YamlMap, fields: dict[str, FieldSpec], path: Path, error
 
 def _parse_audiences(data: YamlMap, path: Path, levels: tuple[str, ...], errors: list[BriefingError]) -> tuple[Audience, ...]:
     audiences: list[Audience] = []
-    for audience_id, spec in data.items():
+    for audience_id, given in data.items():
         line = data.lines[audience_id]
         if _is_id(audience_id):
             errors.append(ManifestError(f"audience id '{audience_id}' must be lowercase letters, digits, '-' or '_'", path, line))
             continue
+        spec = given
         if spec is None:
             spec = YamlMap()
             spec.line, spec.lines = line, {}

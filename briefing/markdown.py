@@ -50,21 +50,8 @@ from .model import (
     Table,
     Text,
 )
+from .themes import BOX_KINDS
 
-#: Every `:::` box kind, with what it is for: the one table the parser registers, and lists
-#: when a box names another kind. "only" marks a passage for some editions, not a box.
-BOX_KINDS: dict[str, str] = {
-    "bluf": "the bottom line up front",
-    "keypoints": "key points",
-    "note": "a side note",
-    "warning": "a caution the reader must not miss",
-    "assessment": "the analyst's judgement, with confidence=low|moderate|high",
-    "quote": "a pull quote",
-    "readalso": "a related-reading pointer",
-    "only": "a passage only some editions print",
-    "keep": "blocks kept together on one page",
-    "pagebreak": "a forced page break (as is a line \\newpage)",
-}
 #: The confidence levels an `::: assessment` may state.
 CONFIDENCE_LEVELS = ("low", "moderate", "high")
 #: The prefixes that make `@fig-peta` a cross-reference rather than a citation.
@@ -154,7 +141,7 @@ def markdown_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": True, "maxNesting": MAX_DEPTH * 2})
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     # every URL reaches us: figures refuse, links print safely (an instance attribute, as markdown-it documents)
-    md.validateLink = lambda url: True  # type: ignore[method-assign]
+    md.validateLink = lambda url: True  # type: ignore[method-assign]  # noqa: ARG005 (markdown-it passes url by name)
     md.inline.ruler.before("link", "crossref", _crossref_rule)
     md.inline.ruler.before("link", "citation", _citation_rule)
     md.inline.ruler.at("link", _link_rule)
@@ -162,18 +149,19 @@ def markdown_parser() -> MarkdownIt:
     md.use(footnote_plugin, inline=False)  # `text[^id]` and `[^id]: note`; Pandoc's `^[inline]` is not offered
     for kind in BOX_KINDS:
         md.use(container_plugin, name=kind)
-    md.use(container_plugin, name=_UNKNOWN_BOX, validate=lambda params, markup: True)  # tried last
+    md.use(container_plugin, name=_UNKNOWN_BOX, validate=lambda _params, _markup: True)  # tried last
     return md
 
 
 def parse_markdown(text: str, path: Path, root: Path | None = None,
-                   line_map: tuple[int, ...] = ()) -> tuple[Block, ...]:
+                   line_map: tuple[int, ...] = (), box_kinds: tuple[str, ...] = ()) -> tuple[Block, ...]:
     """Parse a section's rendered Markdown into blocks; image paths resolve against *root*.
 
     *line_map* translates rendered lines back to the lines of the section file, so every
-    position (and so every error) names the line the author wrote.
+    position (and so every error) names the line the author wrote. *box_kinds* are the
+    `:::` kinds the edition's theme adds to BOX_KINDS.
     """
-    converter = _Converter(path, root=root, line_map=line_map, lines=text.split("\n"))
+    converter = _Converter(path, root=root, line_map=line_map, lines=text.split("\n"), box_kinds=box_kinds)
     tokens = converter.within_depth(markdown_parser().parse(text))
     tree = SyntaxTreeNode(tokens)
     converter.read_footnotes(tree)
@@ -227,8 +215,10 @@ FIGURE_WIDTHS = ("column", "full", "inset")
 
 class _Converter:
     def __init__(self, path: Path, line_offset: int = 0, root: Path | None = None,
-                 line_map: tuple[int, ...] = (), lines: list[str] | None = None):
+                 line_map: tuple[int, ...] = (), lines: list[str] | None = None, box_kinds: tuple[str, ...] = ()):
         self.path = path
+        self.box_kinds = box_kinds
+        """The theme's own `:::` kinds, read by the catch-all container."""
         self.line_offset = line_offset
         self.root = root
         self.line_map = line_map
@@ -320,9 +310,10 @@ class _Converter:
         for block in blocks:
             if pending is not None:
                 if _is_bare_table(block):
-                    block = _captioned(block, pending)  # type: ignore[arg-type]
-                else:
-                    self._stray_caption(pending)
+                    result.append(_captioned(block, pending))  # type: ignore[arg-type]
+                    pending = None
+                    continue
+                self._stray_caption(pending)
                 pending = None
             elif _is_caption(block):
                 if result and _is_bare_table(result[-1]):
@@ -495,7 +486,9 @@ class _Converter:
     def callout(self, node: SyntaxTreeNode) -> Block:
         kind = node.type.removeprefix("container_")
         if kind == _UNKNOWN_BOX:
-            self._unknown_box(node)
+            kind = node.info.strip().split(" ", 1)[0]
+            if kind not in self.box_kinds:
+                self._unknown_box(node)
         self._check_closed(node)
         if kind == "only":
             return self.restricted(node)
@@ -524,11 +517,12 @@ class _Converter:
         from difflib import get_close_matches
 
         name = node.info.strip().split(" ", 1)[0]
-        known = ", ".join(BOX_KINDS)
+        kinds = [*BOX_KINDS, *self.box_kinds]
+        known = ", ".join(kinds)
         if not name:
             raise MarkdownError(f"a ':::' line with no box open; a box starts '::: KIND' (one of {known})",
                                 self.path, self.line(node))
-        close = get_close_matches(name, BOX_KINDS, n=1)
+        close = get_close_matches(name, kinds, n=1)
         hint = f"did you mean '{close[0]}'? " if close else ""
         raise MarkdownError(f"unknown box kind '{name}'; {hint}known kinds: {known}", self.path, self.line(node))
 
@@ -632,13 +626,13 @@ BLOCK_BUILDERS: dict[str, Callable[[_Converter, SyntaxTreeNode], Block]] = {
 }
 
 INLINE_BUILDERS: dict[str, Callable[[_Converter, SyntaxTreeNode], Inline]] = {
-    "text": lambda c, n: Text(n.content),
-    "softbreak": lambda c, n: Text(" "),
-    "hardbreak": lambda c, n: LineBreak(),
+    "text": lambda _c, n: Text(n.content),
+    "softbreak": lambda _c, _n: Text(" "),
+    "hardbreak": lambda _c, _n: LineBreak(),
     "em": lambda c, n: Emph(c.inline_children(n)),
     "strong": lambda c, n: Strong(c.inline_children(n)),
     "s": lambda c, n: Strike(c.inline_children(n)),
-    "code_inline": lambda c, n: Code(n.content),
+    "code_inline": lambda _c, n: Code(n.content),
     "link": _Converter.link,
     "image": _Converter.image,
     "citation": _Converter.citation,
@@ -696,6 +690,7 @@ def number_headings(blocks: tuple[Block, ...], section_number: str | None) -> tu
             else:
                 counters[1] += 1
                 number = f"{section_number}.{max(counters[0], 1)}.{counters[1]}"
-            block = replace(block, number=number)
-        result.append(block)
+            result.append(replace(block, number=number))
+        else:
+            result.append(block)
     return tuple(result)

@@ -181,7 +181,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass
 
-    def log_message(self, format: str, *args: object) -> None:
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the base class's signature)
         log.debug("preview: " + format, *args)
 
 

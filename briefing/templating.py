@@ -46,7 +46,7 @@ def time_limit(seconds: float) -> Iterator[None]:
         yield
         return
 
-    def alarm(signum: int, frame: object) -> None:
+    def alarm(_signum: int, _frame: object) -> None:
         raise RenderTimeout()
 
     previous = signal.signal(signal.SIGALRM, alarm)
@@ -130,7 +130,7 @@ def make_environment(partials_dir: Path) -> SandboxedEnvironment:
 
     class PartialsLoader(jinja2.BaseLoader):
         folder = partials_dir
-        def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        def get_source(self, _environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
             from .files import read_text
 
             candidate = (folder / template).resolve()
@@ -276,13 +276,13 @@ def render_section(env: SandboxedEnvironment, section: SectionSource, context: d
     import jinja2.sandbox
 
     filename = str(section.path)
-    vars = {**context, "section": {"id": section.id, "title": section.title}}
+    variables = {**context, "section": {"id": section.id, "title": section.title}}
     too_large: tuple[str, Path, int | None] | None = None
     try:
         source = drop_tag_lines(section.template)
         with time_limit(RENDER_SECONDS), memory_limit(RENDER_MEMORY):
             template = _compile(env, source, filename)
-            return _render_mapped(template, vars, section.path, source)
+            return _render_mapped(template, variables, section.path, source)
     except (TooLarge, MemoryError) as exc:
         # Only the location is kept: the traceback holds the frames that hold the huge values.
         detail = f": {exc}" if isinstance(exc, TooLarge) else ""
@@ -300,7 +300,7 @@ def render_section(env: SandboxedEnvironment, section: SectionSource, context: d
         raise TemplateError(message, path, line) from None
     except jinja2.UndefinedError as exc:
         path, line = _error_location(exc, section.path)
-        raise _undefined_error(exc, path, line, section, vars, _partials_dir(env)) from None
+        raise _undefined_error(exc, path, line, section, variables, _partials_dir(env)) from None
     except jinja2.exceptions.SecurityError as exc:
         path, line = _error_location(exc, section.path)
         raise TemplateError(f"not allowed in a section template: {exc}", path, line) from None
@@ -351,8 +351,8 @@ def _undefined_error(exc: jinja2.UndefinedError, path: Path, line: int | None, s
     return TemplateError(undefined_message(exc.message or "", written, context, imports, partials_dir), path, line)
 
 
-def _render_mapped(template: jinja2.Template, vars: dict[str, Any], path: Path, source: str) -> Rendered:
-    generator = template.root_render_func(template.new_context(vars))
+def _render_mapped(template: jinja2.Template, variables: dict[str, Any], path: Path, source: str) -> Rendered:
+    generator = template.root_render_func(template.new_context(variables))
     line_starts = [0] + [i + 1 for i, ch in enumerate(source) if ch == "\n"]
     chunks: list[str] = []
     line_map: list[int | None] = [None]
@@ -367,15 +367,12 @@ def _render_mapped(template: jinja2.Template, vars: dict[str, Any], path: Path, 
                 raise TemplateError(
                     f"template output exceeds {MAX_OUTPUT_CHARS:,} characters; is a loop running away?", path)
             chunks.append(chunk)
-            # Literal template text is found where it stands, so each of its lines maps exactly;
-            # the output of an expression or macro maps, line for line, to where it was called.
-            found = source.find(chunk, line_starts[min(source_line, len(line_starts)) - 1]) if chunk.strip() else -1
-            first = source.count("\n", 0, found) + 1 if found >= 0 else source_line
-            for index, piece in enumerate(chunk.split("\n")):
+            start = line_starts[min(source_line, len(line_starts)) - 1]
+            for index, line in enumerate(_chunk_lines(chunk, source, start, source_line)):
                 if index:
                     line_map.append(None)
-                if piece.strip() and line_map[-1] is None:
-                    line_map[-1] = first + index if found >= 0 else source_line
+                if line is not None and line_map[-1] is None:
+                    line_map[-1] = line
     except (TemplateError, RenderTimeout):
         raise
     except Exception:
@@ -384,6 +381,29 @@ def _render_mapped(template: jinja2.Template, vars: dict[str, Any], path: Path, 
     for line in line_map:
         filled.append(line if line is not None else (filled[-1] if filled else 1))
     return Rendered("".join(chunks), tuple(filled))
+
+
+def _chunk_lines(chunk: str, source: str, start: int, source_line: int) -> list[int | None]:
+    """The file line of each line of one rendered chunk (None for a blank one).
+
+    Literal template text is found where it stands, so each of its lines maps exactly; a
+    chunk Jinja joined from literal pieces (text around a `{% raw %}` block) is found line by
+    line, in order; the output of an expression or macro maps to where it was called.
+    """
+    pieces = chunk.split("\n")
+    if not chunk.strip():
+        return [None] * len(pieces)
+    found = source.find(chunk, start)
+    if found >= 0:
+        first = source.count("\n", 0, found) + 1
+        return [first + index if piece.strip() else None for index, piece in enumerate(pieces)]
+    lines: list[int | None] = []
+    for piece in pieces:
+        at = source.find(piece, start) if piece.strip() else -1
+        if at >= 0:
+            start = at + len(piece)
+        lines.append(None if not piece.strip() else source.count("\n", 0, at) + 1 if at >= 0 else source_line)
+    return lines
 
 
 def _compile(env: SandboxedEnvironment, source: str, filename: str) -> jinja2.Template:

@@ -11,10 +11,25 @@ import dataclasses
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .errors import BriefingError, ManifestError, raise_all
 from .yamlfile import YamlMap, load_yaml
+
+#: Every built-in `:::` box kind, with what it is for: the one table the parser (`markdown.py`) registers
+#: and lists when a box names another kind; a theme's `boxes` add more. "only" marks a passage, not a box.
+BOX_KINDS: dict[str, str] = {
+    "bluf": "the bottom line up front",
+    "keypoints": "key points",
+    "note": "a side note",
+    "warning": "a caution the reader must not miss",
+    "assessment": "the analyst's judgement, with confidence=low|moderate|high",
+    "quote": "a pull quote",
+    "readalso": "a related-reading pointer",
+    "only": "a passage only some editions print",
+    "keep": "blocks kept together on one page",
+    "pagebreak": "a forced page break (as is a line \\newpage)",
+}
 
 #: Font families a theme may name -> the registered family in layout/fonts.py.
 FONT_FAMILIES = {
@@ -27,6 +42,27 @@ FONT_FAMILIES = {
 
 #: The styles of a font family, in the order a brief-local family lists its files.
 FONT_STYLES = ("regular", "bold", "italic", "bolditalic")
+
+
+@dataclass(frozen=True)
+class BoxKind:
+    """A `:::` box kind a theme adds to the built-in ones (`boxes:` in a theme file)."""
+
+    name: str
+    labels: tuple[tuple[str, str], ...]
+    """(language, label) pairs, in the file's order; a label written as plain text is ("", text)."""
+    background: str | None = None
+    """The box's fill; None: the theme's `tint`."""
+    rule: str | None = None
+    """The colour of an outline round the box; None: no outline."""
+    rule_style: str = "solid"
+    """`solid` or `dashed`."""
+    label_ink: str | None = None
+    """The label's colour; None: as the built-in boxes' labels (the accent)."""
+
+    def label(self, language: str) -> str:
+        """The label in *language*, else the first one given."""
+        return next((text for lang, text in self.labels if lang in (language, "")), self.labels[0][1])
 
 
 @dataclass(frozen=True)
@@ -74,6 +110,8 @@ class Theme:
     """Extra inner margin (mm) on duplex pages, for the binding."""
     gutter: float = 7.0
     sidebar_fraction: float = 0.30
+    boxes: tuple[BoxKind, ...] = ()
+    """Box kinds the theme adds (`::: name`), beside the built-in ones."""
 
 
 BUILTIN: dict[str, Theme] = {
@@ -135,6 +173,8 @@ def parse_theme(data: YamlMap, path: Path) -> Theme:
         problem = _check(key, value, getattr(base, key))
         if problem:
             errors.append(ManifestError(f"theme setting '{key}' {problem}", path, line))
+        elif key == "boxes":
+            values[key] = _box_kinds(value, path, line, errors)
         elif key == "fallback_fonts":
             values[key] = tuple(value)
         elif key.endswith("_font") and isinstance(value, dict):  # the brief's own TrueType files
@@ -178,30 +218,100 @@ def _check(key: str, value: Any, default: Any) -> str | None:
     return None
 
 
+BOX_SETTINGS = ("label", "background", "rule", "rule_style", "label_ink")
+RULE_STYLES = ("solid", "dashed")
+_BOX_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
+
+
+def _box_kinds(value: Any, path: Path, line: int, errors: list[BriefingError]) -> tuple[BoxKind, ...]:
+    """`boxes: {name: {label: …, background: "#…", rule: "#…", rule_style: dashed, label_ink: "#…"}}`."""
+    if not isinstance(value, YamlMap):
+        errors.append(ManifestError("theme setting 'boxes' must map box kind names to their settings "
+                                    "(label, background, rule, rule_style, label_ink)", path, line))
+        return ()
+    kinds = []
+    for name, spec in value.items():
+        where = value.lines[name]
+        if not _BOX_NAME.match(name) or name in BOX_KINDS:
+            problem = ("is built in; give the theme's kind another name" if name in BOX_KINDS
+                       else "must be named by a lowercase word (letters, digits, hyphens)")
+            errors.append(ManifestError(f"box kind '{name}' {problem}", path, where))
+            continue
+        kind = _box_kind(name, spec, path, where, errors)
+        if kind is not None:
+            kinds.append(kind)
+    return tuple(kinds)
+
+
+def _box_kind(name: str, spec: Any, path: Path, line: int, errors: list[BriefingError]) -> BoxKind | None:
+    from .i18n import LABELS
+
+    if not isinstance(spec, YamlMap) or "label" not in spec:
+        errors.append(ManifestError(f"box kind '{name}' must be a mapping with a 'label' "
+                                    f"(and optional {', '.join(BOX_SETTINGS[1:])})", path, line))
+        return None
+    before = len(errors)
+    for key, item in spec.items():
+        where = spec.lines[key]
+        if key not in BOX_SETTINGS:
+            errors.append(ManifestError(f"unknown setting '{key}' of box kind '{name}' (known: {', '.join(BOX_SETTINGS)})",
+                                        path, where))
+        elif key == "label" and not (_is_label(item) or isinstance(item, dict) and item and all(
+                lang in LABELS and _is_label(text) for lang, text in item.items())):
+            errors.append(ManifestError(f"the label of box kind '{name}' must be a text, or a mapping of languages "
+                                        f"({', '.join(LABELS)}) to texts", path, where))
+        elif key == "rule_style" and item not in RULE_STYLES:
+            errors.append(ManifestError(f"'rule_style' of box kind '{name}' must be one of: {', '.join(RULE_STYLES)}",
+                                        path, where))
+        elif key not in ("label", "rule_style") and not (isinstance(item, str) and _COLOUR.match(item)):
+            errors.append(ManifestError(f"'{key}' of box kind '{name}' must be a colour written #rrggbb", path, where))
+    if len(errors) > before:
+        return None
+    label = spec["label"]
+    labels = tuple(label.items()) if isinstance(label, dict) else (("", label),)
+    return BoxKind(name, tuple((lang, text.strip()) for lang, text in labels), spec.get("background"),
+                   spec.get("rule"), spec.get("rule_style", "solid"), spec.get("label_ink"))
+
+
+def _is_label(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
 COLOUR_FIELDS = tuple(f.name for f in dataclasses.fields(Theme) if isinstance(f.default, str) and f.default.startswith("#"))
 
 
 def to_grayscale(theme: Theme) -> Theme:
     """The same theme in grays of the same lightness (Rec. 601 luma), so contrast is kept."""
-    values: dict[str, Any] = {}
-    for name in COLOUR_FIELDS:
-        value = getattr(theme, name)
-        r, g, b = (int(value[i:i + 2], 16) for i in (1, 3, 5))
-        luma = round(0.299 * r + 0.587 * g + 0.114 * b)
-        values[name] = f"#{luma:02x}{luma:02x}{luma:02x}"
-    return dataclasses.replace(theme, grayscale=True, **values)
+    values: dict[str, Any] = {name: _gray(getattr(theme, name)) for name in COLOUR_FIELDS}
+    return dataclasses.replace(theme, grayscale=True, boxes=_box_colours(theme.boxes, _gray), **values)
 
 
 def to_cmyk(theme: Theme) -> Theme:
     """The same theme in CMYK. Grays, text included, become black ink alone (K), as presses want."""
-    values: dict[str, Any] = {}
-    for name in COLOUR_FIELDS:
-        value = getattr(theme, name)
-        r, g, b = (int(value[i:i + 2], 16) / 255 for i in (1, 3, 5))
-        k = 1 - max(r, g, b)
-        if max(r, g, b) - min(r, g, b) < 0.02:  # a gray: K only
-            c = m = y = 0.0
-        else:
-            c, m, y = ((1 - channel - k) / (1 - k) for channel in (r, g, b))
-        values[name] = f"cmyk({c:.3f},{m:.3f},{y:.3f},{k:.3f})"
-    return dataclasses.replace(theme, cmyk=True, **values)
+    values: dict[str, Any] = {name: _cmyk(getattr(theme, name)) for name in COLOUR_FIELDS}
+    return dataclasses.replace(theme, cmyk=True, boxes=_box_colours(theme.boxes, _cmyk), **values)
+
+
+def _gray(value: str) -> str:
+    r, g, b = (int(value[i:i + 2], 16) for i in (1, 3, 5))
+    luma = round(0.299 * r + 0.587 * g + 0.114 * b)
+    return f"#{luma:02x}{luma:02x}{luma:02x}"
+
+
+def _cmyk(value: str) -> str:
+    r, g, b = (int(value[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    k = 1 - max(r, g, b)
+    if max(r, g, b) - min(r, g, b) < 0.02:  # a gray: K only
+        c = m = y = 0.0
+    else:
+        c, m, y = ((1 - channel - k) / (1 - k) for channel in (r, g, b))
+    return f"cmyk({c:.3f},{m:.3f},{y:.3f},{k:.3f})"
+
+
+def _box_colours(boxes: tuple[BoxKind, ...], convert: Callable[[str], str]) -> tuple[BoxKind, ...]:
+    """The theme's box kinds with their colours converted as the theme's are."""
+    def one(value: str | None) -> str | None:
+        return convert(value) if value else None
+
+    return tuple(dataclasses.replace(box, background=one(box.background), rule=one(box.rule),
+                                     label_ink=one(box.label_ink)) for box in boxes)

@@ -37,10 +37,10 @@ def parse_date(raw: Any) -> TimelineDate:
     parts = [p.strip() for p in raw.split("/")]
     if len(parts) > 2:
         raise ValueError(f"'{raw}' has more than one '/'")
-    start, precision = _parse_point(parts[0], end=False)
+    start, precision = _parse_point(parts[0])
     if len(parts) == 1:
         return TimelineDate(start, None, precision)
-    end, end_precision = _parse_point(parts[1], end=True)
+    end, end_precision = _parse_point(parts[1])
     if end_precision != precision:
         raise ValueError(f"'{raw}': both ends of a range must be written the same way")
     if end < start:
@@ -48,7 +48,7 @@ def parse_date(raw: Any) -> TimelineDate:
     return TimelineDate(start, end, precision)
 
 
-def _parse_point(text: str, end: bool) -> tuple[dt.date, str]:
+def _parse_point(text: str) -> tuple[dt.date, str]:
     for precision, pattern in _PATTERNS:
         match = pattern.match(text)
         if not match:
@@ -62,7 +62,7 @@ def _parse_point(text: str, end: bool) -> tuple[dt.date, str]:
     raise ValueError(f"'{text}' is not a date (write YYYY, YYYY-MM or YYYY-MM-DD)")
 
 
-def load_timeline(path: Path, language: str) -> tuple[TimelineEvent, ...]:
+def load_timeline(path: Path) -> tuple[TimelineEvent, ...]:
     """Read and validate the events in *path*, sorted by date (ties keep file order)."""
     from .files import read_text
 

@@ -31,7 +31,7 @@ def watch(root: Path, options: BuildOptions, audiences: tuple[str, ...], say: Ca
     root = root.resolve()
     output = root / OUTPUT_DIR
 
-    def relevant(change: object, path: str) -> bool:
+    def relevant(_change: object, path: str) -> bool:
         p = Path(path)
         return not p.is_relative_to(output) and not any(part.startswith(".") for part in p.relative_to(root).parts)
 

@@ -108,6 +108,15 @@ def test_template_and_markdown_errors_point_at_the_author_s_line(tmp_path: Path)
     assert result.returncode == 1 and "sisipan.md:3" in result.stderr and "salah" in result.stderr
 
 
+def test_lines_inside_a_raw_block_point_at_their_own_line(tmp_path: Path) -> None:
+    section = ("---\ntitle: A\n---\nPembuka {{ brief.title }} di sini.\n\n{% raw %}\n"  # 4-6
+               "Harfiah {{ kurung }} satu.\n\nKedua dengan ![x](assets/tidak-ada.png) di tengah.\n"  # 7-9
+               "{% endraw %}\n\nPenutup.\n")
+    write_brief(tmp_path, BASIC_MANIFEST, {"a.md": section})
+    result = run_cli("build", str(tmp_path))
+    assert result.returncode == 1 and "a.md:9:" in result.stderr and "own paragraph" in result.stderr, result.stderr
+
+
 def _hangul_font(path: Path, text: str) -> Path:
     """A tiny TrueType font with box glyphs for *text*: a stand-in for a real Korean font."""
     from fontTools.fontBuilder import FontBuilder

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pdfplumber
+import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
@@ -30,8 +31,8 @@ def _links(pdf: Path) -> list[tuple[int, str, int]]:
         for number, page in enumerate(document.pages, start=1):
             height = float(page.mediabox.height)
             words = plumbed.pages[number - 1].extract_words()
-            for annotation in page.get("/Annots") or []:
-                annotation = annotation.get_object()
+            for reference in page.get("/Annots") or []:
+                annotation = reference.get_object()
                 dest = annotation.get("/Dest")
                 if dest is None:
                     continue
@@ -253,10 +254,99 @@ def test_cover_logo_is_placed_in_the_title_band_at_its_height(tmp_path: Path) ->
     assert image["x1"] > page.width / 2 and image["top"] < title["bottom"] + 20  # right of the title, in the band
 
 
-def test_svg_logo_is_refused_with_what_to_do(tmp_path: Path) -> None:
-    code, output, _ = _logo_brief(tmp_path, "assets/logo.svg")
+_SVG_LOGO = """<?xml version="1.0" encoding="UTF-8"?>
+<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 200 100">
+  <rect x="0" y="0" width="100" height="100" rx="12" fill="#ffffff"/>
+  <circle id="c" cx="50" cy="50" r="34" fill="#e0a030"/>
+  <path d="M120 20 L200 50 L120 80 Z" fill="#c8102e"/>
+  <use xlink:href="#c" transform="translate(140 40) scale(0.2)"/>
+</svg>
+"""
+
+
+def _svg_logo_brief(tmp_path: Path, svg: str, *options: str) -> tuple[int, str, Path]:
+    root = write_brief(tmp_path / "brief", {**BASIC_MANIFEST, "logo": {"file": "assets/logo.svg", "height": 14}},
+                       {"01.md": "---\ntitle: Bagian\n---\nTeks.\n"}, **{"assets/logo.svg": svg})
+    out = tmp_path / "out.pdf"
+    result = CliRunner().invoke(main, ["build", str(root), "-o", str(out), *options])
+    return result.exit_code, result.output.replace(str(root) + "/", ""), out
+
+
+def test_svg_logo_is_drawn_as_vector_shapes_in_the_logo_slot(tmp_path: Path) -> None:
+    code, output, pdf = _svg_logo_brief(tmp_path, _SVG_LOGO, "--pdf-standard", "ua-1+a-2b")
+    assert code == 0, output
+    with pdfplumber.open(pdf) as doc:
+        page = doc.pages[0]
+        band = next(r for r in page.rects if r["x0"] <= 0 and r["width"] >= page.width)
+        title = next(w for w in page.extract_words() if w["text"] == "Test")
+        shapes = [o for o in page.curves + page.rects if o is not band and o["bottom"] <= band["bottom"]]
+        assert page.images == []  # nothing rasterised
+    fills = {_hex(o["non_stroking_color"]) for o in shapes}
+    assert {"#ffffff", "#e0a030", "#c8102e"} <= fills
+    left, right = min(o["x0"] for o in shapes), max(o["x1"] for o in shapes)
+    top, bottom = min(o["top"] for o in shapes), max(o["bottom"] for o in shapes)
+    slot = 14 * 72 / 25.4
+    assert abs((bottom - top) - slot) < 0.5 and abs((right - left) - 2 * slot) < 0.5  # scaled to 14 mm high, 2:1
+    assert left > title["x1"] and right <= page.width - 56 and band["top"] < top < bottom < band["bottom"]
+
+
+def test_default_brief_cover_emblem_is_vector(default_pdf: Path) -> None:
+    with pdfplumber.open(default_pdf) as doc:
+        page = doc.pages[0]
+        band = next(r for r in page.rects if r["x0"] <= 0 and r["width"] >= page.width)
+        emblem = [c for c in page.curves if band["top"] < c["top"] and c["bottom"] < band["bottom"]]
+        images = [i for i in page.images if i["top"] < band["bottom"]]
+    assert len(emblem) >= 5 and not images
+    assert min(c["x0"] for c in emblem) > page.width * 0.75
+
+
+_HOSTILE_SVGS = {
+    "external entity": ('<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+                        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 9 9"><path d="M0 0h1v1z"/></svg>',
+                        "assets/logo.svg:2: the logo SVG declares XML entities"),
+    "entity expansion": ('<!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>\n'
+                         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 9 9"><desc>&b;</desc></svg>',
+                         "assets/logo.svg:1: the logo SVG declares XML entities"),
+    "remote image": ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+                     'viewBox="0 0 9 9">\n<path d="M0 0h1v1z"/>\n<image xlink:href="https://example.org/x.png"/></svg>',
+                     "assets/logo.svg:3: the logo SVG's <image> refers to 'https://example.org/x.png'"),
+    "file outside": ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 9 9">\n<use href="../../secret.svg#a"/></svg>',
+                     "assets/logo.svg:2: the logo SVG's <use> refers to '../../secret.svg#a'"),
+    "css import": ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 9 9">\n'
+                   '<style>@import url(http://example.org/a.css);</style></svg>',
+                   "assets/logo.svg:2: the logo SVG's style refers to 'http://example.org/a.css' outside the file"),
+    "text": ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 9 9">\n<text>ORG</text></svg>',
+             "assets/logo.svg:2: the logo SVG has text (it would print in whatever font this machine has): "
+             "convert the text to paths"),
+    "too many elements": ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 9 9">\n' + "<g/>" * 20_001 + "</svg>",
+                          "assets/logo.svg:2: the logo SVG has more than 20000 elements"),
+    "too large": ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 9 9">\n' + '<path d="M0 0h1v1z"/>\n' * 50_000
+                  + "</svg>", "assets/logo.svg: the logo SVG is 1100 KB; a logo may be at most 1 MB"),
+    "filter": ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 9 9">\n<filter id="f"/>\n'
+               '<path filter="url(#f)" d="M0 0h1v1z"/></svg>',
+               "assets/logo.svg:2: the logo SVG has <filter>, which the SVG converter cannot draw"),
+    "no size": ('<svg xmlns="http://www.w3.org/2000/svg"><path d="M0 0h1v1z"/></svg>',
+                "assets/logo.svg:1: the logo SVG has no size: give its <svg> element a viewBox"),
+}
+
+
+@pytest.mark.parametrize("name", list(_HOSTILE_SVGS))
+def test_hostile_svg_logo_is_refused_at_its_line(tmp_path: Path, name: str) -> None:
+    svg, expected = _HOSTILE_SVGS[name]
+    code, output, pdf = _svg_logo_brief(tmp_path, svg)
     assert code == 1
-    assert "brief.yaml:4: logo 'assets/logo.svg' is an SVG: save it as a PNG" in output, output
+    assert expected in output, output
+    assert "Traceback" not in output and not pdf.exists()
+
+
+def test_svg_logo_gradient_is_refused_only_in_a_pdf_a_edition(tmp_path: Path) -> None:
+    svg = _SVG_LOGO.replace('fill="#e0a030"', 'fill="url(#g)"').replace(
+        "<rect", '<linearGradient id="g"><stop offset="0" stop-color="#f0c040"/></linearGradient>\n  <rect')
+    code, output, _ = _svg_logo_brief(tmp_path, svg)
+    assert code == 0, output
+    code, output, _ = _svg_logo_brief(tmp_path, svg, "--pdf-standard", "a-2b")
+    assert code == 1
+    assert "assets/logo.svg:3: the logo SVG has a gradient, which a PDF/A edition cannot carry" in output, output
 
 
 def test_reference_to_a_section_an_edition_leaves_out_prints_its_title(tmp_path: Path) -> None:
@@ -306,3 +396,147 @@ def test_cff_opentype_font_is_refused_with_what_to_do(tmp_path: Path) -> None:
     assert code == 1
     assert ("font 'fonts/Organisasi.ttf' has CFF (PostScript) outlines, which cannot be embedded; "
             "use the TrueType (.ttf, glyf outlines) version of the font") in output, output
+
+
+# ---------------------------------------------------------------- references in timeline texts and footnotes
+
+
+def _referring_brief(tmp_path: Path, event_text: str, footnotes: str = "sidenotes") -> tuple[int, str, Path]:
+    from PIL import Image
+
+    filler = ("Kalimat pengisi halaman yang cukup panjang. " * 40 + "\n\n") * 3
+    manifest = {**BASIC_MANIFEST, "timeline": "timeline.yaml", "footnotes": footnotes}
+    root = write_brief(tmp_path / "brief", manifest, {
+        "01.md": "---\ntitle: Awal\nid: awal\n---\nTeks dengan catatan.[^peta]\n\n[^peta]: Letaknya pada\n  @fig-peta.\n\n"
+                 + filler + "![Peta](assets/peta.png){#fig-peta caption=\"Peta contoh.\"}\n"},
+        **{"timeline.yaml": f"- date: 2019-04-25\n  title: KTT pertama\n  text: {event_text}\n"})
+    (root / "assets").mkdir()
+    Image.new("RGB", (900, 600), (30, 90, 160)).save(root / "assets" / "peta.png")
+    out = tmp_path / "out.pdf"
+    result = CliRunner().invoke(main, ["build", str(root), "-o", str(out)])
+    return result.exit_code, result.output.replace(str(root) + "/", ""), out
+
+
+def test_references_in_timeline_and_footnote_print_and_link(tmp_path: Path) -> None:
+    code, output, pdf = _referring_brief(tmp_path, "Lihat @fig-peta dan @sec-awal.")
+    assert code == 0, output
+    map_page = _page_of(pdf, "Gambar 1. Peta contoh.")
+    assert map_page > 1
+    with pdfplumber.open(pdf) as doc:
+        first = doc.pages[0].extract_text()
+    assert "Lihat Gambar 1 dan Bagian 1." in first and "@" not in first
+    assert "Letaknya pada Gambar 1." in first  # the note beside its call
+    links = [(page, text.rstrip(".,"), target) for page, text, target in _links(pdf)]
+    assert links.count((1, "Gambar 1", map_page)) == 2, links  # the event's and the note's
+    assert (1, "Bagian 1", 1) in links, links
+
+
+def test_reference_in_an_endnote_links_to_its_figure(tmp_path: Path) -> None:
+    code, output, pdf = _referring_brief(tmp_path, "Tanpa rujukan.", footnotes="endnotes")
+    assert code == 0, output
+    map_page, notes_page = _page_of(pdf, "Gambar 1. Peta contoh."), _page_of(pdf, "Letaknya pada Gambar 1.")
+    assert (notes_page, "Gambar 1", map_page) in [(p, t.rstrip("."), d) for p, t, d in _links(pdf)]
+
+
+def test_unknown_label_in_a_timeline_text_or_footnote_is_an_error_at_its_line(tmp_path: Path) -> None:
+    code, output, _ = _referring_brief(tmp_path, "Lihat @fig-pet.")
+    assert code == 1
+    assert "timeline.yaml:3: cross-reference '@fig-pet' refers to no label in this edition; " \
+           "did you mean '@fig-peta'?" in output, output
+    root = tmp_path / "brief"
+    section = root / "sections" / "01.md"
+    section.write_text(section.read_text(encoding="utf-8").replace("  @fig-peta.", "  @fig-petta."), encoding="utf-8")
+    (root / "timeline.yaml").write_text("- date: 2019-04-25\n  title: KTT pertama\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(root), "-o", str(tmp_path / "again.pdf")])
+    assert result.exit_code == 1
+    assert "sections/01.md:8: cross-reference '@fig-petta'" in result.output, result.output
+    assert not (tmp_path / "again.pdf").exists()
+
+
+# ---------------------------------------------------------------- box kinds a theme defines
+
+_THEME_BOXES = """\
+base: formal
+boxes:
+  rekomendasi:
+    label: {id: Rekomendasi, en: Recommendation}
+    background: "#e8f3e4"
+    rule: "#2e6b2a"
+    label_ink: "#2e6b2a"
+  catatan-lapangan:
+    label: Catatan Lapangan
+    rule: "#7a5c00"
+    rule_style: dashed
+"""
+
+
+def _theme_box_brief(tmp_path: Path, body: str, theme: str = _THEME_BOXES) -> tuple[int, str, Path]:
+    manifest = {**BASIC_MANIFEST, "theme": "tema.yaml",
+                "audiences": {"dalam": {"label": "Dalam"}, "luar": {"label": "Luar", "language": "en"}}}
+    root = write_brief(tmp_path / "brief", manifest, {"01.md": "---\ntitle: Bagian\n---\nTeks.\n\n" + body},
+                       **{"tema.yaml": theme})
+    result = CliRunner().invoke(main, ["build", str(root)])
+    return result.exit_code, result.output.replace(str(root) + "/", ""), root / "output"
+
+
+def _hex(rgb: Any) -> str:
+    return "#" + "".join(f"{round(channel * 255):02x}" for channel in rgb)
+
+
+def test_theme_box_kinds_print_their_label_in_each_language_and_colours(tmp_path: Path) -> None:
+    code, output, out = _theme_box_brief(tmp_path, "::: rekomendasi\nKirim nota.\n:::\n\n"
+                                                   "::: catatan-lapangan Dari Vladivostok\nPengamatan.\n:::\n")
+    assert code == 0, output
+    for edition, label in (("dalam", "REKOMENDASI"), ("luar", "RECOMMENDATION")):
+        with pdfplumber.open(out / f"brief-{edition}.pdf") as doc:
+            page = doc.pages[0]
+            words = {w["text"]: w for w in page.extract_words()}
+            boxes = [r for r in page.rects if r["fill"] and r["x0"] > 0]  # not the cover band
+            rule_ink = next(c for c in page.chars if c["text"] == label[0] and abs(c["top"] - words[label]["top"]) < 1)
+        recommendation, field_note = sorted(boxes, key=lambda r: r["top"])
+        assert recommendation["top"] < words[label]["top"] < words["Kirim"]["top"] < recommendation["bottom"]
+        assert _hex(recommendation["non_stroking_color"]) == "#e8f3e4"
+        assert _hex(recommendation["stroking_color"]) == "#2e6b2a" and recommendation["dash"] is None
+        assert _hex(rule_ink["non_stroking_color"]) == "#2e6b2a"  # the label in its own ink
+        assert field_note["top"] < words["VLADIVOSTOK"]["top"] < field_note["bottom"]  # a title replaces the label
+        assert _hex(field_note["non_stroking_color"]) == "#f3f5f8"  # no background: the theme's tint
+        assert _hex(field_note["stroking_color"]) == "#7a5c00" and field_note["dash"] is not None
+
+
+def test_unknown_box_kind_lists_the_themes_kinds_too(tmp_path: Path) -> None:
+    code, output, _ = _theme_box_brief(tmp_path, "::: rekomendasy\nKirim.\n:::\n")
+    assert code == 1
+    assert ("sections/01.md:6: unknown box kind 'rekomendasy'; did you mean 'rekomendasi'? known kinds: bluf, "
+            "keypoints, note, warning, assessment, quote, readalso, only, keep, pagebreak, rekomendasi, "
+            "catatan-lapangan") in output, output
+
+
+def test_a_theme_box_kind_is_an_error_in_a_theme_without_it(tmp_path: Path) -> None:
+    code, output, _ = _theme_box_brief(tmp_path, "::: rekomendasi\nKirim.\n:::\n", theme="base: formal\n")
+    assert code == 1
+    assert "sections/01.md:6: unknown box kind 'rekomendasi'; known kinds: bluf," in output, output
+
+
+def test_bad_theme_box_kinds_are_errors_at_their_lines(tmp_path: Path) -> None:
+    theme = ("base: formal\nboxes:\n  warning:\n    label: X\n  kotak:\n    label: {fr: Boîte}\n"
+             "    background: green\n    rule_style: dotted\n    icon: star\n")
+    code, output, _ = _theme_box_brief(tmp_path, "Teks.\n", theme=theme)
+    assert code == 1
+    for expected in ("tema.yaml:3: box kind 'warning' is built in; give the theme's kind another name",
+                     "tema.yaml:6: the label of box kind 'kotak' must be a text, or a mapping of languages (id, en)",
+                     "tema.yaml:7: 'background' of box kind 'kotak' must be a colour written #rrggbb",
+                     "tema.yaml:8: 'rule_style' of box kind 'kotak' must be one of: solid, dashed",
+                     "tema.yaml:9: unknown setting 'icon' of box kind 'kotak'"):
+        assert expected in output, output
+
+
+def test_theme_box_colours_turn_gray_with_the_theme(tmp_path: Path) -> None:
+    code, output, out = _theme_box_brief(tmp_path, "::: rekomendasi\nKirim nota.\n:::\n")
+    assert code == 0, output
+    result = CliRunner().invoke(main, ["build", str(tmp_path / "brief"), "-a", "dalam", "--grayscale",
+                                       "-o", str(tmp_path / "gray.pdf")])
+    assert result.exit_code == 0, result.output
+    with pdfplumber.open(tmp_path / "gray.pdf") as doc:
+        (box,) = [r for r in doc.pages[0].rects if r["fill"] and r["x0"] > 0]
+    fill, stroke = box["non_stroking_color"], box["stroking_color"]
+    assert len(set(fill)) == 1 and len(set(stroke)) == 1 and fill[0] > 0.9 > 0.5 > stroke[0]

@@ -58,7 +58,8 @@ def test_aspect_ratio_kept_and_inside_the_column(tmp_path: Path) -> None:
     (image,) = images_on(out)
     assert abs(image["width"] / image["height"] - 1.5) < 0.01
     from briefing.layout.pages import make_geometry
-    from briefing.layout.theme import DEFAULT_THEME, PAPER_SIZES
+    from briefing.layout.theme import DEFAULT_THEME
+    from briefing.paper import SIZES as PAPER_SIZES
 
     block = make_geometry(DEFAULT_THEME, PAPER_SIZES["A4"], False, 0).block
     assert image["x0"] >= block.x - 0.5 and image["x1"] <= block.x + block.width + 0.5
@@ -100,7 +101,8 @@ def test_full_width_spans_the_sidebar_and_the_sidebar_flows_around(tmp_path: Pat
     out = build_pdf(root)
     (image,) = images_on(out)
     from briefing.layout.pages import make_geometry
-    from briefing.layout.theme import DEFAULT_THEME, PAPER_SIZES
+    from briefing.layout.theme import DEFAULT_THEME
+    from briefing.paper import SIZES as PAPER_SIZES
 
     geometry = make_geometry(DEFAULT_THEME, PAPER_SIZES["A4"], True, 0)
     assert geometry.sidebar is not None

@@ -86,7 +86,7 @@ def _yaml_list(entries: list[dict[str, str]]) -> str:
 def test_fuzz_timeline_loader(tmp_path: Path, text: str) -> None:
     path = tmp_path / "timeline.yaml"
     path.write_text(text, encoding="utf-8")
-    located_or_fine(lambda: load_timeline(path, "id"), path)
+    located_or_fine(lambda: load_timeline(path), path)
 
 
 source_entries = st.lists(st.fixed_dictionaries(

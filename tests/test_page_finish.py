@@ -93,7 +93,8 @@ def test_banner_shows_the_editions_clearance_even_over_unmarked_text(tmp_path: P
 
 def test_full_width_figures_sit_in_their_own_pages_block_in_duplex(tmp_path: Path) -> None:
     from briefing.layout.geometry import make_geometry
-    from briefing.layout.theme import DEFAULT_THEME, PAPER_SIZES
+    from briefing.layout.theme import DEFAULT_THEME
+    from briefing.paper import SIZES as PAPER_SIZES
 
     from .test_figures import make_image
 

@@ -232,7 +232,8 @@ def test_booklet_sheets(tmp_path: Path) -> None:
 def test_default_brief_typography(default_pdf: Path) -> None:
     """Body lines run 55-85 characters and nothing overflows the text block."""
     from briefing.layout.pages import make_geometry
-    from briefing.layout.theme import DEFAULT_THEME, PAPER_SIZES
+    from briefing.layout.theme import DEFAULT_THEME
+    from briefing.paper import SIZES as PAPER_SIZES
 
     geometry = make_geometry(DEFAULT_THEME, PAPER_SIZES["A4"], True, 0)
     lengths = []

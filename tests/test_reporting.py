@@ -153,7 +153,7 @@ def test_timeline_markdown_is_parsed_in_the_parse_stage_and_its_problems_listed(
               "- date: 2022\n  title: Tiga\n  text: '![lagi](b.png)'\n")
     root = write_brief(tmp_path / "b", manifest, {"01.md": "---\ntitle: Satu\n---\nTeks.\n"},
                        **{"timeline.yaml": events})
-    first = load_timeline(root / "timeline.yaml", "id")[0]
+    first = load_timeline(root / "timeline.yaml")[0]
     assert (first.markdown, first.markdown_line, first.text) == ("*penting* sekali", 3, ())
     monkeypatch.chdir(root)
     result = CliRunner().invoke(main, ["check", "."])

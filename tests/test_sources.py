@@ -79,8 +79,8 @@ def test_each_marker_links_to_its_appendix_entry(tmp_path: Path) -> None:
     page_index = {page.indirect_reference.idnum: i for i, page in enumerate(reader.pages)}
     links = []  # (destination page, destination y) of each internal link, in reading order
     for page in reader.pages:
-        for annot in page.get("/Annots", []) or []:
-            annot = annot.get_object()
+        for reference in page.get("/Annots", []) or []:
+            annot = reference.get_object()
             if annot.get("/Subtype") == "/Link" and "/Dest" in annot:
                 dest = annot["/Dest"]
                 links.append((page_index[dest[0].idnum], float(dest[3])))
@@ -121,7 +121,8 @@ def test_further_reading_lists_uncited(tmp_path: Path) -> None:
 def test_long_url_wraps_inside_the_text_block(tmp_path: Path) -> None:
     out = built(tmp_path)
     from briefing.layout.pages import make_geometry
-    from briefing.layout.theme import DEFAULT_THEME, PAPER_SIZES
+    from briefing.layout.theme import DEFAULT_THEME
+    from briefing.paper import SIZES as PAPER_SIZES
 
     block = make_geometry(DEFAULT_THEME, PAPER_SIZES["A4"], False, 0).block
     with pdfplumber.open(out) as pdf:

@@ -57,7 +57,7 @@ def _timeline_file(tmp_path: Path, text: str) -> Path:
 
 def test_events_sorted_chronologically_ties_keep_file_order(tmp_path: Path) -> None:
     path = _timeline_file(tmp_path, "- {date: 2022, title: B}\n- {date: 1948, title: A}\n- {date: 2022, title: C}\n- {date: 2019-04-25, title: D}\n")
-    titles = [e.title for e in load_timeline(path, "id")]
+    titles = [e.title for e in load_timeline(path)]
     assert titles == ["A", "D", "B", "C"]
 
 
@@ -74,7 +74,7 @@ def test_events_sorted_chronologically_ties_keep_file_order(tmp_path: Path) -> N
 def test_bad_events_name_file_event_and_line(tmp_path: Path, text: str, line: int, needle: str) -> None:
     path = _timeline_file(tmp_path, text)
     with pytest.raises(TimelineError) as info:
-        load_timeline(path, "id")
+        load_timeline(path)
     assert info.value.path == path
     assert info.value.line == line
     assert needle in info.value.message
@@ -91,7 +91,8 @@ def _events_yaml(count: int) -> str:
 def _layout(pdf_path: Path) -> tuple[float, float]:
     """(right edge of the body column, left edge of the sidebar) from the page geometry."""
     from briefing.layout.pages import make_geometry
-    from briefing.layout.theme import DEFAULT_THEME, PAPER_SIZES
+    from briefing.layout.theme import DEFAULT_THEME
+    from briefing.paper import SIZES as PAPER_SIZES
 
     geometry = make_geometry(DEFAULT_THEME, PAPER_SIZES["A4"], True, 0)
     assert geometry.sidebar is not None
@@ -124,7 +125,7 @@ def test_default_brief_sidebar_never_overlaps_body(default_pdf: Path) -> None:
 
 
 def test_every_default_event_once_and_in_order(default_pdf: Path) -> None:
-    events = load_timeline(REPO / "timeline.yaml", "id")
+    events = load_timeline(REPO / "timeline.yaml")
     _, sidebar_left = _layout(default_pdf)
     with pdfplumber.open(default_pdf) as pdf:
         sidebar_text = "".join(
@@ -146,7 +147,7 @@ def test_sixty_events_flow_over_pages_with_continued_labels(tmp_path: Path) -> N
     out = tmp_path / "out.pdf"
     build(tmp_path, out)
     _, sidebar_left = _layout(out)
-    expected = [e.title for e in load_timeline(tmp_path / "timeline.yaml", "id")]
+    expected = [e.title for e in load_timeline(tmp_path / "timeline.yaml")]
     seen: list[str] = []
     with pdfplumber.open(out) as pdf:
         assert len(pdf.pages) >= 3
@@ -165,7 +166,8 @@ def test_brief_without_timeline_has_full_width_body(tmp_path: Path) -> None:
     out = tmp_path / "out.pdf"
     build(tmp_path, out)
     from briefing.layout.pages import make_geometry
-    from briefing.layout.theme import DEFAULT_THEME, PAPER_SIZES
+    from briefing.layout.theme import DEFAULT_THEME
+    from briefing.paper import SIZES as PAPER_SIZES
 
     block = make_geometry(DEFAULT_THEME, PAPER_SIZES["A4"], False, 0).block
     with pdfplumber.open(out) as pdf:

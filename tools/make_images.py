@@ -127,10 +127,9 @@ def locator_map(language: str = "id") -> Image.Image:
         draw.line([xy(*p) for p in border], fill=(120, 120, 120), width=5, joint="curve")
     draw.line([xy(*p) for p in DMZ], fill=(120, 120, 120), width=5)
     label = font(56, bold=True)
-    for text, lon, lat in LABELS:
-        sea = text.startswith("Laut")
-        text = tr(text)
-        draw.multiline_text(xy(lon, lat), text, font=font(50) if sea else label, fill=(90, 120, 150) if sea else MUTED,
+    for name, lon, lat in LABELS:
+        sea = name.startswith("Laut")
+        draw.multiline_text(xy(lon, lat), tr(name), font=font(50) if sea else label, fill=(90, 120, 150) if sea else MUTED,
                             anchor="mm", align="center")
     city = font(54, bold=True)
     for name, lon, lat in CITIES:

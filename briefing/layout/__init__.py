@@ -17,7 +17,6 @@ from functools import partial
 from pathlib import Path
 
 from reportlab.lib.pagesizes import landscape
-from reportlab.lib.units import inch
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Spacer
 from reportlab.platypus.doctemplate import LayoutError as RLLayoutError
@@ -45,7 +44,8 @@ from .sources import appendix_flowables
 from .story import Story, StoryBuilder, clearance_block, photo_credits
 from .structure import finish_document
 from .tagging import Tagger, language_tag
-from .theme import PAPER_SIZES, Styles, color, family, make_styles
+from ..paper import HALF_LETTER, SIZES
+from .theme import Styles, color, family, make_styles
 from .timeline import timeline_flowables
 
 __all__ = ["RenderedPdf", "render_pdf", "impose_booklet", "glyphs_for"]
@@ -77,7 +77,7 @@ def render_pdf(document: Document, cache_dir: Path | None = None) -> RenderedPdf
     with_toc = mode == "on" or (mode == "auto" and rendered.pages > TOC_AFTER_PAGES)
     if with_toc and mode == "auto":
         rendered = _render(document, cache_dir, glyphs, with_toc=True)
-    if uses_page_numbers(document.sections):  # page references print the pages the last pass found
+    if uses_page_numbers((document.sections, document.timeline)):  # page references print the pages the last pass found
         for _ in range(MAX_REFERENCE_PASSES - 1):
             again = _render(document, cache_dir, glyphs, with_toc, rendered.destinations)
             settled = again.destinations == rendered.destinations
@@ -95,7 +95,7 @@ def glyphs_for(document: Document) -> GlyphPlan:
 
 
 def page_size(paper: str, orientation: str) -> tuple[float, float]:
-    size = PAPER_SIZES.get(paper) or (5.5 * inch, 8.5 * inch)  # HalfLetter, for Letter booklets
+    size = SIZES.get(paper) or HALF_LETTER  # for Letter booklets
     return landscape(size) if orientation == "landscape" else size
 
 
@@ -192,7 +192,7 @@ def _story(document: Document, builder: StoryBuilder, width: float, endnotes: li
     """The sections, the endnotes, the sources appendix and the photo credits, with their outline."""
     manifest, printing = document.manifest, document.printing
     body = builder.story(document.sections)
-    clearance = clearance_block(manifest.clearance, builder.theme, builder.styles, builder.locale, builder.markup, width)
+    clearance = clearance_block(manifest.clearance, builder.theme, builder.styles, builder.locale, builder.markup)
     cover_block = manifest.clearance_position == "cover"
     flowables = [*(clearance if cover_block else []), *body.flowables, *([] if cover_block else clearance), *endnotes]
     appendix = appendix_flowables(document.cited, document.uncited, manifest.sources or SourcesOptions(""),

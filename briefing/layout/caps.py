@@ -31,7 +31,7 @@ class CapsLabel(Flowable):
         space: float = self.space * max(len(text) - 1, 0)
         return float(stringWidth(text, self.style.fontName, self.style.fontSize)) + space
 
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+    def wrap(self, avail_width: float, _avail_height: float) -> tuple[float, float]:
         lines: list[str] = []
         for word in self.text.split():
             if lines and self._width(f"{lines[-1]} {word}") <= avail_width:

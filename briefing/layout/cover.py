@@ -3,6 +3,7 @@ then the date, authors and notice below it."""
 
 from __future__ import annotations
 
+from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
@@ -13,6 +14,7 @@ from ..images import inspect
 from ..model import Document
 from .caps import caps_label
 from .figures import PrintImage, draw_print_image, prepared_image
+from .vector import draw_drawing, svg_drawing
 from .markup import MarkupWriter
 from .geometry import COVER_TOP, Rect
 from .paragraphs import Paragraph
@@ -28,8 +30,8 @@ class Cover:
     def __init__(self, document: Document, theme: Theme, styles: Styles, locale: i18n.Locale,
                  page_size: tuple[float, float], block: Rect, markup: MarkupWriter, cache_dir: Path | None = None):
         m = document.manifest
-        self.logo = _logo(document, cache_dir)
-        """(image, width, height) of the cover logo, right-aligned in the band, or None."""
+        self.logo = _logo(document, cache_dir, styles.cover_title.fontName)
+        """(image or vector drawing, width, height) of the cover logo, right-aligned in the band, or None."""
         escape = markup.escape
         self.theme = theme
         self.page_width, self.page_height = page_size
@@ -77,8 +79,8 @@ class Cover:
         canvas.restoreState()
         if self.logo:
             image, width, height = self.logo
-            draw_print_image(canvas, image, self.block.x + self.block.width - width, top - self.PAD - height,
-                             width, height)
+            draw = draw_drawing if isinstance(image, Drawing) else draw_print_image
+            draw(canvas, image, self.block.x + self.block.width - width, top - self.PAD - height, width, height)
         y = top - self.PAD
         for paragraph in self.band:
             _, h = paragraph.wrap(self.band_width, 1000)
@@ -99,13 +101,18 @@ class Cover:
         canvas.restoreState()
 
 
-def _logo(document: Document, cache_dir: Path | None) -> tuple[PrintImage, float, float] | None:
-    """The manifest's logo prepared for print at its declared height (in the theme's colours)."""
+def _logo(document: Document, cache_dir: Path | None, font: str) -> tuple[PrintImage | Drawing, float, float] | None:
+    """The manifest's logo prepared for print at its declared height (in the theme's colours);
+    an SVG as vector shapes."""
     manifest, theme = document.manifest, document.theme
     if not manifest.logo:
         return None
-    info = inspect(Path(manifest.logo), Path(manifest.logo), None)  # checked when the brief loaded
     height = manifest.logo_height * mm
+    if manifest.logo.lower().endswith(".svg"):
+        pdf_a = any(part.startswith("a-") for part in document.printing.pdf_standard.split("+"))
+        drawing = svg_drawing(Path(manifest.logo), theme, font, pdf_a)
+        return drawing, height * drawing.width / drawing.height, height
+    info = inspect(Path(manifest.logo), Path(manifest.logo), None)  # checked when the brief loaded
     width = height * info.width / info.height
     image, _ = prepared_image(info, width, cache_dir, theme.grayscale, theme.cmyk)
     return image, width, height

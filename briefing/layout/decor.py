@@ -69,14 +69,14 @@ class PageDecor:
     # -- hooks called by the page templates
 
     def first_page(self, canvas: Canvas, geometry: Geometry) -> None:
-        self._begin(canvas, geometry)
+        self._begin(canvas)
         self.cover(canvas, BLEED if self.printing.marks else 0.0)
-        self._furniture(canvas, geometry, 1)
+        self._furniture(canvas, geometry)
 
     def later_page(self, canvas: Canvas, geometry: Geometry, page: int) -> None:
-        self._begin(canvas, geometry)
+        self._begin(canvas)
         self._running_head(canvas, geometry, page)
-        self._furniture(canvas, geometry, page)
+        self._furniture(canvas, geometry)
 
     def finish_page(self, canvas: Canvas, page: int, total: int) -> None:
         """Called at save time, when the page count is known: the footer line and "Halaman X dari Y".
@@ -154,7 +154,7 @@ class PageDecor:
     def _verso(self, page: int) -> bool:
         return self.printing.duplex and page % 2 == 0
 
-    def _begin(self, canvas: Canvas, geometry: Geometry) -> None:
+    def _begin(self, canvas: Canvas) -> None:
         """Shift to the trim area (print marks)."""
         if self.offset:
             canvas.translate(self.offset, self.offset)
@@ -174,7 +174,7 @@ class PageDecor:
         canvas.line(g.block.x, y - 2.5 * mm, g.block.x + g.block.width, y - 2.5 * mm)
         canvas.restoreState()
 
-    def _furniture(self, canvas: Canvas, g: Geometry, page: int) -> None:
+    def _furniture(self, canvas: Canvas, g: Geometry) -> None:
         """Footer rule and text, the banner marking top and bottom, the copy number."""
         t = self.theme
         width, height = self.trim_size

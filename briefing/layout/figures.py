@@ -97,7 +97,7 @@ class FigureFlowable(Flowable):
         self.spaceBefore = 6
         self.spaceAfter = 10
 
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+    def wrap(self, avail_width: float, _avail_height: float) -> tuple[float, float]:
         width = self.span.width if self.span else avail_width
         self.box_width = width
         self.image_width = min(width, self.natural_width)

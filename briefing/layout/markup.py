@@ -113,7 +113,7 @@ class MarkupWriter:
             Strike: lambda n: f"<strike>{self.write(n.children)}</strike>",  # type: ignore[union-attr]
             Styled: self._styled,
             Code: self._code,
-            LineBreak: lambda n: "<br/>",
+            LineBreak: lambda _n: "<br/>",
             Link: self._link,
             Citation: self._citation,
             CrossRef: self._crossref,

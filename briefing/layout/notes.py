@@ -96,7 +96,7 @@ class NotePlacer:
         """Room is now kept at the foot of *column* for the notes *numbers*."""
         self._reserved.update((column, n) for n in numbers)
 
-    def called(self, canvas: Canvas, kind: str, label: str | None) -> None:
+    def called(self, canvas: Canvas, _kind: str, label: str | None) -> None:
         """A line calling note *label* is being drawn: its note goes beside that line, or to
         the foot of its column (the first call only)."""
         number = int(label or 0)
@@ -148,9 +148,9 @@ class NotePlacer:
         """Where this page's margin material goes in *column*, clear of the (bottom, top) bands."""
         placed: list[_Placed] = []
         cursor = column.top
-        for top, _, flowable, label in sorted(self._items, key=lambda item: (-item[0], item[1])):
+        for wanted, _, flowable, label in sorted(self._items, key=lambda item: (-item[0], item[1])):
             height = flowable.wrap(column.width, column.height)[1]
-            top = _clear(min(top, cursor), height, occupied)
+            top = _clear(min(wanted, cursor), height, occupied)
             placed.append(_Placed(flowable, top, height, label))
             cursor = top - height - GAP
         floor = column.y

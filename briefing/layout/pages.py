@@ -195,20 +195,20 @@ class BriefDocTemplate(BaseDocTemplate):
         """Page 1; then, with a margin column, "column" pages (body and margin) and "wide"
         pages (two body columns across the block) for pages with nothing in the margin."""
         templates = [PageTemplate("first", [_frame("body", geometry.main_first())],
-                                  onPage=lambda c, d: decor.first_page(c, geometry),
-                                  onPageEnd=lambda c, d: self._end_page(c, geometry.sidebar_first()))]
+                                  onPage=lambda c, _d: decor.first_page(c, geometry),
+                                  onPageEnd=lambda c, _d: self._end_page(c, geometry.sidebar_first()))]
         self.verso_geometry = geometry.mirrored() if mirror_pages else geometry
         for parity, g in (("odd", geometry), ("even", self.verso_geometry)):
             later = lambda c, d, g=g: decor.later_page(c, g, d.page)  # noqa: E731
             if g.sidebar is None:
                 templates.append(PageTemplate(f"plain-{parity}", [_frame("body", g.main)], onPage=later,
-                                              onPageEnd=lambda c, d: self._end_page(c, None)))
+                                              onPageEnd=lambda c, _d: self._end_page(c, None)))
                 continue
             columns = [_frame("body" if i == 0 else f"body-{i + 1}", rect) for i, rect in enumerate(g.columns())]
             templates += [
                 PageTemplate(f"column-{parity}", [_frame("body", g.main)], onPage=later,
-                             onPageEnd=lambda c, d, g=g: self._end_page(c, g.sidebar)),
-                PageTemplate(f"wide-{parity}", columns, onPage=later, onPageEnd=lambda c, d: self._end_page(c, None)),
+                             onPageEnd=lambda c, _d, g=g: self._end_page(c, g.sidebar)),
+                PageTemplate(f"wide-{parity}", columns, onPage=later, onPageEnd=lambda c, _d: self._end_page(c, None)),
             ]
         return templates
 

@@ -192,7 +192,7 @@ class FixedSizeFlowable(Flowable):
     keeps its size and moves to the next page instead.
     """
 
-    def _restrictSize(self, avail_width: float, avail_height: float) -> tuple[float, float]:  # noqa: N802
+    def _restrictSize(self, _avail_width: float, _avail_height: float) -> tuple[float, float]:  # noqa: N802
         return self.width, self.height
 
     def _unRestrictSize(self) -> None:  # noqa: N802

@@ -62,7 +62,7 @@ from . import rl_compat
 from .notes import MarginFloat
 from .rl_compat import FixedSizeFlowable
 from .theme import HAIRLINE, RULE, Styles, color, family, portion_markup
-from ..themes import Theme
+from ..themes import BoxKind, Theme
 
 
 @dataclass(frozen=True)
@@ -331,7 +331,7 @@ class StoryBuilder:
         pieces = [lines[i:i + 60] for i in range(0, len(lines), 60)]  # long listings split across pages
         return [Spacer(0, 2), *(Paragraph("<br/>".join(piece), self.styles.code) for piece in pieces), SpaceAfter(8)]
 
-    def rule(self, block: Rule) -> list[Flowable]:
+    def rule(self, _block: Rule) -> list[Flowable]:
         return [HRFlowable(width="30%", thickness=HAIRLINE, color=color(self.theme.rule), spaceBefore=6, spaceAfter=10, hAlign="CENTER")]
 
     def table(self, block: Table) -> list[Flowable]:
@@ -413,7 +413,7 @@ class StoryBuilder:
         """`::: keep`: its blocks on one page (moved on whole when they do not fit)."""
         return [KeepTogether(self.blocks(block.blocks))]
 
-    def page_break(self, block: PageBreakBlock) -> list[Flowable]:
+    def page_break(self, _block: PageBreakBlock) -> list[Flowable]:
         return [PageBreak()]
 
     def pull_quote(self, block: Callout) -> list[Flowable]:
@@ -426,9 +426,9 @@ class StoryBuilder:
         rule = partial(HRFlowable, width="25%", thickness=RULE, color=color(self.theme.accent), hAlign="LEFT")
         return [KeepTogether([rule(spaceBefore=6, spaceAfter=6), *inner, rule(spaceBefore=2, spaceAfter=12)])]
 
-    def _box_label(self, block: Callout) -> str:
+    def _box_label(self, block: Callout, own: BoxKind | None) -> str:
         """The label over a box; an assessment's says how confident the analyst is."""
-        label = block.title or self.locale.label(block.kind)
+        label = block.title or (own.label(self.locale.language) if own else self.locale.label(block.kind))
         if block.confidence:
             label = f"{label} · {self.locale.label('confidence.' + block.confidence)}"
         return label
@@ -439,7 +439,8 @@ class StoryBuilder:
             return self.pull_quote(block)
         if block.kind == "readalso" and self.geometry.sidebar is not None:
             return [self.aside(block)]
-        label = self._box_label(block)
+        own = next((box for box in self.theme.boxes if box.name == block.kind), None)
+        label = self._box_label(block, own)
         inner_style = self.styles.bluf if block.kind == "bluf" else self.styles.box_body
         if block.kind == "assessment":  # judgement, set apart from reporting: italic
             inner_style = ParagraphStyle("assessment", parent=inner_style, fontName=self.styles.quote.fontName)
@@ -449,20 +450,11 @@ class StoryBuilder:
                 inner.extend(self.paragraph(item, inner_style))
             else:
                 inner.extend(BUILDERS[type(item)](self, item))
-        fill = self.theme.accent_light if block.kind in ("bluf", "keypoints") else self.theme.tint
-        stroke: dict[str, object] = {"strokeWidth": 0}
-        if block.kind == "readalso":  # a related-reading pointer: outlined, not tinted
-            fill = self.theme.paper
-            stroke = {"strokeWidth": RULE, "strokeColor": color(self.theme.accent)}
-        elif block.kind == "warning":  # a caution: outlined in the alarm colour
-            fill = self.theme.paper
-            stroke = {"strokeWidth": RULE, "strokeColor": color(self.theme.danger)}
-        elif block.kind == "assessment":  # the analyst's own view: a dashed outline on the tint
-            stroke = {"strokeWidth": RULE, "strokeColor": color(self.theme.accent), "strokeDashArray": [3, 2]}
+        fill, stroke, label_ink = self._box_look(block.kind, own)
         pad = 9
         label_style = self.styles.box_label
-        if block.kind == "warning":
-            label_style = ParagraphStyle("warning-label", parent=label_style, textColor=color(self.theme.danger))
+        if label_ink is not None:
+            label_style = ParagraphStyle(f"{block.kind}-label", parent=label_style, textColor=color(label_ink))
         label_flow = caps_label(label, label_style, self.markup)
         return [
             Spacer(0, 4),
@@ -477,6 +469,23 @@ class StoryBuilder:
             SpaceAfter(10),
         ]
 
+    def _box_look(self, kind: str, own: BoxKind | None) -> tuple[str, dict[str, object], str | None]:
+        """A box's fill, outline (FrameBG's stroke settings) and label colour (None: the accent)."""
+        theme = self.theme
+        if own is not None:  # a kind the theme defines
+            stroke: dict[str, object] = {"strokeWidth": 0}
+            if own.rule:
+                stroke = {"strokeWidth": RULE, "strokeColor": color(own.rule)}
+                if own.rule_style == "dashed":
+                    stroke["strokeDashArray"] = [3, 2]
+            return own.background or theme.tint, stroke, own.label_ink
+        if kind == "readalso":  # a related-reading pointer: outlined, not tinted
+            return theme.paper, {"strokeWidth": RULE, "strokeColor": color(theme.accent)}, None
+        if kind == "warning":  # a caution: outlined in the alarm colour
+            return theme.paper, {"strokeWidth": RULE, "strokeColor": color(theme.danger)}, theme.danger
+        if kind == "assessment":  # the analyst's own view: a dashed outline on the tint
+            return theme.tint, {"strokeWidth": RULE, "strokeColor": color(theme.accent), "strokeDashArray": [3, 2]}, None
+        return theme.accent_light if kind in ("bluf", "keypoints") else theme.tint, {"strokeWidth": 0}, None
 
     def aside(self, block: Callout) -> Flowable:
         """A read-also pointer in the margin column, beside the paragraph it follows: a rule,
@@ -537,7 +546,7 @@ BUILDERS: dict[type, Callable[[StoryBuilder, Block], list[Flowable]]] = {
 
 
 def clearance_block(signoffs: tuple[Signoff, ...], theme: Theme, styles: Styles, locale: i18n.Locale,
-                    markup: MarkupWriter, width: float) -> list[Flowable]:
+                    markup: MarkupWriter) -> list[Flowable]:
     """The sign-off table: role, name and date of each who prepared, reviewed or approved the brief."""
     if not signoffs:
         return []
@@ -559,15 +568,15 @@ def clearance_block(signoffs: tuple[Signoff, ...], theme: Theme, styles: Styles,
     return [Spacer(0, 6), KeepTogether([label, table]), Spacer(0, 12)]
 
 
-def photo_credits(credits: tuple[tuple[int, str], ...], styles: Styles, locale: i18n.Locale,
+def photo_credits(figure_credits: tuple[tuple[int, str], ...], styles: Styles, locale: i18n.Locale,
                   markup: MarkupWriter) -> list[Flowable]:
     """The "Kredit Foto" appendix: every figure's credit, by figure number."""
-    if not credits:
+    if not figure_credits:
         return []
     title = locale.label("photo_credits")
     figure = locale.label("figure")
     entries = [Paragraph(f"{markup.escape(figure)} {number}. {markup.escape(credit)}", styles.source_entry)
-               for number, credit in credits]
+               for number, credit in figure_credits]
     return [HeadingParagraph(markup.escape(title), styles.h2, title, 1), *entries]
 
 
@@ -584,7 +593,7 @@ class SpaceAfter(Flowable):
         super().__init__()
         self.space = space
 
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+    def wrap(self, _avail_width: float, _avail_height: float) -> tuple[float, float]:
         return 0.0, 0.0
 
     def getSpaceAfter(self) -> float:  # noqa: N802 (ReportLab's name)
@@ -647,7 +656,7 @@ class _SizedBox(FixedSizeFlowable):
         self.content = content
         self.box_width = width
 
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+    def wrap(self, _avail_width: float, avail_height: float) -> tuple[float, float]:
         _, height = self.content.wrap(self.box_width, avail_height)
         self.width, self.height = self.box_width, height
         return self.width, height

@@ -9,15 +9,12 @@ from dataclasses import dataclass, field
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT, TA_RIGHT
-from reportlab.lib.pagesizes import A4, A5, LEGAL, LETTER
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
 
 from ..themes import BUILTIN, FONT_FAMILIES, Theme
 from .fonts import face
 from .hyphenation import Hyphenator, hyphenator
 
-PAPER_SIZES = {"A4": A4, "Letter": LETTER, "Legal": LEGAL, "A5": A5, "F4": (215 * mm, 330 * mm)}
 DEFAULT_THEME = BUILTIN["formal"]
 
 

@@ -73,7 +73,8 @@ def print_command(ctx: click.Context, brief_dir: Path | None, audience: str | No
 def printers_command(ctx: click.Context) -> None:
     """List the CUPS queues with their state, sides and paper sizes (* marks the default)."""
     from . import cups
-    from .jobs import PAPER_MM, media_name
+    from ..paper import PAPERS
+    from .jobs import media_name
 
     def show() -> None:
         default = cups.default_queue()
@@ -82,7 +83,7 @@ def printers_command(ctx: click.Context) -> None:
             click.echo("no printer queues: add one with lpadmin (see the README, 'Printing')")
         for queue in found:
             media = queue.supported.get("media", ())
-            known = [p for p in PAPER_MM if p != "HalfLetter" and media_name(p, media)]
+            known = [p for p in PAPERS if media_name(p, media)]
             more = len(media) - len(known)
             accepting = "accepting jobs" if queue.accepting else "rejecting jobs"
             click.echo(f"{'*' if queue.name == default else ' '} {queue.name}  {queue.state}, {accepting}  "

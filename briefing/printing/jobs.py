@@ -19,11 +19,9 @@ from ..build import OUTPUT_DIR, BuildOptions, BuildResult, build, print_settings
 from ..edition import plan_edition, select_audiences
 from ..errors import PrintError, UsageError
 from ..model import Audience, Brief, PrintSettings
+from ..paper import size_mm
 from . import cups, register
 
-#: Paper sizes of the manifest (and of booklet sheets) in millimetres, to find the queue's media name.
-PAPER_MM = {"A4": (210.0, 297.0), "Letter": (215.9, 279.4), "Legal": (215.9, 355.6), "A5": (148.0, 210.0),
-            "F4": (215.0, 330.0), "HalfLetter": (139.7, 215.9)}
 _PWG_SIZE = re.compile(r"_(\d+(?:\.\d+)?)x(\d+(?:\.\d+)?)(mm|in)$")
 
 
@@ -142,7 +140,7 @@ def job_options(settings: PrintSettings, booklet: bool, queue: cups.Queue) -> tu
 
 def media_name(paper: str, supported: tuple[str, ...]) -> str | None:
     """The queue's name for *paper*, matched by size (PPD-derived names differ: 'custom_148.52x209.9mm...')."""
-    width, height = PAPER_MM[paper]
+    width, height = size_mm(paper)
     for name in supported:
         match = _PWG_SIZE.search(name)
         if not match:
