@@ -45,14 +45,28 @@ def time_size(shared: Path, work: Path, size: str, rounds: int) -> dict[str, dic
     bench, python, out = shared / "bench", sys.executable, work / "out"
     out.mkdir(exist_ok=True)
     report = work / f"{size}.json"
+    brief = work / "brief" / size
     commands = [
-        f"briefing={python} -m briefing build {work / 'brief' / size} -o {out / (size + '-briefing.pdf')}",
+        f"briefing=env BRIEFING_NO_WORKER=1 {python} -m briefing build {brief} -o {out / (size + '-briefing.pdf')}",
         f"typst={python} {bench / 'typst_build.py'} doc.typ {out / (size + '-typst.pdf')}",
         f"floor=env RL_useA85=0 {python} {bench / 'rl_build.py'} content.json {out / (size + '-floor.pdf')}",
+        # the console script, as a user runs it, handing the build to `briefing serve`
+        f"warm={Path(python).parent / 'briefing'} build {brief} -o {out / (size + '-warm.pdf')}",
     ]
-    subprocess.run([python, str(bench / "alt_bench.py"), "--rounds", str(rounds), "--ref", "typst",
-                    "--json", str(report), *commands], check=True, cwd=work / "in" / size)
+    worker = subprocess.Popen([python, "-m", "briefing", "serve", str(brief)], stdout=subprocess.PIPE, text=True)
+    assert worker.stdout is not None and "serving builds" in worker.stdout.readline()
+    try:
+        subprocess.run([python, str(bench / "alt_bench.py"), "--rounds", str(rounds), "--ref", "typst",
+                        "--json", str(report), *commands], check=True, cwd=work / "in" / size)
+    finally:
+        worker.terminate()
+        lines = worker.communicate()[0].splitlines()
+    if (out / f"{size}-warm.pdf").read_bytes() != (out / f"{size}-briefing.pdf").read_bytes():
+        raise SystemExit(f"{size}: the worker's PDF differs from the cold build's")
     results: dict[str, dict[str, float]] = json.loads(report.read_text(encoding="utf-8"))["results"]
+    # the worker's own time per build, from its log lines ("…: exit 0, 0.120 s, 0.065 s CPU")
+    cpu = sorted(float(line.split(", ")[-1].split()[0]) for line in lines if line.endswith(" s CPU"))
+    results["warm"]["worker_cpu_median"] = cpu[len(cpu) // 2] if cpu else float("nan")
     floor_runs = results["floor"]["runs"]
     for name in results:  # alt_bench pairs against one reference: the floor's pairs are computed here
         runs = results[name]["runs"]
@@ -62,21 +76,51 @@ def time_size(shared: Path, work: Path, size: str, rounds: int) -> dict[str, dic
     return results
 
 
+def watch_rebuild(work: Path, rounds: int) -> list[float]:
+    """Seconds of in-process rebuilds of the large brief after a one-word edit in one section, as `watch` runs them."""
+    import shutil
+
+    from briefing.build import BuildOptions, build
+
+    brief = work / "watched"
+    shutil.copytree(work / "brief" / "large", brief)
+    section = brief / "sections" / "25.md"
+    text = section.read_text(encoding="utf-8")
+    build(brief, options=BuildOptions())  # the first build fills the caches
+    times = []
+    for index in range(rounds):
+        section.write_text(text.replace("Korea Utara mencoba", "Korea Utara " + ("berusaha", "mencoba")[index % 2], 1),
+                           encoding="utf-8")
+        started = time.perf_counter()
+        build(brief, options=BuildOptions())
+        times.append(time.perf_counter() - started)
+    return sorted(times)
+
+
 def table(measured: dict[str, dict[str, dict[str, float]]], rounds: int) -> str:
     """The results.md section: medians, peak memory and the paired ratios to Typst and the floor."""
     load = max(r["load_median"] for results in measured.values() for r in results.values())
     lines = [TITLE, "",
              f"Measured {time.strftime('%Y-%m-%d')} with `../shared/bench` (`alt_bench.py`, {rounds} rounds in turns, "
              f"{os.cpu_count()} cores, load {load:.1f}); ratios are paired, run by run, so a busy spell falls on all three "
-             "alike. CPU is user + system time of the process: on a busy machine it is steadier than wall time.", "",
+             "alike. CPU is user + system time of the process: on a busy machine it is steadier than wall time. "
+             "`warm` is `briefing build` handing the build to a running `briefing serve` (its CPU is the client's "
+             "only; the worker's own CPU per build is given below); its PDF is checked byte-identical to the cold "
+             "build's.", "",
              "| document | tool | wall median | CPU median | peak MB | ÷ Typst wall / CPU | ÷ floor wall / CPU |",
              "|---|---|---|---|---|---|---|"]
     for size, results in measured.items():
-        for name in ("briefing", "typst", "floor"):
+        for name in ("briefing", "warm", "typst", "floor"):
             r = results[name]
             lines.append(f"| {size} | {name} | {r['wall_median']:.3f} s | {r['cpu_median']:.3f} s | {r['peak_rss_mb']:.0f} | "
                          f"{r['paired_wall_ratio_vs_ref']:.2f}× / {r['paired_cpu_ratio_vs_ref']:.2f}× | "
                          f"{r['paired_wall_ratio_vs_floor']:.2f}× / {r['paired_cpu_ratio_vs_floor']:.2f}× |")
+    lines.append("")
+    for size, results in measured.items():
+        warm, typst = results["warm"], results["typst"]
+        total = warm["cpu_median"] + warm["worker_cpu_median"]
+        lines.append(f"- {size}, warm: the worker's CPU per build {warm['worker_cpu_median']:.3f} s (median); client + "
+                     f"worker {total:.3f} s CPU, {total / typst['cpu_median']:.2f}× Typst's cold CPU.")
     return "\n".join(lines) + "\n"
 
 
@@ -120,6 +164,11 @@ def main() -> None:
     prepare(args.shared, work, sizes)
     measured = {size: time_size(args.shared, work, size, args.rounds) for size in sizes}
     section = table(measured, args.rounds)
+    if "large" in sizes:
+        rebuilds = watch_rebuild(work, args.rounds)
+        section += (f"\nLarge brief, in-process rebuild after a one-word edit in one section (as `briefing watch`): "
+                    f"median {rebuilds[len(rebuilds) // 2]:.3f} s of {len(rebuilds)} (range {rebuilds[0]:.3f}–"
+                    f"{rebuilds[-1]:.3f} s).\n")
     print(section)
     replace_section(HERE / "results.md", TITLE, section)
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import sys
 import types
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from .version import __version__
 
+TYPE_CHECKING = False  # not `from typing import ...`: the command's entry (client.py) imports this package
 if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
+
     from .build import BuildResult
     from .check import Diagnostic
 
@@ -23,6 +25,8 @@ __all__ = ["__version__", "build", "check"]
 
 def build(root: Path, **options: Any) -> list[BuildResult]:
     """Build the brief at *root* into PDFs; *options* as for `briefing.build.build`."""
+    from pathlib import Path
+
     from .build import build as run_build
 
     return run_build(Path(root), **options)
@@ -30,6 +34,8 @@ def build(root: Path, **options: Any) -> list[BuildResult]:
 
 def check(root: Path) -> list[Diagnostic]:
     """Every error and warning of the brief at *root*, sorted by file and line; nothing is written."""
+    from pathlib import Path
+
     from .check import check_brief
 
     return check_brief(Path(root))

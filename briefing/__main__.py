@@ -1,3 +1,3 @@
-from .cli import run
+from .client import run
 
 run()

@@ -20,6 +20,7 @@ from .hyphenlist import load_hyphenation
 from .manifest import LANGUAGES, check_references, load_manifest
 from .model import Brief, Manifest, SectionSource, Source, TimelineEvent
 from .sources import load_sources
+from .schema import Field, Record, boolean, level_name, names, one_of, parse, text
 from .themes import Theme, load_theme
 from .timeline import load_timeline
 from .yamlfile import YamlList, YamlMap, load_yaml
@@ -29,7 +30,6 @@ SECTIONS_DIR = "sections"
 ASSETS_DIR = "assets"
 PARTIALS_DIR = "_partials"
 _PREFIX_RE = re.compile(r"^\d+[-_ .]*")
-FRONT_MATTER_KEYS = {"id", "title", "numbered", "level", "audiences", "tags", "page_break"}
 
 
 def load_brief(root: Path, reporter: Reporter | None = None) -> Brief:
@@ -268,52 +268,31 @@ def _order_sections(sources: list[SectionSource], order: tuple[str, ...], manife
     return [by_name[name] for name in order if name in by_name]
 
 
+_NEEDS_TITLE = "front matter needs a 'title:' (the section heading)"
+
+#: A section's front matter (its `id` defaults to the file name without its number).
+FRONT_MATTER = Record({
+    "id": Field(text),
+    "title": Field(text, required=True, message=_NEEDS_TITLE, missing=_NEEDS_TITLE),
+    "numbered": Field(boolean, default=True),
+    "level": Field(level_name),
+    "audiences": Field(names("must be a list of names"), default=()),
+    "tags": Field(names("must be a list of names"), default=()),
+    "page_break": Field(one_of(("before", "auto"), "must be 'before' (the section starts a new page) or 'auto'")),
+}, unknown="unknown front matter key '{key}'{hint}", list_known=True)
+
+
 def _load_section(path: Path, audiences: frozenset[str], default_id: str | None = None) -> SectionSource:
     """One section file; every problem of its front matter is reported, each with its line."""
-    text = read_text(path)
-    meta, template = split_front_matter(text, path)
-    default_id = default_id or _PREFIX_RE.sub("", path.stem) or path.stem
-    errors: list[BriefingError] = []
-
-    def bad(key: str, message: str) -> None:
-        errors.append(ManifestError(message, path, meta.lines.get(key, 1)))
-
-    title = meta.get("title")
-    if not isinstance(title, str) or not title.strip():
-        bad("title", "front matter needs a 'title:' (the section heading)")
-        title = ""
-    numbered = meta.get("numbered", True)
-    if not isinstance(numbered, bool):
-        bad("numbered", "'numbered' must be true or false")
-    section_id = meta.get("id", default_id)
-    if not isinstance(section_id, str) or not section_id.strip():
-        bad("id", "'id' must be a non-empty text")
-    lists = {}
-    for key in ("audiences", "tags"):
-        value = meta.get(key, [])
-        value = [value] if isinstance(value, str) else value
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            bad(key, f"'{key}' must be a list of names")
-            value = []
-        lists[key] = tuple(v.strip() for v in value)
-    errors += _unknown_audiences(meta, lists["audiences"], audiences, path)
-    if meta.get("page_break", "auto") not in ("before", "auto"):
-        bad("page_break", "'page_break' must be 'before' (the section starts a new page) or 'auto'")
-    level = meta.get("level")
-    if level is not None and not isinstance(level, str):
-        bad("level", "'level' must be a handling level name")
-    raise_all(errors)
-    return SectionSource(
-        id=section_id.strip(),
-        path=path,
-        title=title.strip(),
-        numbered=numbered,
-        template=template,
-        meta=dict(meta),
-        level=level.strip().upper() if level else None,
-        audiences=lists["audiences"],
-        tags=lists["tags"],
-    )
+    meta, template = split_front_matter(read_text(path), path)
+    reporter = Reporter()
+    values, _ok = parse(meta, FRONT_MATTER, path, reporter)
+    values.pop("page_break", None)  # read from `meta` by the story
+    values.setdefault("id", default_id or _PREFIX_RE.sub("", path.stem) or path.stem)
+    for error in _unknown_audiences(meta, values.get("audiences", ()), audiences, path):
+        reporter.error(error)
+    reporter.raise_if_errors()
+    return SectionSource(path=path, template=template, meta=dict(meta), **values)
 
 
 def _unknown_audiences(meta: YamlMap, names: tuple[str, ...], known: frozenset[str], path: Path) -> list[BriefingError]:
@@ -349,12 +328,7 @@ def split_front_matter(text: str, path: Path) -> tuple[YamlMap, str]:
         meta = empty
     if not isinstance(meta, YamlMap):
         raise ManifestError("front matter must be a mapping of keys to values", path, 2)
-    errors: list[BriefingError] = [
-        ManifestError(f"unknown front matter key '{key}' (known: {', '.join(sorted(FRONT_MATTER_KEYS))})", path, meta.lines[key])
-        for key in meta
-        if key not in FRONT_MATTER_KEYS
-    ]
-    raise_all(errors)
+    meta.line = 1  # a missing key is named at the opening '---'
     body = "\n" * (index + 1) + "\n".join(lines[index + 1 :])
     return meta, body
 

@@ -27,6 +27,7 @@ from .model import (Block, Brief, Document, Figure, Inline, Manifest, PrintSetti
 from .templating import Rendered, SectionRenderer, template_context
 from .themes import Theme, to_cmyk, to_grayscale
 from .outputs import sweep_stale_outputs
+from . import schema
 from .write import sweep_temp_files, write_if_changed
 
 if TYPE_CHECKING:
@@ -58,6 +59,8 @@ class BuildResult:
     """The edition's banner marking, as printed on its pages."""
     copy: tuple[int, int, str] | None = None
     """(number, total, recipient) of a numbered controlled copy."""
+    layout_log: str = ""
+    """Where the layout placed each flowable (`--layout-log`); empty unless asked for."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,8 @@ class BuildOptions:
     toc: str | None = None
     booklet: bool = False
     pdf_standard: str | None = None
+    layout_log: Path | None = None
+    """Write each edition's layout log here: page, frame, flowable, source line (`--layout-log`)."""
 
 
 Copy = tuple[int, int, str]
@@ -121,6 +126,8 @@ def build(root: Path, output: Path | None = None, strict: bool = False, audience
     use_cache_dir(brief.root / OUTPUT_DIR / ".cache")
     if output is not None:
         check_output_path(brief, output)
+    if options.layout_log is not None:
+        check_log_path(brief, options.layout_log)
     targets = select_audiences(brief.manifest, audiences)
     recipients = load_recipients(copies) if copies else [None]
     if output is not None and len(targets) * len(recipients) > 1:
@@ -132,6 +139,8 @@ def build(root: Path, output: Path | None = None, strict: bool = False, audience
     ]
     results = _build_jobs(brief, jobs, output, options, every_edition=not audiences and any(a is not None for a in targets),
                           on_start=on_start, on_done=on_done)
+    if options.layout_log is not None:
+        write_layout_log(options.layout_log, results)
     if output is None:
         audience_ids = {a.id for a in brief.manifest.audiences} or {""}
         for path in sweep_stale_outputs(brief.root / OUTPUT_DIR, results, audience_ids):
@@ -176,7 +185,7 @@ def build_edition(brief: Brief, audience_id: str | None, output: Path | None, op
     stage("glyphs", check_glyphs, brief, document, reporter)                          # 3c glyph coverage
     check_accessibility(brief, document, reporter)
     reporter.raise_if_errors()
-    pdf = stage("lay out", lay_out, brief, document, reporter)                         # 4 lay out
+    pdf = stage("lay out", lay_out, brief, document, reporter, options.layout_log is not None)  # 4 lay out
     check_budget(brief, edition, pdf.pages, reporter, document.printing.paper if options.booklet else None)
     reporter.raise_if_errors()
     if options.strict:
@@ -185,7 +194,7 @@ def build_edition(brief: Brief, audience_id: str | None, output: Path | None, op
     return BuildResult(written.path, pdf.pages, written.size, audience_id or "", tuple(reporter.warnings),
                        written.report, "written" if written.changed else "unchanged", sheet_sides=written.sheet_sides,
                        cited=tuple(source.id for source in document.cited),
-                       marking=document.manifest.marking, copy=copy)
+                       marking=document.manifest.marking, copy=copy, layout_log=_layout_log(brief, pdf))
 
 
 def never_cited(brief: Brief, cited: set[str]) -> tuple[BriefingWarning, ...]:
@@ -450,14 +459,38 @@ def edition_theme(brief: Brief, edition: Edition, options: BuildOptions) -> tupl
     return theme, brief.fallback_fonts[name]
 
 
-def lay_out(brief: Brief, document: Document, reporter: Reporter) -> RenderedPdf:
+def lay_out(brief: Brief, document: Document, reporter: Reporter, layout_log: bool = False) -> RenderedPdf:
     """Stage 4: the document set on pages, in memory; its warnings go to *reporter*."""
     from .layout import render_pdf
 
-    pdf = render_pdf(document, cache_dir=brief.root / OUTPUT_DIR / ".cache")
+    pdf = render_pdf(document, cache_dir=brief.root / OUTPUT_DIR / ".cache", layout_log=layout_log)
     for warning in pdf.warnings:
         reporter.warn(warning)
     return pdf
+
+
+def _layout_log(brief: Brief, pdf: RenderedPdf) -> str:
+    from .layout.layoutlog import format_log
+
+    return format_log(pdf.placements, brief.root) if pdf.placements else ""
+
+
+def check_log_path(brief: Brief, path: Path) -> None:
+    """The layout log goes in output/ or outside the brief folder: it never writes over an input."""
+    target, root = path.resolve(), brief.root.resolve()
+    if target.is_relative_to(root) and not target.is_relative_to(root / OUTPUT_DIR):
+        raise UsageError(f"--layout-log {path} is inside the brief folder, among its inputs; "
+                         f"write it to {OUTPUT_DIR}/ or elsewhere (e.g. {OUTPUT_DIR}/{target.name})")
+
+
+def write_layout_log(path: Path, results: list[BuildResult]) -> None:
+    """Every edition's layout log in one file, each under an `edition NAME` line (`--layout-log`)."""
+    parts = []
+    for result in results:
+        if result.error is None:
+            copy = f" copy {result.copy[0]}" if result.copy else ""
+            parts.append(f"edition {result.edition or '-'}{copy}\n{result.layout_log}")
+    write_if_changed(path, "\n".join(parts).encode("utf-8"))
 
 
 def check_budget(brief: Brief, edition: Edition, pages: int, reporter: Reporter, booklet: str | None = None) -> None:
@@ -559,8 +592,16 @@ def check_standard(standard: str, options: BuildOptions) -> None:
                          "the structure tree; use --pdf-standard none with --booklet")
 
 
+_NOT_A_RECIPIENT = "each recipient must be a name (or a mapping with 'name')"
+
+#: A recipient written as a mapping (`- name: …`); the loader passes `who`, "recipient 3".
+RECIPIENT = schema.Record(
+    {"name": schema.Field(schema.text, required=True, message=_NOT_A_RECIPIENT, missing=_NOT_A_RECIPIENT)},
+    error=BriefingError, unknown="{who}: unknown key '{key}'{hint}", list_known=True)
+
+
 def load_recipients(path: Path) -> list[str]:
-    """The recipients file of `--copies`: a YAML list of names (or of mappings with `name`)."""
+    """The recipients file of `--copies`: a YAML list of names (or of mappings with `name`); every bad one is named."""
     from .yamlfile import YamlList, load_yaml
 
     if not is_regular_file(path):
@@ -568,12 +609,17 @@ def load_recipients(path: Path) -> list[str]:
     data = load_yaml(read_text(path), path)
     if not isinstance(data, YamlList) or not data:
         raise BriefingError("the recipients file must be a non-empty list of names", path, 1)
+    reporter = Reporter()
     names = []
-    for item, line in zip(data, data.lines):
-        name = item.get("name") if isinstance(item, dict) else item
-        if not isinstance(name, str) or not name.strip():
-            raise BriefingError("each recipient must be a name (or a mapping with 'name')", path, line)
-        names.append(name.strip())
+    for number, (item, line) in enumerate(zip(data, data.lines), start=1):
+        if isinstance(item, dict):
+            values, _ok = schema.parse(item, RECIPIENT, path, reporter, who=f"recipient {number}")
+            names.append(values.get("name", ""))
+        elif isinstance(item, str) and item.strip():
+            names.append(item.strip())
+        else:
+            reporter.error(BriefingError(_NOT_A_RECIPIENT, path, line))
+    reporter.raise_if_errors()
     return names
 
 
@@ -622,7 +668,7 @@ def _run_jobs(brief: Brief, jobs: list[Job]) -> Iterator[BuildResult]:
         return
     global _WORKER_BRIEF
     _WORKER_BRIEF = brief  # inherited by the forked workers: the brief is loaded once
-    _warm_up()
+    _warm_up(brief.root / OUTPUT_DIR / ".cache")
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         futures = [pool.submit(_worker, *job) for job in jobs]
@@ -630,11 +676,18 @@ def _run_jobs(brief: Brief, jobs: list[Job]) -> Iterator[BuildResult]:
             yield future.result()
 
 
-def _warm_up() -> None:
+def _warm_up(cache_dir: Path | None = None) -> None:
     """Import the layout stage and register fonts once, before forking."""
     from .layout import fonts
 
+    fonts.use_cache_dir(cache_dir)
     fonts.register_fonts(("Serif", "Sans", "Mono"))
+
+
+def warm_up() -> None:
+    """Load what every build needs, for the `briefing serve` worker: the layout stage, fonts, the PDF writer."""
+    _warm_up()
+    from . import tagged  # noqa: F401  (pikepdf, for the structure tree)
 
 
 def _worker(audience_id: str | None, output: Path | None, options: BuildOptions, copy: Copy | None) -> BuildResult:

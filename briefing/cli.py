@@ -70,12 +70,14 @@ def locale_language(environ: dict[str, str] | None = None) -> str:
               help="Build a numbered controlled copy per recipient ('Copy 3 of 12 — name' on every page, in the brief's language).")
 @click.option("--pdf-standard", type=AnyCaseChoice("none", "ua-1", "a-2b", "a-3b", "ua-1+a-2b", "ua-1+a-3b"),
               help="Claim PDF/UA-1 and/or make a PDF/A-2b/3b file (overrides the manifest's pdf_standard).")
+@click.option("--layout-log", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Also write where each page's flowables landed: page, frame, flowable, source file:line, y.")
 @global_options
 @click.pass_context
 def build(ctx: click.Context, brief_dir: Path | None, output: Path | None, strict: bool, audiences: tuple[str, ...],
           report: bool, paper: str | None, orientation: str | None, duplex: bool | None, print_marks: bool | None,
           grayscale: bool, cmyk: bool, draft: bool | None, toc: bool | None, booklet: bool, copies: Path | None,
-          pdf_standard: str | None) -> None:
+          pdf_standard: str | None, layout_log: Path | None) -> None:
     """Build the brief in BRIEF_DIR (default: the current folder) into PDFs.
 
     A brief with audiences builds one edition per audience, in parallel, into
@@ -87,7 +89,7 @@ def build(ctx: click.Context, brief_dir: Path | None, output: Path | None, stric
     options = BuildOptions(
         strict=strict, report=report, paper=paper, orientation=orientation, duplex=duplex, print_marks=print_marks,
         grayscale=grayscale, cmyk=cmyk, draft=draft, toc=None if toc is None else ("on" if toc else "off"), booklet=booklet,
-        pdf_standard=pdf_standard.lower() if pdf_standard else None,
+        pdf_standard=pdf_standard.lower() if pdf_standard else None, layout_log=layout_log,
     )
 
     root = find_brief_dir(brief_dir)
@@ -293,7 +295,56 @@ def list_audiences(ctx: click.Context, brief_dir: Path | None) -> None:
     run_action(ctx, show, root)
 
 
+@main.command("serve")
+@click.argument("brief_dir", required=False, type=click.Path(file_okay=False, path_type=Path))
+@global_options
+@click.pass_context
+def serve_command(ctx: click.Context, brief_dir: Path | None) -> None:
+    """Keep a build worker for the brief running, so each `briefing build` starts warm (Ctrl-C to stop).
+
+    The worker keeps imports, fonts and caches loaded and listens on a Unix socket in
+    output/.cache/serve/, for this user only. `briefing build` uses it when it runs and
+    builds in its own process when not; the PDFs are the same either way.
+    """
+    from .build import warm_up
+    from .check import check_brief
+    from .errors import BriefingError
+    from .serve import serve
+
+    root = find_brief_dir(brief_dir)
+
+    def warm() -> None:
+        warm_up()
+        try:  # every stage of every edition once, nothing written: this brief's caches filled
+            check_brief(root)
+        except BriefingError:
+            pass  # the first build reports it
+
+    def report(line: str) -> None:
+        say(ctx, line)
+        sys.stdout.flush()  # a line per build, as it happens, also into a log file
+
+    run_action(ctx, lambda: serve(root, invoke, report, warm), root)
+
+
 add_commands(main)
+
+
+def invoke(args: list[str], prog_name: str | None = None) -> int:
+    """Run one command line in this process and return its exit status, as a new process would end.
+
+    The entry of `run` and of the `briefing serve` worker, which runs the builds its
+    clients send with the same messages and exit statuses.
+    """
+    try:
+        main.main(args=args, prog_name=prog_name)
+        code: object = 0
+    except SystemExit as stop:
+        code = stop.code
+    if isinstance(code, str):
+        click.echo(code, err=True)
+        code = 1
+    return code if isinstance(code, int) else 0
 
 
 def run() -> None:
@@ -307,17 +358,10 @@ def run() -> None:
     # written; collecting the youngest generation every 700 allocations walks them again
     # and again (~3% of a large build, measured).
     gc.set_threshold(50_000, 20, 20)
-    try:
-        main()
-        code: object = 0
-    except SystemExit as stop:
-        code = stop.code
-    if isinstance(code, str):
-        click.echo(code, err=True)
-        code = 1
+    code = invoke(sys.argv[1:])
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
         except (OSError, ValueError):  # a closed pipe: nothing more can be said on it
             pass
-    os._exit(code if isinstance(code, int) else 0)
+    os._exit(code)

@@ -165,6 +165,17 @@ class TooLarge(Exception):
     """An operation in a template would build a value past the sandbox's bounds (becomes a TemplateError)."""
 
 
+class InvalidValue(Exception):
+    """A YAML value a schema field type refuses: says what it must be (becomes the record's error).
+
+    *line* points at the value itself (an item of a list) when that is more precise than its key.
+    """
+
+    def __init__(self, problem: str, line: int | None = None):
+        super().__init__(problem)
+        self.line = line
+
+
 class IppFailure(Exception):
     """The print server could not be reached, or answered with an IPP error status (becomes a PrintError)."""
 

@@ -45,6 +45,9 @@ class TimelineOptions:
     """"right" or "left": which side of the body the sidebar takes."""
     order: str = "chronological"
     """"chronological" (oldest first) or "reverse" (latest developments first)."""
+    placement: str = "auto"
+    """"sidebar", "block" (a box after the first section), "appendix" ("Kronologi"), or
+    "auto": the sidebar unless its column would run under 25 characters a line."""
 
 
 @dataclass(frozen=True)

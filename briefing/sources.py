@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
+from functools import partial
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from . import csl
-from .errors import BriefingError, ErrorList, ManifestError, raise_all
+from .errors import BriefingError, InvalidValue, ManifestError, Reporter, raise_all
 from .files import read_text
 from .model import Source, SourcePos
-from .timeline import parse_date
+from .schema import Field, FieldType, Record, any_text, one_of, parse, text
+from .timeline import parse_date, timeline_date
 from .yamlfile import YamlList, YamlMap, load_yaml
 
-SOURCE_KEYS = {
-    "id", "title", "author", "publisher", "date", "url", "accessed", "type", "note", "reliability", "credibility",
-    "level",
-}
 SOURCE_TYPES = ("news", "statement", "report", "dataset", "document", "article", "book", "web", "other")
 RELIABILITY = "ABCDEF"
 CREDIBILITY = "123456"
@@ -51,15 +50,14 @@ def load_sources(path: Path) -> tuple[Source, ...]:
         return ()
     if not isinstance(data, YamlList):
         raise ManifestError("the sources file must be a list of sources (each starting with '- id:')", path, 1)
-    sources = []
-    errors: list[BriefingError] = []
-    for item, line in zip(data, data.lines):
-        try:
-            sources.append(_source(item, path, line))
-        except BriefingError as exc:
-            errors.extend(getattr(exc, "errors", [exc]))
-    raise_all(errors + _duplicates(sources, path))
-    return tuple(sources)
+    reporter = Reporter()
+    attempts = [reporter.attempt(partial(_source, item, path, line, index=index))
+                for index, (item, line) in enumerate(zip(data, data.lines), start=1)]
+    loaded = [source for source in attempts if source is not None]
+    for error in _duplicates(loaded, path):
+        reporter.error(error)
+    reporter.raise_if_errors()
+    return tuple(loaded)
 
 
 def _duplicates(sources: list[Source], path: Path) -> list[BriefingError]:
@@ -75,100 +73,91 @@ def _duplicates(sources: list[Source], path: Path) -> list[BriefingError]:
     return errors
 
 
-def _source(item: Any, path: Path, line: int, who: str | None = None, extra: dict[str, Any] | None = None) -> Source:
+def _source_id(value: Any) -> str:
+    if isinstance(value, str) and _ID_RE.match(value):
+        return value
+    raise InvalidValue("needs an 'id' of letters, digits and - _ : . /")
+
+
+def _authors(value: Any) -> tuple[str, ...]:
+    items = [value] if isinstance(value, str) else value
+    if isinstance(items, (list, tuple)) and all(isinstance(a, str) for a in items):
+        return tuple(a.strip() for a in items)
+    raise InvalidValue("must be a text or a list of texts")
+
+
+def _level(value: Any) -> str:
+    if isinstance(value, str):
+        return value.strip().upper()
+    raise InvalidValue("must be a handling level name")
+
+
+def _accessed(value: Any) -> dt.date:
+    try:
+        accessed = parse_date(value)
+    except ValueError as exc:
+        raise InvalidValue(f"bad 'accessed' date: {exc}") from None
+    if accessed.precision != "day" or accessed.end is not None:
+        raise InvalidValue("'accessed' must be a day, YYYY-MM-DD")
+    return accessed.start
+
+
+def _url(value: Any) -> str:
+    if isinstance(value, str) and _valid_url(value):
+        return clean_url(value)
+    raise InvalidValue(f"malformed URL {value!r} (expected http:// or https://)")
+
+
+def _grade(scale: str, message: str) -> FieldType:
+    """One character of an Admiralty grading scale (an empty value is no grading)."""
+    def convert(value: Any) -> str | None:
+        if value is None:
+            return None
+        if str(value).upper() not in scale or len(str(value)) != 1:
+            raise InvalidValue(message)
+        return str(value).upper()
+
+    return convert
+
+
+_SENTENCE = "{who}: {problem}"
+
+#: One source of a YAML sources file, or a CSL-JSON item mapped onto our keys. The loader passes
+#: `who` ("source 'kcna'", "CSL item 2 ('kcna')") and `id_who` (who, when a CSL item's id is bad).
+SOURCE = Record({
+    "id": Field(_source_id, required=True, message="{id_who}a source {problem}",
+                missing="{id_who}a source needs an 'id' of letters, digits and - _ : . /"),
+    "title": Field(text, required=True, message="{who} needs a 'title'", missing="{who} needs a 'title'"),
+    "author": Field(_authors, default=()),
+    "publisher": Field(any_text),
+    "note": Field(any_text),
+    "date": Field(timeline_date, message=_SENTENCE),
+    "accessed": Field(_accessed, message=_SENTENCE),
+    "url": Field(_url, message=_SENTENCE),
+    "type": Field(one_of(SOURCE_TYPES)),
+    "reliability": Field(_grade(RELIABILITY, "must be a letter A-F")),
+    "credibility": Field(_grade(CREDIBILITY, "must be a digit 1-6")),
+    "level": Field(_level),
+}, unknown="unknown source key '{key}'{hint}", bad="{who}: '{key}' {problem}", list_known=True)
+
+
+def _source(item: Any, path: Path, line: int, who: str | None = None, extra: dict[str, Any] | None = None,
+            index: int = 0) -> Source:
     """One source; every bad field is reported, each with its line.
 
-    *who* names it in messages (a CSL item's index); *extra* holds CSL-only fields already read.
+    *who* names a CSL item in messages (its index, and its id or title); a YAML source is named
+    by its id, or by its *index* in the file when the id is bad. *extra* holds CSL-only fields already read.
     """
     if not isinstance(item, dict):
         raise ManifestError("each source must be a mapping with at least 'id' and 'title'", path, line)
-    lines = getattr(item, "lines", {})
-    errors: list[BriefingError] = []
-
-    def fail(key: str, message: str) -> None:
-        errors.append(ManifestError(message, path, lines.get(key, line)))
-
-    for key in item:
-        if key not in SOURCE_KEYS:
-            fail(key, f"unknown source key '{key}' (known: {', '.join(sorted(SOURCE_KEYS))})")
-    source_id = item.get("id")
-    if not isinstance(source_id, str) or not _ID_RE.match(source_id):
-        fail("id", (f"{who}: " if who else "") + "a source needs an 'id' of letters, digits and - _ : . /")
-        raise errors[0] if len(errors) == 1 else ErrorList(errors)  # the other messages name the source by its id
-    name = who or f"source '{source_id}'"
-    title = item.get("title")
-    if not isinstance(title, str) or not title.strip():
-        fail("title", f"{name} needs a 'title'")
-        title = ""
-    values = _source_values(item, name, fail)
-    author = item.get("author", ())
-    if isinstance(author, str):
-        author = (author,)
-    if not all(isinstance(a, str) for a in author):
-        fail("author", f"{name}: 'author' must be a text or a list of texts")
-    raise_all(errors)
-    return Source(id=source_id, title=title.strip(), pos=SourcePos(path, line),
-                  author=tuple(a.strip() for a in author), **(values | (extra or {})))
-
-
-def _source_values(item: dict[str, Any], name: str, fail: Callable[[str, str], None]) -> dict[str, Any]:
-    """The optional fields of a source, checked; *fail* records each bad one."""
-    values: dict[str, Any] = {}
-    if "level" in item:
-        if not isinstance(item["level"], str):
-            fail("level", f"{name}: 'level' must be a handling level name")
-        else:
-            values["level"] = item["level"].strip().upper()
-    for key in ("publisher", "note"):
-        if key in item:
-            if not isinstance(item[key], str):
-                fail(key, f"{name}: '{key}' must be a text")
-            else:
-                values[key] = item[key].strip()
-    if "date" in item:
-        try:
-            values["date"] = parse_date(item["date"])
-        except ValueError as exc:
-            fail("date", f"{name}: bad date: {exc}")
-    if "accessed" in item:
-        try:
-            accessed = parse_date(item["accessed"])
-        except ValueError as exc:
-            fail("accessed", f"{name}: bad 'accessed' date: {exc}")
-        else:
-            if accessed.precision != "day" or accessed.end is not None:
-                fail("accessed", f"{name}: 'accessed' must be a day, YYYY-MM-DD")
-            else:
-                values["accessed"] = accessed.start
-    if "url" in item:
-        url = item["url"]
-        if not isinstance(url, str) or not _valid_url(url):
-            fail("url", f"{name}: malformed URL {url!r} (expected http:// or https://)")
-        else:
-            values["url"] = clean_url(url)
-    if "type" in item:
-        if item["type"] not in SOURCE_TYPES:
-            fail("type", f"{name}: 'type' must be one of {', '.join(SOURCE_TYPES)}")
-        else:
-            values["type"] = item["type"]
-    return values | _grading(item, name, fail)
-
-
-def _grading(item: dict[str, Any], name: str, fail: Callable[[str, str], None]) -> dict[str, Any]:
-    """The Admiralty grading: source reliability A-F, information credibility 1-6."""
-    values: dict[str, Any] = {}
-    reliability, credibility = item.get("reliability"), item.get("credibility")
-    if reliability is not None:
-        if str(reliability).upper() not in RELIABILITY or len(str(reliability)) != 1:
-            fail("reliability", f"{name}: 'reliability' must be a letter A-F")
-        else:
-            values["reliability"] = str(reliability).upper()
-    if credibility is not None:
-        if str(credibility) not in CREDIBILITY or len(str(credibility)) != 1:
-            fail("credibility", f"{name}: 'credibility' must be a digit 1-6")
-        else:
-            values["credibility"] = str(credibility)
-    return values
+    id_who = f"{who}: " if who else ""
+    if who is None:
+        good_id = isinstance(item.get("id"), str) and _ID_RE.match(item["id"])
+        who = f"source '{item['id']}'" if good_id else f"source {index}"
+    reporter = Reporter()
+    values, _ok = parse(item, SOURCE, path, reporter, who=who, id_who=id_who)
+    reporter.raise_if_errors()
+    return Source(pos=SourcePos(path, line), **(values | (extra or {})))
 
 
 def _valid_url(url: str) -> bool:

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from .errors import BriefingError, ManifestError, raise_all
+from .errors import InvalidValue, ManifestError, Reporter
+from .schema import Field, FieldType, Record, boolean, number, one_of, parse
 from .yamlfile import YamlMap, load_yaml
 
 #: Every built-in `:::` box kind, with what it is for: the one table the parser (`markdown.py`) registers
@@ -155,67 +156,66 @@ def load_theme(spec: str, root: Path, origin: Path) -> Theme:
 
 
 def parse_theme(data: YamlMap, path: Path) -> Theme:
-    base_name = data.get("base", "formal")
-    errors: list[BriefingError] = []
-    if base_name not in BUILTIN:  # reported; the settings are still checked against the default
-        errors.append(ManifestError(f"'base' must be one of {', '.join(BUILTIN)}", path, data.lines.get("base", 1)))
-        base_name = "formal"
-    base = BUILTIN[base_name]
-    fields = {f.name: f for f in dataclasses.fields(Theme)}
-    values: dict[str, Any] = {"name": path.stem}
-    for key, value in data.items():
-        line = data.lines[key]
-        if key == "base":
-            continue
-        if key not in fields or key in ("name", "grayscale", "cmyk"):
-            errors.append(ManifestError(f"unknown theme setting '{key}'", path, line))
-            continue
-        problem = _check(key, value, getattr(base, key))
-        if problem:
-            errors.append(ManifestError(f"theme setting '{key}' {problem}", path, line))
-        elif key == "boxes":
-            values[key] = _box_kinds(value, path, line, errors)
-        elif key == "fallback_fonts":
-            values[key] = tuple(value)
-        elif key.endswith("_font") and isinstance(value, dict):  # the brief's own TrueType files
+    reporter = Reporter()
+    values, _ok = parse(data, THEME, path, reporter)
+    if "boxes" in values:
+        values["boxes"] = _box_kinds(values["boxes"], path, reporter)
+    reporter.raise_if_errors()
+    base = BUILTIN[values.pop("base", "formal")]
+    for key, value in list(values.items()):
+        if key.endswith("_font") and isinstance(value, dict):  # the brief's own TrueType files
             family = f"Brief-{key.removesuffix('_font')}"
             values[key] = family
             styles = tuple((style, str(value[style])) for style in FONT_STYLES if style in value)
             values["font_files"] = (*values.get("font_files", ()), (family, styles))
-        else:
-            values[key] = float(value) if isinstance(getattr(base, key), float) else value
-    raise_all(errors)
-    return dataclasses.replace(base, **values)
+    return dataclasses.replace(base, name=path.stem, **values)
 
 
-def _check(key: str, value: Any, default: Any) -> str | None:
+def _fallback_fonts(value: Any) -> tuple[str, ...]:
+    if isinstance(value, list) and all(isinstance(v, str) and v.lower().endswith(".ttf") for v in value):
+        return tuple(value)
+    raise InvalidValue("must be a list of .ttf files in the brief folder")
+
+
+def _font(value: Any) -> str | dict[str, str]:
+    """A built-in family's name, or a mapping of styles to the brief's TrueType files."""
+    if not isinstance(value, dict):
+        if value in FONT_FAMILIES:
+            return str(value)
+        raise InvalidValue(f"must be one of: {', '.join(FONT_FAMILIES)}, or a mapping of styles to the brief's .ttf files")
+    files = list(value.values())
+    if any(isinstance(f, str) and f.lower().endswith(".otf") for f in files):
+        raise InvalidValue("names an .otf font: OpenType CFF outlines cannot be embedded; use the TrueType (.ttf) version")
+    if "regular" not in value or not set(value) <= set(FONT_STYLES) \
+            or not all(isinstance(f, str) and f.lower().endswith(".ttf") for f in files):
+        raise InvalidValue(f"as font files must map {', '.join(FONT_STYLES)} to .ttf files in the brief folder "
+                           "('regular' at least)")
+    return dict(value)
+
+
+def _colour(value: Any) -> str:
+    if isinstance(value, str) and _COLOUR.match(value):
+        return value
+    raise InvalidValue("must be a colour written #rrggbb")
+
+
+def _setting_type(key: str, default: Any) -> FieldType:
+    """A theme setting's type, from its name and the type of its default."""
     if key == "fallback_fonts":
-        ok = isinstance(value, list) and all(isinstance(v, str) and v.lower().endswith(".ttf") for v in value)
-        return None if ok else "must be a list of .ttf files in the brief folder"
-    if key.endswith("_font") and isinstance(value, dict):
-        files = list(value.values())
-        if any(isinstance(f, str) and f.lower().endswith(".otf") for f in files):
-            return "names an .otf font: OpenType CFF outlines cannot be embedded; use the TrueType (.ttf) version"
-        if "regular" not in value or not set(value) <= set(FONT_STYLES) \
-                or not all(isinstance(f, str) and f.lower().endswith(".ttf") for f in files):
-            return (f"as font files must map {', '.join(FONT_STYLES)} to .ttf files in the brief folder "
-                    "('regular' at least)")
-        return None
+        return _fallback_fonts
+    if key == "boxes":
+        return _box_table
     if key.endswith("_font"):
-        return None if value in FONT_FAMILIES else (f"must be one of: {', '.join(FONT_FAMILIES)}, "
-                                                    "or a mapping of styles to the brief's .ttf files")
-    if isinstance(default, bool):
-        return None if isinstance(value, bool) else "must be true or false"
-    if isinstance(default, float):
-        low, high = _NUMBER_RANGES.get(key, (0.0, 1000.0))
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
-            return f"must be a number from {low:g} to {high:g}"
-        return None
+        return _font
     if key == "portion_marks":
-        return None if value in PORTION_MARKS else f"must be one of: {', '.join(PORTION_MARKS)}"
+        return one_of(PORTION_MARKS, f"must be one of: {', '.join(PORTION_MARKS)}")
+    if isinstance(default, bool):
+        return boolean
+    if isinstance(default, float):
+        return number(*_NUMBER_RANGES.get(key, (0.0, 1000.0)))
     if isinstance(default, str) and default.startswith("#"):
-        return None if isinstance(value, str) and _COLOUR.match(value) else "must be a colour written #rrggbb"
-    return None
+        return _colour
+    raise AssertionError(f"theme setting '{key}' has no type")  # a new Theme field needs one here
 
 
 BOX_SETTINGS = ("label", "background", "rule", "rule_style", "label_ink")
@@ -223,58 +223,67 @@ RULE_STYLES = ("solid", "dashed")
 _BOX_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 
 
-def _box_kinds(value: Any, path: Path, line: int, errors: list[BriefingError]) -> tuple[BoxKind, ...]:
+def _box_table(value: Any) -> YamlMap:
+    if isinstance(value, YamlMap):
+        return value
+    raise InvalidValue(f"must map box kind names to their settings ({', '.join(BOX_SETTINGS)})")
+
+
+def _box_label(value: Any) -> tuple[tuple[str, str], ...]:
+    """A text, or a mapping of languages to texts: (language, label) pairs ("" for any language)."""
+    from .i18n import LABELS
+
+    if _is_label(value):
+        return (("", value.strip()),)
+    if isinstance(value, dict) and value and all(lang in LABELS and _is_label(text) for lang, text in value.items()):
+        return tuple((lang, text.strip()) for lang, text in value.items())
+    raise InvalidValue(f"must be a text, or a mapping of languages ({', '.join(LABELS)}) to texts")
+
+
+_BOX_SHAPE = f"box kind '{{entry}}' must be a mapping with a 'label' (and optional {', '.join(BOX_SETTINGS[1:])})"
+
+#: One box kind of a theme's `boxes:` (the loader passes `entry`, the kind's name).
+BOX_KIND = Record({
+    "label": Field(_box_label, required=True, attr="labels", message="the label of box kind '{entry}' {problem}",
+                   missing=_BOX_SHAPE),
+    "background": Field(_colour),
+    "rule": Field(_colour),
+    "rule_style": Field(one_of(RULE_STYLES, f"must be one of: {', '.join(RULE_STYLES)}")),
+    "label_ink": Field(_colour),
+}, unknown="unknown setting '{key}' of box kind '{entry}'{hint}", bad="'{key}' of box kind '{entry}' {problem}",
+   list_known=True)
+
+
+def _box_kinds(table: YamlMap, path: Path, reporter: Reporter) -> tuple[BoxKind, ...]:
     """`boxes: {name: {label: …, background: "#…", rule: "#…", rule_style: dashed, label_ink: "#…"}}`."""
-    if not isinstance(value, YamlMap):
-        errors.append(ManifestError("theme setting 'boxes' must map box kind names to their settings "
-                                    "(label, background, rule, rule_style, label_ink)", path, line))
-        return ()
     kinds = []
-    for name, spec in value.items():
-        where = value.lines[name]
+    for name, spec in table.items():
+        where = table.lines[name]
         if not _BOX_NAME.match(name) or name in BOX_KINDS:
             problem = ("is built in; give the theme's kind another name" if name in BOX_KINDS
                        else "must be named by a lowercase word (letters, digits, hyphens)")
-            errors.append(ManifestError(f"box kind '{name}' {problem}", path, where))
-            continue
-        kind = _box_kind(name, spec, path, where, errors)
-        if kind is not None:
-            kinds.append(kind)
+            reporter.error(ManifestError(f"box kind '{name}' {problem}", path, where))
+        elif not isinstance(spec, YamlMap):
+            reporter.error(ManifestError(_BOX_SHAPE.format(entry=name), path, where))
+        else:
+            values, ok = parse(spec, BOX_KIND, path, reporter, at=where, entry=name)
+            if ok:
+                kinds.append(BoxKind(name, **values))
     return tuple(kinds)
-
-
-def _box_kind(name: str, spec: Any, path: Path, line: int, errors: list[BriefingError]) -> BoxKind | None:
-    from .i18n import LABELS
-
-    if not isinstance(spec, YamlMap) or "label" not in spec:
-        errors.append(ManifestError(f"box kind '{name}' must be a mapping with a 'label' "
-                                    f"(and optional {', '.join(BOX_SETTINGS[1:])})", path, line))
-        return None
-    before = len(errors)
-    for key, item in spec.items():
-        where = spec.lines[key]
-        if key not in BOX_SETTINGS:
-            errors.append(ManifestError(f"unknown setting '{key}' of box kind '{name}' (known: {', '.join(BOX_SETTINGS)})",
-                                        path, where))
-        elif key == "label" and not (_is_label(item) or isinstance(item, dict) and item and all(
-                lang in LABELS and _is_label(text) for lang, text in item.items())):
-            errors.append(ManifestError(f"the label of box kind '{name}' must be a text, or a mapping of languages "
-                                        f"({', '.join(LABELS)}) to texts", path, where))
-        elif key == "rule_style" and item not in RULE_STYLES:
-            errors.append(ManifestError(f"'rule_style' of box kind '{name}' must be one of: {', '.join(RULE_STYLES)}",
-                                        path, where))
-        elif key not in ("label", "rule_style") and not (isinstance(item, str) and _COLOUR.match(item)):
-            errors.append(ManifestError(f"'{key}' of box kind '{name}' must be a colour written #rrggbb", path, where))
-    if len(errors) > before:
-        return None
-    label = spec["label"]
-    labels = tuple(label.items()) if isinstance(label, dict) else (("", label),)
-    return BoxKind(name, tuple((lang, text.strip()) for lang, text in labels), spec.get("background"),
-                   spec.get("rule"), spec.get("rule_style", "solid"), spec.get("label_ink"))
 
 
 def _is_label(value: Any) -> bool:
     return isinstance(value, str) and bool(value.strip())
+
+
+#: Theme fields a theme file may not set: the name is the file's, the colour modes are options.
+_NOT_SETTINGS = ("name", "grayscale", "cmyk", "font_files")
+
+#: A theme file: `base:` and any Theme field.
+THEME = Record(
+    {"base": Field(one_of(tuple(BUILTIN)), message="'{key}' {problem}"),
+     **{f.name: Field(_setting_type(f.name, f.default)) for f in dataclasses.fields(Theme) if f.name not in _NOT_SETTINGS}},
+    unknown="unknown theme setting '{key}'{hint}", bad="theme setting '{key}' {problem}")
 
 
 COLOUR_FIELDS = tuple(f.name for f in dataclasses.fields(Theme) if isinstance(f.default, str) and f.default.startswith("#"))

@@ -12,11 +12,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .errors import BriefingError, TimelineError, raise_all
+from .errors import InvalidValue, Reporter, TimelineError
 from .model import Citation, CiteItem, Inline, SourcePos, TimelineDate, TimelineEvent
+from .schema import Field, Record, any_text, boolean, level_name, names, parse, text
 from .yamlfile import YamlList, YamlMap, load_yaml
 
-EVENT_KEYS = {"date", "title", "text", "tags", "highlight", "label", "cite", "level"}
 _PATTERNS = (
     ("day", re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")),
     ("month", re.compile(r"^(\d{4})-(\d{2})$")),
@@ -73,60 +73,65 @@ def load_timeline(path: Path) -> tuple[TimelineEvent, ...]:
         return ()
     if not isinstance(data, YamlList):
         raise TimelineError("the timeline must be a list of events (each starting with '- date:')", path, 1)
-    events: list[TimelineEvent] = []
-    errors: list[BriefingError] = []
-    for index, (item, line) in enumerate(zip(data, data.lines), start=1):
-        try:
-            events.append(_event(item, path, line, index))
-        except BriefingError as exc:  # a bad field, or bad Markdown in its text
-            errors.extend(getattr(exc, "errors", [exc]))
-    raise_all(errors)
-    return tuple(sorted(events, key=lambda e: (e.date.start, e.date.end or e.date.start)))
+    reporter = Reporter()
+    events = [_event(item, path, line, index, reporter) for index, (item, line) in enumerate(zip(data, data.lines), start=1)]
+    reporter.raise_if_errors()
+    return tuple(sorted((e for e in events if e is not None), key=lambda e: (e.date.start, e.date.end or e.date.start)))
 
 
-def _event(item: Any, path: Path, line: int, index: int) -> TimelineEvent:
+def timeline_date(value: Any) -> TimelineDate:
+    """The field type of a timeline date (see parse_date)."""
+    try:
+        return parse_date(value)
+    except ValueError as exc:
+        raise InvalidValue(f"bad date: {exc}") from None
+
+
+def _label(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    raise InvalidValue("must be a text")
+
+
+def _cite(value: Any) -> tuple[str, ...]:
+    items = [value] if isinstance(value, str) else value
+    if isinstance(items, list) and all(isinstance(c, str) and c.strip() for c in items):
+        return tuple(c.strip().lstrip("@") for c in items)
+    raise InvalidValue("must be a source id or a list of them")
+
+
+_NEEDS_TITLE = "{who}{when} needs a 'title'"
+
+#: One event of the timeline file (the loader passes `who`, "event 3", and `when`, " (2022)").
+EVENT = Record({
+    "date": Field(timeline_date, required=True, message="{who}: {problem}"),
+    "title": Field(text, required=True, message=_NEEDS_TITLE, missing=_NEEDS_TITLE),
+    "text": Field(any_text, default="", attr="markdown"),
+    "tags": Field(names("must be a list of words", strip=False), default=()),
+    "highlight": Field(boolean, default=False),
+    "label": Field(_label),
+    "cite": Field(_cite, default=()),
+    "level": Field(level_name),
+}, error=TimelineError, unknown="{who}: unknown key '{key}'{hint}", bad="{who}: '{key}' {problem}",
+   missing="{who} has no '{key}'", list_known=True)
+
+
+def _event(item: Any, path: Path, line: int, index: int, reporter: Reporter) -> TimelineEvent | None:
     """One event, its `text:` kept as written: Markdown is parsed in the parse stage."""
     where = f"event {index}"
     if not isinstance(item, YamlMap):
-        raise TimelineError(f"{where} must be a mapping with at least 'date' and 'title'", path, line)
-    for key in item:
-        if key not in EVENT_KEYS:
-            raise TimelineError(f"{where}: unknown key '{key}' (known: {', '.join(sorted(EVENT_KEYS))})", path, item.lines[key])
-    if "date" not in item:
-        raise TimelineError(f"{where} has no 'date'", path, line)
-    try:
-        date = parse_date(item["date"])
-    except ValueError as exc:
-        raise TimelineError(f"{where}: bad date: {exc}", path, item.lines["date"]) from None
-    title = item.get("title")
-    if not isinstance(title, str) or not title.strip():
-        raise TimelineError(f"{where} ({item['date']}) needs a 'title'", path, item.lines.get("title", line))
-    label = item.get("label")
-    if label is not None and (not isinstance(label, str) or not label.strip()):
-        raise TimelineError(f"{where}: 'label' must be a text", path, item.lines["label"])
+        reporter.error(TimelineError(f"{where} must be a mapping with at least 'date' and 'title'", path, line))
+        return None
+    values, ok = parse(item, EVENT, path, reporter, who=where, when=f" ({item['date']})" if "date" in item else "")
+    if not ok:
+        return None
+    date, label, cite = values.pop("date"), values.pop("label", None), values.pop("cite")
     if label:
-        date = TimelineDate(date.start, date.end, date.precision, label.strip())
-    text = item.get("text", "")
-    if not isinstance(text, str):
-        raise TimelineError(f"{where}: 'text' must be a text", path, item.lines["text"])
-    tags = item.get("tags", [])
-    if isinstance(tags, str):
-        tags = [tags]
-    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-        raise TimelineError(f"{where}: 'tags' must be a list of words", path, item.lines["tags"])
-    highlight = item.get("highlight", False)
-    if not isinstance(highlight, bool):
-        raise TimelineError(f"{where}: 'highlight' must be true or false", path, item.lines["highlight"])
-    cite = item.get("cite", [])
-    if isinstance(cite, str):
-        cite = [cite]
-    if not isinstance(cite, list) or not all(isinstance(c, str) and c.strip() for c in cite):
-        raise TimelineError(f"{where}: 'cite' must be a source id or a list of them", path, item.lines["cite"])
+        date = TimelineDate(date.start, date.end, date.precision, label)
     inlines: tuple[Inline, ...] = ()
     if cite:
-        inlines = (Citation(tuple(CiteItem(c.strip().lstrip("@")) for c in cite), SourcePos(path, item.lines["cite"])),)
-    level = item.get("level")
-    if level is not None and not isinstance(level, str):
-        raise TimelineError(f"{where}: 'level' must be a handling level name", path, item.lines["level"])
-    return TimelineEvent(date, title.strip(), inlines, tuple(tags), highlight, SourcePos(path, line),
-                         level.strip().upper() if level else None, text.strip(), item.lines.get("text", line))
+        inlines = (Citation(tuple(CiteItem(c) for c in cite), SourcePos(path, item.lines["cite"])),)
+    return TimelineEvent(date=date, text=inlines, pos=SourcePos(path, line), markdown_line=item.lines.get("text", line),
+                         **values)

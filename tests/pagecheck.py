@@ -164,6 +164,53 @@ def measure_hyphenation(pdf_path: Path, body_size: float = 10.5, leading: float 
     return stats
 
 
+def reading_order(pdf_path: Path) -> list[tuple[int, int, float, str, float]]:
+    """(page, column, top, text, size) of every printed line, in reading order: a page's left
+    half top to bottom, then its right half (a line that starts past the middle is in the
+    second column or the margin); two columns' lines at one height are two lines."""
+    items = []
+    with pdfplumber.open(pdf_path) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            rows: list[list[dict[str, Any]]] = []
+            half = page.width / 2
+            for word in sorted(page.extract_words(extra_attrs=["size"]),
+                               key=lambda w: (w["x0"] > half, round(w["top"]), w["x0"])):
+                if rows and abs(rows[-1][-1]["top"] - word["top"]) < 1.0 and -1 <= word["x0"] - rows[-1][-1]["x1"] <= COLUMN_GAP:
+                    rows[-1].append(word)
+                else:
+                    rows.append([word])
+            for row in rows:
+                items.append((number, int(row[0]["x0"] > page.width / 2), float(row[0]["top"]),
+                              " ".join(w["text"] for w in row), float(row[0]["size"])))
+    return sorted(items)
+
+
+def figures_outside_their_section(pdf_path: Path, sections: dict[str, str], heading_size: float = 16.0) -> list[str]:
+    """Each caption (by its opening words, in *sections*) that does not come, in reading order,
+    after the heading of its section (title in *sections*) and before the next section's heading."""
+    current, wrong = "", []
+    for _, _, _, text, size in reading_order(pdf_path):
+        if abs(size - heading_size) < 0.05:
+            current = text
+        for caption, section in sections.items():
+            if text.startswith(caption) and not current.endswith(section):
+                wrong.append(f"{caption} under {current!r}")
+    return wrong
+
+
+def column_ends(pdf_path: Path, page: int) -> tuple[float, float]:
+    """The bottom of the last text line (10.5 pt or smaller, between the running head and the
+    footer) in each half of *page*."""
+    ends = [0.0, 0.0]
+    with pdfplumber.open(pdf_path) as pdf:
+        sheet = pdf.pages[page - 1]
+        for word in sheet.extract_words(extra_attrs=["size"]):
+            if 60 < word["top"] < sheet.height - 70 and word["size"] <= 10.55:
+                column = int(word["x0"] > sheet.width / 2)
+                ends[column] = max(ends[column], float(word["bottom"]))
+    return ends[0], ends[1]
+
+
 if __name__ == "__main__":
     for name in sys.argv[1:]:
         print(f"{name}: {measure_hyphenation(Path(name)).summary()}, widest word gap {widest_word_gap(Path(name)):.2f} em")

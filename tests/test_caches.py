@@ -4,6 +4,7 @@ content changes or the entry is damaged, and never a change to the PDF."""
 from __future__ import annotations
 
 import io
+import json
 import struct
 import zlib
 from pathlib import Path
@@ -154,3 +155,81 @@ def test_a_build_from_the_caches_is_byte_identical(tmp_path: Path) -> None:
     figures._PRINT_IMAGES.clear()  # as a new process: only the disk caches remain
     warm = build(root, tmp_path / "warm.pdf")[0].path.read_bytes()
     assert warm == cold
+
+
+def _plex_serif() -> str:
+    from importlib import resources
+
+    from briefing.layout.fonts import FONT_FILES
+
+    package, files = FONT_FILES["Serif"]
+    return str(resources.files(package) / "files" / files["italic"])
+
+
+def _text_pdf(font: object) -> bytes:
+    """A page of text in *font* (registered as 'T'), as ReportLab writes it."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfgen.canvas import Canvas
+
+    pdfmetrics.registerFont(font)
+    out = io.BytesIO()
+    canvas = Canvas(out, invariant=1)
+    canvas.setFont("T", 11)
+    canvas.drawString(72, 720, "Rusia dan Korea Utara — “hubungan” ﬁ 1234 ÀÉÎ")
+    canvas.save()
+    return out.getvalue()
+
+
+def test_parsed_font_tables_come_back_from_the_cache_as_reportlab_parses_them(tmp_path: Path) -> None:
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    path, cache = _plex_serif(), tmp_path / "cache"
+    reference = TTFont("T", path)
+    stored = rl_compat.truetype_font("T", path, cache)
+    assert len(list(cache.glob("font-*.bin"))) == 1
+    restored = rl_compat.truetype_font("T", path, cache)
+    for name in rl_compat._EXTRACTED - {"_pdfScale"}:
+        assert getattr(restored.face, name) == getattr(reference.face, name), name
+        assert type(getattr(restored.face, name)) is type(getattr(reference.face, name)), name
+    assert restored.face.name.ustr == reference.face.name.ustr == "IBMPlexSerif-Italic"
+    assert restored.face._pdfScale(1234) == reference.face._pdfScale(1234)
+    assert _text_pdf(restored) == _text_pdf(reference) == _text_pdf(stored)
+
+
+def test_an_implausible_font_entry_is_parsed_again(tmp_path: Path) -> None:
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    path, cache = _plex_serif(), tmp_path / "cache"
+    rl_compat.truetype_font("T", path, cache)
+    [entry] = cache.glob("font-*.bin")
+    kind, key = entry.stem.split("-", 1)
+    fields = json.loads(diskcache.load(cache, kind, key)[1])  # type: ignore[index]
+    fields["numGlyphs"] += 1  # well-formed and checksummed, but not what the glyph table says
+    diskcache.store(cache, kind, key, {}, json.dumps(fields).encode())
+    again = rl_compat.truetype_font("T", path, cache)
+    assert again.face.numGlyphs == TTFont("T", path).face.numGlyphs
+    assert _text_pdf(again) == _text_pdf(TTFont("T", path))
+
+
+def test_a_brief_local_font_changed_on_disk_is_registered_again(tmp_path: Path) -> None:
+    """A worker (`briefing serve`, `watch`) lives across edits: a font file replaced in place is read again."""
+    import shutil
+    from importlib import resources
+
+    from reportlab.pdfbase import pdfmetrics
+
+    from briefing.layout import fonts
+
+    def packaged(family: str) -> Path:
+        package, files = fonts.FONT_FILES[family]
+        return Path(str(resources.files(package) / "files" / files["regular"]))
+
+    local = tmp_path / "fonts" / "house.ttf"
+    local.parent.mkdir()
+    shutil.copyfile(packaged("Serif"), local)
+    family = (("HouseTest", (("regular", str(local)),)),)
+    fonts.register_local_fonts(family)
+    assert pdfmetrics.getFont("HouseTest").face.name.ustr == "IBMPlexSerif-Regular"
+    shutil.copyfile(packaged("Sans"), local)  # the same path, another font
+    fonts.register_local_fonts(family)
+    assert pdfmetrics.getFont("HouseTest").face.name.ustr != "IBMPlexSerif-Regular"

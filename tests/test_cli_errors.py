@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from briefing import __version__
 from briefing.cli import main
 
-from .conftest import BASIC_MANIFEST, run_cli, write_brief
+from .conftest import BASIC_MANIFEST, run_cli, run_cli_process, write_brief
 
 SECTION = """\
 ---
@@ -31,7 +31,7 @@ def assert_clean_error(result, *needles: str, code: int = 1) -> None:  # type: i
 
 def test_missing_manifest(tmp_path: Path) -> None:
     (tmp_path / "sections").mkdir()
-    assert_clean_error(run_cli("build", str(tmp_path)), "brief.yaml")
+    assert_clean_error(run_cli_process("build", str(tmp_path)), "brief.yaml")  # smoke test: the real entry point
 
 
 def test_bad_yaml_names_line(tmp_path: Path) -> None:
@@ -91,14 +91,14 @@ def test_heading_level_one_in_body_is_explained(tmp_path: Path) -> None:
 
 
 def test_usage_error_exits_2() -> None:
-    result = run_cli("build", "--no-such-option")
+    result = run_cli_process("build", "--no-such-option")
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
 
 
 def test_debug_shows_traceback(tmp_path: Path) -> None:
     (tmp_path / "sections").mkdir()
-    result = run_cli("--debug", "build", str(tmp_path))
+    result = run_cli_process("--debug", "build", str(tmp_path))
     assert result.returncode != 0
     assert "Traceback" in result.stderr
 

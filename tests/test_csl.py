@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 
 import pdfplumber
@@ -17,7 +16,7 @@ from briefing.cli import main
 from briefing.csl import json_items, rich_text
 from briefing.model import Emph, Strong, Styled, Text
 
-from .conftest import BASIC_MANIFEST, write_brief
+from .conftest import BASIC_MANIFEST, fuzz_examples, write_brief
 
 ITEMS = [
     {"id": "vangogh", "type": "article", "title": "Letters",
@@ -213,7 +212,7 @@ usable_item = st.builds(lambda extra, title: {**extra, "id": "k", "title": title
 csl_items = st.lists(usable_item | csl_item | json_values, max_size=4)
 
 
-@settings(max_examples=int(os.environ.get("BRIEFING_FUZZ_EXAMPLES", "60")), deadline=None,
+@settings(max_examples=fuzz_examples(25), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(items=csl_items)
 def test_fuzz_csl_items_load_or_fail_clearly(tmp_path_factory: pytest.TempPathFactory, items: list[object]) -> None:

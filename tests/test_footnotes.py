@@ -78,18 +78,42 @@ def _assert_no_overlap(page: Any) -> None:
 def test_sidenotes_sit_beside_their_call_numbered_in_order(tmp_path: Path) -> None:
     root = write_brief(tmp_path, {**BASIC_MANIFEST, "timeline": "timeline.yaml"}, {"01-tepi.md": MARGIN_SECTION},
                        **{"timeline.yaml": TIMELINE})
+    seen = []
     with pdfplumber.open(_built(root)) as pdf:
-        page = next(p for p in pdf.pages if "Kalimat ke-1" in (p.extract_text() or ""))
+        for page in pdf.pages:  # the timeline's page 1 too: a page with a margin column has its notes there
+            words = _lines(page)
+            body_right = max(w["x1"] for w in words if w["text"].startswith("Paragraf"))
+            assert body_right < page.width * 0.7  # the page keeps its margin column
+            for i in range(1, 10):
+                at = next((k for k, w in enumerate(words) if w["text"] == f"ke-{i}"), None)
+                if at is None:
+                    continue
+                seen.append(i)
+                call = next(w for w in words[at:] if w["text"] == str(i) and w["size"] < 9)
+                note = next(w for w in words if w["text"] == "nomor" and words[words.index(w) + 1]["text"] == f"{i}")
+                assert note["x0"] > body_right, f"note {i} is not in the margin column"
+                assert abs(note["top"] - call["top"]) < 40, f"note {i} is not beside its call"
+            _assert_no_overlap(page)
+    assert seen == list(range(1, 10))
+
+
+def test_a_note_on_a_timeline_page_sits_beside_its_call_the_timeline_around_it(tmp_path: Path) -> None:
+    events = "".join(f"- date: 20{i:02d}-01-01\n  title: Peristiwa nomor {i}\n" for i in range(10, 22))
+    section = f"---\ntitle: Satu\n---\n{FILLER * 3}\n\nKalimat dengan catatan.[^a] {FILLER * 2}\n\n{FILLER * 3}\n\n" \
+              f"[^a]: {NOTE.format(i=1)}\n"
+    root = write_brief(tmp_path, {**BASIC_MANIFEST, "timeline": "timeline.yaml"}, {"01-satu.md": section},
+                       **{"timeline.yaml": events})
+    with pdfplumber.open(_built(root)) as pdf:
+        page = pdf.pages[0]
         words = _lines(page)
-        body_right = max(w["x1"] for w in words if w["text"].startswith("Paragraf"))
-        assert body_right < page.width * 0.7  # the page keeps its margin column
-        for i in range(1, 10):
-            at = next(k for k, w in enumerate(words) if w["text"] == f"ke-{i}")
-            call = next(w for w in words[at:] if w["text"] == str(i) and w["size"] < 9)
-            note = next(w for w in words if w["text"] == "nomor" and words[words.index(w) + 1]["text"] == f"{i}")
-            assert note["x0"] > body_right, f"note {i} is not in the margin column"
-            assert abs(note["top"] - call["top"]) < 40, f"note {i} is not beside its call"
+        events_on_page = [w for w in words if w["text"] == "Peristiwa"]
+        call = next(w for i, w in enumerate(words) if w["text"] == "1" and w["size"] < 9 and words[i - 1]["text"] == "catatan.")
+        note = next(w for w in words if w["text"] == "nomor" and w["size"] < 9.5 and w["x0"] > page.width * 0.6
+                    and words[words.index(w) + 1]["text"] == "1")
         _assert_no_overlap(page)
+    assert events_on_page, "the timeline runs on this page"
+    body_right = max(w["x1"] for w in words if w["text"] == "Paragraf")
+    assert note["x0"] > body_right and abs(note["top"] - call["top"]) < 40  # in the margin, beside its call
 
 
 def test_notes_numbered_in_order_of_first_call(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from pypdf import PdfReader
 from briefing.build import build
 from briefing.errors import BriefingError
 
-from .conftest import BASIC_MANIFEST, REPO, run_cli, write_brief
+from .conftest import BASIC_MANIFEST, REPO, fuzz_examples, run_cli, write_brief
 from .hostile.cases import CASES, MANIFEST
 
 
@@ -131,7 +131,7 @@ def test_killed_build_leaves_the_previous_pdf_and_no_temp_files(tmp_path: Path) 
 
 
 #: More examples for a long, nightly-style run: BRIEFING_FUZZ_EXAMPLES=2000 pytest -k fuzz
-FUZZ = settings(max_examples=int(os.environ.get("BRIEFING_FUZZ_EXAMPLES", "25")), deadline=None,
+FUZZ = settings(max_examples=fuzz_examples(12), deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 

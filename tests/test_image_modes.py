@@ -19,7 +19,7 @@ import briefing.images as images
 from briefing.build import build
 from briefing.images import inspect, prepare
 
-from .conftest import BASIC_MANIFEST, write_brief
+from .conftest import BASIC_MANIFEST, fuzz_examples, write_brief
 
 #: The transposition that undoes each EXIF orientation: storing `upright().transpose(it)`
 #: with that orientation tag must print as `upright()`.
@@ -216,7 +216,7 @@ _HEADERS = [b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff\xe0", b"II*\x00", b"MM\x00*", b
 
 
 @pytest.mark.filterwarnings("ignore:Corrupt EXIF data")  # Pillow's own note on the garbage: expected here
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=fuzz_examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(header=st.sampled_from(_HEADERS), body=st.binary(max_size=400))
 def test_garbage_after_an_image_header_is_an_image_error(tmp_path: Path, header: bytes, body: bytes) -> None:
     data = header + body

@@ -12,7 +12,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from briefing.build import BuildOptions, build
-from tests.conftest import BASIC_MANIFEST, run_cli, write_brief
+from tests.conftest import BASIC_MANIFEST, run_cli_process, write_brief
 
 LONG_URL = "https://example.org/" + "a1b2c3d4e5" * 9  # a token over 60 characters: the breakable path
 SECTION = f"""
@@ -59,7 +59,7 @@ def alone(brief: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, by
     for name, (audience, options) in BUILDS.items():
         target = out / f"{name}.pdf"
         flags = ["--cmyk"] if options.cmyk else []
-        done = run_cli("build", str(brief), "--audience", audience, "-o", str(target), *flags)
+        done = run_cli_process("build", str(brief), "--audience", audience, "-o", str(target), *flags)
         assert done.returncode == 0, done.stderr
         result[name] = target.read_bytes()
     return result

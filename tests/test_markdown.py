@@ -27,6 +27,8 @@ from briefing.model import (
     Text,
 )
 
+from .conftest import fuzz_examples
+
 PATH = Path("sections/x.md")
 
 
@@ -103,7 +105,7 @@ def test_parse_inline_for_timeline_text() -> None:
     assert parse_inline("*a* b", PATH) == (Emph((Text("a"),)), Text(" b"))
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=fuzz_examples(200), deadline=None)
 @given(st.text(alphabet="ab1 .,;:/%-éК_\u00a0*\"'(", min_size=1, max_size=10))
 @example("Keterangan singkat 12.")
 @example("naik 50%, lalu turun.")

@@ -15,7 +15,7 @@ from briefing.cli import main
 from briefing.errors import BriefingError, MarkdownError
 from briefing.markdown import parse_inline, parse_markdown
 
-from .conftest import BASIC_MANIFEST, write_brief
+from .conftest import BASIC_MANIFEST, fuzz_examples, write_brief
 
 
 def _build(tmp_path: Path, body: str, **files: str) -> tuple[int, str, Path]:
@@ -258,7 +258,7 @@ def test_item_opening_with_code_quote_or_list_keeps_its_marker_on_its_first_line
 _MARKDOWN_SOUP = st.text(alphabet=st.sampled_from(list("*_`[]()!#>-+:.|\\{}=\"'@ \t\n1aЖ")), max_size=300)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=fuzz_examples(100), deadline=None)
 @given(_MARKDOWN_SOUP)
 def test_parser_gives_blocks_or_a_markdown_error_never_a_crash(text: str) -> None:
     try:
@@ -267,7 +267,7 @@ def test_parser_gives_blocks_or_a_markdown_error_never_a_crash(text: str) -> Non
         assert error.path == Path("sections/x.md") or "brief folder" in error.message, error
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=fuzz_examples(100), deadline=None)
 @given(_MARKDOWN_SOUP)
 def test_inline_parser_gives_inlines_or_a_markdown_error(text: str) -> None:
     try:

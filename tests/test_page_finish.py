@@ -174,11 +174,7 @@ def test_a_floated_figure_stays_in_its_section_and_out_of_a_short_list(tmp_path:
     layout = _layout(out)
     order = [text for _, _, text in layout]
     image, second = order.index("[image]"), next(i for i, t in enumerate(order) if t.startswith("2 Dua"))
-    if image > second:  # after the next section's heading only when ending the page would leave > 1/5 empty
-        page, _, _ = layout[second]
-        previous_bottom = layout[second - 1][1] + 15
-        body_top, body_bottom = 24 * 72 / 25.4, 842 - 22 * 72 / 25.4
-        assert layout[second - 1][0] == page and body_bottom - previous_bottom > 0.2 * (body_bottom - body_top)
+    assert image < second  # set before the next section's heading, whatever hole that leaves
     items = [i for i, t in enumerate(order) if "butir" in t]
     assert not items[0] < image < items[-1]  # never inside the four-item list
 
@@ -335,3 +331,75 @@ def test_capital_labels_are_letterspaced(tmp_path: Path) -> None:
         letters = [c for c in chars if found["x0"] - 0.1 <= c["x0"] < found["x1"] and abs(c["top"] - found["top"]) < 1]
         gaps = [b["x0"] - a["x1"] for a, b in zip(letters, letters[1:])]
         assert len(letters) == len(word) and min(gaps) > 0.08 * found["size"] - 0.05, (word, gaps)
+
+
+DEFAULT_FIGURES = {"Gambar 1.": "Dukungan Politik", "Gambar 2.": "Dukungan Politik", "Gambar 3.": "Prospek",
+                   "Figure 1.": "Political Support", "Figure 2.": "Political Support"}
+
+
+def test_every_figure_prints_in_its_own_section(editions: dict[str, Path]) -> None:
+    from .pagecheck import figures_outside_their_section
+
+    for edition, path in editions.items():
+        assert figures_outside_their_section(path, DEFAULT_FIGURES) == [], edition
+
+
+def test_figures_stay_in_their_sections_in_the_x10_benchmark_brief(tmp_path: Path) -> None:
+    import sys
+
+    from .conftest import REPO
+    from .pagecheck import figures_outside_their_section
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from generate import generate
+
+    out = tmp_path / "x10.pdf"
+    build(generate(tmp_path / "brief", 10), out)
+    captions = {f"Gambar {i + 1}. Foto sintetis {i}.": f"Bagian {i + 1}" for i in range(10)}
+    assert figures_outside_their_section(out, captions) == []  # main had "Gambar 5" under "6 Bagian 6"
+
+
+def test_the_last_pages_two_columns_end_level(editions: dict[str, Path]) -> None:
+    from .pagecheck import column_ends
+
+    for edition, path in editions.items():
+        with pdfplumber.open(path) as pdf:
+            pages = len(pdf.pages)
+        first, second = column_ends(path, pages)
+        assert second > 0, f"{edition}: the last page's second column is empty"
+        assert abs(first - second) <= 10 * 15, (edition, first, second)  # within ten body lines
+        body = (842 - 22 * 72 / 25.4) - 24 * 72 / 25.4
+        assert max(first, second) - 24 * 72 / 25.4 > 0.25 * body, f"{edition} ends on a near-empty page"
+
+
+def test_tables_are_set_booktabs_in_the_pages_two_rule_weights(tmp_path: Path) -> None:
+    table = "| Negara | Jumlah |\n|---|---:|\n" + "".join(f"| Negara {i} | {i * 11} |\n" for i in range(5))
+    root = write_brief(tmp_path, BASIC_MANIFEST, {"a.md": f"---\ntitle: A\n---\n{PARAGRAPH}\n\n{table}\n{PARAGRAPH}\n"})
+    out = tmp_path / "o.pdf"
+    build(root, out)
+    with pdfplumber.open(out) as pdf:
+        page = pdf.pages[0]
+        header = next(w for w in page.extract_words() if w["text"] == "Negara")
+        last = max((w for w in page.extract_words() if w["text"] == "Negara"), key=lambda w: w["top"])
+        rules = sorted((round(float(line["top"])), round(float(line["linewidth"]), 2), line["x1"] - line["x0"])
+                       for line in page.lines if header["top"] - 20 < line["top"] < last["bottom"] + 10)
+        tinted = [r for r in page.rects if r["fill"] and header["top"] - 5 < r["top"] < header["bottom"]]
+    weights = [weight for _, weight, _ in rules]
+    assert weights == [1.0, 0.5, 1.0], rules  # above the header, under it, under the last row: nothing between rows
+    assert all(abs(rule[2] - rules[0][2]) < 1 for rule in rules)  # across the table: no vertical rules
+    assert tinted == []
+
+
+def test_no_column_ends_on_a_heading_or_a_broken_word(editions: dict[str, Path]) -> None:
+    """A heading keeps with its text's opening lines and the notes they call at the column's
+    foot; a word is never broken across a column turn (the analysts' "setem-|pat" was)."""
+    from .pagecheck import reading_order
+
+    for edition, path in editions.items():
+        last: dict[tuple[int, int], tuple[str, float]] = {}
+        for page, column, top, text, size in reading_order(path):
+            if 60 < top < 842 - 75:
+                last[page, column] = (text, size)
+        stranded = [(where, text) for where, (text, size) in last.items() if size in (12.0, 16.0)]
+        broken = [(where, text) for where, (text, size) in last.items() if text.endswith(("-", "\u00ad"))]
+        assert stranded == [] and broken == [], edition

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from briefing.build import BuildOptions, build
 from briefing.layout.booklet import saddle_stitch_order
 
-from .conftest import BASIC_MANIFEST, REPO, run_cli, write_brief
+from .conftest import BASIC_MANIFEST, REPO, assert_no_warnings, run_cli, write_brief
 
 MM = 72 / 25.4
 LONG = "\n\n".join(
@@ -31,8 +31,9 @@ def long_brief(tmp_path: Path, **manifest: object) -> Path:
 
 
 def built(root: Path, name: str = "o.pdf", **options: object) -> Path:
+    """The PDF of a clean brief: it builds without a warning."""
     out = root / name
-    build(root, out, options=BuildOptions(**options))
+    assert_no_warnings(build(root, out, options=BuildOptions(**options)))
     return out
 
 
@@ -128,8 +129,9 @@ def test_controlled_copies_number_every_page(tmp_path: Path) -> None:
     for number, (result, name) in enumerate(zip(results, ["Menteri Luar Negeri", "Wakil Menteri", "Direktur Asia Timur"]), 1):
         with pdfplumber.open(result.path) as pdf:
             for page in pdf.pages:
-                assert f"Salinan {number} dari 3 — {name}" in page.extract_text()
-                assert "UAK/2022/117" in page.extract_text()
+                text = page.extract_text()
+                assert f"Salinan {number} dari 3 — {name}" in text
+                assert "UAK/2022/117" in text
 
 
 def test_toc_entries_link_to_their_pages(tmp_path: Path) -> None:

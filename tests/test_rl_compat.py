@@ -108,6 +108,24 @@ def test_hyphenation_members() -> None:
     assert "wilayah-wilayah zz" in mended.getPlainText()
 
 
+def test_a_split_marks_the_broken_word_in_place_and_kept_frags_undo_it() -> None:
+    """ReportLab's split of processed fragments turns the broken word's head into a last-line
+    word in place (`_split_blParaProcessed`); restore_frags gives each fragment its class back."""
+    from reportlab.platypus import paragraph as rl_paragraph
+
+    assert hasattr(rl_paragraph.Paragraph, "_split_blParaProcessed")
+    assert issubclass(rl_paragraph._SplitFragLL, rl_paragraph._SplitFragHS)
+    style = ParagraphStyle("t", fontName="Helvetica", fontSize=10, leading=12, hyphenationLang=_split_after_first_word)
+    marked = Paragraph("aa bb cc dd ee ff gg <b>x</b> hyphenation zz", style)
+    marked.wrap(150, 1000)
+    kept = rl_compat.kept_frags(marked)
+    head = next(frag for frag in marked.frags if isinstance(frag, rl_paragraph._SplitFragHY))
+    head.__class__ = rl_paragraph._SplitFragLL  # what the split does
+    marked.frags = marked.frags[:3]
+    rl_compat.restore_frags(marked, kept)
+    assert type(head) is rl_paragraph._SplitFragHY and [f for f, _ in kept] == marked.frags
+
+
 def test_word_gap_cap() -> None:
     from reportlab.lib.enums import TA_JUSTIFY
 

@@ -12,11 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
+from typing import Callable
 
 from reportlab.lib.pagesizes import landscape
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Spacer
 from reportlab.platypus.doctemplate import LayoutError as RLLayoutError
@@ -34,8 +36,10 @@ from .contents import ContentsTable, Entry, assign_outline
 from .cover import Cover
 from .decor import PageDecor
 from .fonts import GlyphPlan, face, glyph_plan, register_fonts, register_local_fonts
+from .fonts import use_cache_dir as use_font_cache
 from .geometry import Geometry, make_geometry
 from .hyphenation import prime_patterns
+from .layoutlog import LayoutLog, Placement
 from .markup import MarkupWriter
 from .notes import NotePlacer, endnote_flowables, note_texts, sidenote_style
 from .pages import BriefDocTemplate, DeferredCanvas, RectoBreak, Sidebar, SidebarFlush
@@ -46,7 +50,8 @@ from .structure import finish_document
 from .tagging import Tagger, language_tag
 from ..paper import HALF_LETTER, SIZES
 from .theme import Styles, color, family, make_styles
-from .timeline import timeline_flowables
+from .timeline import (chronology_appendix, chronology_entries, chronology_placement, placement, timeline_block,
+                       timeline_flowables)
 
 __all__ = ["RenderedPdf", "render_pdf", "impose_booklet", "glyphs_for"]
 
@@ -54,6 +59,10 @@ __all__ = ["RenderedPdf", "render_pdf", "impose_booklet", "glyphs_for"]
 TOC_AFTER_PAGES = 6
 #: Layout passes at most to settle page references (`[halaman @fig-peta]`) whose numbers move text.
 MAX_REFERENCE_PASSES = 3
+#: A brief whose last page its text fills less than this share of is laid out again, pulled in.
+SHORT_TAIL = 0.25
+#: The scales figures take in the pulled-in layouts, tried in order (the sources are set closer too).
+PULLED_IN = (0.85, 0.7)
 
 
 @dataclass(frozen=True)
@@ -63,28 +72,53 @@ class RenderedPdf:
     warnings: tuple[BriefingWarning, ...] = ()
     destinations: dict[str, int] = field(default_factory=dict, compare=False)
     """The page of each named destination (headings, labelled figures and tables, sources)."""
+    placements: tuple[Placement, ...] = field(default=(), compare=False)
+    """Every flowable placed, page by page, when a layout log was asked for (`layoutlog.format_log`)."""
+    last_fill: float = field(default=1.0, compare=False)
+    """The share of the last page's body columns its text fills."""
 
 
-def render_pdf(document: Document, cache_dir: Path | None = None) -> RenderedPdf:
-    """Lay out *document* and return the finished PDF (and layout warnings, e.g. low dpi)."""
+def render_pdf(document: Document, cache_dir: Path | None = None, layout_log: bool = False) -> RenderedPdf:
+    """Lay out *document* and return the finished PDF (and layout warnings, e.g. low dpi);
+    with *layout_log*, also where the last layout pass placed every flowable."""
     theme = document.theme
     prime_patterns(document.manifest.language, cache_dir)
+    use_font_cache(cache_dir)
     register_local_fonts(theme.font_files)
     register_fonts(tuple(dict.fromkeys(family(f) for f in (theme.body_font, theme.heading_font))))
     glyphs = glyphs_for(document)
     mode = document.printing.toc
-    rendered = _render(document, cache_dir, glyphs, with_toc=mode == "on")
+    render = partial(_render, document, cache_dir, glyphs, layout_log=layout_log)
+    rendered = render(with_toc=mode == "on")
     with_toc = mode == "on" or (mode == "auto" and rendered.pages > TOC_AFTER_PAGES)
     if with_toc and mode == "auto":
-        rendered = _render(document, cache_dir, glyphs, with_toc=True)
+        rendered = render(with_toc=True)
+    rendered, scale = _pull_in(render, with_toc, rendered)
     if uses_page_numbers((document.sections, document.timeline)):  # page references print the pages the last pass found
         for _ in range(MAX_REFERENCE_PASSES - 1):
-            again = _render(document, cache_dir, glyphs, with_toc, rendered.destinations)
+            again = render(with_toc=with_toc, pages=rendered.destinations, scale=scale)
             settled = again.destinations == rendered.destinations
             rendered = again
             if settled:
                 break
     return rendered
+
+
+def _pull_in(render: Callable[..., RenderedPdf], with_toc: bool, rendered: RenderedPdf) -> tuple[RenderedPdf, float]:
+    """A brief that ends on a page holding a few lines is laid out again with its figures
+    smaller (PULLED_IN, never below `figures.MIN_SCALE`) and its sources set closer; the first
+    layout that saves the page is kept, with the figures' scale, else the first one (1.0).
+
+    A page holding three sources reads as if something were missing; two or three lines won
+    back on every earlier page bring them in, at the cost of an extra layout only for such briefs.
+    """
+    if rendered.pages < 2 or rendered.last_fill >= SHORT_TAIL:
+        return rendered, 1.0
+    for scale in PULLED_IN:
+        again = render(with_toc=with_toc, scale=scale)
+        if again.pages < rendered.pages:
+            return again, scale
+    return rendered, 1.0
 
 
 def glyphs_for(document: Document) -> GlyphPlan:
@@ -100,36 +134,36 @@ def page_size(paper: str, orientation: str) -> tuple[float, float]:
 
 
 def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, with_toc: bool,
-            pages: dict[str, int] | None = None) -> RenderedPdf:
+            pages: dict[str, int] | None = None, scale: float = 1.0, layout_log: bool = False) -> RenderedPdf:
+    """One layout; *scale* below 1 pulls it in: figures at that share of their size, sources closer."""
     manifest, theme, printing = document.manifest, document.theme, document.printing
     locale = i18n.Locale(manifest.language, tuple(manifest.labels.items()))
-    styles = make_styles(theme, manifest.language, document.hyphenation)
+    styles = _styles(document, scale)
     size = page_size(printing.paper, printing.orientation)
     notes = numbered_notes(document.sections)
     endnotes = manifest.footnotes == "endnotes"
-    has_sidebar = bool(document.timeline)
     side = manifest.timeline.side if manifest.timeline and not printing.duplex else "right"  # duplex: outer side
     markup = _markup_writer(document, glyphs, {key: number for key, (number, _) in notes.items()}, endnotes)
     markup.pages = pages or {}
 
-    provisional = make_geometry(theme, size, has_sidebar, 0, side, printing.duplex)
+    where = _timeline_placement(document, styles, size, side)
+    provisional = make_geometry(theme, size, where == "sidebar", 0, side, printing.duplex)
     cover = Cover(document, theme, styles, locale, size, provisional.block, markup, cache_dir)
-    geometry = make_geometry(theme, size, has_sidebar, cover.height, side, printing.duplex)
+    geometry = make_geometry(theme, size, where == "sidebar", cover.height, side, printing.duplex)
 
-    sidebar = None
-    if geometry.sidebar is not None:
-        entries = timeline_flowables(document.timeline, styles, locale, markup, theme, manifest.levels)
-        sidebar = Sidebar(entries, locale.label("timeline"), locale.label("continued"), styles, theme, markup)
-    builder = StoryBuilder(theme, styles, locale, geometry, markup, cache_dir, manifest.levels)
-    story = _story(document, builder, geometry.main.width, endnote_flowables(notes, styles, locale, markup) if endnotes else [])
+    sidebar = _sidebar(document, geometry, styles, locale, markup)
+    chronology = _chronology(document, where, geometry, styles, locale, markup)
+    builder = StoryBuilder(theme, styles, locale, geometry, markup, cache_dir, manifest.levels, scale)
+    story = _story(document, builder, geometry.main.width, endnote_flowables(notes, styles, locale, markup) if endnotes else [],
+                   chronology)
     placer = None
     if geometry.sidebar is not None or (notes and not endnotes):  # margin material and notes at a column's foot
         texts = {} if endnotes else note_texts(notes, markup)
         placer = NotePlacer(texts, sidenote_style(styles), {number: call.pos for number, call in notes.values()})
 
-    buffer = io.BytesIO()
+    buffer, log = io.BytesIO(), LayoutLog() if layout_log else None
     doc = _doc_template(buffer, document, geometry, _decor(document, locale, styles, size, cover, geometry, glyphs),
-                        sidebar, placer)
+                        sidebar, placer, log)
     flowables = story.flowables
     if with_toc:
         flowables = [*_contents(list(story.outline), doc.heading_pages, locale, styles, theme, markup), *flowables]
@@ -148,7 +182,58 @@ def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, with_
             f"an element {where} is too large for any page ({str(exc).splitlines()[0][:160]}); "
             "split it into smaller parts or make it smaller", path) from None
     warnings = story.warnings + (placer.warnings() if placer else ())
-    return RenderedPdf(buffer.getvalue(), doc.page, warnings, destinations)
+    return RenderedPdf(buffer.getvalue(), doc.page, warnings, destinations,
+                       placements=tuple(log.placements if log else ()), last_fill=doc.last_page_fill)
+
+
+def _timeline_placement(document: Document, styles: Styles, size: tuple[float, float], side: str) -> str:
+    """Where the edition's timeline goes: "sidebar", "narrow" (the side column would be too
+    narrow: a block or an appendix), "block" or "appendix"; "none" without events."""
+    if not document.timeline:
+        return "none"
+    choice = document.manifest.timeline.placement if document.manifest.timeline else "auto"
+    column = make_geometry(document.theme, size, True, 0, side, document.printing.duplex).sidebar
+    assert column is not None
+    return placement(choice, column.width, styles)
+
+
+def _sidebar(document: Document, geometry: Geometry, styles: Styles, locale: i18n.Locale,
+             markup: MarkupWriter) -> Sidebar | None:
+    if geometry.sidebar is None:
+        return None
+    entries = timeline_flowables(document.timeline, styles, locale, markup, document.theme, document.manifest.levels)
+    return Sidebar(entries, locale.label("timeline"), locale.label("continued"), styles, document.theme, markup,
+                   locale.label("continues"))
+
+
+@dataclass(frozen=True)
+class _Chronology:
+    """The timeline set in the text: as a block after the first section, or as an appendix."""
+
+    block: list[Flowable] = field(default_factory=list)
+    appendix: list[Flowable] = field(default_factory=list)
+
+
+def _chronology(document: Document, where: str, geometry: Geometry, styles: Styles, locale: i18n.Locale,
+                markup: MarkupWriter) -> _Chronology:
+    if where not in ("narrow", "block", "appendix"):
+        return _Chronology()
+    theme, width = document.theme, geometry.main.width
+    entries = chronology_entries(document.timeline, styles, locale, markup, theme, width, document.manifest.levels)
+    if where == "narrow":
+        where = chronology_placement(entries, width, geometry.main.height)
+    if where == "block":
+        return _Chronology(block=timeline_block(entries, locale.label("timeline"), styles, theme, markup))
+    return _Chronology(appendix=chronology_appendix(entries, locale.label("chronology"), styles, markup))
+
+
+def _styles(document: Document, scale: float) -> Styles:
+    """The build's styles; in a pulled-in layout (*scale* below 1) the sources set closer."""
+    styles = make_styles(document.theme, document.manifest.language, document.hyphenation)
+    if scale >= 1:
+        return styles
+    closer = ParagraphStyle("source_entry-closer", parent=styles.source_entry, leading=11.5, spaceAfter=3)
+    return replace(styles, source_entry=closer)
 
 
 def _finish_document(tagger: Tagger | None, title: str, lang: str, standard: str, canvas: Canvas) -> None:
@@ -188,13 +273,16 @@ def _markup_writer(document: Document, glyphs: GlyphPlan, notes: dict[str, int],
                         notes, endnotes)
 
 
-def _story(document: Document, builder: StoryBuilder, width: float, endnotes: list[Flowable]) -> Story:
-    """The sections, the endnotes, the sources appendix and the photo credits, with their outline."""
+def _story(document: Document, builder: StoryBuilder, width: float, endnotes: list[Flowable],
+           chronology: _Chronology) -> Story:
+    """The sections (the timeline block after the first), the endnotes, the chronology and
+    the sources appendices and the photo credits, with their outline."""
     manifest, printing = document.manifest, document.printing
-    body = builder.story(document.sections)
+    body = builder.story(document.sections, chronology.block)
     clearance = clearance_block(manifest.clearance, builder.theme, builder.styles, builder.locale, builder.markup)
     cover_block = manifest.clearance_position == "cover"
-    flowables = [*(clearance if cover_block else []), *body.flowables, *([] if cover_block else clearance), *endnotes]
+    flowables = [*(clearance if cover_block else []), *body.flowables, *([] if cover_block else clearance), *endnotes,
+                 *chronology.appendix]
     appendix = appendix_flowables(document.cited, document.uncited, manifest.sources or SourcesOptions(""),
                                   builder.theme, builder.styles, builder.locale, width, builder.markup,
                                   manifest.levels) \
@@ -210,7 +298,7 @@ def _story(document: Document, builder: StoryBuilder, width: float, endnotes: li
 
 
 def _doc_template(buffer: io.BytesIO, document: Document, geometry: Geometry, decor: PageDecor,
-                  sidebar: Sidebar | None, notes: NotePlacer | None) -> BriefDocTemplate:
+                  sidebar: Sidebar | None, notes: NotePlacer | None, log: LayoutLog | None) -> BriefDocTemplate:
     manifest, theme, printing = document.manifest, document.theme, document.printing
     language = manifest.language
     return BriefDocTemplate(
@@ -219,6 +307,7 @@ def _doc_template(buffer: io.BytesIO, document: Document, geometry: Geometry, de
         decor=decor,
         sidebar=sidebar,
         notes=notes,
+        layout_log=log,
         mirror_pages=printing.duplex,
         date_stamp=_date_stamp(manifest.date),
         title=manifest.title,

@@ -66,6 +66,9 @@ def draw_print_image(canvas: Any, image: PrintImage, x: float, y: float, width: 
 NATURAL_DPI = 150.0
 #: A caption under a small image is at least this share of the column wide.
 MIN_CAPTION_FRACTION = 0.35
+#: A figure may print down to this share of its size to stay in its section (before the next
+#: section's heading) or to save a near-empty last page; smaller, a map's 7-pt labels fall below 5 pt.
+MIN_SCALE = 0.7
 
 
 @dataclass
@@ -96,6 +99,20 @@ class FigureFlowable(Flowable):
         self.span = span
         self.spaceBefore = 6
         self.spaceAfter = 10
+        self.scale = 1.0
+        """The share of its size it prints at (MIN_SCALE to 1): less when it must fit a gap."""
+
+    def shrink_to(self, avail_width: float, height: float) -> bool:
+        """Print at the largest scale, from its own down to MIN_SCALE, at which it fits in
+        *height*; False (and its own scale kept) when even that is too tall."""
+        own = self.scale
+        while self.scale >= MIN_SCALE - 1e-9:
+            if self.wrap(avail_width, height)[1] <= height:
+                return True
+            self.scale -= 0.05
+        self.scale = own
+        self.wrap(avail_width, height)
+        return False
 
     def wrap(self, avail_width: float, _avail_height: float) -> tuple[float, float]:
         width = self.span.width if self.span else avail_width
@@ -105,6 +122,8 @@ class FigureFlowable(Flowable):
         if self.image_height > self.max_height:
             self.image_height = self.max_height
             self.image_width = self.image_height / self.ratio
+        self.image_width *= self.scale
+        self.image_height *= self.scale
         # caption and credit take the image's width (a height-capped or small image is narrower
         # than the block), but never less than a readable measure, centred under the image
         self.text_width = min(width, max(self.image_width, width * MIN_CAPTION_FRACTION))

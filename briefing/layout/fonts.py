@@ -8,6 +8,7 @@ package installed.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import unicodedata
 from functools import lru_cache, partial
@@ -17,9 +18,9 @@ from typing import Callable
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 
 from ..errors import BriefingError
+from .rl_compat import register_font_again, truetype_font
 
 #: family name -> (python package, {style: file name})
 FONT_FILES: dict[str, tuple[str, dict[str, str]]] = {
@@ -80,6 +81,15 @@ def face(family: str, style: str = "regular") -> str:
     return family + _SUFFIX[style]
 
 
+#: Where parsed font tables are kept between processes (the brief's output/.cache; None: not kept).
+_CACHE_DIR: list[Path | None] = [None]
+
+
+def use_cache_dir(cache_dir: Path | None) -> None:
+    """Keep the parsed tables of the fonts registered from now on in *cache_dir* (`rl_compat.truetype_font`)."""
+    _CACHE_DIR[0] = cache_dir
+
+
 def register_fonts(families: tuple[str, ...] | None = None) -> None:
     """Register the given families (default: all) once per process, with bold/italic mappings.
 
@@ -92,23 +102,36 @@ def register_fonts(families: tuple[str, ...] | None = None) -> None:
 
 #: Brief-local families registered in this process: family -> {style: file}.
 _LOCAL: dict[str, dict[str, str]] = {}
+#: ... and the version of each file registered: {style: (file, size, time of change)}.
+_LOCAL_VERSIONS: dict[str, dict[str, tuple[str, int, int]]] = {}
+
+
+def _version(path: str) -> tuple[int, int]:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return (-1, -1)  # registering it reports the problem
+    return info.st_size, info.st_mtime_ns
 
 
 def register_local_fonts(font_files: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]) -> None:
     """Register a theme's brief-local TrueType families (a missing style uses the regular face).
 
-    A family name is reused by another brief in the same process (`watch`), so the files
-    decide: a family is registered again when its files differ.
+    A family name is reused by another brief in the same process (`watch`, `serve`), so the
+    files decide: a family is registered again when its files, or their size or time of
+    change, differ.
     """
     for family, styles in font_files:
         files = dict(styles)
-        if _LOCAL.get(family) == files:
+        versions = {style: (path, *_version(path)) for style, path in files.items()}
+        if _LOCAL_VERSIONS.get(family) == versions:
             continue
         _LOCAL[family] = files
+        _LOCAL_VERSIONS[family] = versions
         for style in ("regular", "bold", "italic", "bolditalic"):
             path = files.get(style) or files["regular"]
             try:
-                pdfmetrics.registerFont(TTFont(face(family, style), path))
+                register_font_again(truetype_font(face(family, style), path, _CACHE_DIR[0]))
             except Exception as exc:  # ReportLab's TTFError and OSError: a damaged or unsupported file
                 raise BriefingError(f"font file '{Path(path).name}' cannot be used: {exc}") from None
             addMapping(family, int("bold" in style), int("italic" in style), face(family, style))
@@ -123,7 +146,7 @@ def _register_family(family: str) -> None:
         try:
             source = resources.files(package) / "files" / filename
             with resources.as_file(source) as path:
-                pdfmetrics.registerFont(TTFont(face(family, style), str(path)))
+                pdfmetrics.registerFont(truetype_font(face(family, style), str(path), _CACHE_DIR[0]))
         except (ModuleNotFoundError, FileNotFoundError, OSError) as exc:
             raise BriefingError(
                 f"font package '{package.replace('_', '-')}' is missing or damaged ({exc}); "
@@ -242,7 +265,7 @@ def _register_fallback(name: str, package: str, filename: str) -> bool:
     """Register a packaged fallback; False when its package is missing (its characters are then reported)."""
     try:
         with resources.as_file(resources.files(package).joinpath(*filename.split("/"))) as path:
-            pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=0))
+            pdfmetrics.registerFont(truetype_font(name, str(path), _CACHE_DIR[0], subfont_index=0))
     except (ModuleNotFoundError, FileNotFoundError, OSError):
         return False
     return True
@@ -251,7 +274,7 @@ def _register_fallback(name: str, package: str, filename: str) -> bool:
 @lru_cache(maxsize=None)
 def _register_file(name: str, path: Path) -> bool:
     try:
-        pdfmetrics.registerFont(TTFont(name, str(path)))
+        pdfmetrics.registerFont(truetype_font(name, str(path), _CACHE_DIR[0]))
     except Exception as exc:  # ReportLab raises TTFError and plain errors for bad files
         raise BriefingError(f"fallback font cannot be used: {exc}", path) from None
     return True

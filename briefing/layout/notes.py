@@ -20,6 +20,7 @@ from ..errors import BriefingWarning
 from ..model import FootnoteRef, SourcePos
 from . import rl_compat
 from .tagging import tag_note
+from .theme import HAIRLINE
 from .contents import HeadingParagraph
 from .geometry import Rect
 from .markup import NOTE_CALLBACK, MarkupWriter, note_anchor
@@ -139,7 +140,7 @@ class NotePlacer:
                 note.drawOn(canvas, column.x, y)
                 y += note.height + GAP
             canvas.saveState()
-            canvas.setLineWidth(0.5)
+            canvas.setLineWidth(HAIRLINE)
             canvas.line(column.x, y + 2, column.x + min(column.width, 72), y + 2)
             canvas.restoreState()
         self._feet = {}

@@ -11,7 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
-from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (ActionFlowable, BaseDocTemplate, Flowable, Frame, FrameBreak, KeepTogether, PageBreak,
                                 PageTemplate)
@@ -20,15 +19,18 @@ from . import rl_compat
 from .contents import HeadingParagraph
 from .decor import PageDecor
 from .geometry import COVER_TOP, Geometry, Rect, make_geometry  # noqa: F401  (re-exported)
+from .layoutlog import LayoutLog
 from .markup import MarkupWriter
 from .notes import GAP, MarginFloat, NotePlacer, draw_placed, note_calls, too_wide
 from .paragraphs import Paragraph
 from .theme import RULE, Styles, color
+from .timeline import NOMINAL, Band, Spacing, foot_style, plan_page
 from ..themes import Theme
 
 FRAME_PADDING = 0
-#: Floated figures waiting at a section heading end the page only if this share of it stays empty.
-FLUSH_HOLE = 0.2
+#: The first column of a brief's last page is set this much longer than half of what is left:
+#: less than a line, so the second column never ends below the first.
+BALANCE_SLACK = 6.0
 
 
 # ---------------------------------------------------------------------------- sidebar
@@ -38,19 +40,23 @@ class Sidebar:
     """The timeline as a second flow, drawn at the end of each page around what the body placed.
 
     Nothing in it depends on the body, except the bands that full-width figures take
-    across the page: the sidebar fills the column above and below them.
+    across the page: the sidebar fills the column above and below them. What a page takes
+    is planned first (`timeline.plan_page`: tighter spacing to end the timeline on the page,
+    or at least two events carried over), then drawn.
     """
 
-    PAD = 3 * mm
     MIN_BAND = 40.0
 
     def __init__(self, entries: list[Flowable], label: str, continued: str, styles: Styles, theme: Theme,
-                 markup: MarkupWriter):
+                 markup: MarkupWriter, continues: str):
         self.entries = list(entries)
         self.pending = list(entries)
         self.label = label
         self.continued = continued
+        self.continues = continues
+        """The foot line of a box the timeline goes on from, with the next page's number."""
         self.styles = styles
+        self.foot_style = foot_style(styles)
         self.theme = theme
         self.markup = markup
         self.pages_drawn = 0
@@ -64,27 +70,47 @@ class Sidebar:
         (bottom, top) bands the boxes took, so that sidenotes go below them."""
         if not self.pending:
             return []
-        heading = self.label + ("" if self.pages_drawn == 0 else f" {self.continued}")
+        text = self.label + ("" if self.pages_drawn == 0 else f" {self.continued}")
+        inner = column.width - 2 * NOMINAL.pad
+        head = Paragraph(self.markup.escape(text), self.styles.sidebar_head)
+        foot = Paragraph(self.markup.escape(self.continues.format(page=canvas.getPageNumber() + 1)),
+                         self.foot_style)
+        bands = _bands(column, exclusions, self.MIN_BAND)
+        self._split_oversized(inner, column, bands, head)
+        plan = plan_page(lambda i: float(self.pending[i].wrap(inner, column.height)[1]), len(self.pending),
+                         [Band(b.height, b.height >= column.height - 1) for b in bands],
+                         head.wrap(inner, column.height)[1], foot.wrap(inner, column.height)[1] + NOMINAL.gap,
+                         self.pages_drawn == 0)
         drawn: list[tuple[float, float]] = []
-        for index, band in enumerate(_bands(column, exclusions, self.MIN_BAND)):
-            height = self._fill(canvas, band, heading if index == 0 else None,
-                                whole_column=band.height >= column.height - 1)
-            if height:
+        for index, (band, count) in enumerate(zip(bands, plan.counts)):
+            if count:
+                taken, self.pending = self.pending[:count], self.pending[count:]
+                height = self._box(canvas, band, head if not drawn else None, taken, plan.spacing,
+                                   foot if plan.continues and index == len(bands) - 1 else None)
                 drawn.append((band.top - height, band.top))
-            if not self.pending:
-                break
-        self.pages_drawn += 1
+        self.pages_drawn += bool(drawn)  # a page without room for a box does not make the next a continuation
         return drawn
 
-    def _fill(self, canvas: Canvas, band: Rect, heading: str | None, whole_column: bool) -> float:
-        inner = band.width - 2 * self.PAD
-        head = Paragraph(self.markup.escape(heading), self.styles.sidebar_head) if heading else None
-        head_h = head.wrap(inner, band.height)[1] + self.styles.sidebar_head.spaceAfter if head else 0.0
-        available = band.height - 2 * self.PAD - head_h
-        taken, used = _take(self.pending, inner, available, force=whole_column)
-        if not taken:
-            return 0.0
-        height = self.PAD * 2 + head_h + used
+    def _split_oversized(self, inner: float, column: Rect, bands: list[Rect], head: Paragraph) -> None:
+        """An event taller than the whole column is split the way a Frame would split it."""
+        if not bands or not self.pending or bands[0].height < column.height - 1:
+            return
+        room = bands[0].height - 2 * NOMINAL.pad - head.wrap(inner, bands[0].height)[1] - NOMINAL.head
+        if self.pending[0].wrap(inner, room)[1] > room:
+            parts = self.pending[0].split(inner, room)
+            if len(parts) > 1:
+                self.pending[0:1] = parts
+
+    def _box(self, canvas: Canvas, band: Rect, head: Paragraph | None, taken: list[Flowable], spacing: Spacing,
+             foot: Paragraph | None) -> float:
+        """Draw one box at the top of *band*: tint, accent rule, heading, events, foot line."""
+        inner = band.width - 2 * NOMINAL.pad
+        heights = [item.wrap(inner, band.height)[1] for item in taken]
+        height = 2 * spacing.pad + sum(heights) + spacing.gap * (len(taken) - 1)
+        if head is not None:
+            height += head.height + spacing.head
+        if foot is not None:
+            height += spacing.gap + foot.height
         t = self.theme
         canvas.saveState()
         canvas.setFillColor(color(t.tint))
@@ -92,39 +118,18 @@ class Sidebar:
         canvas.setFillColor(color(t.accent))
         canvas.rect(band.x, band.top - RULE, band.width, RULE, stroke=0, fill=1)
         canvas.restoreState()
-        y = band.top - self.PAD
-        if head:
+        x, y = band.x + NOMINAL.pad, band.top - spacing.pad
+        if head is not None:
             y -= head.height
-            head.drawOn(canvas, band.x + self.PAD, y)
-            y -= self.styles.sidebar_head.spaceAfter
-        for item in taken:
-            _, h = item.wrap(inner, available)
+            head.drawOn(canvas, x, y)
+            y -= spacing.head
+        for item, h in zip(taken, heights):
             y -= h
-            item.drawOn(canvas, band.x + self.PAD, y)
-            y -= item.getSpaceAfter()
+            item.drawOn(canvas, x, y)
+            y -= spacing.gap
+        if foot is not None:
+            foot.drawOn(canvas, x, band.top - height + spacing.pad)
         return float(height)
-
-
-def _take(pending: list[Flowable], width: float, available: float, force: bool) -> tuple[list[Flowable], float]:
-    """Move what fits in *available* points from *pending*, splitting the way a Frame would."""
-    taken: list[Flowable] = []
-    used = 0.0
-    while pending:
-        item = pending[0]
-        _, h = item.wrap(width, available - used)
-        if used + h <= available + 1e-6:
-            taken.append(pending.pop(0))
-            used += h + item.getSpaceAfter()
-            continue
-        parts = item.split(width, available - used) if not taken else []
-        if len(parts) > 1:
-            pending[0:1] = parts
-            continue
-        if not taken and force:  # alone and taller than a whole column: place it, clipped
-            taken.append(pending.pop(0))
-            used += h
-        break
-    return taken, used
 
 
 def _bands(column: Rect, exclusions: list[tuple[float, float]], minimum: float) -> list[Rect]:
@@ -163,7 +168,7 @@ class BriefDocTemplate(BaseDocTemplate):
 
     def __init__(self, buffer: Any, *, geometry: Geometry, decor: PageDecor, sidebar: Sidebar | None,
                  mirror_pages: bool, date_stamp: str | None = None, notes: NotePlacer | None = None,
-                 **metadata: Any):
+                 layout_log: LayoutLog | None = None, **metadata: Any):
         super().__init__(buffer, pagesize=decor.media_size,
                          leftMargin=geometry.block.x, rightMargin=geometry.block.x,
                          topMargin=geometry.page_height - geometry.block.top, bottomMargin=geometry.block.y,
@@ -175,6 +180,8 @@ class BriefDocTemplate(BaseDocTemplate):
         self.mirror_pages = mirror_pages  # (BaseDocTemplate's own `duplex` is a viewer preference)
         self.date_stamp = date_stamp
         """The PDF's CreationDate/ModDate, e.g. "D:20221007000000+00'00'" (None: ReportLab's own)."""
+        self.layout_log = layout_log
+        """Told every flowable placed (`briefing build --layout-log`); None: nothing recorded."""
         self._exclusions: list[tuple[float, float]] = []
         self._deferred: list[Flowable] = []
         self._deferred_page = 0
@@ -184,7 +191,11 @@ class BriefDocTemplate(BaseDocTemplate):
         self._moved_on: Flowable | None = None
         self._page_wide = False
         self._page_margin = False
+        self._floats_out = False
         self._span_bottom: float | None = None
+        self._lowest: dict[str, float] = {}
+        self.last_page_fill = 1.0
+        """The share of the last page's body columns its text fills (a short tail may be pulled back)."""
         self.heading_pages: dict[str, int] = {}
         """Page of each heading by bookmark key, for the table of contents."""
         self.last_heading: tuple[str, Path | None] = ("", None)
@@ -239,13 +250,35 @@ class BriefDocTemplate(BaseDocTemplate):
             return True
         frame = self.frame
         if self._page_wide and len(self.pageTemplate.frames) > 1 and getattr(flowable, "span", None) is not None:
-            # Across both columns of a two-column page only at its top: else it opens the next page.
-            return not (frame is self.pageTemplate.frames[0] and rl_compat.frame_at_top(frame))
+            # Across both columns of a two-column page only at its top: else it opens the next page,
+            # unless its section ends on this page: then it is set at a column's width, in its section.
+            if frame is self.pageTemplate.frames[0] and rl_compat.frame_at_top(frame):
+                return False
+            if not self._section_ends_here(flowable):
+                return True
+            flowable.span = None
         if rl_compat.frame_at_top(frame):
             return False
         space = rl_compat.frame_space_left(frame) - flowable.getSpaceBefore()
         _, height = flowable.wrap(rl_compat.frame_width(frame), space)
         return bool(height > space)
+
+    def _section_ends_here(self, figure: Flowable) -> bool:
+        """Do *figure*, at a column's width, and the rest of its section fit on this page?"""
+        frames = self.pageTemplate.frames
+        width, height = rl_compat.frame_width(self.frame), rl_compat.frame_height(self.frame)
+        room = rl_compat.frame_space_left(self.frame) + height * (len(frames) - 1 - frames.index(self.frame))
+        rest: list[Flowable] = []
+        for flowable in self._upcoming()[1:]:
+            if isinstance(flowable, HeadingParagraph) and flowable.outline_level == 0:
+                break
+            if isinstance(flowable, (PageBreak, RectoBreak, SidebarFlush)) or getattr(flowable, "span", None) is not None:
+                return False
+            rest.append(flowable)
+        span, figure.span = getattr(figure, "span", None), None
+        need = _stacked_height([figure, *rest], self.canv, width, height)
+        figure.span = span
+        return bool(need <= room)
 
     def _sidebar_pending(self) -> bool:
         return self.sidebar is not None and bool(self.sidebar.pending)
@@ -297,10 +330,12 @@ class BriefDocTemplate(BaseDocTemplate):
     def beforePage(self) -> None:
         self._exclusions = []
         self._page_wide = self.pageTemplate.id.startswith("wide")
-        # The margin takes notes and floats once the timeline is done; while it runs they go in the text.
-        self._page_margin = (not self._page_wide and self.geometry.sidebar is not None
-                             and not self._sidebar_pending() and self._margin_wide_enough())
+        # A page with a margin column sets its notes there, beside their calls, the timeline
+        # flowing around them; its floats go there once the timeline is done, before it in the text.
+        self._page_margin = not self._page_wide and self.geometry.sidebar is not None and self._margin_wide_enough()
+        self._floats_out = self._page_margin and not self._sidebar_pending()
         self._span_bottom = None
+        self._lowest = {}
         for frame in self.pageTemplate.frames:
             rl_compat.reset_frame_foot(frame)
         if self.notes is not None:
@@ -314,13 +349,56 @@ class BriefDocTemplate(BaseDocTemplate):
     @property
     def page_has_margin(self) -> bool:
         """Margin floats go into the margin column on this page (else into the text)."""
-        return self.notes is not None and self._page_margin
+        return self.notes is not None and self._floats_out
 
     def handle_frameBegin(self, resume: int = 0, pageTopFlowables: Any = None) -> None:
         """The second column of a two-column page starts below a figure across the top of the first."""
         super().handle_frameBegin(resume, pageTopFlowables)
         if self._span_bottom is not None and self.frame is not self.pageTemplate.frames[0]:
             rl_compat.start_frame_below(self.frame, self._span_bottom)
+        elif self._page_wide and len(self.pageTemplate.frames) > 1 and self.frame is self.pageTemplate.frames[0]:
+            self._balance_columns()
+
+    def _balance_columns(self) -> None:
+        """On the brief's last page, end the two columns level: when all that is left fits on
+        this page, the first column is shortened to half of it, and the second takes the rest.
+
+        (Set the ordinary way, the story's end fills the first column and leaves the second
+        empty, or holds a few lines: the page looks abandoned, not finished.) The second column
+        keeps its full height, so a split that comes out longer than measured still fits.
+        """
+        rest = self._story_rest()
+        if not rest or self.notes is not None and any(note_calls(f) for f in rest):
+            return  # more pages follow, or notes at a column's foot would sit below short text
+        frame = self.frame
+        width, height = rl_compat.frame_width(frame), rl_compat.frame_height(frame)
+        spans = [f for f in rest if getattr(f, "span", None) is not None]
+        across = _stacked_height(spans, self.canv, width, height)
+        flowing = [f for f in rest if f not in spans]
+        text = _stacked_height(flowing, self.canv, width, height)
+        # what opens the column goes in it (ReportLab refuses a flowable the second column it fails in)
+        lead = next((f for f in flowing if not getattr(f, "frameAction", None) and not isinstance(f, ActionFlowable)), None)
+        opening = 0.0 if lead is None else (_opening_height(lead, self.canv, width, height) if isinstance(lead, Paragraph)
+                                            else _stacked_height([lead], self.canv, width, height))
+        first = across + max(_balance_point(flowing, self.canv, width, height, text), opening) + BALANCE_SLACK
+        if text <= 2 * (height - across) - 2 * BALANCE_SLACK and first < height:
+            rl_compat.raise_frame_foot(frame, height - first)
+
+    def _story_rest(self) -> list[Flowable]:
+        """What is left of the story when it may all go on this page; empty when a page break
+        or timeline events still to print mean more pages follow."""
+        if self._sidebar_pending():
+            return []
+        rest: list[Flowable] = []
+        for flowable in self._upcoming():
+            if isinstance(flowable, SidebarFlush):
+                return rest
+            if isinstance(flowable, type(FrameBreak)) and not rest:
+                continue  # left from the page before: a column break does nothing at a column's top
+            if isinstance(flowable, (PageBreak, RectoBreak, type(FrameBreak))):
+                return []
+            rest.append(flowable)
+        return []
 
     def page_geometry(self) -> Geometry:
         """The geometry of the page being laid out: mirrored on a verso page in duplex."""
@@ -361,6 +439,7 @@ class BriefDocTemplate(BaseDocTemplate):
         notes at the foot of their columns."""
         if self.notes is not None:
             self.notes.draw_feet(canvas)
+        self.last_page_fill = self._fill()
         if column is None:
             return
         taken = list(self._exclusions)
@@ -392,26 +471,51 @@ class BriefDocTemplate(BaseDocTemplate):
             flowables[at:at] = self._deferred
             self._deferred = []
         first = flowables[0] if flowables else None
-        if self._deferred and isinstance(first, HeadingParagraph) and first.outline_level == 0 and self._flush_costs_little():
-            flowables.insert(0, PageBreak())  # floated figures stay in their section: they open the next page
+        if self._deferred and isinstance(first, HeadingParagraph) and first.outline_level == 0:
+            self._set_before_heading(flowables)
             return
         following = flowables[1] if len(flowables) > 1 else None
         self._handle(flowables)
         if flowables and flowables[0] is not first and flowables[0] is not following and isinstance(flowables[0], Paragraph):
             flowables[0].keeps_floats_out = True  # the rest of a paragraph split at the page's foot
 
-    def _flush_costs_little(self) -> bool:
-        """Ending the page for the floated figures leaves at most a fifth of the column empty.
+    def _set_before_heading(self, flowables: list[Flowable]) -> None:
+        """Floated figures stay in their section: they are set before the next section's heading.
 
-        A larger hole would cost more than the figure opening the next page after the next
-        section's heading: the page is filled instead.
+        A figure goes in what is left of the column when it fits there at a scale it may
+        take (down to `figures.MIN_SCALE`); else it opens the next column, or the next page,
+        and the heading follows it. On a two-column page a full-width figure that waits is
+        set at a column's width: across the page it could only open the next page, leaving
+        the rest of this one empty. The column before may end short, as a column does where
+        a section ends; filling it with the next section instead would set the figure inside
+        that section, where a reader takes it for that section's.
         """
-        frame = getattr(self, "frame", None)
-        if frame is None:
-            return True
-        if frame is not self.pageTemplate.frames[-1]:  # a column of a two-column page: the next stays empty
+        waiting, self._deferred = self._deferred, []
+        frame = self.frame
+        if self._page_wide:
+            for figure in waiting:
+                if getattr(figure, "span", None) is not None:
+                    figure.span = None  # a column's width
+        if self._fits_before(waiting, frame):
+            flowables[0:0] = waiting
+            return
+        last = frame is self.pageTemplate.frames[-1]
+        flowables[0:0] = [PageBreak() if last else FrameBreak(), *waiting]
+
+    def _fits_before(self, waiting: list[Flowable], frame: Frame) -> bool:
+        """Does the one waiting figure fit in what is left of *frame*, shrunk within its range,
+        or (a full-width figure) at the column's width? If so it is set so."""
+        figure = waiting[0]
+        if len(waiting) != 1 or not hasattr(figure, "shrink_to") or rl_compat.frame_at_top(frame):
             return False
-        return bool(rl_compat.frame_space_left(frame) <= FLUSH_HOLE * rl_compat.frame_height(frame))
+        width, space = rl_compat.frame_width(frame), rl_compat.frame_space_left(frame) - figure.getSpaceBefore()
+        if figure.shrink_to(width, space):
+            return True
+        span, figure.span = figure.span, None
+        if span is not None and figure.shrink_to(width, space):
+            return True
+        figure.span = span
+        return False
 
     def _handle(self, flowables: list[Flowable]) -> None:
         first = flowables[0] if flowables else None
@@ -472,10 +576,27 @@ class BriefDocTemplate(BaseDocTemplate):
         following = next((f for f in flowables[index:] if not getattr(f, "floats", False)), None)
         if following is not None:
             need += _opening_height(following, self.canv, width, frame_height)
+            if self.notes is not None and not self._page_margin and frame in self.pageTemplate.frames:
+                # and the notes it calls, at this column's foot: else it moves on and strands the heading
+                column = self.pageTemplate.frames.index(frame)
+                need += self.notes.foot_room(note_calls(following, self.canv, width), column, width)[1]
         if need > rl_compat.frame_space_left(frame):
             flowables.insert(0, FrameBreak())
 
+    def _fill(self) -> float:
+        """The share of this page's body columns the text took (the lowest point of each)."""
+        frames = [rl_compat.frame_rect(frame) for frame in self.pageTemplate.frames]
+        used = sum(y + height - self._lowest.get(frame.id, y + height)
+                   for frame, (_, y, _, height) in zip(self.pageTemplate.frames, frames))
+        return float(used / sum(height for _, _, _, height in frames))
+
     def afterFlowable(self, flowable: Flowable) -> None:
+        if self.layout_log is not None:
+            self.layout_log.placed(self.page, self.pageTemplate.id, self.frame, flowable, self._current)
+        frame = getattr(self, "frame", None)
+        if frame is not None and frame in self.pageTemplate.frames:
+            top = rl_compat.current_frame_top(frame)
+            self._lowest[frame.id] = min(top, self._lowest.get(frame.id, top))
         if self._page_wide and getattr(flowable, "span", None) is not None:
             self._span_bottom = rl_compat.current_frame_top(self.frame)
         if not isinstance(flowable, HeadingParagraph) or not flowable.outline_key:
@@ -486,6 +607,42 @@ class BriefDocTemplate(BaseDocTemplate):
         self.heading_pages[key] = self.page
         self.canv.bookmarkPage(key)
         self.canv.addOutlineEntry(title, key, level=level, closed=level > 0)
+
+
+def _stacked_height(flowables: list[Flowable], canvas: Canvas, width: float, height: float) -> float:
+    """The height *flowables* take one below the other in a column *width* wide, the space
+    between two the larger of the one's space after and the next one's space before."""
+    total, after = 0.0, None
+    for flowable in flowables:
+        if getattr(flowable, "frameAction", None) or isinstance(flowable, ActionFlowable):
+            continue
+        tall = flowable.wrapOn(canvas, width, height)[1]
+        total += rl_compat.kept_height(flowable) if isinstance(flowable, KeepTogether) else tall
+        if after is not None:
+            total += max(after, flowable.getSpaceBefore())
+        after = flowable.getSpaceAfter()
+    return float(total)
+
+
+def _balance_point(flowables: list[Flowable], canvas: Canvas, width: float, height: float, total: float) -> float:
+    """How long the first of two columns holding *flowables* (*total* points) should be to
+    end them level: half, or, where a block that does not split (a table, a kept group, a
+    short paragraph) crosses the half, above or below it, whichever ends the columns
+    nearer level (below when that is as near: the first column the longer)."""
+    y, after = 0.0, None
+    for flowable in flowables:
+        if getattr(flowable, "frameAction", None) or isinstance(flowable, ActionFlowable):
+            continue
+        tall = flowable.wrapOn(canvas, width, height)[1]
+        tall = rl_compat.kept_height(flowable) if isinstance(flowable, KeepTogether) else tall
+        top = y + (0.0 if after is None else max(after, flowable.getSpaceBefore()))
+        y, after = top + tall, flowable.getSpaceAfter()
+        if y <= total / 2:
+            continue
+        if isinstance(flowable, Paragraph) and rl_compat.line_count(flowable) >= 4:
+            return total / 2  # it splits at a line
+        return y if 2 * y - total <= total - 2 * top else top
+    return total / 2
 
 
 def _opening_height(flowable: Flowable, canvas: Canvas, width: float, frame_height: float) -> float:

@@ -46,6 +46,11 @@ _prototypes: "weakref.WeakKeyDictionary[ParagraphStyle, dict[tuple[str, ...], li
     weakref.WeakKeyDictionary()
 
 
+#: Widths closer than this (points) are one width: a billionth of a point, far below what
+#: a PDF coordinate records (four decimals) or a line's fit could notice.
+SAME_WIDTH = 1e-9
+
+
 class Paragraph(_RLParagraph):
     """`reportlab.platypus.Paragraph`, with our markup turned into fragments directly."""
 
@@ -65,9 +70,15 @@ class Paragraph(_RLParagraph):
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         """Lines depend on the width alone: asked again at the same width (keep-with-next,
-        then the float check, then the frame), the paragraph answers without re-breaking."""
+        then the float check, then the frame), the paragraph answers without re-breaking.
+
+        "The same" allows for rounding: the frame and the page geometry compute a column's
+        width by different sums (235.27559055118112 and …115 pt), which had 40 % of the
+        large brief's paragraphs broken into lines twice.
+        """
         memo = self._wrapped
-        if memo is not None and memo[0] == availWidth and memo[2] == self.height and rl_compat.has_lines(self):
+        if (memo is not None and abs(memo[0] - availWidth) <= SAME_WIDTH and memo[2] == self.height
+                and rl_compat.has_lines(self)):
             return self.width, self.height
         width, height = super().wrap(availWidth, availHeight)
         self._wrapped = (availWidth, width, height)
@@ -113,21 +124,29 @@ class Paragraph(_RLParagraph):
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
         """ReportLab's split, never leaving a broken word at the foot of a page or column:
         the break is refused and the paragraph broken again before it is split."""
-        parts: list[Any] = super().split(availWidth, availHeight)
         hyphenate = self.style.hyphenationLang
-        while len(parts) == 2 and isinstance(hyphenate, Hyphenator):
+        if not isinstance(hyphenate, Hyphenator):
+            return list(super().split(availWidth, availHeight))
+        # read before the split: ReportLab's split marks the broken word in place as a last-line word
+        frags, breaks = rl_compat.kept_frags(self), self._word_breaks()
+        parts: list[Any] = super().split(availWidth, availHeight)
+        while len(parts) == 2:
             widths, refused = self._refused
             last = rl_compat.line_count(parts[0]) - 1
-            breaks = rl_compat.line_breaks(self, widths) if rl_compat.has_lines(self) else []
             target = next((b for b in breaks if b.line == last), None)
             index = None if target is None else call_of(breaks, target, self._calls, refused)
             if index is None:
                 break
             self._refused = (widths, refused | {index})
             self._wrapped = None
+            rl_compat.restore_frags(self, frags)  # as they were, so the refused break can be undone
             self.wrap(availWidth, availHeight)
+            frags, breaks = rl_compat.kept_frags(self), self._word_breaks()
             parts = super().split(availWidth, availHeight)
         return parts
+
+    def _word_breaks(self) -> list[Any]:
+        return rl_compat.line_breaks(self, self._refused[0]) if rl_compat.has_lines(self) else []
 
 
 def fragments(markup: str, style: ParagraphStyle) -> list[Any] | None:

@@ -12,7 +12,10 @@ every member used here still exists.
 from __future__ import annotations
 
 import io
+import json
 from contextlib import contextmanager
+from fnmatch import fnmatch
+from weakref import WeakKeyDictionary
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -23,8 +26,9 @@ from reportlab import rl_config
 from reportlab.lib.abag import ABag
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfdoc
+from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.ttfonts import TTEncoding, TTFNameBytes, TTFont, TTFontFace
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, Paragraph
 from reportlab.platypus.doctemplate import PageBegin
@@ -205,6 +209,21 @@ class FixedSizeFlowable(Flowable):
 def has_lines(paragraph: Paragraph) -> bool:
     """*paragraph* has been broken into lines by a wrap and not split since."""
     return "blPara" in paragraph.__dict__
+
+
+def kept_frags(paragraph: Paragraph) -> list[tuple[Any, type]]:
+    """The paragraph's fragments with their classes: ReportLab's split turns the first half of
+    a broken word (`_SplitFragHY`) into a last-line word (`_SplitFragLL`) in place, which a
+    later line breaking never joins again."""
+    return [(frag, type(frag)) for frag in paragraph.frags]
+
+
+def restore_frags(paragraph: Paragraph, kept: list[tuple[Any, type]]) -> None:
+    """Give the paragraph back the fragments `kept_frags` kept, each of its class then."""
+    for frag, cls in kept:
+        if type(frag) is not cls:
+            frag.__class__ = cls
+    paragraph.frags = [frag for frag, _ in kept]
 
 
 def line_count(paragraph: Paragraph) -> int:
@@ -708,3 +727,102 @@ def require_pdf_version(canvas: Canvas, version: tuple[int, int]) -> None:
     """Declare at least *version* in the header (/Tabs is PDF 1.5)."""
     doc = canvas._doc
     doc._pdfVersion = max(tuple(doc._pdfVersion), version)
+
+
+# ---------------------------------------------------------------------------- TrueType metrics cache
+
+#: Bump when what is stored for a face changes.
+FONT_CACHE_VERSION = "ttf-1"
+#: What ReportLab's `TTFontFile.extractInfo` sets (reportlab 4.4-5.1): names, metrics, the
+#: character maps, widths and glyph offsets. A face whose parse sets anything else is not cached.
+_NAMES = ("name", "familyName", "styleName", "fullName", "uniqueFontID")
+_NUMBERS = ("unitsPerEm", "ascent", "descent", "capHeight", "stemV", "italicAngle", "underlinePosition",
+            "underlineThickness", "flags", "numGlyphs", "defaultWidth", "_full_font", "_pos")
+_MAPS = ("charToGlyph", "glyphToChar", "charWidths")
+_EXTRACTED = {*_NAMES, *_NUMBERS, *_MAPS, "fontRevision", "bbox", "hmetrics", "glyphPos", "_pdfScale"}
+
+
+def truetype_font(name: str, path: str, cache_dir: Path | None, subfont_index: int = 0) -> TTFont:
+    """A TTFont whose parsed tables come from *cache_dir* when this file's bytes were parsed before.
+
+    Parsing the tables of a face (ReportLab's `extractInfo`) is most of the ~2 ms a face
+    costs; the file itself is still read, since subsetting needs its glyphs. The entry is
+    keyed by the file's bytes, the face index and ReportLab's version, and checked field
+    by field on load; anything unexpected parses the file again.
+    """
+    font: TTFont = TTFont.__new__(TTFont)  # TTFont.__init__, with our face
+    font.fontName = name
+    font.face = _CachedFace(path, cache_dir, subfont_index)
+    font.encoding = TTEncoding()
+    font.state = WeakKeyDictionary()
+    font._asciiReadable = rl_config.ttfAsciiReadable
+    font.shapable = not any(fnmatch(name, glob) for glob in rl_config.unShapedFontGlob)
+    return font
+
+
+class _CachedFace(TTFontFace):
+    def __init__(self, path: str, cache_dir: Path | None, subfont_index: int):
+        self._cache_dir = cache_dir
+        self._subfont = subfont_index
+        super().__init__(path, validate=0, subfontIndex=subfont_index)
+
+    def extractInfo(self, charInfo: int = 1) -> None:  # noqa: N802, N803  (ReportLab's names)
+        key = diskcache.content_key(FONT_CACHE_VERSION, reportlab.Version, str(self._subfont), str(charInfo),
+                                    self._ttf_data)
+        entry = diskcache.load(self._cache_dir, "font", key)
+        if entry is not None and _restore_face(self, entry[1]):
+            return
+        before = set(self.__dict__)
+        super().extractInfo(charInfo)
+        fields = _face_fields(self) if set(self.__dict__) - before <= _EXTRACTED else None
+        if fields is not None:  # in the payload: the header's fields are checked with a slower digest
+            diskcache.store(self._cache_dir, "font", key, {}, json.dumps(fields, separators=(",", ":")).encode())
+
+
+def _face_fields(face: Any) -> dict[str, Any] | None:
+    """extractInfo's results as JSON values (maps as lists of pairs, in their order), or None if unexpected."""
+    if not all(isinstance(getattr(face, n), TTFNameBytes) for n in _NAMES):
+        return None
+    fields: dict[str, Any] = {n: getattr(face, n).ustr for n in _NAMES}
+    fields.update({n: getattr(face, n) for n in _NUMBERS})
+    fields.update({n: list(getattr(face, n).items()) for n in _MAPS})
+    fields.update(fontRevision=list(face.fontRevision), bbox=list(face.bbox), glyphPos=list(face.glyphPos),
+                  hmetrics=[list(m) for m in face.hmetrics])
+    return fields
+
+
+def _restore_face(face: Any, payload: bytes) -> bool:
+    """Set what extractInfo would from a cache entry; False (nothing usable) when it does not check out."""
+    try:
+        fields = json.loads(payload)
+        values: dict[str, Any] = {n: TTFNameBytes(fields[n].encode("utf8")) for n in _NAMES}
+        values.update({n: fields[n] for n in _NUMBERS if isinstance(fields[n], (int, float))})
+        values.update({n: {k: (list(v) if n == "glyphToChar" else v) for k, v in fields[n]} for n in _MAPS})
+        values.update(fontRevision=tuple(fields["fontRevision"]), bbox=list(fields["bbox"]),
+                      glyphPos=list(fields["glyphPos"]), hmetrics=[tuple(m) for m in fields["hmetrics"]])
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return False
+    if (len(values) != len(_EXTRACTED) - 1 or len(values["glyphPos"]) != values["numGlyphs"] + 1
+            or len(values["hmetrics"]) != values["numGlyphs"] or values["unitsPerEm"] <= 0):
+        return False
+    face.__dict__.update(values)
+    units = values["unitsPerEm"]
+    if units == 1000:  # as extractInfo builds it
+        face._pdfScale = lambda x: x
+    else:
+        multiplier = 1000 / units
+        face._pdfScale = lambda x: x * multiplier
+    return True
+
+
+def register_font_again(font: TTFont) -> None:
+    """Register *font*, replacing a TrueType font of the same name.
+
+    ReportLab keeps the first TrueType font registered under a name (and under its face
+    name), so a brief-local font file that changed would otherwise stay the old one for
+    the life of the process (`watch`, `serve`).
+    """
+    old = pdfmetrics._fonts.pop(font.fontName, None)
+    if old is not None and pdfmetrics._dynFaceNames.get(getattr(old.face, "name", None)) is old:
+        del pdfmetrics._dynFaceNames[old.face.name]
+    pdfmetrics.registerFont(font)

@@ -59,6 +59,7 @@ from .geometry import Geometry
 from .markup import MarkupWriter, destination
 from .paragraphs import Paragraph
 from . import rl_compat
+from .layoutlog import mark_source
 from .notes import MarginFloat
 from .rl_compat import FixedSizeFlowable
 from .theme import HAIRLINE, RULE, Styles, color, family, portion_markup
@@ -88,6 +89,8 @@ class StoryBuilder:
     cache_dir: Path | None = None
     levels: tuple[str, ...] = ()
     """The brief's handling levels, lowest first: paragraphs of passages above the lowest are marked."""
+    figure_scale: float = 1.0
+    """The share of their size figures print at: less in a layout pulled in to save a last page."""
 
     INSET_FRACTION = 0.42
     PARAGRAPH_CHUNK = 3000
@@ -108,10 +111,15 @@ class StoryBuilder:
         self._hanging_styles: dict[tuple[str, int, float], ParagraphStyle] = {}
         self._cell_styles: dict[tuple[str, str], ParagraphStyle] = {}
 
-    def story(self, sections: tuple[Section, ...]) -> Story:
-        """The flowables of *sections*; figures are numbered from 1 in each story."""
+    def story(self, sections: tuple[Section, ...], after_first: list[Flowable] | None = None) -> Story:
+        """The flowables of *sections*, and *after_first* after the first one; figures are
+        numbered from 1 in each story."""
         self._figures, self._credits, self._warnings = 0, [], []
-        flowables = [flowable for section in sections for flowable in self.section(section)]
+        flowables: list[Flowable] = []
+        for index, section in enumerate(sections):
+            flowables += self.section(section)
+            if index == 0:
+                flowables += after_first or []
         return Story(flowables, tuple(self._warnings), tuple(self._credits))
 
     def section(self, section: Section) -> list[Flowable]:
@@ -120,6 +128,7 @@ class StoryBuilder:
         heading = HeadingParagraph(destination(section.anchor) + self.escape(section.title),
                                    style, title, 0, section.pos.path, bulletText=section.number)
         heading.section_language = section.language  # a section in another language is tagged with it
+        mark_source([heading], section.pos)
         first = section.blocks[0] if section.blocks else None
         start = [PageBreak()] if section.break_before else []
         return [*start, *self._room_for_inset(first, [heading]), heading, *self.blocks(section.blocks)]
@@ -149,6 +158,7 @@ class StoryBuilder:
                 continue
             flowables = BUILDERS[type(block)](self, block)
             self._mark_notes(block, flowables)
+            mark_source(flowables, block.pos)
             if _introduces(block, following):
                 flowables[-1].keepWithNext = 1
             if isinstance(block, Heading):
@@ -183,21 +193,28 @@ class StoryBuilder:
         figure = self._figure_flowable(block, self.geometry.sidebar.width, None)
         figure.spaceBefore = figure.spaceAfter = 0
         # In the text (a page without a margin) it keeps about a body column's width, centred.
-        return MarginFloat(figure, f"figure '{block.path.name}'", self.geometry.sidebar.width * 1.6)
+        margin = MarginFloat(figure, f"figure '{block.path.name}'", self.geometry.sidebar.width * 1.6)
+        mark_source([margin], block.pos)
+        return margin
 
     def inset(self, block: Figure, beside: list[ParaBlock]) -> list[Flowable]:
         """A narrow figure with the following paragraphs wrapped beside it."""
         width = self.width * self.INSET_FRACTION
         figure = self._figure_flowable(block, width, None)
         figure.spaceBefore = figure.spaceAfter = 0
-        text = [flow for paragraph in beside for flow in self.paragraph(paragraph)]
+        text: list[Flowable] = []
+        for paragraph in beside:
+            text += self.paragraph(paragraph)
+            mark_source(text, paragraph.pos)
         side = block.side
         padding = {"imageLeftPadding": 9 if side == "right" else 0, "imageRightPadding": 9 if side == "left" else 0}
         holder = _SizedBox(figure, width)
         if self._inset_room is not None:  # the heading before it asks for this much room
             self._inset_room.inset = holder
             self._inset_room = None
-        return [Spacer(0, 4), ImageAndFlowables(holder, text, imageSide=side, imageBottomPadding=6, **padding)]
+        flowables = [Spacer(0, 4), ImageAndFlowables(holder, text, imageSide=side, imageBottomPadding=6, **padding)]
+        mark_source(flowables, block.pos)
+        return flowables
 
     def _figure_flowable(self, block: Figure, width: float, span: Span | None) -> FigureFlowable:
         info = inspect(block.path, block.pos.path, block.pos.line)  # cached since the Markdown stage
@@ -228,7 +245,9 @@ class StoryBuilder:
         credit = Paragraph(self.escape(block.credit), self.styles.credit) if block.credit else None
         if block.credit:
             self._credits.append((number, block.credit))
-        return FigureFlowable(image, block.pixels, caption, credit, max_height, block.alt, span, natural)
+        figure = FigureFlowable(image, block.pixels, caption, credit, max_height, block.alt, span, natural)
+        figure.scale = self.figure_scale
+        return figure
 
     def heading(self, block: Heading) -> list[Flowable]:
         style = {2: self.styles.h2, 3: self.styles.h3}.get(block.level, self.styles.h4)
@@ -290,6 +309,7 @@ class StoryBuilder:
                 if isinstance(inner, ParaBlock):
                     style = self.styles.breakable(self._list_style(indent, step, marker if first else None), plain_text(inner.children))
                     result.append(Paragraph(self.markup.write(inner.children), style, bulletText=marker if first else None))
+                    mark_source(result[-1:], inner.pos)  # each item at its own line
                 elif isinstance(inner, ListBlock):
                     outer, self._list_indent = self._list_indent, indent
                     result.extend(self.list_block(inner, depth + 1)[:-1])
@@ -354,15 +374,16 @@ class StoryBuilder:
         return [Spacer(0, 2), *caption, table, *source, SpaceAfter(10)]
 
     def _table_style(self) -> TableStyle:
-        rule = color(self.theme.rule)
+        """Booktabs: a rule above the header and below the last row, a hairline under the header,
+        no vertical rules and none between rows: the page's two rule weights, nothing else."""
+        accent = color(self.theme.accent)
         return TableStyle(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("FONTNAME", (0, 0), (-1, -1), self.styles.table_cell.fontName),
-                ("LINEABOVE", (0, 0), (-1, 0), 1, color(self.theme.accent)),
-                ("LINEBELOW", (0, 0), (-1, 0), 0.6, color(self.theme.accent)),
-                ("LINEBELOW", (0, 1), (-1, -1), 0.3, rule),
-                ("BACKGROUND", (0, 0), (-1, 0), color(self.theme.accent_light)),
+                ("LINEABOVE", (0, 0), (-1, 0), RULE, accent),
+                ("LINEBELOW", (0, 0), (-1, 0), HAIRLINE, accent),
+                ("LINEBELOW", (0, -1), (-1, -1), RULE, accent),
                 ("LEFTPADDING", (0, 0), (-1, -1), self.CELL_PADDING),
                 ("RIGHTPADDING", (0, 0), (-1, -1), self.CELL_PADDING),
                 ("TOPPADDING", (0, 0), (-1, -1), 3),
@@ -560,8 +581,9 @@ def clearance_block(signoffs: tuple[Signoff, ...], theme: Theme, styles: Styles,
     table = _FlexTable(rows, colWidths=["28%", "40%", "32%"], hAlign="LEFT", style=TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("FONTNAME", (0, 0), (-1, -1), cell_style.fontName),  # a Table sets a font for every cell
-        ("LINEABOVE", (0, 0), (-1, 0), 0.6, color(theme.accent)),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.3, color(theme.rule)),
+        ("LINEABOVE", (0, 0), (-1, 0), RULE, color(theme.accent)),  # the page's two rule weights
+        ("LINEBELOW", (0, 0), (-1, -2), HAIRLINE, color(theme.rule)),
+        ("LINEBELOW", (0, -1), (-1, -1), RULE, color(theme.accent)),
         ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
         ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ]))

@@ -272,6 +272,10 @@ class _Walk:
             self.parents.append(Node("Aside", self.parents[-1]))
             self.run([item for item in flowable.items if isinstance(item, Flowable)])
             self.parents.pop()
+        elif isinstance(getattr(flowable, "list_label", None), Paragraph):  # a dated entry of a chronology
+            indent = self.offset + float(flowable.list_label.style.leftIndent)  # the entry's, for both parts
+            self._list_item(flowable.list_label, "Lbl", indent)
+            self._list_item(flowable.list_body, "P", indent)
         else:
             for inner in (rl_compat.inset_image(flowable), getattr(flowable, "content", None)):
                 if isinstance(inner, Flowable):
@@ -323,10 +327,11 @@ class _Walk:
             return last[1]  # type: ignore[no-any-return]
         return Node("BlockQuote", parent)
 
-    def _list_item(self, paragraph: Paragraph, role: str) -> None:
+    def _list_item(self, paragraph: Paragraph, role: str, indent: float | None = None) -> None:
         """A list paragraph: deeper than the open list it opens a list in the current item
         (`L` inside `LBody`), shallower it closes the lists it leaves."""
-        indent = self.offset + float(paragraph.style.leftIndent)
+        if indent is None:
+            indent = self.offset + float(paragraph.style.leftIndent)
         while self.lists and self.lists[-1].indent > indent + 0.5:
             self.lists.pop()
         if not self.lists or self.lists[-1].indent < indent - 0.5:

@@ -6,6 +6,7 @@ A `Theme` is plain data; `make_styles` turns it into ReportLab paragraph styles.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT, TA_RIGHT
@@ -24,8 +25,14 @@ HAIRLINE = 0.5
 RULE = 1.0
 
 
+@lru_cache(maxsize=256)
 def color(value: str) -> colors.Color:
-    """A theme colour: "#rrggbb", or "cmyk(c,m,y,k)" in a CMYK edition."""
+    """A theme colour: "#rrggbb", or "cmyk(c,m,y,k)" in a CMYK edition.
+
+    Converted once per process: ReportLab reads "#rrggbb" only after trying it as a CSS
+    function, a colour name and a Python literal (~0.1 ms each, some 30 a build); the
+    colour objects are never changed once made.
+    """
     return colors.toColor(value)
 
 
