@@ -169,9 +169,8 @@ def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, with_
         flowables = [*_contents(list(story.outline), doc.heading_pages, locale, styles, theme, markup), *flowables]
     destinations: dict[str, int] = {}
     tagger = _tagger(cover, flowables, sidebar, document) if printing.tagged else None
-    finish = partial(_finish_document, tagger, manifest.title, language_tag(manifest.language), printing.pdf_standard)
     canvasmaker = partial(_RecordingCanvas, finish_page=doc.decor.finish_page, destinations=destinations,
-                          tagger=tagger, finish_document=finish)
+                          tagger=tagger, finish_document=partial(_finish_document, tagger, document))
     try:
         with rl_compat.pdf_settings():
             doc.build(flowables, canvasmaker=canvasmaker)
@@ -236,9 +235,11 @@ def _styles(document: Document, scale: float) -> Styles:
     return replace(styles, source_entry=closer)
 
 
-def _finish_document(tagger: Tagger | None, title: str, lang: str, standard: str, canvas: Canvas) -> None:
+def _finish_document(tagger: Tagger | None, document: Document, canvas: Canvas) -> None:
     """The structure tree, metadata and PDF/A part, added before ReportLab writes the file."""
-    finish_document(canvas, tagger.export(title, lang) if tagger is not None else None, standard)
+    manifest = document.manifest
+    tree = tagger.export(manifest.title, language_tag(manifest.language)) if tagger is not None else None
+    finish_document(canvas, tree, document.printing.pdf_standard)
 
 
 def _tagger(cover: Cover, flowables: list[Flowable], sidebar: Sidebar | None, document: Document) -> Tagger:
