@@ -26,7 +26,7 @@ NO_WORKER = "BRIEFING_NO_WORKER"
 
 #: The options of `briefing build` that take a value, and its flags (tests/test_serve.py
 #: holds both to the Click command). Global options other than these run in process.
-VALUE_OPTIONS = frozenset({"-o", "--output", "-a", "--audience", "--paper", "--copies", "--pdf-standard"})
+VALUE_OPTIONS = frozenset({"-o", "--output", "-a", "--audience", "--paper", "--copies", "--pdf-standard", "--layout-log"})
 GLOBAL_FLAGS = frozenset({"-q", "--quiet", "-v", "--verbose", "--color", "--no-color"})
 FLAGS = GLOBAL_FLAGS | {
     "--strict", "--report", "--landscape", "--duplex", "--simplex", "--print-marks", "--no-print-marks",

@@ -145,12 +145,10 @@ def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, with_
     side = manifest.timeline.side if manifest.timeline and not printing.duplex else "right"  # duplex: outer side
     markup = _markup_writer(document, glyphs, {key: number for key, (number, _) in notes.items()}, endnotes)
     markup.pages = pages or {}
-
     where = _timeline_placement(document, styles, size, side)
     provisional = make_geometry(theme, size, where == "sidebar", 0, side, printing.duplex)
     cover = Cover(document, theme, styles, locale, size, provisional.block, markup, cache_dir)
     geometry = make_geometry(theme, size, where == "sidebar", cover.height, side, printing.duplex)
-
     sidebar = _sidebar(document, geometry, styles, locale, markup)
     chronology = _chronology(document, where, geometry, styles, locale, markup)
     builder = StoryBuilder(theme, styles, locale, geometry, markup, cache_dir, manifest.levels, scale)
