@@ -66,7 +66,7 @@ class _Structure:
         self.annots = [rl_compat.page_annotations(canvas, page) for page in pages]
         self.root = _Dict({"Type": "/StructTreeRoot"})
         self.root_ref = self.doc.Reference(self.root)
-        self.elements = [_Dict({"Type": "/StructElem", "S": PDFName(e.role)}) for e in tree.elements]
+        self.elements = [_Dict({"Type": "/StructElem", "S": "/" + e.role}) for e in tree.elements]  # roles are plain names
         self.refs = [self.doc.Reference(element) for element in self.elements]
         self.marked: dict[int, dict[int, Any]] = {}
         self.links: list[Any] = []
@@ -109,7 +109,7 @@ class _Structure:
         if element.role == "Note":
             obj["ID"] = PDFString(f"note-{number}")  # PDF/UA-1 asks every Note for an ID
         if element.scope:
-            obj["A"] = _Dict({"O": "/Table", "Scope": PDFName(element.scope)})
+            obj["A"] = _Dict({"O": "/Table", "Scope": "/" + element.scope})
         kids: list[Any] = []
         texts = iter(element.link_texts)
         page = next((first for kind, first, _ in element.contents if kind == "mcr"), None)
