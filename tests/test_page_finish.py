@@ -324,21 +324,6 @@ def test_every_figure_prints_in_its_own_section(editions: dict[str, Path]) -> No
         assert figures_outside_their_section(path, DEFAULT_FIGURES) == [], edition
 
 
-def test_figures_stay_in_their_sections_in_the_x10_benchmark_brief(tmp_path: Path) -> None:
-    import sys
-
-    from .conftest import REPO
-    from .pagecheck import figures_outside_their_section
-
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    from generate import generate
-
-    out = tmp_path / "x10.pdf"
-    build(generate(tmp_path / "brief", 10), out)
-    captions = {f"Gambar {i + 1}. Foto sintetis {i}.": f"Bagian {i + 1}" for i in range(10)}
-    assert figures_outside_their_section(out, captions) == []  # main had "Gambar 5" under "6 Bagian 6"
-
-
 def test_the_last_pages_two_columns_end_level(editions: dict[str, Path]) -> None:
     from .pagecheck import column_ends
 
