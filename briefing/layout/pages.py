@@ -700,11 +700,13 @@ class DeferredCanvas(Canvas):
     """
 
     def __init__(self, *args: Any, finish_page: Callable[[Canvas, int, int], None], tagger: Any = None,
-                 **kwargs: Any):
+                 finish_document: Callable[[Canvas], None] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.tagger = tagger
         """The `tagging.Tagger` marking content as it is drawn (None: an untagged PDF)."""
         self._finish_page = finish_page
+        self._finish_document = finish_document
+        """Called once every page is written, before the document is (the structure tree, PDF/A)."""
         self._pages: list[dict[str, Any]] = []
         self._at_finish: list[Callable[[Canvas], None]] = []
 
@@ -727,4 +729,6 @@ class DeferredCanvas(Canvas):
                 draw(self)
             self._finish_page(self, number, total)
             super().showPage()
+        if self._finish_document is not None:
+            self._finish_document(self)
         super().save()
