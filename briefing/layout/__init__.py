@@ -10,6 +10,7 @@ layout shows the edition is long enough to need one.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import io
 import os
 from dataclasses import dataclass, field, replace
@@ -115,6 +116,9 @@ def _pull_in(render: Callable[..., RenderedPdf], with_toc: bool, rendered: Rende
     if rendered.pages < 2 or rendered.last_fill >= SHORT_TAIL:
         return rendered, 1.0
     for scale in PULLED_IN:
+        # the layout before holds its PDF objects in reference cycles, which the build's raised
+        # collection threshold would keep alive through this one: ~18 MB of the large brief's peak
+        gc.collect(1)
         again = render(with_toc=with_toc, scale=scale)
         if again.pages < rendered.pages:
             return again, scale
