@@ -28,10 +28,11 @@ $(VENV)/.bench-deps: $(VENV)/.test-deps
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,bench]'
 	@touch $@
 
-## Run the performance benchmarks (writes benchmarks/results.md): our own harness, then
-## the side-by-side yardstick against Typst and a floor in ../shared/bench.
+## Run the performance benchmarks (writes benchmarks/results.md): our own harness, what
+## tagging and PDF/A cost, then the side-by-side yardstick against Typst and a floor in ../shared/bench.
 bench: $(VENV)/.bench-deps
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/tagging.py
 	$(BIN)/python benchmarks/yardstick.py
 
 ## Redraw the default brief's figures (assets/*.png).

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, TypeVar
 
 from .brief import check_output_path, load_brief
 from .cite import iter_citations, resolve_citations, uncited_warning
-from .edition import Edition, Omission, check_leaks, edition_marking, plan_edition, select_audiences, tailor
+from .edition import (Edition, Omission, check_leaks, edition_marking, plan_edition, select_audiences, tailor,
+                      text_language)
 from .errors import BriefingError, BriefingWarning, EditionsFailed, Reporter, UsageError, raise_all
 from .files import is_regular_file, read_text
 from .glyphs import glyph_warnings
@@ -182,7 +183,7 @@ def build_edition(brief: Brief, audience_id: str | None, output: Path | None, op
     edition = stage("plan", plan_edition, brief, audience)                              # 1b plan
     document, omitted = prepare_copy(brief, edition, options, reporter, copy, stage)     # 2 render .. 3b tailor
     stage("glyphs", check_glyphs, brief, document, reporter)                          # 3c glyph coverage
-    check_accessibility(document, reporter)
+    check_accessibility(brief, document, reporter)
     reporter.raise_if_errors()
     pdf = stage("lay out", lay_out, brief, document, reporter, options.layout_log is not None)  # 4 lay out
     check_budget(brief, edition, pdf.pages, reporter, document.printing.paper if options.booklet else None)
@@ -228,13 +229,34 @@ def check_glyphs(brief: Brief, document: Document, reporter: Reporter) -> None:
         reporter.warn(warning)
 
 
-def check_accessibility(document: Document, reporter: Reporter) -> None:
-    """An edition claiming PDF/UA-1: each figure without alt text or skipped heading level is an error."""
-    from .tagged import ua_errors
+def check_accessibility(brief: Brief, document: Document, reporter: Reporter) -> None:
+    """An edition claiming PDF/UA-1: each figure without alt text or skipped heading level is
+    an error. Any edition: a warning for a figure without alt text (or with its caption as
+    alt text) and for theme text colours under WCAG AA contrast."""
+    from .tagged import alt_text_warnings, contrast_warnings, ua_errors
 
-    if "ua-1" in document.printing.pdf_standard:
+    ua = "ua-1" in document.printing.pdf_standard
+    if ua:
         for error in ua_errors(document):
             reporter.error(error)
+    for warning in alt_text_warnings(document):
+        if not (ua and "has no alt text" in warning.message):  # already an error
+            reporter.warn(warning)
+    path, lines = _theme_source(brief, document.manifest.theme)
+    for warning in contrast_warnings(document.theme, path, lines):
+        reporter.warn(warning)
+
+
+def _theme_source(brief: Brief, spec: str) -> tuple[Path, dict[str, int]]:
+    """Where a theme's colours are set: its file and the line of each key, or the manifest for a built-in theme."""
+    from .themes import BUILTIN
+    from .yamlfile import YamlMap, load_yaml
+
+    if spec in BUILTIN:
+        return brief.manifest_path, {}
+    path = brief.root / spec
+    data = load_yaml(read_text(path), path)
+    return path, dict(data.lines) if isinstance(data, YamlMap) else {}
 
 
 def _attempt(brief: Brief, audience_id: str | None, output: Path | None, options: BuildOptions,
@@ -278,7 +300,8 @@ def prepare_document(brief: Brief, edition: Edition, options: BuildOptions, repo
     document = Document(manifest, tuple(sections), edition.timeline, cited, uncited, theme,
                         print_settings(manifest, edition, options, copy), fallbacks,
                         brief.hyphenation.get(manifest.language, ()),
-                        edition_label=edition.audience.label if edition.audience else None)
+                        edition_label=edition.audience.label if edition.audience else None,
+                        timeline_language="" if manifest.language in brief.timeline_variants else brief.manifest.language)
     return document, omitted
 
 
@@ -332,7 +355,8 @@ def parse_sections(brief: Brief, rendered: list[tuple[SectionSource, Rendered, s
         blocks = reporter.attempt(partial(parse_once, text.text, source.path, brief.root, text.line_map, box_kinds))
         if blocks is not None:
             sections.append(Section(source.id, source.title, blocks, SourcePos(source.path, 1), number,
-                                    break_before=source.meta.get("page_break") == "before"))
+                                    break_before=source.meta.get("page_break") == "before",
+                                    language=text_language(brief, source)))
     return sections
 
 
@@ -527,11 +551,10 @@ def write_edition(brief: Brief, edition: Edition, document: Document, pdf: Rende
     """Stage 5: the PDF (imposed as a booklet if asked) and the edition report, each written atomically."""
     from .layout import impose_booklet
     from .layout.booklet import saddle_stitch_order
-    from .tagged import finish_pdf
 
     name = edition.name + (f"-copy-{copy[0]:02d}" if copy else "") + ("-booklet" if options.booklet else "")
     target = output if output is not None else brief.root / OUTPUT_DIR / f"{name}.pdf"
-    data = impose_booklet(pdf.data) if options.booklet else finish_pdf(pdf.data, pdf.tags, document.printing.pdf_standard)
+    data = impose_booklet(pdf.data) if options.booklet else pdf.data
     changed = write_if_changed(target, data)
     report_path = None
     if options.report:
@@ -568,7 +591,7 @@ def print_settings(manifest: Manifest, edition: Edition, options: BuildOptions, 
         version=manifest.version,
         toc=str(pick(options.toc, manifest.toc)),
         copy=copy,
-        tagged=manifest.tagged,
+        tagged=manifest.tagged and not options.booklet,  # imposing the pages drops the structure tree
         pdf_standard=standard,
     )
 

@@ -77,7 +77,7 @@ def _check_edition(brief: Brief, audience: Audience | None, reporter: Reporter) 
     edition = stage("plan", plan_edition, brief, audience)
     document, _ = prepare_document(brief, edition, BuildOptions(), reporter, stage=stage)
     stage("glyphs", check_glyphs, brief, document, reporter)
-    check_accessibility(document, reporter)
+    check_accessibility(brief, document, reporter)
     complete = not reporter.errors
     pdf = reporter.attempt(partial(stage, "lay out", lay_out, brief, document, reporter))
     if complete and pdf is not None:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import BriefingError, ManifestError, UnknownAudience, raise_all
+from .i18n import LABELS
 from .manifest import EDITION_SETTINGS
 from .model import (
     Audience,
@@ -123,6 +124,18 @@ def _variant(source: SectionSource, audience: Audience | None, language: str) ->
     if audience is not None and audience.id in source.variants:
         return source.variants[audience.id]
     return source.variants.get(language, source)
+
+
+def text_language(brief: Brief, chosen: SectionSource) -> str:
+    """The language *chosen* is written in: a language variant's (`ringkasan.en.md`), the
+    brief's for its own file; "" for an audience's variant (written for that edition)."""
+    for source in brief.sections:
+        if chosen is source:
+            return brief.manifest.language
+        for key, variant in source.variants.items():
+            if variant is chosen:
+                return key if key in LABELS else ""
+    return ""
 
 
 def _section_excluded(source: SectionSource, audience: Audience | None, levels: tuple[str, ...]) -> str | None:

@@ -9,12 +9,14 @@ from __future__ import annotations
 import difflib
 import re
 from pathlib import Path
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from .errors import BriefingError, InvalidValue, ManifestError, Reporter, raise_all
 from .model import Audience, Manifest, SectionSource, Signoff, SourcesOptions, TimelineOptions
 from .paper import PAPERS
-from .schema import Field, FieldType, Record, boolean, day, mapping, one_of, parse, scalar_text, text, text_list, \
+from .schema import Field, Items, One, Record, Table, boolean, day, mapping, number, one_of, parse, placeholders, \
+    scalar_text, template, text, text_list, \
     upper_text, whole_number
 from .yamlfile import YamlList, YamlMap, load_yaml
 
@@ -31,88 +33,51 @@ def _identifier(value: Any) -> str:
     raise InvalidValue("must be lowercase letters, digits, '.', '_' or '-'")
 
 
-def _file_options(choices: dict[str, tuple[Any, ...]], target: type) -> FieldType:
-    """A key that is a file name, or a mapping with 'file' and options."""
-    known = ", ".join(["file", *choices])
-
-    def convert(value: Any) -> Any:
-        if isinstance(value, str):
-            return target(text(value))
-        if not isinstance(value, dict) or not isinstance(value.get("file"), str):
-            raise InvalidValue(f"must be a file name, or a mapping with 'file' (known keys: {known})")
-        for key, item in value.items():
-            if key == "file":
-                continue
-            if key not in choices:
-                raise InvalidValue(f"has unknown key '{key}' (known: {known})")
-            allowed = choices[key]
-            if item not in allowed or isinstance(item, bool) != isinstance(allowed[0], bool):
-                raise InvalidValue(f"'{key}' must be one of " +
-                                   ", ".join(str(c).lower() if isinstance(c, bool) else c for c in allowed))
-        return target(**dict(value))
-
-    return convert
+#: The wording of every manifest record: the loader passes `prefix`, "" or "audiences.<id>.",
+#: and a nested record's own prefix ("timeline.") comes with its key.
+def _record(fields: dict[str, Field], build: Callable[[dict[str, Any]], Any] | None = None) -> Record:
+    return Record(fields, unknown="unknown key '{prefix}{key}'{hint}", bad="'{prefix}{key}' {problem}",
+                  missing="missing required key '{prefix}{key}'", build=build)
 
 
-def _labels(value: Any) -> dict[str, str]:
+def _options(choices: dict[str, tuple[Any, ...]], target: type) -> One:
+    """`timeline:`/`sources:`: a file name, or a mapping with 'file' and options."""
+    fields = {"file": Field(text, required=True),
+              **{key: Field(boolean if isinstance(allowed[0], bool) else one_of(allowed)) for key, allowed in choices.items()}}
+    known = ", ".join(fields)
+    return One(_record(fields, lambda values: target(**values)),
+               f"must be a file name, or a mapping with 'file' (known keys: {known})", shorthand="file")
+
+
+def _label_record() -> Record:
+    """`labels:`: each built-in label's override, a template with that label's placeholders."""
     from .i18n import LABELS
 
-    if not isinstance(value, dict):
-        raise InvalidValue("must map label names to texts")
-    unknown = [k for k in value if k not in LABELS["en"]]
-    if unknown:
-        raise InvalidValue(f"has unknown label '{unknown[0]}' (known: {', '.join(sorted(LABELS['en']))})")
-    if not all(isinstance(t, str) and t.strip() for t in value.values()):
-        raise InvalidValue("must map label names to non-empty texts")
-    return {k: str(t) for k, t in value.items()}
+    fields = {name: Field(template(placeholders(built_in))) for name, built_in in LABELS["en"].items()}
+    return Record(fields, unknown="'{parent}' has unknown label '{key}'{hint}", bad="label '{key}' {problem}",
+                  list_known=True)
 
 
-def _printers(value: Any) -> dict[str, str]:
-    if isinstance(value, dict) and all(isinstance(v, dict) and set(v) <= {"max_level"} and isinstance(v.get("max_level"), str)
-                                       for v in value.values()):
-        return {str(k): x["max_level"].strip().upper() for k, x in value.items()}
-    raise InvalidValue("must map printer queue names to {max_level: LEVEL}")
-
+_PRINTER = _record({"max_level": Field(upper_text, required=True)}, lambda values: values["max_level"])
+_PRINTERS_SHAPE = "must map printer queue names to {max_level: LEVEL}"
 
 CLEARANCE_POSITIONS = ("cover", "end")
-
-
-def _logo(value: Any) -> str:
-    """A file name, or a mapping {file, height} with the height in millimetres (5-40)."""
-    if isinstance(value, str):
-        return text(value)
-    if isinstance(value, dict) and isinstance(value.get("file"), str) and set(value) <= {"file", "height"}:
-        height = value.get("height", 12)
-        if isinstance(height, (int, float)) and not isinstance(height, bool) and 5 <= height <= 40:
-            return str(value["file"]).strip()
-        raise InvalidValue("'height' must be a number of millimetres from 5 to 40")
-    raise InvalidValue("must be an image file name, or a mapping with 'file' and 'height' (mm)")
-
-
-def _clearance(value: Any) -> tuple[Signoff, ...]:
-    """A list of {role, name, date}, or a mapping {position: cover|end, signoff: [...]}."""
-    if isinstance(value, dict):
-        unknown = sorted(set(value) - {"position", "signoff"})
-        if unknown:
-            raise InvalidValue(f"has unknown key '{unknown[0]}' (known: position, signoff)")
-        if value.get("position", "end") not in CLEARANCE_POSITIONS:
-            raise InvalidValue("'position' must be one of " + ", ".join(CLEARANCE_POSITIONS))
-    entries = value.get("signoff") if isinstance(value, dict) else value
-    if not isinstance(entries, list) or not entries:
-        raise InvalidValue("must be a list of {role, name, date} (or a mapping with 'position' and 'signoff')")
-    return tuple(_signoff(number, entry) for number, entry in enumerate(entries, start=1))
-
-
-def _signoff(number: int, entry: Any) -> Signoff:
-    if not isinstance(entry, dict) or not set(entry) <= {"role", "name", "date"} \
-            or not isinstance(entry.get("role"), str) or not entry["role"].strip() \
-            or not isinstance(entry.get("name"), str) or not entry["name"].strip():
-        raise InvalidValue(f"entry {number} must be a mapping with 'role' and 'name' texts (and an optional 'date')")
-    try:
-        date = day(entry["date"]) if "date" in entry else None
-    except InvalidValue as problem:
-        raise InvalidValue(f"entry {number}: 'date' {problem}") from None
-    return Signoff(entry["role"].strip(), entry["name"].strip(), date)
+_SIGNOFF_SHAPE = "'clearance' entry {number} must be a mapping with 'role' and 'name' texts (and an optional 'date')"
+_SIGNOFF = Record({"role": Field(text, required=True), "name": Field(text, required=True), "date": Field(day, default=None)},
+                  unknown="'clearance' entry {number}: unknown key '{key}'{hint}",
+                  bad="'clearance' entry {number}: '{key}' {problem}", missing=_SIGNOFF_SHAPE,
+                  build=lambda values: Signoff(**values))
+_CLEARANCE_SHAPE = "must be a list of {role, name, date} (or a mapping with 'position' and 'signoff')"
+#: `clearance:` a list of sign-offs, or {position: cover|end, signoff: [...]}.
+_CLEARANCE = One(_record({"position": Field(one_of(CLEARANCE_POSITIONS), attr="clearance_position"),
+                         "signoff": Field(Items(_SIGNOFF, _CLEARANCE_SHAPE, _SIGNOFF_SHAPE), required=True,
+                                          attr="clearance")}),
+                 _CLEARANCE_SHAPE, shorthand="signoff")
+#: `logo:` an image file name, or {file, height} with the height in millimetres.
+_LOGO = One(_record({"file": Field(text, required=True, attr="logo"),
+                    "height": Field(number(5, 40), attr="logo_height",
+                                    message="'{prefix}{key}' must be a number of millimetres from 5 to 40")}),
+            "must be an image file name, or a mapping with 'file' and 'height' (mm)", shorthand="file")
 
 
 def _toc(value: Any) -> str:
@@ -143,15 +108,15 @@ FIELDS: dict[str, Field] = {
     "sections": Field(text_list),
     "numbered_headings": _FLAG,
     "paper": Field(one_of(PAPERS)),
-    "timeline": Field(_file_options({"side": ("right", "left"), "order": ("chronological", "reverse"),
-                                        "placement": ("auto", "sidebar", "block", "appendix")}, TimelineOptions)),
-    "sources": Field(_file_options({"qr": (True, False), "further_reading": (True, False),
-                                    "markers": ("brackets", "superscript")}, SourcesOptions)),
+    "timeline": Field(_options({"side": ("right", "left"), "order": ("chronological", "reverse"),
+                                "placement": ("auto", "sidebar", "block", "appendix")}, TimelineOptions)),
+    "sources": Field(_options({"qr": (True, False), "further_reading": (True, False),
+                               "markers": ("brackets", "superscript")}, SourcesOptions)),
     "variables": Field(mapping),
     "levels": Field(_levels),
     "recipients": Field(text_list),
-    "audiences": Field(mapping),  # each audience is checked against AUDIENCE by _parse_audiences
-    "labels": Field(_labels),
+    "audiences": Field(mapping),  # the Table of AUDIENCE records, below (it shares these fields)
+    "labels": Field(One(_label_record(), "must map label names to texts")),
     "theme": _TEXT,
     "photo_credits": _FLAG,
     "orientation": Field(one_of(ORIENTATIONS)),
@@ -165,9 +130,9 @@ FIELDS: dict[str, Field] = {
     "tagged": _FLAG,
     "pdf_standard": Field(one_of(PDF_STANDARDS)),
     "footnotes": Field(one_of(("sidenotes", "endnotes"))),
-    "printers": Field(_printers),
-    "clearance": Field(_clearance),
-    "logo": Field(_logo),
+    "printers": Field(Table(_PRINTER, _PRINTERS_SHAPE, "'printers' must map printer queue names to {{max_level: LEVEL}}")),
+    "clearance": Field(_CLEARANCE, spread=True),
+    "logo": Field(_LOGO, spread=True),
 }
 
 AUDIENCE_FIELDS: dict[str, Field] = {
@@ -196,10 +161,29 @@ AUDIENCE_FIELDS: dict[str, Field] = {
     "sources": Field(boolean, attr="sources_appendix"),  # false: this edition prints no sources appendix
 }
 
+def _audience_id(name: str) -> str | None:
+    return None if _ID_RE.match(name) else "audience id '{entry}' must be lowercase letters, digits, '.', '-' or '_'"
+
+
+def _audience(audience_id: str, values: dict[str, Any], spec: Mapping[str, Any], line: int | None) -> Audience:
+    values.setdefault("label", audience_id.replace("-", " ").title())
+    return Audience(id=audience_id, **values, lines=_audience_lines(spec, line))
+
+
+def _audience_lines(spec: Mapping[str, Any], line: int | None) -> dict[str, int]:
+    lines = {"": line, **getattr(spec, "lines", {})}
+    for key in ("include", "exclude", "timeline_tags"):
+        names = spec.get(key)
+        if isinstance(names, YamlList):
+            lines.update({f"{key}:{name}": item_line for name, item_line in zip(names, names.lines)})
+    return lines
+
+
 #: brief.yaml and each of its audiences (the loader passes `prefix`: "" or "audiences.<id>.").
-MANIFEST = Record(FIELDS, unknown="unknown key '{prefix}{key}'{hint}", bad="'{prefix}{key}' {problem}",
-                  missing="missing required key '{prefix}{key}'")
-AUDIENCE = Record(AUDIENCE_FIELDS, unknown=MANIFEST.unknown, bad=MANIFEST.bad, missing=MANIFEST.missing)
+MANIFEST = _record(FIELDS)
+AUDIENCE = _record(AUDIENCE_FIELDS)
+FIELDS["audiences"] = Field(Table(AUDIENCE, "must be a mapping of names to values", "audience '{entry}' must be a mapping of settings",
+                                  _audience, name_problem=_audience_id, empty=True))
 
 #: Audience keys whose value replaces the manifest's in that edition (the command line's flags still win).
 EDITION_SETTINGS = ("language", "title", "short_title", "subtitle", "paper", "organisation", "notice", "orientation", "duplex",
@@ -222,60 +206,31 @@ def load_manifest(root: Path) -> tuple[Manifest, Path]:
 def parse_manifest(data: YamlMap, path: Path, default_id: str) -> Manifest:
     reporter = Reporter()
     values, _ok = parse(data, MANIFEST, path, reporter, prefix="")
-    if "audiences" in values:
-        values["audiences"] = _parse_audiences(data["audiences"], path, values.get("levels", ()), reporter)
-    _check_printer_levels(values, data, path, reporter)
+    _check_levels(data, values.get("levels", ()), path, reporter)
     reporter.raise_if_errors()
     values.setdefault("id", default_id)
-    if isinstance(data.get("logo"), dict) and "height" in data["logo"]:
-        values["logo_height"] = float(data["logo"]["height"])
-    if isinstance(data.get("clearance"), dict):
-        values["clearance_position"] = data["clearance"].get("position", "end")
+    values["audiences"] = tuple(values.get("audiences", {}).values())
     return Manifest(**values)
 
 
-def _check_printer_levels(values: dict[str, Any], data: YamlMap, path: Path, reporter: Reporter) -> None:
-    """Each `printers.<queue>.max_level` must be one of the brief's levels."""
-    levels = values.get("levels", ())
-    for queue, level in values.get("printers", {}).items():
-        if level not in levels:
-            line = getattr(data["printers"], "lines", {}).get(queue, data.lines["printers"])
-            known = ", ".join(levels) or "none: declare levels first"
-            reporter.error(ManifestError(f"printers.{queue}: unknown max_level '{level}' (levels: {known})", path, line))
+#: The keys that name a handling level: (table, key, message).
+_LEVEL_KEYS = (("audiences", "level", "audience '{name}': unknown level '{level}' (levels: {known})"),
+               ("printers", "max_level", "printers.{name}: unknown max_level '{level}' (levels: {known})"))
 
 
-def _parse_audiences(data: YamlMap, path: Path, levels: tuple[str, ...], reporter: Reporter) -> tuple[Audience, ...]:
-    audiences: list[Audience] = []
-    for audience_id, given in data.items():
-        line = data.lines[audience_id]
-        if not _ID_RE.match(audience_id):
-            reporter.error(ManifestError(f"audience id '{audience_id}' must be lowercase letters, digits, '-' or '_'",
-                                         path, line))
-            continue
-        spec = given
-        if spec is None:
-            spec = YamlMap()
-            spec.line, spec.lines = line, {}
-        if not isinstance(spec, YamlMap):
-            reporter.error(ManifestError(f"audience '{audience_id}' must be a mapping of settings", path, line))
-            continue
-        values, _ok = parse(spec, AUDIENCE, path, reporter, prefix=f"audiences.{audience_id}.")
-        if "level" in values and values["level"] not in levels:
-            known = ", ".join(levels) if levels else "none: declare 'levels' first"
-            reporter.error(ManifestError(f"audience '{audience_id}': unknown level '{values['level']}' (levels: {known})",
-                                         path, spec.lines["level"]))
-        values.setdefault("label", audience_id.replace("-", " ").title())
-        audiences.append(Audience(id=audience_id, **values, lines=_audience_lines(spec, line)))
-    return tuple(audiences)
+def _check_levels(data: YamlMap, levels: tuple[str, ...], path: Path, reporter: Reporter) -> None:
+    """Each audience's `level` and printer's `max_level` is one of the brief's `levels`.
 
-
-def _audience_lines(spec: YamlMap, line: int) -> dict[str, int]:
-    lines = {"": line, **spec.lines}
-    for key in ("include", "exclude", "timeline_tags"):
-        names = spec.get(key)
-        if isinstance(names, YamlList):
-            lines.update({f"{key}:{name}": item_line for name, item_line in zip(names, names.lines)})
-    return lines
+    Read from the YAML itself, so a level is checked even where another key of its record is bad.
+    """
+    known = ", ".join(levels) or "none: declare 'levels' first"
+    for table, key, message in _LEVEL_KEYS:
+        entries = data.get(table)
+        for name, entry in entries.items() if isinstance(entries, YamlMap) else ():
+            level = entry.get(key) if isinstance(entry, YamlMap) else None
+            if isinstance(level, str) and level.strip() and level.strip().upper() not in levels:
+                reporter.error(ManifestError(message.format(name=name, level=level.strip().upper(), known=known), path,
+                                             entry.lines[key]))
 
 
 def check_references(manifest: Manifest, sections: tuple[SectionSource, ...] | None, event_tags: set[str] | None,

@@ -563,6 +563,9 @@ class Section:
     """The named destination an internal link (`[text](#id)`) leads to, when one does."""
     break_before: bool = False
     """Front matter `page_break: before`: the section starts a new page."""
+    language: str = ""
+    """The language its text is written in (the brief's, or a language variant's); empty when
+    it is the edition's own (an audience's variant)."""
 
 
 @dataclass(frozen=True)
@@ -583,6 +586,9 @@ class Document:
     """The brief's hyphenation list for this edition's language: `pe-me-rin-tah-an`, or a word never broken."""
     edition_label: str | None = None
     """The audience's label ("Analis"), printed in the footer so every page says which edition it is."""
+    timeline_language: str = ""
+    """The language the timeline's events are written in (the brief's, when the edition's
+    language has no timeline of its own); empty when it is the edition's."""
 
 
 # --------------------------------------------------------------------------- walking the tree

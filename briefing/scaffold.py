@@ -21,6 +21,7 @@ TEXTS = {
         "sub": "Latar belakang",
         "only": "Paragraf ini hanya muncul pada edisi yang berhak atas tingkat TERBATAS.",
         "figure": "Contoh grafik; ganti dengan gambar Anda.",
+        "alt": "Diagram batang empat nilai contoh yang naik tidak merata; ganti dengan uraian gambar Anda.",
         "credit": "Grafis: dibuat oleh briefing new",
         "events": [("2020-01", "Peristiwa pertama"), ("2022-05-01", "Peristiwa kedua"), ("2023", "Peristiwa ketiga")],
         "sources": [("sumber-a", "Judul sumber pertama", "Penerbit A"), ("sumber-b", "Judul sumber kedua", "Penerbit B")],
@@ -41,6 +42,7 @@ TEXTS = {
         "sub": "Background",
         "only": "This paragraph appears only in editions cleared for RESTRICTED.",
         "figure": "An example chart; replace it with your image.",
+        "alt": "A bar chart of four example values rising unevenly; replace it with a description of your image.",
         "credit": "Graphic: made by briefing new",
         "events": [("2020-01", "First event"), ("2022-05-01", "Second event"), ("2023", "Third event")],
         "sources": [("source-a", "Title of the first source", "Publisher A"), ("source-b", "Title of the second source", "Publisher B")],
@@ -133,7 +135,7 @@ title: {t['analysis']}
 
 ## {t['sub']}
 
-![{t['figure']}](assets/chart.png){{caption="{t['figure']}" credit="{t['credit']}"}}
+![{t['alt']}](assets/chart.png){{caption="{t['figure']}" credit="{t['credit']}"}}
 
 ::: only level={t['level']}
 {t['only']} [@{t['sources'][1][0]}]

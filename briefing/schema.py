@@ -8,7 +8,9 @@ one run names every problem.
 
 A field type is a function from the YAML value to the model's value that raises
 `InvalidValue` with what the value must be ("must be true or false"); the record's
-message templates put the key and the record's name around it.
+message templates put the key and the record's name around it. A value that holds
+records of its own is read by a `Nested` type (`One`, `Table`, `Items`), which parses
+them with their own `Record`, so a problem deep inside is named at its own line too.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import string
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +38,7 @@ def _same(value: Any) -> Any:
 class Field:
     """One key of a record: its type, and what happens when it is absent or bad."""
 
-    type: FieldType = _same
+    type: FieldType | Nested = _same
     """Checks and converts the YAML value; raises InvalidValue with what it must be."""
     required: bool = False
     default: Any = _ABSENT
@@ -46,6 +49,9 @@ class Field:
     """Template for a bad value, instead of the record's `bad`."""
     missing: str | None = None
     """Template for a missing required key, instead of the record's `missing`."""
+    spread: bool = False
+    """The value is a nested record whose fields are the outer record's (`logo: {file, height}`
+    sets the manifest's `logo` and `logo_height`)."""
 
 
 @dataclass(frozen=True)
@@ -53,7 +59,9 @@ class Record:
     """A kind of YAML record: its fields and how its messages read.
 
     Templates are formatted with `key`, `problem`, `hint` (did-you-mean) and the
-    context the loader passes (e.g. `who`: "event 3", "source 'kcna'").
+    context the loader passes (e.g. `who`: "event 3", "source 'kcna'"); inside another
+    record also `prefix` ("timeline."), `parent` ("timeline"), and `entry` (the name of a
+    table's entry) or `number` (a list item's, from 1).
     """
 
     fields: Mapping[str, Field]
@@ -63,6 +71,40 @@ class Record:
     missing: str = "missing required key '{key}'"
     list_known: bool = False
     """Name the known keys when no key is close to an unknown one."""
+    build: Callable[[dict[str, Any]], Any] | None = None
+    """Makes the model's value of a nested record from its converted fields (default: the dict)."""
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where a value sits: its file, the run's reporter, its key's line and the message context."""
+
+    path: Path
+    reporter: Reporter
+    line: int | None
+    context: Mapping[str, str]
+
+    def report(self, record: Record, template: str, line: int | None, **values: str) -> None:
+        self.reporter.error(record.error(template.format(**values, **self.context), self.path, line))
+
+    def inside(self, name: str, line: int | None, **context: str) -> Where:
+        """The place of the value of key (or entry) *name*, at *line*."""
+        parent = self.context.get("prefix", "") + name
+        return Where(self.path, self.reporter, line, {**self.context, "prefix": parent + ".", "parent": parent, **context})
+
+
+class Nested:
+    """A field type whose value holds records of its own (a sub-mapping, a table, a list).
+
+    Unlike a plain field type it reports each problem inside at that problem's own line;
+    it raises InvalidValue only when the value as a whole has the wrong shape.
+    """
+
+    def read(self, value: Any, where: Where) -> Any:
+        raise NotImplementedError
+
+
+_FAILED: Any = object()
 
 
 def parse(data: Mapping[str, Any], record: Record, path: Path, reporter: Reporter, at: int | None = None,
@@ -72,31 +114,147 @@ def parse(data: Mapping[str, Any], record: Record, path: Path, reporter: Reporte
     Each problem goes to *reporter* at the line of its key (a missing key: the record's, or
     *at*, the line that names the record, such as its key in a table of records).
     """
-    lines: Mapping[str, int] = getattr(data, "lines", {})
-    line: int | None = at or getattr(data, "line", None)
     start = len(reporter.errors)
+    values = _fields(data, record, Where(path, reporter, at or getattr(data, "line", None), context))
+    return values, len(reporter.errors) == start
+
+
+def _fields(data: Mapping[str, Any], record: Record, where: Where) -> dict[str, Any]:
+    """Every field of *data* converted; each problem reported, the bad fields left out."""
+    lines: Mapping[str, int] = getattr(data, "lines", {})
     values: dict[str, Any] = {}
-
-    def report(template: str, key: str, at: int | None, **extra: str) -> None:
-        reporter.error(record.error(template.format(key=key, **extra, **context), path, at))
-
     for key, value in data.items():
         spec = record.fields.get(key)
+        line = lines.get(key, where.line)
         if spec is None:
-            report(record.unknown, key, lines.get(key, line), hint=hint(key, record.fields, record.list_known))
+            where.report(record, record.unknown, line, key=key, hint=hint(key, record.fields, record.list_known))
             continue
         try:
-            values[spec.attr or key] = spec.type(value)
+            converted = spec.type.read(value, where.inside(key, line)) if isinstance(spec.type, Nested) \
+                else spec.type(value)
         except InvalidValue as problem:
-            report(spec.message or record.bad, key, problem.line or lines.get(key, line), problem=str(problem))
+            where.report(record, spec.message or record.bad, problem.line or line, key=key, problem=str(problem))
+            continue
+        if converted is _FAILED:
+            continue
+        if spec.spread:
+            values.update(converted)
+        else:
+            values[spec.attr or key] = converted
     for key, spec in record.fields.items():
         if key in data:
             continue
         if spec.required:
-            report(spec.missing or record.missing, key, line)
+            where.report(record, spec.missing or record.missing, where.line, key=key)
         elif spec.default is not _ABSENT:
             values[spec.attr or key] = spec.default
-    return values, len(reporter.errors) == start
+    return values
+
+
+def _record(data: Mapping[str, Any], record: Record, where: Where) -> Any:
+    """The model's value of one nested record, or _FAILED once a problem in it is reported."""
+    start = len(where.reporter.errors)
+    values = _fields(data, record, where)
+    if len(where.reporter.errors) > start:
+        return _FAILED
+    return record.build(values) if record.build else values
+
+
+@dataclass(frozen=True)
+class One(Nested):
+    """A mapping that is a record of its own (`logo: {file: …, height: 14}`).
+
+    With a *shorthand*, a value that is not a mapping stands for that one key (`logo: x.png`).
+    """
+
+    record: Record
+    shape: str
+    """What the value must be (InvalidValue, at its key) when it is neither mapping nor shorthand."""
+    shorthand: str | None = None
+
+    def read(self, value: Any, where: Where) -> Any:
+        if isinstance(value, dict):
+            return _record(value, self.record, where)
+        key = self.shorthand
+        spec = self.record.fields.get(key) if key else None
+        if key is None or spec is None or isinstance(value, bool):
+            raise InvalidValue(self.shape)
+        try:
+            converted = spec.type.read(value, where) if isinstance(spec.type, Nested) else spec.type(value)
+        except InvalidValue:
+            raise InvalidValue(self.shape) from None
+        if converted is _FAILED:
+            return _FAILED
+        others = replace(self.record, fields={name: f for name, f in self.record.fields.items() if name != key},
+                         build=None)
+        values = _record({}, others, where)
+        if values is _FAILED:
+            return _FAILED
+        values[spec.attr or key] = converted
+        return self.record.build(values) if self.record.build else values
+
+
+@dataclass(frozen=True)
+class Table(Nested):
+    """A mapping of names to records of one kind (`audiences:`, `printers:`, a theme's `boxes:`)."""
+
+    record: Record
+    shape: str
+    """What the value must be (InvalidValue, at its key) when it is not a mapping."""
+    entry: str
+    """Template for an entry that is not a mapping (at the entry's line)."""
+    build: Callable[[str, dict[str, Any], Mapping[str, Any], int | None], Any] | None = None
+    """The model's value of entry (name, converted fields, the entry's mapping, its line)."""
+    name_problem: Callable[[str], str | None] | None = None
+    """The template of what is wrong with an entry's name (at its line), or None."""
+    empty: bool = False
+    """An entry written without a value (`publik:`) is an empty record."""
+
+    def read(self, value: Any, where: Where) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise InvalidValue(self.shape)
+        lines: Mapping[str, int] = getattr(value, "lines", {})
+        entries: dict[str, Any] = {}
+        for name, given in value.items():
+            line = lines.get(name, where.line)
+            inner = where.inside(name, line, entry=name)
+            problem = self.name_problem(name) if self.name_problem else None
+            if problem:
+                inner.report(self.record, problem, line)
+                continue
+            spec = {} if given is None and self.empty else given
+            if not isinstance(spec, dict):
+                inner.report(self.record, self.entry, line)
+                continue
+            built = _record(spec, self.record, inner)
+            if built is not _FAILED:
+                entries[name] = self.build(name, built, spec, line) if self.build else built
+        return entries
+
+
+@dataclass(frozen=True)
+class Items(Nested):
+    """A non-empty list of records of one kind (the sign-offs of `clearance:`)."""
+
+    record: Record
+    shape: str
+    """What the value must be (InvalidValue, at its key) when it is not a non-empty list."""
+    entry: str
+    """Template for an item that is not a mapping (at the item's line)."""
+
+    def read(self, value: Any, where: Where) -> tuple[Any, ...]:
+        if not isinstance(value, list) or not value:
+            raise InvalidValue(self.shape)
+        lines: list[int] = getattr(value, "lines", [])
+        items = []
+        for number, item in enumerate(value, start=1):
+            line = lines[number - 1] if lines else where.line
+            inner = where.inside(str(number), line, number=str(number))
+            if not isinstance(item, dict):
+                inner.report(self.record, self.entry, line)
+                continue
+            items.append(_record(item, self.record, inner))
+        return _FAILED if len(items) < len(value) or any(i is _FAILED for i in items) else tuple(items)
 
 
 def hint(name: str, known: Mapping[str, Any] | list[str], list_known: bool = False) -> str:
@@ -231,3 +389,39 @@ def day(value: Any) -> dt.date:
     if isinstance(value, str) and _DAY_RE.fullmatch(value.strip()):
         raise InvalidValue(f"'{value.strip()}' is not a real date")
     raise InvalidValue("must be a date written YYYY-MM-DD")
+
+
+def placeholders(template: str) -> tuple[str, ...]:
+    """The `{name}` placeholders of a built-in format template, in order."""
+    return tuple(dict.fromkeys(name for _text, name, _spec, _conv in string.Formatter().parse(template) if name is not None))
+
+
+def template(names: tuple[str, ...]) -> FieldType:
+    """A non-empty text that may use the placeholders *names* (`{page}`) and nothing else.
+
+    Checked when the brief loads, so filling it in later cannot fail; a literal brace is
+    written `{{` or `}}`. A text that takes no placeholders is never filled in, so it comes
+    back with its doubled braces made single.
+    """
+    takes = f"it takes {_joined(names)}" if names else "it takes no placeholders"
+
+    def convert(value: Any) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise InvalidValue("must be a non-empty text")
+        try:
+            fields = [(name, spec, conv) for _t, name, spec, conv in string.Formatter().parse(value) if name is not None]
+        except ValueError:
+            raise InvalidValue(f"has an unmatched brace ({takes}; write a literal brace as {{{{ or }}}})") from None
+        for name, spec, conv in fields:
+            if name not in names or spec or conv:
+                written = "{" + name + (f"!{conv}" if conv else "") + (f":{spec}" if spec else "") + "}"
+                raise InvalidValue(f"has placeholder '{written}', which it does not take "
+                                   f"({takes}; write a literal brace as {{{{ or }}}})")
+        return value if names else value.format()
+
+    return convert
+
+
+def _joined(names: tuple[str, ...]) -> str:
+    shown = ["{" + name + "}" for name in names]
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]

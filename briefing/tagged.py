@@ -1,24 +1,25 @@
-"""Stage 5, accessible and archival PDF: the structure tree, metadata and PDF/A, with pikepdf.
+"""Accessible and archival PDF, what is not ReportLab's: the tag tree, PDF/UA rules, the XMP packet.
 
-The layout marks each element's content while drawing (`layout/tagging.py`) and hands
-over a `TagTree`; ReportLab cannot write a structure tree, so it is added here to the
-written bytes: `/StructTreeRoot` with its `/ParentTree`, `/StructParents` and `/Tabs /S`
-on every page, a `Link` element with an `OBJR` (and `/StructParent`) for every link
-annotation, `/MarkInfo`, `DisplayDocTitle` and an XMP packet with the title and
-language. `pdf_standard` adds the PDF/UA-1 claim and/or PDF/A through `pikepdf.pdfa`,
-which validates the bytes it writes. The output is reproducible: the document ID is
-derived from the content and every date comes from the PDF's own Info dictionary.
+The layout marks each element's content while drawing (`layout/tagging.py`) and
+collects a `TagTree`; `layout/structure.py` writes it, with the metadata and the PDF/A
+part of `pdf_standard`, into ReportLab's own document before it is serialised. This
+module holds what needs no ReportLab: the tree's plain data, the checks PDF/UA-1 makes of
+a brief (at its file and line), the XMP packet and the sRGB profile of the output intent.
+The output is reproducible: the document ID is derived from the content and every date
+comes from the PDF's own Info dictionary.
 """
 
 from __future__ import annotations
 
-import io
+import importlib.util
+import re
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
-from .errors import BriefingError
-from .model import Block, Callout, Document, Figure, Heading, ListBlock, Quote
+from .errors import BriefingError, BriefingWarning
+from .model import Block, Callout, Document, Figure, Heading, ListBlock, Quote, plain_text
+from .themes import Theme
 
 @dataclass(frozen=True)
 class Element:
@@ -35,6 +36,8 @@ class Element:
     contents: tuple[tuple[str, int, int], ...]
     link_texts: tuple[str, ...] = ()
     """The visible text of each of its link annotations, in order ("" when not known)."""
+    lang: str = ""
+    """Its language (BCP 47) where it differs from the document's, else empty."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,68 @@ def ua_errors(document: Document) -> list[BriefingError]:
     return errors
 
 
+def alt_text_warnings(document: Document) -> list[BriefingWarning]:
+    """Figures a reader who cannot see them would miss: no alt text, or alt text that only
+    repeats the caption (printed under the image anyway)."""
+    warnings: list[BriefingWarning] = []
+    for section in document.sections:
+        for block in _all_blocks(section.blocks):
+            if not isinstance(block, Figure):
+                continue
+            alt, caption = " ".join(block.alt.split()), " ".join(plain_text(block.caption).split())
+            if not alt:
+                warnings.append(BriefingWarning(f"image '{block.path.name}' has no alt text: describe what it shows "
+                                                "in ![…](…), for readers who cannot see it", block.pos.path,
+                                                block.pos.line))
+            elif alt.casefold().rstrip(".") == caption.casefold().rstrip("."):
+                warnings.append(BriefingWarning(f"the alt text of image '{block.path.name}' repeats its caption: "
+                                                "describe what the image shows instead", block.pos.path,
+                                                block.pos.line))
+    return warnings
+
+
+#: Theme colours set as text, each with the colour it is set on (`theme.py`, `story.py`,
+#: `cover.py`): body, headings, notes and credits on the paper; the cover's title band;
+#: boxes, tables' header rows and the timeline column on their tints.
+TEXT_ON = (("ink", "paper"), ("accent", "paper"), ("muted", "paper"), ("quote_ink", "paper"), ("danger", "paper"),
+           ("cover_ink", "accent"), ("cover_ink_soft", "accent"), ("ink", "tint"), ("accent", "tint"),
+           ("muted", "tint"), ("ink", "accent_light"), ("accent", "accent_light"))
+
+#: WCAG 2.2 AA: the least contrast of body-size text against its background.
+WCAG_AA = 4.5
+
+_RGB = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def contrast_warnings(theme: Theme, path: Path | None, lines: dict[str, int]) -> list[BriefingWarning]:
+    """Each theme colour set as text with less contrast than WCAG AA asks of its background,
+    at the theme file's line for the key (*lines*) when it sets it."""
+    warnings = []
+    for text, background in TEXT_ON:
+        if not all(_RGB.fullmatch(getattr(theme, key)) for key in (text, background)):
+            continue  # a press edition's CMYK: `check` measures the theme as designed, in RGB
+        ratio = contrast_ratio(getattr(theme, text), getattr(theme, background))
+        if ratio < WCAG_AA:
+            key = text if text in lines or background not in lines else background
+            warnings.append(BriefingWarning(
+                f"theme colour '{text}' ({getattr(theme, text)}) on '{background}' ({getattr(theme, background)}) has "
+                f"a contrast of {ratio:.1f}:1, under the 4.5:1 WCAG AA asks of text: make '{text}' darker or "
+                f"'{background}' lighter", path, lines.get(key)))
+    return warnings
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG's contrast ratio of two #rrggbb colours, 1 to 21."""
+    light, dark = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
 def _all_blocks(blocks: tuple[Block, ...]) -> list[Block]:
     out: list[Block] = []
     for block in blocks:
@@ -76,149 +141,9 @@ def _all_blocks(blocks: tuple[Block, ...]) -> list[Block]:
     return out
 
 
-def finish_pdf(data: bytes, tree: TagTree | None, standard: str = "none") -> bytes:
-    """*data* with its structure tree (if *tree*), metadata and the PDF/A part of *standard*;
-    an untagged PDF with no standard is ReportLab's bytes as they are."""
-    if tree is None and standard == "none":
-        return data
-    import pikepdf
-
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        for page in pdf.pages:
-            if "/Trans" in page.obj:  # ReportLab's empty transition: PDF/A rejects it
-                del page.obj["/Trans"]
-        if tree is not None:
-            _structure(pdf, tree)
-            _catalog(pdf, tree)
-        ua = "ua-1" in standard
-        _metadata(pdf, tree, ua)
-        out = io.BytesIO()
-        flavour = next((part[2:] for part in standard.split("+") if part.startswith("a-")), None)
-        if flavour is None:
-            pdf.save(out, deterministic_id=True)
-            return out.getvalue()
-        _save_pdfa(pdf, out, flavour)
-    return _stamp_pdfa(out.getvalue(), tree, ua, flavour)
-
-
-def _save_pdfa(pdf: Any, out: io.BytesIO, flavour: str) -> None:
-    """Prepare, write and validate the PDF/A file (without the PDF/UA claim: pikepdf's
-    validator does not know the `pdfuaid` schema)."""
-    import pikepdf.pdfa
-
-    try:
-        pikepdf.pdfa.save(pdf, out, flavour, deterministic_id=True)
-    except pikepdf.pdfa.PdfaError as error:
-        problems = "; ".join(str(finding) for finding in list(getattr(error.report, "findings", ()))[:3])
-        raise BriefingError(f"the PDF could not be made PDF/A-{flavour}: {problems or error}") from None
-
-
-def _stamp_pdfa(data: bytes, tree: TagTree | None, ua: bool, flavour: str) -> bytes:
-    """The validated PDF/A file with our own XMP packet: the PDF's own date as
-    MetadataDate instead of the time of the build (so the bytes are reproducible), the
-    PDF/A identification, and the PDF/UA claim pikepdf's validator does not accept.
-
-    Only the XMP stream changes, so the file is not validated a second time (that
-    costs seconds for a long brief); the tests validate the final bytes."""
-    import pikepdf
-
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        _metadata(pdf, tree, ua, pdfa=flavour)
-        out = io.BytesIO()
-        pdf.save(out, deterministic_id=True)
-    return out.getvalue()
-
-
-def _structure(pdf: Any, tree: TagTree) -> None:
-    from pikepdf import Array, Dictionary, Name, String
-
-    pages = [page.obj for page in pdf.pages]
-    root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
-    elements = [pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name("/" + e.role))) for e in tree.elements]
-    marked: dict[int, dict[int, Any]] = {}
-    links: list[Any] = []
-    for number, (element, obj) in enumerate(zip(tree.elements, elements)):
-        obj.P = root if element.parent < 0 else elements[element.parent]
-        if element.alt:
-            obj.Alt = String(element.alt)
-        if element.role == "Note":
-            obj.ID = String(f"note-{number}")  # PDF/UA-1 asks every Note for an ID
-        if element.scope:
-            obj.A = Dictionary(O=Name.Table, Scope=Name("/" + element.scope))
-        kids = Array()
-        texts = iter(element.link_texts)
-        for kind, first, second in element.contents:
-            if kind == "kid":
-                kids.append(elements[first])
-            elif kind == "mcr":
-                kids.append(Dictionary(Type=Name.MCR, Pg=pages[first], MCID=second))
-                marked.setdefault(first, {})[second] = obj
-            else:
-                kids.append(_link(pdf, obj, pages[first], pages[first].Annots[second], len(pages) + len(links),
-                                  next(texts, "")))
-                links.append(kids[len(kids) - 1])
-        obj.K = kids
-    document = elements[0]
-    for page in pages:  # link annotations drawn outside any element (none today): under the document
-        for annot in page.get("/Annots", Array()):
-            if annot.get("/Subtype") == Name.Link and "/StructParent" not in annot:
-                link = _link(pdf, document, page, annot, len(pages) + len(links))
-                document.K.append(link)
-                links.append(link)
-    nums: list[Any] = []  # a Python list: extending a pikepdf Array copies it each time
-    for index, page in enumerate(pages):
-        page.Tabs = Name.S
-        if index in marked:
-            page.StructParents = index
-            by_mcid = marked[index]
-            nums.extend([index, Array([by_mcid.get(m, document) for m in range(max(by_mcid) + 1)])])
-    for offset, link in enumerate(links):
-        nums.extend([len(pages) + offset, link])
-    root.K = Array([document])
-    root.RoleMap = Dictionary(Aside=Name.Div)  # PDF 2.0's Aside, a Div to PDF 1.7 readers
-    root.ParentTree = pdf.make_indirect(Dictionary(Nums=Array(nums)))
-    root.ParentTreeNextKey = len(pages) + len(links)
-    pdf.Root.StructTreeRoot = root
-
-
-def _link(pdf: Any, parent: Any, page: Any, annot: Any, key: int, text: str = "") -> Any:
-    """A `Link` element owning *annot* (an `OBJR`), the annotation pointing back by *key*,
-    both described by the link's visible text (and its address)."""
-    from pikepdf import Array, Dictionary, Name, String
-
-    annot.StructParent = key
-    annot.F = 4  # printed, like the text it covers
-    uri = str(annot.A.URI) if "/A" in annot and "/URI" in annot.A else ""
-    if not text and not uri:  # text not known (a note call): where it goes
-        target = annot.get("/Dest", annot.A.get("/D", "") if "/A" in annot else "")
-        text = f"link to {str(target).lstrip('/')}" if str(target) else "link"
-    description = " ".join(part for part in (text, uri and f"({uri})" if text else uri) if part)
-    if "/Contents" not in annot and description:
-        annot.Contents = String(description)
-    link = Dictionary(Type=Name.StructElem, S=Name.Link, P=parent, Pg=page,
-                      K=Array([Dictionary(Type=Name.OBJR, Obj=annot, Pg=page)]))
-    if text:
-        link.Alt = String(text)
-    return pdf.make_indirect(link)
-
-
-def _catalog(pdf: Any, tree: TagTree) -> None:
-    from pikepdf import Dictionary, Name, String
-
-    pdf.Root.MarkInfo = Dictionary(Marked=True)
-    pdf.Root.Lang = String(tree.lang)
-    preferences = pdf.Root.get("/ViewerPreferences", Dictionary())
-    preferences.DisplayDocTitle = True
-    pdf.Root.ViewerPreferences = preferences
-    pdf.docinfo[Name.Title] = String(tree.title)
-
-
-def _metadata(pdf: Any, tree: TagTree | None, ua: bool, pdfa: str | None = None) -> None:
-    """An XMP packet from the Info dictionary (so its dates are the PDF's own), with the language."""
-    from pikepdf import Name, Stream
-
-    info = {str(key)[1:]: str(value) for key, value in pdf.docinfo.items()}
-    lang = tree.lang if tree is not None else str(pdf.Root.get("/Lang", "")) or "x-default"
+def xmp_packet(info: dict[str, str], lang: str, ua: bool, pdfa: str | None = None) -> bytes:
+    """An XMP packet saying what the Info dictionary says (so its dates are the PDF's own),
+    with the language and the PDF/UA and PDF/A claims."""
     fields = [
         f"<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">{xml_escape(info.get('Title', ''))}</rdf:li></rdf:Alt></dc:title>",
         f"<dc:language><rdf:Bag><rdf:li>{xml_escape(lang)}</rdf:li></rdf:Bag></dc:language>",
@@ -230,6 +155,8 @@ def _metadata(pdf: Any, tree: TagTree | None, ua: bool, pdfa: str | None = None)
     if info.get("Subject"):
         fields.append(f"<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">{xml_escape(info['Subject'])}"
                       "</rdf:li></rdf:Alt></dc:description>")
+    if info.get("Keywords"):
+        fields.append(f"<pdf:Keywords>{xml_escape(info['Keywords'])}</pdf:Keywords>")
     for key, name in (("CreationDate", "CreateDate"), ("ModDate", "ModifyDate"), ("ModDate", "MetadataDate")):
         if key in info:
             fields.append(f"<xmp:{name}>{_xmp_date(info[key])}</xmp:{name}>")
@@ -245,9 +172,19 @@ def _metadata(pdf: Any, tree: TagTree | None, ua: bool, pdfa: str | None = None)
         'xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">'
         + "".join(fields) + '</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>'
     )
-    stream = Stream(pdf, packet.encode("utf-8"))
-    stream.Type, stream.Subtype = Name.Metadata, Name.XML
-    pdf.Root.Metadata = pdf.make_indirect(stream)
+    return packet.encode("utf-8")
+
+
+def srgb_profile() -> bytes:
+    """The sRGB ICC profile pikepdf ships for PDF/A output intents, read as a file
+    (importing pikepdf would cost a build ~75 ms)."""
+    spec = importlib.util.find_spec("pikepdf")
+    folders = list(spec.submodule_search_locations or ()) if spec is not None else []
+    for folder in folders:
+        path = Path(folder) / "pdfa" / "data" / "sRGB.icc"
+        if path.is_file():
+            return path.read_bytes()
+    raise BriefingError("PDF/A needs the sRGB profile of pikepdf, which is not installed: pip install 'pikepdf[pdfa]'")
 
 
 def _xmp_date(pdf_date: str) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .errors import InvalidValue, ManifestError, Reporter
-from .schema import Field, FieldType, Record, boolean, number, one_of, parse
+from .schema import Field, FieldType, Nested, Record, Table, boolean, number, one_of, parse
 from .yamlfile import YamlMap, load_yaml
 
 #: Every built-in `:::` box kind, with what it is for: the one table the parser (`markdown.py`) registers
@@ -159,7 +159,7 @@ def parse_theme(data: YamlMap, path: Path) -> Theme:
     reporter = Reporter()
     values, _ok = parse(data, THEME, path, reporter)
     if "boxes" in values:
-        values["boxes"] = _box_kinds(values["boxes"], path, reporter)
+        values["boxes"] = tuple(values["boxes"].values())
     reporter.raise_if_errors()
     base = BUILTIN[values.pop("base", "formal")]
     for key, value in list(values.items()):
@@ -199,12 +199,12 @@ def _colour(value: Any) -> str:
     raise InvalidValue("must be a colour written #rrggbb")
 
 
-def _setting_type(key: str, default: Any) -> FieldType:
+def _setting_type(key: str, default: Any) -> FieldType | Nested:
     """A theme setting's type, from its name and the type of its default."""
     if key == "fallback_fonts":
         return _fallback_fonts
     if key == "boxes":
-        return _box_table
+        return _BOX_TABLE
     if key.endswith("_font"):
         return _font
     if key == "portion_marks":
@@ -221,12 +221,6 @@ def _setting_type(key: str, default: Any) -> FieldType:
 BOX_SETTINGS = ("label", "background", "rule", "rule_style", "label_ink")
 RULE_STYLES = ("solid", "dashed")
 _BOX_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
-
-
-def _box_table(value: Any) -> YamlMap:
-    if isinstance(value, YamlMap):
-        return value
-    raise InvalidValue(f"must map box kind names to their settings ({', '.join(BOX_SETTINGS)})")
 
 
 def _box_label(value: Any) -> tuple[tuple[str, str], ...]:
@@ -254,22 +248,17 @@ BOX_KIND = Record({
    list_known=True)
 
 
-def _box_kinds(table: YamlMap, path: Path, reporter: Reporter) -> tuple[BoxKind, ...]:
-    """`boxes: {name: {label: …, background: "#…", rule: "#…", rule_style: dashed, label_ink: "#…"}}`."""
-    kinds = []
-    for name, spec in table.items():
-        where = table.lines[name]
-        if not _BOX_NAME.match(name) or name in BOX_KINDS:
-            problem = ("is built in; give the theme's kind another name" if name in BOX_KINDS
-                       else "must be named by a lowercase word (letters, digits, hyphens)")
-            reporter.error(ManifestError(f"box kind '{name}' {problem}", path, where))
-        elif not isinstance(spec, YamlMap):
-            reporter.error(ManifestError(_BOX_SHAPE.format(entry=name), path, where))
-        else:
-            values, ok = parse(spec, BOX_KIND, path, reporter, at=where, entry=name)
-            if ok:
-                kinds.append(BoxKind(name, **values))
-    return tuple(kinds)
+def _box_name(name: str) -> str | None:
+    if name in BOX_KINDS:
+        return "box kind '{entry}' is built in; give the theme's kind another name"
+    if not _BOX_NAME.match(name):
+        return "box kind '{entry}' must be named by a lowercase word (letters, digits, hyphens)"
+    return None
+
+
+#: A theme's `boxes: {name: {label: …, background: "#…", rule: "#…", rule_style: dashed, label_ink: "#…"}}`.
+_BOX_TABLE = Table(BOX_KIND, f"must map box kind names to their settings ({', '.join(BOX_SETTINGS)})", _BOX_SHAPE,
+                   lambda name, values, _spec, _line: BoxKind(name, **values), name_problem=_box_name)
 
 
 def _is_label(value: Any) -> bool:

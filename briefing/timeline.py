@@ -133,5 +133,12 @@ def _event(item: Any, path: Path, line: int, index: int, reporter: Reporter) -> 
     inlines: tuple[Inline, ...] = ()
     if cite:
         inlines = (Citation(tuple(CiteItem(c) for c in cite), SourcePos(path, item.lines["cite"])),)
-    return TimelineEvent(date=date, text=inlines, pos=SourcePos(path, line), markdown_line=item.lines.get("text", line),
-                         **values)
+    return TimelineEvent(date=date, text=inlines, pos=SourcePos(path, line), markdown_line=_text_line(item, line), **values)
+
+
+def _text_line(item: YamlMap, line: int) -> int:
+    """The line the event's text starts on (below `text: |`), past the blank lines stripped off it."""
+    raw = item.get("text")
+    if not isinstance(raw, str):
+        return item.lines.get("text", line)
+    return item.value_lines["text"] + raw[:len(raw) - len(raw.lstrip())].count("\n")

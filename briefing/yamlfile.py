@@ -28,10 +28,12 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class YamlMap(dict[str, Any]):
-    """A mapping with `line` (its own) and `lines` (each key's, 1-based)."""
+    """A mapping with `line` (its own), `lines` (each key's, 1-based) and `value_lines`
+    (where each value's text starts: the line after `|` or `>` for a block scalar)."""
 
     line: int
     lines: dict[str, int]
+    value_lines: dict[str, int]
 
 
 class YamlList(list[Any]):
@@ -104,6 +106,7 @@ class _Builder:
         result = YamlMap()
         result.line = line
         result.lines = {}
+        result.value_lines = {}
         for key_node, value_node in node.value:
             key = self._scalar(key_node, key_node.start_mark.line + 1)
             key_line = key_node.start_mark.line + 1
@@ -113,4 +116,6 @@ class _Builder:
                 raise ManifestError(f"duplicate key '{key}'", self.path, key_line)
             result[key] = self.build(value_node, depth + 1)
             result.lines[key] = key_line
+            block = isinstance(value_node, yaml.ScalarNode) and value_node.style in ("|", ">")
+            result.value_lines[key] = value_node.start_mark.line + (2 if block else 1)
         return result

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -185,6 +186,9 @@ def reading_order(pdf_path: Path) -> list[tuple[int, int, float, str, float]]:
     return sorted(items)
 
 
+_CAPTION_LABEL = re.compile(r"^(Gambar|Figure|Tabel|Table) \d+\. ")
+
+
 def figures_outside_their_section(pdf_path: Path, sections: dict[str, str], heading_size: float = 16.0) -> list[str]:
     """Each caption (by its opening words, in *sections*) that does not come, in reading order,
     after the heading of its section (title in *sections*) and before the next section's heading."""
@@ -192,8 +196,9 @@ def figures_outside_their_section(pdf_path: Path, sections: dict[str, str], head
     for _, _, _, text, size in reading_order(pdf_path):
         if abs(size - heading_size) < 0.05:
             current = text
+        unnumbered = _CAPTION_LABEL.sub("", text)  # a caption given without its number matches any
         for caption, section in sections.items():
-            if text.startswith(caption) and not current.endswith(section):
+            if (text.startswith(caption) or unnumbered.startswith(caption)) and not current.endswith(section):
                 wrong.append(f"{caption} under {current!r}")
     return wrong
 
@@ -210,6 +215,26 @@ def column_ends(pdf_path: Path, page: int) -> tuple[float, float]:
                 ends[column] = max(ends[column], float(word["bottom"]))
     return ends[0], ends[1]
 
+
+
+def overlaps(chars: list[dict[str, Any]]) -> list[tuple[str, str, float, float]]:
+    """Pairs of printed characters whose boxes overlap by more than a point both ways."""
+    cells: dict[tuple[int, int], list[dict[str, Any]]] = defaultdict(list)
+    for char in chars:
+        if char["text"].strip():
+            cells[int(char["x0"] // 20), int(char["top"] // 20)].append(char)
+    found = []
+    for (cx, cy), here in cells.items():
+        near = [c for dx in (0, 1) for dy in (-1, 0, 1) for c in cells.get((cx + dx, cy + dy), [])]
+        for a in here:
+            for b in near:
+                if a is b or (b["x0"], b["top"]) <= (a["x0"], a["top"]) and b in here:
+                    continue
+                wide = min(a["x1"], b["x1"]) - max(a["x0"], b["x0"])
+                high = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+                if wide > 1.0 and high > 1.0:
+                    found.append((a["text"], b["text"], round(a["x0"]), round(a["top"])))
+    return found
 
 if __name__ == "__main__":
     for name in sys.argv[1:]:

@@ -1,7 +1,7 @@
 """How much of each page's text block is empty, measured on the PDF.
 
 The text block is the area inside the page margins (body and side column), found from
-the running head's rule and the footer's rule. It is cut into cells of CELL points; a
+the footer's rule. It is cut into cells of CELL points; a
 cell is used when a character, an image or a filled box (a tinted box, the timeline,
 the title band) touches it. The empty fraction of a page is its share of unused cells:
 a full page of text scores a few per cent (ragged line ends, the gutter), a page whose
@@ -21,11 +21,18 @@ import pdfplumber
 CELL = 17.0  # 6 mm: more than a line's leading, so lines of text leave no empty rows
 MARGIN_X = 20 * 72 / 25.4  # the default theme's side margins with a margin column (mm -> pt)
 MARGIN_TOP, MARGIN_BOTTOM = 24 * 72 / 25.4, 22 * 72 / 25.4
+FOOTER_RULE = 4 * 72 / 25.4  # the footer's rule is this far below the text block
 
 
 def block(page: Any) -> tuple[float, float, float, float]:
-    """(x0, top, x1, bottom) of the text block, in pdfplumber's top-down coordinates."""
-    return (MARGIN_X, MARGIN_TOP, float(page.width) - MARGIN_X, float(page.height) - MARGIN_BOTTOM)
+    """(x0, top, x1, bottom) of the text block, in pdfplumber's top-down coordinates: across
+    the footer's rule (on every page, recto and verso, any paper) and above it by the room
+    the footer takes; without such a rule, inside the default theme's A4 margins."""
+    rules = [line for line in page.lines if line["x1"] - line["x0"] > page.width / 2 and line["top"] > page.height * 0.8]
+    if not rules:
+        return (MARGIN_X, MARGIN_TOP, float(page.width) - MARGIN_X, float(page.height) - MARGIN_BOTTOM)
+    foot = max(rules, key=lambda line: line["top"])
+    return (float(foot["x0"]), MARGIN_TOP, float(foot["x1"]), float(foot["top"]) - FOOTER_RULE)
 
 
 def _boxes(page: Any) -> list[tuple[float, float, float, float]]:
@@ -36,8 +43,8 @@ def _boxes(page: Any) -> list[tuple[float, float, float, float]]:
     return boxes
 
 
-def empty_fraction(page: Any) -> float:
-    """The share of the text block's cells nothing touches."""
+def used_cells(page: Any) -> list[list[bool]]:
+    """The text block's grid of cells, row by row from the top: True where something is printed."""
     x0, top, x1, bottom = block(page)
     columns, rows = int((x1 - x0) // CELL), int((bottom - top) // CELL)
     used = [[False] * columns for _ in range(rows)]
@@ -47,8 +54,40 @@ def empty_fraction(page: Any) -> float:
         for row in range(first_row, last_row + 1):
             for col in range(first_col, last_col + 1):
                 used[row][col] = True
-    total = rows * columns
-    return 1 - sum(map(sum, used)) / total
+    return used
+
+
+def empty_fraction(page: Any) -> float:
+    """The share of the text block's cells nothing touches."""
+    used = used_cells(page)
+    return 1 - sum(map(sum, used)) / (len(used) * len(used[0]))
+
+
+#: An empty area is a hole when it is at least this many cells high and wide (51 pt: more than
+#: three lines of text, and more than a heading's or a short last line's ragged end).
+HOLE = 3
+
+
+def hole_fraction(page: Any) -> float:
+    """The share of the text block in holes: empty cells with at least HOLE empty cells in a
+    row across and in a column down through them. What a reader sees as white left over (an
+    empty side column, a column ending short, a gap around a float), not the white at the
+    ragged end of short lines, headings and list items, which `empty_fraction` also counts."""
+    used = used_cells(page)
+    rows, columns = len(used), len(used[0])
+
+    def runs(line: list[bool]) -> list[bool]:
+        out, start = [False] * len(line), 0
+        for end in range(len(line) + 1):
+            if end == len(line) or line[end]:
+                if end - start >= HOLE:
+                    out[start:end] = [True] * (end - start)
+                start = end + 1
+        return out
+
+    across = [runs(row) for row in used]
+    down = list(zip(*(runs([used[r][c] for r in range(rows)]) for c in range(columns))))
+    return sum(a and d for r in range(rows) for a, d in zip(across[r], down[r])) / (rows * columns)
 
 
 def empty_fractions(path: Path) -> list[float]:
@@ -56,6 +95,11 @@ def empty_fractions(path: Path) -> list[float]:
         return [empty_fraction(page) for page in pdf.pages]
 
 
+def hole_fractions(path: Path) -> list[float]:
+    with pdfplumber.open(path) as pdf:
+        return [hole_fraction(page) for page in pdf.pages]
+
 if __name__ == "__main__":
     for name in sys.argv[1:]:
-        print(name, " ".join(f"{f:.0%}" for f in empty_fractions(Path(name))))
+        print(name, "empty", " ".join(f"{f:.0%}" for f in empty_fractions(Path(name))),
+              "| holes", " ".join(f"{f:.0%}" for f in hole_fractions(Path(name))))

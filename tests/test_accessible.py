@@ -95,6 +95,8 @@ def test_every_link_annotation_is_a_link_element(analysts: pikepdf.Pdf) -> None:
                 assert annot.objgen in links
                 assert parent_tree[int(annot.StructParent)].objgen == links[annot.objgen].objgen
     assert annotations > 10 and annotations == len(links)
+    drawn_outside = [e for e in _elements(analysts) if e.S in ("/Link", "/Reference") and e.P.S == "/Document"]
+    assert drawn_outside == []  # every link is inside the element whose text it covers
 
 
 def test_marked_content_matches_the_parent_tree(analysts: pikepdf.Pdf) -> None:
@@ -118,7 +120,8 @@ def test_a_paragraph_split_across_pages_is_one_element(tmp_path: Path) -> None:
         assert len(pdf.pages) >= 2
         pages = {page.objgen: number for number, page in enumerate(pdf.pages)}
         paragraphs = [e for e in _elements(pdf) if e.S == "/P"]
-        spans = [sorted({pages[k.Pg.objgen] for k in e.K if k.get("/Type") == "/MCR"}) for e in paragraphs]
+        spans = [sorted({pages[k.Pg.objgen] for k in e.K if isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/MCR"}
+                        | {pages[e.Pg.objgen]}) for e in paragraphs]
     assert len(spans[-2]) > 1  # the long paragraph: one P, marked content on every page it runs over
     assert spans[-1] == [max(pages.values())]  # "Akhir."
 
@@ -130,6 +133,9 @@ def test_struct_text_shows_the_structure(default_pdf: Path) -> None:
                  "Link (inline)", "BlockQuote", "Div"):
         assert f"\n{' ' * 2}{role}" in text or f" {role}" in text, role
     assert "Rusia dan Korea Utara kini saling membutuhkan: Moskow" in text  # a space at the soft line end
+    for label in ("POKOK-POKOK PENILAIAN", "BACA JUGA", "PENILAIAN ANALIS · KEYAKINAN SEDANG"):  # box labels
+        assert f'"{label}"' in text, label
+    assert '"KCNA: Rusia dan Korea Utara akan Perluas Kerja Sama Bilateral [6]"' in text  # a read-also box
     assert "\u00ad" not in text or "invasi\u00adnya" in text
 
 
@@ -217,6 +223,12 @@ def test_ua1_with_pdfa_claims_both(tmp_path: Path) -> None:
     with pikepdf.open(out) as pdf:
         xmp = pdf.Root.Metadata.read_bytes().decode()
         assert "<pdfuaid:part>1</pdfuaid:part>" in xmp and "<pdfaid:part>2</pdfaid:part>" in xmp
+        # pikepdf's validator does not know the pdfuaid schema: the PDF/A part is checked on
+        # a copy without the PDF/UA claim (the only difference).
+        pdf.Root.Metadata.write(xmp.replace("<pdfuaid:part>1</pdfuaid:part>", "").encode("utf-8"))
+        copy = tmp_path / "without-ua-claim.pdf"
+        pdf.save(copy, deterministic_id=True)
+    assert pikepdf.pdfa.validate_written(copy, "2b").passed
 
 
 def test_default_builds_are_reproducible_and_qpdf_clean(tmp_path: Path, default_pdf: Path) -> None:
@@ -291,3 +303,167 @@ def test_ua1_refuses_a_figure_without_alt_text_and_a_skipped_heading_level(tmp_p
     assert "a.md:8: a level-3 heading follows a level-1 one, which PDF/UA-1 forbids: use ##" in result.output
     assert not list((root / "output").glob("*.pdf"))
     assert CliRunner().invoke(main, ["build", str(root), "--pdf-standard", "none"]).exit_code == 0
+
+
+def test_a_section_in_another_language_carries_its_lang(tmp_path: Path) -> None:
+    """The English edition of an Indonesian brief: a section with no English variant, and
+    the timeline without an English one, are read in Indonesian (a `Sect` and the `Aside`
+    with `/Lang id-ID`); the Indonesian edition marks nothing."""
+    manifest = {"title": "T", "date": "2024-01-02", "language": "id", "timeline": "timeline.yaml",
+                "audiences": {"dalam": {"label": "Dalam"}, "mitra": {"label": "Partners", "language": "en"}}}
+    root = write_brief(tmp_path / "b", manifest, {
+        "01-a.md": "---\ntitle: Ringkasan\n---\nTeks ringkasan.\n",
+        "01-a.en.md": "---\ntitle: Summary\n---\nSummary text.\n",
+        "02-b.md": "---\ntitle: Analisis\n---\nTeks analisis tanpa terjemahan.\n",
+    }, **{"timeline.yaml": "- date: 2022-10-07\n  title: Pertemuan\n  text: Kedua pemimpin bertemu.\n"})
+    build(root)
+    with pikepdf.open(root / "output" / "b-mitra.pdf") as pdf:
+        assert str(pdf.Root.Lang) == "en-GB"
+        sects = [e for e in _elements(pdf) if e.S == "/Sect"]
+        assert [str(s.Lang) for s in sects] == ["id-ID"]
+        inside = [str(k.S) for k in sects[0].K]
+        assert inside == ["/H1", "/P"]
+        (aside,) = [e for e in _elements(pdf) if e.S == "/Aside"]
+        assert str(aside.Lang) == "id-ID"
+        assert all("/Lang" not in e for e in _elements(pdf) if e.S not in ("/Sect", "/Aside"))
+    with pikepdf.open(root / "output" / "b-dalam.pdf") as pdf:
+        assert not any("/Lang" in e for e in _elements(pdf))
+
+
+def _link_parents(pdf: pikepdf.Pdf) -> dict[str, list[str]]:
+    """The role of each Link element's parent, by the kind of its annotation's target."""
+    parents: dict[str, list[str]] = {"internal": [], "web": []}
+    for element in _elements(pdf):
+        if element.S == "/Link":
+            annot = element.K[0].Obj
+            if "/Dest" in annot:
+                assert isinstance(annot.Dest, pikepdf.Array) and annot.Dest[0].Type == "/Page"  # leads to its target
+            parents["internal" if "/Dest" in annot else "web"].append(str(element.P.S))
+    return parents
+
+
+def test_citations_and_cross_references_are_references(analysts: pikepdf.Pdf) -> None:
+    """A link within the document (citation marker, note call, cross-reference) is a `Link`
+    inside a `Reference`, its annotation leading to the target."""
+    parents = _link_parents(analysts)
+    assert len(parents["internal"]) > 20 and set(parents["internal"]) == {"/Reference"}
+    markers = [e for e in _elements(analysts) if e.S == "/Reference" and e.P.S == "/P"]
+    assert all(len(m.K) == 1 and m.K[0].S == "/Link" for m in markers)
+    assert any(str(m.K[0].Alt) == "1" for m in markers)  # the first citation marker, [1]
+
+
+def test_web_links_and_contents_entries_are_plain_links(tmp_path: Path) -> None:
+    body = "Lihat [situs resmi](https://example.org/laporan) dan [bagian B](#b).\n"
+    root = write_brief(tmp_path / "b", {"title": "T", "date": "2024-01-02", "toc": True},
+                       {"a.md": f"---\ntitle: A\n---\n{body}", "b.md": "---\nid: b\ntitle: B\n---\nTeks.\n"})
+    out = tmp_path / "w.pdf"
+    build(root, out)
+    with pikepdf.open(out) as pdf:
+        parents = _link_parents(pdf)
+    assert parents["web"] == ["/P"]
+    assert sorted(set(parents["internal"])) == ["/Reference", "/TOCI"]
+
+
+def test_nested_lists_keep_their_nesting(tmp_path: Path) -> None:
+    section = ("---\ntitle: A\n---\n- satu\n  - satu a\n  - satu b\n    1. dalam\n- dua\n\n"
+               "Sesudah daftar.\n")
+    root = write_brief(tmp_path / "b", {"title": "T", "date": "2024-01-02"}, {"a.md": section})
+    out = tmp_path / "l.pdf"
+    build(root, out)
+
+    def shape(element: Any) -> Any:
+        kids = [k for k in element.K if isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/StructElem"]
+        return (str(element.S)[1:], [shape(k) for k in kids]) if kids else str(element.S)[1:]
+
+    with pikepdf.open(out) as pdf:
+        lists = [e for e in _elements(pdf) if e.S == "/L" and e.P.S != "/LBody"]
+        assert len(lists) == 1
+        assert shape(lists[0]) == ("L", [
+            ("LI", [("LBody", ["P", ("L", [
+                ("LI", [("LBody", ["P"])]),
+                ("LI", [("LBody", ["P", ("L", [("LI", [("LBody", ["P"])])])])]),
+            ])])]),
+            ("LI", [("LBody", ["P"])]),
+        ])
+        assert lists[0].P.S == "/Document"
+
+
+def test_a_booklet_is_untagged_and_claims_nothing(tmp_path: Path) -> None:
+    """Imposing pages two-up drops the structure tree, so a booklet is laid out untagged
+    and says nothing of PDF/UA (and a standard with --booklet is refused)."""
+    out = tmp_path / "booklet.pdf"
+    result = CliRunner().invoke(main, ["build", str(REPO), "-a", "publik", "--booklet", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    with pikepdf.open(out) as pdf:
+        assert "/StructTreeRoot" not in pdf.Root and "/MarkInfo" not in pdf.Root
+        assert b"pdfuaid" not in out.read_bytes()
+        assert all(b"BDC" not in page.Contents.read_bytes() for page in pdf.pages if "/Contents" in page)
+    refused = CliRunner().invoke(main, ["build", str(REPO), "-a", "publik", "--booklet", "--pdf-standard", "ua-1",
+                                        "-o", str(tmp_path / "no.pdf")])
+    assert refused.exit_code == 2 and "a booklet cannot be tagged or PDF/A" in refused.output
+
+
+def _figure_brief(tmp_path: Path, figure: str, **manifest: Any) -> Path:
+    from PIL import Image
+
+    section = f"---\ntitle: A\n---\nTeks.\n\n{figure}\n\nTeks lagi.\n"
+    root = write_brief(tmp_path / "b", {"title": "T", "date": "2024-01-02", **manifest}, {"a.md": section})
+    (root / "assets").mkdir()
+    Image.new("RGB", (1800, 900), (31, 58, 95)).save(root / "assets" / "chart.png")  # enough dpi: no other warning
+    return root
+
+
+def test_check_warns_of_a_figure_without_alt_text_and_strict_fails(tmp_path: Path) -> None:
+    root = _figure_brief(tmp_path, "![](assets/chart.png)")
+    result = CliRunner().invoke(main, ["check", str(root)])
+    assert result.exit_code == 0
+    assert result.output.splitlines()[0] == ("sections/a.md:6: warning: image 'chart.png' has no alt text: describe "
+                                             "what it shows in ![…](…), for readers who cannot see it")
+    assert result.output.splitlines()[1:] == ["0 error(s), 1 warning(s)"]
+    assert CliRunner().invoke(main, ["check", "--strict", str(root)]).exit_code == 1
+    ua = CliRunner().invoke(main, ["check", str(_figure_brief(tmp_path / "ua", "![](assets/chart.png)",
+                                                               pdf_standard="ua-1"))])
+    assert "a.md:6: error: image 'chart.png' has no alt text, which PDF/UA-1 requires" in ua.output
+    assert "warning: image 'chart.png' has no alt text" not in ua.output  # an error, not also a warning
+
+
+def test_check_warns_of_alt_text_that_repeats_the_caption(tmp_path: Path) -> None:
+    root = _figure_brief(tmp_path, '![Grafik impor.](assets/chart.png){caption="Grafik impor"}')
+    result = CliRunner().invoke(main, ["check", str(root)])
+    assert "a.md:6: warning: the alt text of image 'chart.png' repeats its caption" in result.output
+
+
+def test_check_warns_of_theme_text_colours_under_wcag_aa(tmp_path: Path) -> None:
+    root = _figure_brief(tmp_path, "![Batang biru di atas putih](assets/chart.png)", theme="pucat.yaml")
+    (root / "pucat.yaml").write_text("base: formal\naccent: '#1f3a5f'\nmuted: '#9aa3ad'\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(root)])
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if "contrast" in line]
+    assert lines == [
+        "pucat.yaml:3: warning: theme colour 'muted' (#9aa3ad) on 'paper' (#ffffff) has a contrast of 2.6:1, under "
+        "the 4.5:1 WCAG AA asks of text: make 'muted' darker or 'paper' lighter",
+        "pucat.yaml:3: warning: theme colour 'muted' (#9aa3ad) on 'tint' (#f3f5f8) has a contrast of 2.3:1, under "
+        "the 4.5:1 WCAG AA asks of text: make 'muted' darker or 'tint' lighter",
+    ]
+    assert CliRunner().invoke(main, ["check", "--strict", str(root)]).exit_code == 1
+
+
+def test_built_in_themes_and_new_briefs_pass_the_accessibility_checks(tmp_path: Path) -> None:
+    from briefing.tagged import TEXT_ON, WCAG_AA, contrast_ratio
+    from briefing.themes import BUILTIN
+
+    for theme in BUILTIN.values():
+        assert all(contrast_ratio(getattr(theme, a), getattr(theme, b)) >= WCAG_AA for a, b in TEXT_ON), theme.name
+    for language in ("id", "en"):
+        folder = tmp_path / language
+        assert CliRunner().invoke(main, ["new", str(folder), "--language", language]).exit_code == 0
+        result = CliRunner().invoke(main, ["check", "--strict", str(folder)])
+        assert result.exit_code == 0 and "warning" not in result.output, result.output
+
+
+def test_pdfa_3b_validates(tmp_path: Path) -> None:
+    out = tmp_path / "a3.pdf"
+    result = CliRunner().invoke(main, ["build", str(REPO), "-a", "mitra", "--pdf-standard", "a-3b", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    report = pikepdf.pdfa.validate_written(out, "3b")
+    assert report.passed, [str(finding) for finding in report.findings][:3]

@@ -62,3 +62,12 @@ def test_results_sections_replace_only_their_own_part(tmp_path) -> None:  # type
     replace_section(results, "## B", "## B\n\nsecond\n")
     replace_section(results, "## A", "## A\n\nthird\n")
     assert results.read_text(encoding="utf-8") == "## A\n\nthird\n\n## B\n\nsecond\n"
+
+
+def test_tagging_benchmark_smoke_run() -> None:
+    result = subprocess.run([sys.executable, str(REPO / "benchmarks" / "tagging.py"), "--smoke"],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    for build in ("untagged (`tagged: false`)", "tagged (the default)", "tagged, `ua-1+a-2b`"):
+        assert f"| {build} |" in result.stdout
+    assert "smoke run done: 3 builds" in result.stdout

@@ -225,7 +225,7 @@ def test_bad_clearance_entry_is_an_error_at_its_key(tmp_path: Path) -> None:
     manifest = {**BASIC_MANIFEST, "clearance": [{"role": "prepared"}]}
     code, output, _ = _build(tmp_path, {"01.md": "---\ntitle: Bagian\n---\nTeks.\n"}, manifest)
     assert code == 1
-    assert ("brief.yaml:4: 'clearance' entry 1 must be a mapping with 'role' and 'name' texts (and an optional 'date')"
+    assert ("brief.yaml:5: 'clearance' entry 1 must be a mapping with 'role' and 'name' texts (and an optional 'date')"
             in output.replace(str(tmp_path / "brief") + "/", ""))
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from briefing.build import BuildOptions, build
+from briefing.build import build
 
 from .conftest import REPO, normalise, run_cli, write_brief
 from .pagecheck import HyphenationStats, body_lines, measure_hyphenation, paragraphs, widest_word_gap
@@ -30,22 +30,6 @@ def assert_book_rules(stats: HyphenationStats, language: str) -> None:
 @pytest.mark.parametrize("edition", sorted(LANGUAGES))
 def test_default_editions_hyphenate_to_book_rules(editions: dict[str, Path], edition: str) -> None:
     assert_book_rules(measure_hyphenation(editions[edition]), LANGUAGES[edition])
-
-
-@pytest.fixture(scope="module")
-def analysts_on(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The analysts' edition on Letter and A5."""
-    out = tmp_path_factory.mktemp("papers")
-    pdfs = {}
-    for paper in ("Letter", "A5"):
-        pdfs[paper] = out / f"analis-{paper}.pdf"
-        build(REPO, pdfs[paper], audiences=("analis",), options=BuildOptions(paper=paper))
-    return pdfs
-
-
-@pytest.mark.parametrize("paper", ["Letter", "A5"])
-def test_other_papers_hyphenate_to_book_rules(analysts_on: dict[str, Path], paper: str) -> None:
-    assert_book_rules(measure_hyphenation(analysts_on[paper]), "id")
 
 
 def _long_brief(root: Path, theme: str | None = None, **files: str) -> Path:

@@ -4,7 +4,6 @@ the banner's level and the edition on every page."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -14,30 +13,11 @@ import pytest
 from briefing.build import BuildOptions, build
 
 from .conftest import BASIC_MANIFEST, write_brief
+from .pagecheck import overlaps
 
 LONG_TITLE = ("Rusia dan Korea Utara Kian Merapat: Dukungan Politik, Perang di Ukraina dan Ekonomi Kedua Negara")
 TEXT = "\n\n".join(f"Paragraf {i}. Kalimat isi yang cukup panjang untuk mengisi halaman dokumen uji ini." * 3
                    for i in range(24))
-
-
-def overlaps(chars: list[dict[str, Any]]) -> list[tuple[str, str, float, float]]:
-    """Pairs of printed characters whose boxes overlap by more than a point both ways."""
-    cells: dict[tuple[int, int], list[dict[str, Any]]] = defaultdict(list)
-    for char in chars:
-        if char["text"].strip():
-            cells[int(char["x0"] // 20), int(char["top"] // 20)].append(char)
-    found = []
-    for (cx, cy), here in cells.items():
-        near = [c for dx in (0, 1) for dy in (-1, 0, 1) for c in cells.get((cx + dx, cy + dy), [])]
-        for a in here:
-            for b in near:
-                if a is b or (b["x0"], b["top"]) <= (a["x0"], a["top"]) and b in here:
-                    continue
-                wide = min(a["x1"], b["x1"]) - max(a["x0"], b["x0"])
-                high = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
-                if wide > 1.0 and high > 1.0:
-                    found.append((a["text"], b["text"], round(a["x0"]), round(a["top"])))
-    return found
 
 
 def long_title_brief(tmp_path: Path) -> Path:
@@ -342,21 +322,6 @@ def test_every_figure_prints_in_its_own_section(editions: dict[str, Path]) -> No
 
     for edition, path in editions.items():
         assert figures_outside_their_section(path, DEFAULT_FIGURES) == [], edition
-
-
-def test_figures_stay_in_their_sections_in_the_x10_benchmark_brief(tmp_path: Path) -> None:
-    import sys
-
-    from .conftest import REPO
-    from .pagecheck import figures_outside_their_section
-
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    from generate import generate
-
-    out = tmp_path / "x10.pdf"
-    build(generate(tmp_path / "brief", 10), out)
-    captions = {f"Gambar {i + 1}. Foto sintetis {i}.": f"Bagian {i + 1}" for i in range(10)}
-    assert figures_outside_their_section(out, captions) == []  # main had "Gambar 5" under "6 Bagian 6"
 
 
 def test_the_last_pages_two_columns_end_level(editions: dict[str, Path]) -> None:

@@ -290,7 +290,7 @@ def test_no_heading_alone_at_the_foot_of_a_page(tmp_path: Path, default_pdf: Pat
     figures = {
         f"{i:02d}.md": "---\ntitle: Gambar " + str(i) + "\n---\n" + "\n\n".join(
             [("Kalimat isi yang mengisi halaman. " * (7 + (i * j) % 11)) +
-             f"\n\n## Sub {i}.{j}\n\n![Peta](assets/f.png){{caption=\"Peta\"}}\n\n" + "Kalimat sesudah gambar. " * 9
+             f"\n\n## Sub {i}.{j}\n\n![Bidang biru polos](assets/f.png){{caption=\"Peta\"}}\n\n" + "Kalimat sesudah gambar. " * 9
              for j in range(5)])
         for i in range(1, 5)
     }

@@ -330,8 +330,8 @@ def test_the_audience_printer_is_used_without_printer(cups_server: Path, tmp_pat
 
 
 @pytest.mark.parametrize("printers, message", [
-    ({"Q": {"max_level": "SANGAT"}}, "brief.yaml:7: error: printers.Q: unknown max_level 'SANGAT' (levels: BIASA, TERBATAS)"),
-    ({"Q": "BIASA"}, "brief.yaml:6: error: 'printers' must map printer queue names to {max_level: LEVEL}"),
+    ({"Q": {"max_level": "SANGAT"}}, "brief.yaml:8: error: printers.Q: unknown max_level 'SANGAT' (levels: BIASA, TERBATAS)"),
+    ({"Q": "BIASA"}, "brief.yaml:7: error: 'printers' must map printer queue names to {max_level: LEVEL}"),
 ])
 def test_a_bad_printers_mapping_names_its_line(tmp_path: Path, printers: dict[str, object], message: str) -> None:
     manifest = {"title": "Uji", "date": "2022-10-07", "levels": ["BIASA", "TERBATAS"], "printers": printers}

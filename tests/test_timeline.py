@@ -10,7 +10,7 @@ import pytest
 
 from briefing import i18n
 from briefing.build import build
-from briefing.errors import TimelineError
+from briefing.errors import BriefingError, TimelineError
 from briefing.timeline import load_timeline, parse_date
 
 from .conftest import BASIC_MANIFEST, REPO, normalise, write_brief
@@ -199,6 +199,6 @@ def test_bad_timeline_option_names_manifest_line(tmp_path: Path) -> None:
     from briefing.brief import load_brief
 
     write_brief(tmp_path, "title: X\ndate: 2022-01-01\ntimeline:\n  file: t.yaml\n  side: top\n", {"a.md": BODY})
-    with pytest.raises(Exception) as info:
+    with pytest.raises(BriefingError) as info:
         load_brief(tmp_path)
-    assert "brief.yaml:3" in str(info.value) and "side" in str(info.value)
+    assert info.value.format(tmp_path) == "brief.yaml:5: 'timeline.side' must be one of right, left"

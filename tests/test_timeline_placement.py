@@ -225,4 +225,4 @@ def test_a_bad_placement_names_the_manifest_line(tmp_path: Path) -> None:
                 **{"t.yaml": _events(2)})
     result = CliRunner().invoke(main, ["build", str(tmp_path)])
     assert result.exit_code == 1
-    assert "brief.yaml:3" in result.output and "'placement' must be one of auto, sidebar, block, appendix" in result.output
+    assert "brief.yaml:5: 'timeline.placement' must be one of auto, sidebar, block, appendix" in result.output

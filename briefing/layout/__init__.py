@@ -10,6 +10,7 @@ layout shows the edition is long enough to need one.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import io
 import os
 from dataclasses import dataclass, field, replace
@@ -19,6 +20,7 @@ from typing import Callable
 
 from reportlab.lib.pagesizes import landscape
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Spacer
 from reportlab.platypus.doctemplate import LayoutError as RLLayoutError
 
@@ -27,7 +29,6 @@ from ..crossrefs import uses_page_numbers
 from ..version import __version__
 from ..errors import BriefingWarning, LayoutError
 from ..model import Document, SourcesOptions
-from ..tagged import TagTree
 from ..notes import numbered_notes
 from ..themes import Theme
 from . import rl_compat
@@ -46,6 +47,7 @@ from .pages import BriefDocTemplate, DeferredCanvas, RectoBreak, Sidebar, Sideba
 from .paragraphs import Paragraph
 from .sources import appendix_flowables
 from .story import Story, StoryBuilder, clearance_block, photo_credits
+from .structure import finish_document
 from .tagging import Tagger, language_tag
 from ..paper import HALF_LETTER, SIZES
 from .theme import Styles, color, family, make_styles
@@ -71,8 +73,6 @@ class RenderedPdf:
     warnings: tuple[BriefingWarning, ...] = ()
     destinations: dict[str, int] = field(default_factory=dict, compare=False)
     """The page of each named destination (headings, labelled figures and tables, sources)."""
-    tags: TagTree | None = None
-    """The structure elements and their marked content (None: an untagged PDF)."""
     placements: tuple[Placement, ...] = field(default=(), compare=False)
     """Every flowable placed, page by page, when a layout log was asked for (`layoutlog.format_log`)."""
     last_fill: float = field(default=1.0, compare=False)
@@ -116,6 +116,9 @@ def _pull_in(render: Callable[..., RenderedPdf], with_toc: bool, rendered: Rende
     if rendered.pages < 2 or rendered.last_fill >= SHORT_TAIL:
         return rendered, 1.0
     for scale in PULLED_IN:
+        # the layout before holds its PDF objects in reference cycles, which the build's raised
+        # collection threshold would keep alive through this one: ~18 MB of the large brief's peak
+        gc.collect(1)
         again = render(with_toc=with_toc, scale=scale)
         if again.pages < rendered.pages:
             return again, scale
@@ -167,9 +170,9 @@ def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, with_
     if with_toc:
         flowables = [*_contents(list(story.outline), doc.heading_pages, locale, styles, theme, markup), *flowables]
     destinations: dict[str, int] = {}
-    tagger = _tagger(cover, flowables, sidebar) if printing.tagged else None
+    tagger = _tagger(cover, flowables, sidebar, document) if printing.tagged else None
     canvasmaker = partial(_RecordingCanvas, finish_page=doc.decor.finish_page, destinations=destinations,
-                          tagger=tagger)
+                          tagger=tagger, finish_document=partial(_finish_document, tagger, document))
     try:
         with rl_compat.pdf_settings():
             doc.build(flowables, canvasmaker=canvasmaker)
@@ -180,8 +183,7 @@ def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, with_
             f"an element {where} is too large for any page ({str(exc).splitlines()[0][:160]}); "
             "split it into smaller parts or make it smaller", path) from None
     warnings = story.warnings + (placer.warnings() if placer else ())
-    tags = tagger.export(manifest.title, language_tag(manifest.language)) if tagger is not None else None
-    return RenderedPdf(buffer.getvalue(), doc.page, warnings, destinations, tags,
+    return RenderedPdf(buffer.getvalue(), doc.page, warnings, destinations,
                        placements=tuple(log.placements if log else ()), last_fill=doc.last_page_fill)
 
 
@@ -235,13 +237,20 @@ def _styles(document: Document, scale: float) -> Styles:
     return replace(styles, source_entry=closer)
 
 
-def _tagger(cover: Cover, flowables: list[Flowable], sidebar: Sidebar | None) -> Tagger:
+def _finish_document(tagger: Tagger | None, document: Document, canvas: Canvas) -> None:
+    """The structure tree, metadata and PDF/A part, added before ReportLab writes the file."""
+    manifest = document.manifest
+    tree = tagger.export(manifest.title, language_tag(manifest.language)) if tagger is not None else None
+    finish_document(canvas, tree, document.printing.pdf_standard)
+
+
+def _tagger(cover: Cover, flowables: list[Flowable], sidebar: Sidebar | None, document: Document) -> Tagger:
     """Structure elements for the cover's lines, the story, then the timeline as an aside."""
-    tagger = Tagger()
+    tagger = Tagger(language_tag(document.manifest.language))
     tagger.tag_paragraphs([*cover.band, *cover.below])
     tagger.tag_story(flowables)
     if sidebar is not None:
-        tagger.aside(sidebar.entries)
+        tagger.aside(sidebar.entries, language_tag(document.timeline_language or document.manifest.language))
     return tagger
 
 

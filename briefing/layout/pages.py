@@ -368,14 +368,17 @@ class BriefDocTemplate(BaseDocTemplate):
         keeps its full height, so a split that comes out longer than measured still fits.
         """
         rest = self._story_rest()
-        if not rest or self.notes is not None and any(note_calls(f) for f in rest):
-            return  # more pages follow, or notes at a column's foot would sit below short text
+        if not rest:
+            return  # more pages follow
         frame = self.frame
         width, height = rl_compat.frame_width(frame), rl_compat.frame_height(frame)
         spans = [f for f in rest if getattr(f, "span", None) is not None]
-        across = _stacked_height(spans, self.canv, width, height)
         flowing = [f for f in rest if f not in spans]
-        text = _stacked_height(flowing, self.canv, width, height)
+        # measured only as far as two columns: most of the story is left on most pages
+        text = _stacked_height(flowing, self.canv, width, height, limit=2 * (height - BALANCE_SLACK))
+        if text > 2 * (height - BALANCE_SLACK) or self.notes is not None and any(note_calls(f) for f in rest):
+            return  # more than the page holds, or notes at a column's foot would sit below short text
+        across = _stacked_height(spans, self.canv, width, height)
         # what opens the column goes in it (ReportLab refuses a flowable the second column it fails in)
         lead = next((f for f in flowing if not getattr(f, "frameAction", None) and not isinstance(f, ActionFlowable)), None)
         opening = 0.0 if lead is None else (_opening_height(lead, self.canv, width, height) if isinstance(lead, Paragraph)
@@ -609,11 +612,15 @@ class BriefDocTemplate(BaseDocTemplate):
         self.canv.addOutlineEntry(title, key, level=level, closed=level > 0)
 
 
-def _stacked_height(flowables: list[Flowable], canvas: Canvas, width: float, height: float) -> float:
+def _stacked_height(flowables: list[Flowable], canvas: Canvas, width: float, height: float,
+                    limit: float = float("inf")) -> float:
     """The height *flowables* take one below the other in a column *width* wide, the space
-    between two the larger of the one's space after and the next one's space before."""
+    between two the larger of the one's space after and the next one's space before; once
+    past *limit*, the height so far (the rest is not wrapped)."""
     total, after = 0.0, None
     for flowable in flowables:
+        if total > limit:
+            break
         if getattr(flowable, "frameAction", None) or isinstance(flowable, ActionFlowable):
             continue
         tall = flowable.wrapOn(canvas, width, height)[1]
@@ -693,11 +700,13 @@ class DeferredCanvas(Canvas):
     """
 
     def __init__(self, *args: Any, finish_page: Callable[[Canvas, int, int], None], tagger: Any = None,
-                 **kwargs: Any):
+                 finish_document: Callable[[Canvas], None] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.tagger = tagger
         """The `tagging.Tagger` marking content as it is drawn (None: an untagged PDF)."""
         self._finish_page = finish_page
+        self._finish_document = finish_document
+        """Called once every page is written, before the document is (the structure tree, PDF/A)."""
         self._pages: list[dict[str, Any]] = []
         self._at_finish: list[Callable[[Canvas], None]] = []
 
@@ -720,4 +729,6 @@ class DeferredCanvas(Canvas):
                 draw(self)
             self._finish_page(self, number, total)
             super().showPage()
+        if self._finish_document is not None:
+            self._finish_document(self)
         super().save()

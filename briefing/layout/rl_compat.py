@@ -658,6 +658,77 @@ def link_texts(paragraph: Paragraph) -> list[str]:
     return texts
 
 
+# ---------------------------------------------------------------------------- the tagged document
+
+
+def pdf_document(canvas: Canvas) -> Any:
+    """The canvas's `pdfdoc.PDFDocument`, to add the structure tree and metadata before it is written."""
+    return canvas._doc
+
+
+def written_pages(canvas: Canvas) -> list[Any]:
+    """The `PDFPage` objects of every page written so far, in order."""
+    return list(canvas._doc.Pages.pages)
+
+
+def page_annotations(canvas: Canvas, page: Any) -> list[Any]:
+    """The annotation objects of a written page, in the order of its /Annots."""
+    objects = canvas._doc.idToObject
+    return [objects[ref.name] for ref in page.Annots or ()]
+
+
+def add_entries(obj: Any, entries: dict[str, Any]) -> None:
+    """Entries a ReportLab page or catalog dictionary has no attribute for (/StructParents,
+    /Tabs, /OutputIntents): its class lists the keys it writes."""
+    obj.__NoDefault__ = [*type(obj).__NoDefault__, *(key for key in entries if key not in type(obj).__NoDefault__)]
+    for key, value in entries.items():
+        setattr(obj, key, value)
+
+
+def drop_page_transition(page: Any) -> None:
+    """No /Trans: ReportLab writes an empty one on every page, which PDF/A rejects."""
+    page.Trans = None
+
+
+def annotation_entry(annot: Any, key: str) -> Any:
+    """An entry of a link annotation: a `linkURL` dictionary or a `linkRect` LinkAnnotation."""
+    if isinstance(annot, pdfdoc.PDFDictionary):
+        return annot.dict.get(key)
+    return {"Contents": annot.Contents, "Dest": annot.Destination}.get(key, annot.otherkw.get(key))
+
+
+def set_annotation_entries(annot: Any, entries: dict[str, Any]) -> None:
+    """Add entries to a link annotation (a LinkAnnotation refuses keys it does not list)."""
+    if isinstance(annot, pdfdoc.PDFDictionary):
+        annot.dict.update(entries)
+        return
+    annot.otherkw.update(entries)
+    annot.permitted = (*annot.permitted, *(key for key in entries if key not in annot.permitted))
+
+
+def info_fields(canvas: Canvas) -> dict[str, str]:
+    """The Info dictionary ReportLab will write, as text (the XMP packet must say the same)."""
+    doc = canvas._doc
+    info = doc.info
+    stamp = doc._timeStamp
+    formatter = info._dateFormatter or (lambda *d: "D:%04d%02d%02d%02d%02d%02d%+03d'%02d'" % (*d, stamp.dhh, stamp.dmm))
+    date = formatter(*stamp.YMDhms)
+    return {"Title": info.title, "Author": info.author, "Subject": info.subject, "Keywords": info.keywords,
+            "Creator": info.creator, "Producer": info.producer, "CreationDate": date, "ModDate": date}
+
+
+def sign_document(canvas: Canvas, content: bytes) -> None:
+    """Derive the file's /ID from *content* too (ReportLab's invariant ID hashes only the
+    Info fields, so two editions with one title would share it)."""
+    canvas._doc.updateSignature(content)
+
+
+def require_pdf_version(canvas: Canvas, version: tuple[int, int]) -> None:
+    """Declare at least *version* in the header (/Tabs is PDF 1.5)."""
+    doc = canvas._doc
+    doc._pdfVersion = max(tuple(doc._pdfVersion), version)
+
+
 # ---------------------------------------------------------------------------- TrueType metrics cache
 
 #: Bump when what is stored for a face changes.

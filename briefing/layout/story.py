@@ -127,6 +127,7 @@ class StoryBuilder:
         style = self._hanging(self.styles.breakable(self.styles.h1, title), section.number, self.theme.accent)
         heading = HeadingParagraph(destination(section.anchor) + self.escape(section.title),
                                    style, title, 0, section.pos.path, bulletText=section.number)
+        heading.section_language = section.language  # a section in another language is tagged with it
         mark_source([heading], section.pos)
         first = section.blocks[0] if section.blocks else None
         start = [PageBreak()] if section.break_before else []

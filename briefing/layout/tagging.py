@@ -17,6 +17,7 @@ exported as a `tagged.TagTree`; the write stage builds the PDF structure tree fr
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from reportlab.pdfgen.canvas import Canvas
@@ -25,6 +26,7 @@ from reportlab.platypus import Table as RLTable
 
 from ..tagged import Element, TagTree
 from . import rl_compat
+from .caps import CapsLabel
 from .contents import ContentsTable, HeadingParagraph
 from .figures import FigureFlowable
 
@@ -35,8 +37,8 @@ _LIST, _QUOTE, _H4 = "list", "quote", "h4"
 class Node:
     """A structure element being collected; copies of a flowable share it (never copied)."""
 
-    def __init__(self, role: str, parent: Node | None, alt: str = "", scope: str = ""):
-        self.role, self.parent, self.alt, self.scope = role, parent, alt, scope
+    def __init__(self, role: str, parent: Node | None, alt: str = "", scope: str = "", lang: str = ""):
+        self.role, self.parent, self.alt, self.scope, self.lang = role, parent, alt, scope, lang
         self.contents: list[tuple[str, Any, int]] = []
         """In reading order: ("kid", Node, 0), ("mcr", page, mcid), ("annot", page, index)."""
         self.link_texts: list[str] = []
@@ -120,8 +122,10 @@ def tag_note(canvas: Canvas, paragraph: Paragraph) -> Paragraph:
 class Tagger:
     """The structure elements of one document and, while it is drawn, their marked content."""
 
-    def __init__(self) -> None:
+    def __init__(self, lang: str = "") -> None:
         self.root = Node("Document", None)
+        self.lang = lang
+        """The document's language: a section in another one is a `Sect` with its `/Lang`."""
         self._stack: list[tuple[Node, int, list[str]]] = []
         self._mcids: dict[int, int] = {}
         self._claimed: set[tuple[int, int]] = set()
@@ -172,11 +176,12 @@ class Tagger:
             tag(flowable, Node(role, self.root))
 
     def tag_story(self, flowables: list[Flowable]) -> None:
-        _Walk(self.root).run(flowables)
+        _Walk(self.root, self.lang).run(flowables)
 
-    def aside(self, flowables: list[Flowable]) -> None:
-        """The timeline: an `Aside` after the body, each event a `P`."""
-        aside = Node("Aside", self.root)
+    def aside(self, flowables: list[Flowable], lang: str = "") -> None:
+        """The timeline: an `Aside` after the body, each event a `P`; with its `/Lang` when
+        its events are in another language than the document (no timeline of its own)."""
+        aside = Node("Aside", self.root, lang=lang if lang != self.lang else "")
         for flowable in flowables:
             node = Node("P", aside)
             for part in getattr(flowable, "parts", None) or [flowable]:  # an event's paragraphs
@@ -191,7 +196,7 @@ class Tagger:
 def _export(node: Node, parent: int, out: list[Element]) -> int | None:
     """Append *node* (if it holds anything) and its descendants; its index, or None if empty."""
     index = len(out)
-    out.append(Element(node.role, parent, node.alt, node.scope, (), ()))
+    out.append(Element(node.role, parent, node.alt, node.scope, ()))
     contents: list[tuple[str, int, int]] = []
     for kind, what, number in node.contents:
         if kind == "kid":
@@ -203,19 +208,32 @@ def _export(node: Node, parent: int, out: list[Element]) -> int | None:
     if not contents and node.role not in ("TD", "TH") and parent >= 0:
         del out[index:]
         return None
-    out[index] = Element(node.role, parent, node.alt, node.scope, tuple(contents), tuple(node.link_texts))
+    out[index] = Element(node.role, parent, node.alt, node.scope, tuple(contents), tuple(node.link_texts), node.lang)
     return index
 
 
-class _Walk:
-    """One pass over the story, keeping the open containers (list, box) as it goes."""
+@dataclass
+class _OpenList:
+    """A list being walked: its `L`, the body of its current item, its indent on the page."""
 
-    def __init__(self, root: Node):
+    node: Node
+    indent: float
+    depth: int
+    """How many Indenters were open when it began (content deeper than that is in an item)."""
+    body: Node | None = None
+
+
+class _Walk:
+    """One pass over the story, keeping the open containers (lists, boxes, a section in
+    another language) as it goes."""
+
+    def __init__(self, root: Node, lang: str = ""):
         self.parents = [root]
-        self.list: Node | None = None
-        self.list_depth = 0
-        self.body: Node | None = None
+        self.lang = lang
+        self.lists: list[_OpenList] = []
         self.depth = 0
+        self.offset = 0.0
+        """The left indent the open Indenters add (a list inside a quote inside an item is deeper)."""
         self.piece: Node | None = None
 
     def run(self, flowables: list[Flowable]) -> None:
@@ -225,11 +243,12 @@ class _Walk:
     def one(self, flowable: Flowable) -> None:
         if isinstance(flowable, Indenter):
             self.depth += 1 if (flowable.left > 0 or flowable.right > 0) else -1
+            self.offset += float(flowable.left)
         elif isinstance(flowable, FrameBG):
             self._close_list()
             if flowable.start:
                 self.parents.append(Node("Aside", self.parents[-1]))
-            elif len(self.parents) > 1:
+            elif len(self.parents) > 1 and self.parents[-1].role == "Aside":
                 self.parents.pop()
         elif isinstance(flowable, _Tagged):
             pass
@@ -243,11 +262,20 @@ class _Walk:
             self.table(flowable)
         elif isinstance(flowable, Paragraph):
             self.paragraph(flowable)
+        elif isinstance(flowable, CapsLabel):  # a box's label: "PENILAIAN ANALIS · KEYAKINAN SEDANG"
+            self._content_ends_list()
+            tag(flowable, Node("P", self._container()))
         elif hasattr(flowable, "bullet") and isinstance(flowable.bullet, Paragraph):  # a list marker on its own
             self._list_item(flowable.bullet, "Lbl")
+        elif isinstance(getattr(flowable, "items", None), list):  # a stack set as one piece (a read-also box)
+            self._close_list()
+            self.parents.append(Node("Aside", self.parents[-1]))
+            self.run([item for item in flowable.items if isinstance(item, Flowable)])
+            self.parents.pop()
         elif isinstance(getattr(flowable, "list_label", None), Paragraph):  # a dated entry of a chronology
-            self._list_item(flowable.list_label, "Lbl")
-            self._list_item(flowable.list_body, "P")
+            indent = self.offset + float(flowable.list_label.style.leftIndent)  # the entry's, for both parts
+            self._list_item(flowable.list_label, "Lbl", indent)
+            self._list_item(flowable.list_body, "P", indent)
         else:
             for inner in (rl_compat.inset_image(flowable), getattr(flowable, "content", None)):
                 if isinstance(inner, Flowable):
@@ -262,13 +290,15 @@ class _Walk:
             return
         if isinstance(paragraph, HeadingParagraph):
             self._close_list()
+            if paragraph.outline_level == 0:
+                self._section(getattr(paragraph, "section_language", ""))
             tag(paragraph, Node(f"H{min(paragraph.outline_level + 1, 6)}", self.parents[-1]))
             return
         if name.startswith(_LIST):
             self._list_item(paragraph, "P")
             return
         self._content_ends_list()
-        parent = self.body if self.list is not None and self.body is not None else self.parents[-1]
+        parent = self._container()
         if name.startswith(_QUOTE):
             parent = self._quote(parent)
         role = "H4" if name.startswith(_H4) else "P"
@@ -277,36 +307,55 @@ class _Walk:
         if name.endswith("-piece"):
             self.piece = node
 
+    def _section(self, language: str) -> None:
+        """A new top-level heading: a section in another language than the document's
+        is a `Sect` with its `/Lang` (a screen reader switches voice); others are not grouped."""
+        while len(self.parents) > 1 and self.parents[-1].role == "Sect":
+            self.parents.pop()
+        lang = language_tag(language) if language else ""
+        if lang and lang != self.lang:
+            self.parents.append(Node("Sect", self.parents[-1], lang=lang))
+
+    def _container(self) -> Node:
+        """Where a block goes: the body of the open list item, else the innermost container."""
+        body = self.lists[-1].body if self.lists else None
+        return body if body is not None else self.parents[-1]
+
     def _quote(self, parent: Node) -> Node:
         last = parent.contents[-1] if parent.contents else None
         if last is not None and last[0] == "kid" and last[1].role == "BlockQuote":
             return last[1]  # type: ignore[no-any-return]
         return Node("BlockQuote", parent)
 
-    def _list_item(self, paragraph: Paragraph, role: str) -> None:
-        if self.list is None:
-            self.list = Node("L", self.parents[-1])
-            self.list_depth = self.depth
-        if role == "Lbl" or paragraph.bulletText is not None or self.body is None:
-            item = Node("LI", self.list)
+    def _list_item(self, paragraph: Paragraph, role: str, indent: float | None = None) -> None:
+        """A list paragraph: deeper than the open list it opens a list in the current item
+        (`L` inside `LBody`), shallower it closes the lists it leaves."""
+        if indent is None:
+            indent = self.offset + float(paragraph.style.leftIndent)
+        while self.lists and self.lists[-1].indent > indent + 0.5:
+            self.lists.pop()
+        if not self.lists or self.lists[-1].indent < indent - 0.5:
+            self.lists.append(_OpenList(Node("L", self._container()), indent, self.depth))
+        top = self.lists[-1]
+        if role == "Lbl" or paragraph.bulletText is not None or top.body is None:
+            item = Node("LI", top.node)
             if role == "Lbl":
                 tag(paragraph, Node("Lbl", item))
-            self.body = Node("LBody", item)
+            top.body = Node("LBody", item)
             if role == "Lbl":
                 return
-        tag(paragraph, Node("P", self.body))
+        tag(paragraph, Node("P", top.body))
 
     def _content_ends_list(self) -> None:
-        """Content back at the list's own indent ends it; indented content is in the item."""
-        if self.list is not None and self.depth <= self.list_depth:
-            self._close_list()
+        """Content back at a list's own indent ends it; indented content is in the item."""
+        while self.lists and self.depth <= self.lists[-1].depth:
+            self.lists.pop()
 
     def _close_list(self) -> None:
-        self.list = self.body = None
+        self.lists.clear()
 
     def figure(self, figure: FigureFlowable) -> None:
-        parent = self.body if self.list is not None and self.body is not None else self.parents[-1]
-        node = Node("Figure", parent, alt=figure.alt or "")
+        node = Node("Figure", self._container(), alt=figure.alt or "")
         tag(figure, node)
         if figure.caption is not None or figure.credit is not None:
             caption = Node("Caption", node)
@@ -322,8 +371,7 @@ class _Walk:
                 for cell in row:
                     self.run([c for c in (cell if isinstance(cell, (list, tuple)) else [cell]) if isinstance(c, Flowable)])
             return
-        parent = self.body if self.list is not None and self.body is not None else self.parents[-1]
-        node = Node("Table", parent)
+        node = Node("Table", self._container())
         for number, row in enumerate(cells):
             tr = Node("TR", node)
             for cell in row:
