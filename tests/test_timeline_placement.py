@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from briefing.layout.timeline import (MIN_CARRIED, NOMINAL, TIGHTEST, Band, plac
 from briefing.timeline import load_timeline
 
 from .conftest import BASIC_MANIFEST, normalise, write_brief
-from .test_accessible import _roles
+from .test_accessible import _elements, _roles
 from .test_timeline import BODY
 
 SECOND = "---\ntitle: Bagian Kedua\n---\nParagraf penutup bagian kedua yang berdiri sendiri.\n"
@@ -247,8 +248,15 @@ def test_a_five_thousand_word_event_prints_every_word_in_the_a5_chronology(tmp_p
     out = _brief(tmp_path, events + _events(12), paper="A5")
     with pdfplumber.open(out) as pdf:
         text = "\n".join(page.extract_text() or "" for page in pdf.pages)
+        pages = len(pdf.pages)
     chronology = text[text.rindex("Kronologi"):]
     _assert_in_order(chronology, ["Peristiwa panjang", *words, "Peristiwa nomor 00"])
+    document = pikepdf.open(out)
+    elements = _elements(document)
+    assert Counter(str(e.S) for e in elements)["/LI"] == 13  # the pieces are one entry
+    texts = [e for e in elements if str(e.S) == "/P" and str(e.P.S) == "/LBody"]
+    spread = max(len({kid.Pg.objgen for kid in e.K if isinstance(kid, pikepdf.Dictionary)}) for e in texts)
+    assert spread > pages / 2  # one text across the pages it fills, every piece tagged
 
 
 def test_a_timeline_block_event_taller_than_a_page_splits(tmp_path: Path) -> None:
