@@ -15,7 +15,7 @@ from typing import Any
 from .errors import BriefingError, InvalidValue, ManifestError, Reporter, raise_all
 from .model import Audience, Manifest, SectionSource, Signoff, SourcesOptions, TimelineOptions
 from .paper import PAPERS
-from .schema import Field, Items, One, Record, Table, boolean, day, mapping, number, one_of, parse, placeholders, \
+from .schema import Field, Items, One, Record, Table, any_case_of, boolean, day, mapping, number, one_of, parse, placeholders, \
     scalar_text, template, text, text_list, \
     upper_text, whole_number
 from .yamlfile import YamlList, YamlMap, load_yaml
@@ -99,7 +99,7 @@ FIELDS: dict[str, Field] = {
     "short_title": _TEXT,
     "subtitle": _TEXT,
     "date": Field(day, required=True),
-    "language": Field(one_of(LANGUAGES)),
+    "language": Field(any_case_of(LANGUAGES)),
     "organisation": _TEXT,
     "authors": Field(text_list),
     "marking": Field(upper_text),
@@ -107,7 +107,7 @@ FIELDS: dict[str, Field] = {
     "subject": _TEXT,
     "sections": Field(text_list),
     "numbered_headings": _FLAG,
-    "paper": Field(one_of(PAPERS)),
+    "paper": Field(any_case_of(PAPERS)),
     "timeline": Field(_options({"side": ("right", "left"), "order": ("chronological", "reverse"),
                                 "placement": ("auto", "sidebar", "block", "appendix")}, TimelineOptions)),
     "sources": Field(_options({"qr": (True, False), "further_reading": (True, False),
@@ -128,7 +128,7 @@ FIELDS: dict[str, Field] = {
     "version": Field(scalar_text),
     "toc": Field(_toc),
     "tagged": _FLAG,
-    "pdf_standard": Field(one_of(PDF_STANDARDS)),
+    "pdf_standard": Field(any_case_of(PDF_STANDARDS)),
     "footnotes": Field(one_of(("sidenotes", "endnotes"))),
     "printers": Field(Table(_PRINTER, _PRINTERS_SHAPE, "'printers' must map printer queue names to {{max_level: LEVEL}}")),
     "clearance": Field(_CLEARANCE, spread=True),

@@ -339,6 +339,19 @@ def one_of(choices: tuple[Any, ...], message: str | None = None) -> FieldType:
     return convert
 
 
+def any_case_of(choices: tuple[str, ...]) -> FieldType:
+    """One of *choices* in any case, as the command line takes it (`paper: a4` as `--paper a4`),
+    given back in the canonical spelling."""
+    canonical = {choice.casefold(): choice for choice in choices}
+
+    def convert(value: Any) -> str:
+        if isinstance(value, str) and value.casefold() in canonical:
+            return canonical[value.casefold()]
+        raise InvalidValue("must be one of " + ", ".join(choices) + " (in any case)")
+
+    return convert
+
+
 def scalar_text(value: Any) -> str:
     """A text, or a number read as text (a version `2`, a control number `0042`)."""
     if isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value).strip():

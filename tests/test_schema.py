@@ -290,3 +290,26 @@ def test_a_problem_in_an_event_text_names_the_line_it_is_on(tmp_path: Path, monk
     assert result.exit_code == 1
     assert result.stdout.splitlines()[0] == (f"t.yaml:{line}: error: citation [@kcna] but the brief has no "
                                              "sources file (add 'sources: sources.yaml' to brief.yaml)")
+
+
+@pytest.mark.parametrize(("written", "field", "canonical"), [
+    ("paper: a4", "paper", "A4"), ("paper: LETTER", "paper", "Letter"), ("paper: half-LETTER", "paper", None),
+    ("pdf_standard: UA-1", "pdf_standard", "ua-1"), ("language: EN", "language", "en")])
+def test_choices_the_command_line_takes_in_any_case_the_manifest_does_too(
+        tmp_path: Path, written: str, field: str, canonical: str | None) -> None:
+    (tmp_path / "brief.yaml").write_text(f"{HEAD}{written}\n", encoding="utf-8")
+    if canonical is None:
+        with pytest.raises(BriefingError, match=r"brief\.yaml:3: 'paper' must be one of A4, Letter, Legal, A5, F4 \(in any case\)"):
+            load_manifest(tmp_path)
+        return
+    manifest, _ = load_manifest(tmp_path)
+    assert getattr(manifest, field) == canonical
+
+
+def test_an_edition_paper_in_any_case_builds_at_that_size(tmp_path: Path) -> None:
+    write_brief(tmp_path, {**BASIC_MANIFEST, "paper": "letter"}, {"a.md": "---\ntitle: A\n---\nTeks.\n"})
+    result = CliRunner().invoke(main, ["build", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    page = next(iter((tmp_path / "output").glob("*.pdf")))
+    box = PdfReader(page).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)

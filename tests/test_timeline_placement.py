@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from briefing.layout.timeline import (MIN_CARRIED, NOMINAL, TIGHTEST, Band, plac
 from briefing.timeline import load_timeline
 
 from .conftest import BASIC_MANIFEST, normalise, write_brief
-from .test_accessible import _roles
+from .test_accessible import _elements, _roles
 from .test_timeline import BODY
 
 SECOND = "---\ntitle: Bagian Kedua\n---\nParagraf penutup bagian kedua yang berdiri sendiri.\n"
@@ -226,3 +227,46 @@ def test_a_bad_placement_names_the_manifest_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["build", str(tmp_path)])
     assert result.exit_code == 1
     assert "brief.yaml:5: 'timeline.placement' must be one of auto, sidebar, block, appendix" in result.output
+
+
+# ---------------------------------------------------------------------------- very long events
+
+
+WORDS = "pemerintahan perekonomian keberlanjutan hubungan diplomatik semakin mendalam setelah pertemuan".split()
+
+
+def _long_event(words: int) -> tuple[str, list[str]]:
+    """One event whose text is *words* long words (they hyphenate), every tenth a numbered
+    marker, and those words."""
+    text = [f"tanda{i // 10:03d}" if i % 10 == 0 else WORDS[i % len(WORDS)] for i in range(words)]
+    return f"- date: 1800-05-01\n  title: Peristiwa panjang\n  text: {' '.join(text)}\n", text
+
+
+def test_a_five_thousand_word_event_prints_every_word_in_the_a5_chronology(tmp_path: Path) -> None:
+    # Big enough that breaking the whole text again on every page (as the entry once did) takes minutes.
+    events, words = _long_event(5000)
+    out = _brief(tmp_path, events + _events(12), paper="A5")
+    with pdfplumber.open(out) as pdf:
+        text = "\n".join(page.extract_text() or "" for page in pdf.pages)
+        pages = len(pdf.pages)
+    chronology = text[text.rindex("Kronologi"):]
+    _assert_in_order(chronology, ["Peristiwa panjang", *words, "Peristiwa nomor 00"])
+    document = pikepdf.open(out)
+    elements = _elements(document)
+    assert Counter(str(e.S) for e in elements)["/LI"] == 13  # the pieces are one entry
+    texts = [e for e in elements if str(e.S) == "/P" and str(e.P.S) == "/LBody"]
+    spread = max(len({kid.Pg.objgen for kid in e.K if isinstance(kid, pikepdf.Dictionary)}) for e in texts)
+    assert spread > pages / 2  # one text across the pages it fills, every piece tagged
+
+
+def test_a_timeline_block_event_taller_than_a_page_splits(tmp_path: Path) -> None:
+    events, words = _long_event(2500)
+    out = _brief(tmp_path, events + _events(2), {"a.md": SECOND, "b.md": BODY},
+                 timeline={"file": "timeline.yaml", "placement": "block"})
+    with pdfplumber.open(out) as pdf:
+        text = "\n".join(page.extract_text() or "" for page in pdf.pages)
+        pages = [normalise(page.extract_text() or "") for page in pdf.pages]
+    assert "Kronologi" not in text
+    _assert_in_order(text, ["Bagian Kedua", "LINI MASA", "Peristiwa panjang", *words, "Peristiwa nomor 00", "Paragraf 8"])
+    start = next(page for page in pages if "LINIMASA" in page)  # under the first section, not after a hole
+    assert "Paragrafpenutup" in start and "tanda000" in start

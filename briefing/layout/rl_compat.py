@@ -99,6 +99,15 @@ def frame_width(frame: Frame) -> float:
     return float(frame._getAvailableWidth())
 
 
+def split_width(flowable: Flowable, avail_width: float) -> float:
+    """The width *flowable* is set at when its frame asks it to split. ReportLab's `Frame.split`
+    passes the frame's width without the indents an `Indenter` opened, while `Frame.add` wraps
+    at the indented width: a flowable that breaks its text again at the wider width makes a
+    first piece too tall for the room it was cut to (a chronology entry in a block)."""
+    frame = getattr(flowable, "_frame", None)
+    return frame_width(frame) if isinstance(frame, Frame) else avail_width
+
+
 def frame_height(frame: Frame) -> float:
     """The height *frame* can offer at most, to measure what keep-with-next must fit."""
     return float(frame._aH)

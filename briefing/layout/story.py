@@ -279,7 +279,7 @@ class StoryBuilder:
 
     def paragraph(self, block: ParaBlock, style=None) -> list[Flowable]:  # type: ignore[no-untyped-def]
         style = self.styles.breakable(style or self.styles.body, plain_text(block.children))
-        chunks = _chunks(block.children, self.PARAGRAPH_CHUNK)
+        chunks = text_chunks(block.children, self.PARAGRAPH_CHUNK)
         mark = portion_markup(self.theme, self.levels, block.portion)
         if len(chunks) == 1:
             return [Paragraph(mark + self.markup.write(block.children), style)]
@@ -696,7 +696,7 @@ def _paragraph_run(blocks: tuple[Block, ...], start: int, limit: int) -> list[Pa
     return run
 
 
-def _chunks(inlines: tuple[Inline, ...], limit: int) -> list[tuple[Inline, ...]]:
+def text_chunks(inlines: tuple[Inline, ...], limit: int) -> list[tuple[Inline, ...]]:
     """Cut inlines into runs of about *limit* characters, at spaces inside plain text."""
     if sum(len(plain_text((node,))) for node in inlines) <= limit:
         return [inlines]

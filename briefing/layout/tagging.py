@@ -276,6 +276,10 @@ class _Walk:
             indent = self.offset + float(flowable.list_label.style.leftIndent)  # the entry's, for both parts
             self._list_item(flowable.list_label, "Lbl", indent)
             self._list_item(flowable.list_body, "P", indent)
+            if str(flowable.list_body.style.name).endswith("-piece"):  # a long text set in pieces
+                self.piece = flowable.list_body.tag_node
+        elif self.piece is not None and isinstance(getattr(flowable, "list_body", None), Paragraph):
+            self.paragraph(flowable.list_body)  # the rest of a chronology entry's text set in pieces
         else:
             for inner in (rl_compat.inset_image(flowable), getattr(flowable, "content", None)):
                 if isinstance(inner, Flowable):

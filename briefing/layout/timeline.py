@@ -11,16 +11,17 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, FrameBG, HRFlowable, Indenter, KeepTogether, Spacer
+from reportlab.platypus import Flowable, FrameBG, HRFlowable, Indenter, Spacer
 
 from .. import i18n
 from ..model import TimelineEvent, plain_text
 from ..themes import Theme
+from . import rl_compat
 from .caps import caps_label
 from .contents import HeadingParagraph
 from .markup import MarkupWriter
 from .paragraphs import Paragraph
-from .story import SpaceAfter
+from .story import SpaceAfter, StoryBuilder, text_chunks
 from .theme import RULE, Styles, color, portion_markup
 
 #: The narrowest side column the timeline is set in, in characters a line of its event text.
@@ -272,6 +273,7 @@ class ChronologyEntry(Flowable):
         return self.width, self.height
 
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        avail_width = rl_compat.split_width(self, avail_width)
         _, height = self.wrap(avail_width, avail_height)
         if height <= avail_height or self._date_height > avail_height:
             return []
@@ -313,14 +315,29 @@ def chronology_entries(events: tuple[TimelineEvent, ...], styles: Styles, locale
     hang = min(widest, width / 4) + ChronologyEntry.GAP
     entries: list[Flowable] = []
     for event, date in zip(events, dates):
-        text = f"<b>{portion_markup(theme, levels, event.level)}{escape(event.title)}.</b>"
-        if event.text:
-            text += f" {markup.write(event.text)}"
-        plain = f"{event.title} {plain_text(event.text)}"
-        body = Paragraph(text, styles.breakable(text_style, plain))
-        entries.append(ChronologyEntry(Paragraph(escape(date), date_style), body, hang, text_style.spaceAfter,
-                                       color(theme.accent) if event.highlight else None))
+        title = f"<b>{portion_markup(theme, levels, event.level)}{escape(event.title)}.</b>"
+        bodies = _chronology_text(title, event, styles, text_style, markup)
+        bar = color(theme.accent) if event.highlight else None
+        entries.append(ChronologyEntry(Paragraph(escape(date), date_style), bodies[0], hang,
+                                       text_style.spaceAfter if len(bodies) == 1 else 0.0, bar))
+        entries += [ChronologyEntry(None, body, hang, text_style.spaceAfter if i == len(bodies) - 1 else 0.0, bar)
+                    for i, body in enumerate(bodies[1:], start=1)]
     return entries
+
+
+def _chronology_text(title: str, event: TimelineEvent, styles: Styles, style: ParagraphStyle,
+                     markup: MarkupWriter) -> list[Paragraph]:
+    """The title and text of an entry, in the pieces a long body paragraph is set in: line
+    breaking grows worse than linearly with a paragraph's length, and a page that splits an
+    entry breaks its text again. All but the last piece are "-piece" paragraphs, one text to tagging."""
+    chunks = text_chunks(event.text, StoryBuilder.PARAGRAPH_CHUNK) if event.text else [()]
+    piece = ParagraphStyle(f"{style.name}-piece", parent=style, spaceAfter=0, spaceBefore=0)
+    bodies: list[Paragraph] = []
+    for index, chunk in enumerate(chunks):
+        text = f"{title} {markup.write(chunk)}" if index == 0 and chunk else title if index == 0 else markup.write(chunk)
+        plain = f"{event.title} {plain_text(chunk)}" if index == 0 else plain_text(chunk)
+        bodies.append(Paragraph(text, styles.breakable(style if index == len(chunks) - 1 else piece, plain)))
+    return bodies
 
 
 def timeline_block(entries: list[Flowable], label: str, styles: Styles, theme: Theme,
@@ -329,14 +346,15 @@ def timeline_block(entries: list[Flowable], label: str, styles: Styles, theme: T
     labelled as the text's other boxes are."""
     pad = NOMINAL.pad
     head = caps_label(label, styles.box_label, markup)
+    head.keepWithNext = True  # with the first entry's opening lines: an entry may be taller than a page
     return [
         Spacer(0, 4),
         FrameBG(color=color(theme.tint), start=True, strokeWidth=0),
         HRFlowable(width="100%", thickness=RULE, color=color(theme.accent), spaceBefore=0, spaceAfter=0),
         Indenter(pad, pad),
         Spacer(0, pad - RULE),
-        KeepTogether([head, *entries[:2]]),
-        *entries[2:],
+        head,
+        *entries,
         Spacer(0, pad - (entries[-1].getSpaceAfter() if entries else 0.0)),
         Indenter(-pad, -pad),
         FrameBG(start=False),
