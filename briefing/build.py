@@ -578,7 +578,7 @@ def print_settings(manifest: Manifest, edition: Edition, options: BuildOptions, 
     check_standard(standard, options)
     paper = pick(options.paper, manifest.paper)
     if options.booklet:
-        paper = {"Letter": "HalfLetter"}.get(str(paper), "A5")
+        paper = booklet_pages(str(paper))
     return PrintSettings(
         paper=str(paper),
         orientation=str(pick(options.orientation, audience.orientation if audience else None, manifest.orientation)),
@@ -594,6 +594,18 @@ def print_settings(manifest: Manifest, edition: Edition, options: BuildOptions, 
         tagged=manifest.tagged and not options.booklet,  # imposing the pages drops the structure tree
         pdf_standard=standard,
     )
+
+
+#: The page a booklet is set on, by the paper named: its sheets are that paper's (A4 or Letter).
+BOOKLET_PAGES = {"A4": "A5", "A5": "A5", "Letter": "HalfLetter"}
+
+
+def booklet_pages(paper: str) -> str:
+    """The booklet page size for *paper*; a paper no booklet folds from is refused, not guessed."""
+    if paper not in BOOKLET_PAGES:
+        raise UsageError(f"--booklet folds A4 sheets into A5 pages or Letter sheets into half-Letter pages; "
+                         f"paper {paper} makes no booklet here: use --paper A4 or --paper Letter with --booklet")
+    return BOOKLET_PAGES[paper]
 
 
 def check_standard(standard: str, options: BuildOptions) -> None:

@@ -231,6 +231,14 @@ def test_booklet_sheets(tmp_path: Path) -> None:
         assert "Test Brief" in right and "Halaman 1 dari" in right
 
 
+@pytest.mark.parametrize("paper", ["Legal", "F4"])
+def test_a_booklet_from_a_paper_it_cannot_fold_is_refused(tmp_path: Path, paper: str) -> None:
+    root = long_brief(tmp_path)
+    result = run_cli("build", str(root), "--booklet", "--paper", paper)
+    assert result.returncode == 2 and f"paper {paper} makes no booklet here" in result.stderr, result.stderr
+    assert not any((root / "output").glob("*.pdf"))  # refused before anything is built
+
+
 def test_default_brief_typography(default_pdf: Path) -> None:
     """Body lines run 55-85 characters and nothing overflows the text block."""
     from briefing.layout.pages import make_geometry
