@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import io
+import logging
 import os
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -56,6 +57,8 @@ from .timeline import (chronology_appendix, chronology_entries, chronology_place
 
 __all__ = ["RenderedPdf", "render_pdf", "impose_booklet", "glyphs_for"]
 
+logger = logging.getLogger("briefing")
+
 #: In "auto" mode, editions longer than this get a table of contents.
 TOC_AFTER_PAGES = 6
 #: Layout passes at most to settle page references (`[halaman @fig-peta]`) whose numbers move text.
@@ -64,6 +67,9 @@ MAX_REFERENCE_PASSES = 3
 SHORT_TAIL = 0.25
 #: The scales figures take in the pulled-in layouts, tried in order (the sources are set closer too).
 PULLED_IN = (0.85, 0.7)
+#: A further pulled-in layout is skipped when the last page's text is more than this many times
+#: the height the earlier pages could still give it (`_may_save_page`).
+PULL_IN_MARGIN = 2.0
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,11 @@ class RenderedPdf:
     """Every flowable placed, page by page, when a layout log was asked for (`layoutlog.format_log`)."""
     last_fill: float = field(default=1.0, compare=False)
     """The share of the last page's body columns its text fills."""
+    tail_height: float = field(default=0.0, compare=False)
+    """The height (points) the text takes of the last page's body columns."""
+    spare_height: float = field(default=0.0, compare=False)
+    """The height the text leaves free in the earlier pages' body columns plus what the figures
+    could still lose (down to `figures.MIN_SCALE`): the most a layout with smaller figures can win."""
 
 
 def render_pdf(document: Document, cache_dir: Path | None = None, layout_log: bool = False) -> RenderedPdf:
@@ -89,7 +100,7 @@ def render_pdf(document: Document, cache_dir: Path | None = None, layout_log: bo
     register_fonts(tuple(dict.fromkeys(family(f) for f in (theme.body_font, theme.heading_font))))
     glyphs = glyphs_for(document)
     mode = document.printing.toc
-    render = partial(_render, document, cache_dir, glyphs, layout_log=layout_log)
+    render = _Passes(partial(_render, document, cache_dir, glyphs, layout_log=layout_log))
     rendered = render(with_toc=mode == "on")
     with_toc = mode == "on" or (mode == "auto" and rendered.pages > TOC_AFTER_PAGES)
     if with_toc and mode == "auto":
@@ -115,7 +126,12 @@ def _pull_in(render: Callable[..., RenderedPdf], with_toc: bool, rendered: Rende
     """
     if rendered.pages < 2 or rendered.last_fill >= SHORT_TAIL:
         return rendered, 1.0
+    again = None
     for scale in PULLED_IN:
+        if again is not None and not _may_save_page(again, rendered.pages):
+            logger.info("layout pass for pull-in %g skipped: the last page's %.0f pt cannot move into %.0f pt",
+                        scale, again.tail_height, again.spare_height)
+            break
         # the layout before holds its PDF objects in reference cycles, which the build's raised
         # collection threshold would keep alive through this one: ~18 MB of the large brief's peak
         gc.collect(1)
@@ -123,6 +139,39 @@ def _pull_in(render: Callable[..., RenderedPdf], with_toc: bool, rendered: Rende
         if again.pages < rendered.pages:
             return again, scale
     return rendered, 1.0
+
+
+def _may_save_page(tried: RenderedPdf, pages: int) -> bool:
+    """Whether a layout with the figures smaller than in *tried* (a pulled-in layout of as many
+    *pages* that failed) might still end a page earlier; False only when it clearly cannot.
+
+    Every pulled-in layout sets the sources alike, so the next one differs from *tried* only in
+    its figures, which cannot print below `MIN_SCALE`. For the last page to go, its text must
+    move into what the earlier pages leave free plus what the figures can still lose; both are
+    measured in *tried* (`spare_height`). Text moved between body columns of different widths
+    reflows (a wide column takes it in fewer lines; on A4 with a timeline the body column is
+    about 1.4 times a two-column page's) and a page top drops a heading's space before it, so
+    the last page's text must exceed PULL_IN_MARGIN times that room before the layout is skipped.
+    """
+    if tried.pages != pages:  # another page count: the tail alone says nothing
+        return True
+    return tried.tail_height <= PULL_IN_MARGIN * tried.spare_height
+
+
+class _Passes:
+    """Counts the layout passes of one edition and logs each (`briefing -v`): each costs a full layout."""
+
+    def __init__(self, render: Callable[..., RenderedPdf]):
+        self.render, self.count = render, 0
+
+    def __call__(self, *, with_toc: bool, pages: dict[str, int] | None = None, scale: float = 1.0) -> RenderedPdf:
+        self.count += 1
+        rendered = self.render(with_toc=with_toc, pages=pages, scale=scale)
+        why = ("page references" if pages is not None else f"pull-in {scale:g}" if scale < 1
+               else "first" if self.count == 1 else "table of contents")
+        logger.info("layout pass %d (%s): %d pages, last page %.0f %% full", self.count, why, rendered.pages,
+                  100 * rendered.last_fill)
+        return rendered
 
 
 def glyphs_for(document: Document) -> GlyphPlan:
@@ -184,7 +233,15 @@ def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, with_
             "split it into smaller parts or make it smaller", path) from None
     warnings = story.warnings + (placer.warnings() if placer else ())
     return RenderedPdf(buffer.getvalue(), doc.page, warnings, destinations,
-                       placements=tuple(log.placements if log else ()), last_fill=doc.last_page_fill)
+                       placements=tuple(log.placements if log else ()), last_fill=doc.last_page_fill,
+                       **_room(doc))
+
+
+def _room(doc: BriefDocTemplate) -> dict[str, float]:
+    """The last page's text height and the earlier pages' free room plus the figures' slack."""
+    *earlier, (tail, _) = doc.page_room or [(0.0, 0.0)]
+    free = sum(max(0.0, room - used) for used, room in earlier)
+    return {"tail_height": tail, "spare_height": free + doc.figure_slack}
 
 
 def _timeline_placement(document: Document, styles: Styles, size: tuple[float, float], side: str) -> str:

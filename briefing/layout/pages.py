@@ -18,6 +18,7 @@ from reportlab.platypus import (ActionFlowable, BaseDocTemplate, Flowable, Frame
 from . import rl_compat
 from .contents import HeadingParagraph
 from .decor import PageDecor
+from .figures import MIN_SCALE, FigureFlowable
 from .geometry import COVER_TOP, Geometry, Rect, make_geometry  # noqa: F401  (re-exported)
 from .layoutlog import LayoutLog
 from .markup import MarkupWriter
@@ -196,6 +197,10 @@ class BriefDocTemplate(BaseDocTemplate):
         self._lowest: dict[str, float] = {}
         self.last_page_fill = 1.0
         """The share of the last page's body columns its text fills (a short tail may be pulled back)."""
+        self.page_room: list[tuple[float, float]] = []
+        """Each page's body columns: the height the text took of them, and their height (in points)."""
+        self.figure_slack = 0.0
+        """How much the figures placed could still lose in height, down to `figures.MIN_SCALE`."""
         self.heading_pages: dict[str, int] = {}
         """Page of each heading by bookmark key, for the table of contents."""
         self.last_heading: tuple[str, Path | None] = ("", None)
@@ -237,6 +242,7 @@ class BriefDocTemplate(BaseDocTemplate):
             self.notes.reset()
         self.heading_pages.clear()
         self.last_heading = ("", None)
+        self.page_room, self.figure_slack = [], 0.0
         if self.sidebar is not None:
             self.sidebar.reset()
 
@@ -591,7 +597,9 @@ class BriefDocTemplate(BaseDocTemplate):
         frames = [rl_compat.frame_rect(frame) for frame in self.pageTemplate.frames]
         used = sum(y + height - self._lowest.get(frame.id, y + height)
                    for frame, (_, y, _, height) in zip(self.pageTemplate.frames, frames))
-        return float(used / sum(height for _, _, _, height in frames))
+        room = sum(height for _, _, _, height in frames)
+        self.page_room.append((float(used), float(room)))
+        return float(used / room)
 
     def afterFlowable(self, flowable: Flowable) -> None:
         if self.layout_log is not None:
@@ -600,6 +608,8 @@ class BriefDocTemplate(BaseDocTemplate):
         if frame is not None and frame in self.pageTemplate.frames:
             top = rl_compat.current_frame_top(frame)
             self._lowest[frame.id] = min(top, self._lowest.get(frame.id, top))
+            if isinstance(flowable, FigureFlowable):
+                self.figure_slack += flowable.image_height * (1 - MIN_SCALE / flowable.scale)
         if self._page_wide and getattr(flowable, "span", None) is not None:
             self._span_bottom = rl_compat.current_frame_top(self.frame)
         if not isinstance(flowable, HeadingParagraph) or not flowable.outline_key:
