@@ -37,7 +37,7 @@ from .booklet import impose_booklet
 from .contents import ContentsTable, Entry, assign_outline
 from .cover import Cover
 from .decor import PageDecor
-from .fonts import GlyphPlan, face, glyph_plan, register_fonts, register_local_fonts
+from .fonts import GlyphPlan, face, glyph_plan, register_local_fonts
 from .fonts import use_cache_dir as use_font_cache
 from .geometry import Geometry, make_geometry
 from .hyphenation import prime_patterns
@@ -93,12 +93,9 @@ class RenderedPdf:
 def render_pdf(document: Document, cache_dir: Path | None = None, layout_log: bool = False) -> RenderedPdf:
     """Lay out *document* and return the finished PDF (and layout warnings, e.g. low dpi);
     with *layout_log*, also where the last layout pass placed every flowable."""
-    theme = document.theme
     prime_patterns(document.manifest.language, cache_dir)
     use_font_cache(cache_dir)
-    register_local_fonts(theme.font_files)
-    register_fonts(tuple(dict.fromkeys(family(f) for f in (theme.body_font, theme.heading_font))))
-    glyphs = glyphs_for(document)
+    glyphs = glyphs_for(document)  # registers the theme's and the brief's own fonts
     mode = document.printing.toc
     render = _Passes(partial(_render, document, cache_dir, glyphs, layout_log=layout_log))
     rendered = render(with_toc=mode == "on")
