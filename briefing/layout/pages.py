@@ -573,18 +573,21 @@ class BriefDocTemplate(BaseDocTemplate):
         if frame is None or rl_compat.frame_at_top(frame) or not flowables[0].getKeepWithNext():
             return
         width, frame_height = rl_compat.frame_width(frame), rl_compat.frame_height(frame)
-        need = 0.0
+        need, after = 0.0, rl_compat.frame_space_after(frame)
         index = 0
         while index < len(flowables) and flowables[index].getKeepWithNext():
             flowable = flowables[index]
             if not getattr(flowable, "frameAction", None):
-                need += flowable.getSpaceBefore() + flowable.wrapOn(self.canv, width, frame_height)[1] + flowable.getSpaceAfter()
+                # a space before overlaps the space after the flowable above it, as the frame sets them
+                need += max(flowable.getSpaceBefore() - after, 0) + flowable.wrapOn(self.canv, width, frame_height)[1]
+                after = flowable.getSpaceAfter()
+                need += after
             index += 1
         # A figure that does not fit floats to the next page and the text after it comes up:
         # that text is what must have room below the heading.
         following = next((f for f in flowables[index:] if not getattr(f, "floats", False)), None)
         if following is not None:
-            need += _opening_height(following, self.canv, width, frame_height)
+            need += _opening_height(following, self.canv, width, frame_height) - min(following.getSpaceBefore(), after)
             if self.notes is not None and not self._page_margin and frame in self.pageTemplate.frames:
                 # and the notes it calls, at this column's foot: else it moves on and strands the heading
                 column = self.pageTemplate.frames.index(frame)

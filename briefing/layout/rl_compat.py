@@ -94,6 +94,12 @@ def frame_space_left(frame: Frame) -> float:
     return float(frame._y - frame._y1p)
 
 
+def frame_space_after(frame: Frame) -> float:
+    """The space after the last flowable *frame* holds, already taken from the room left:
+    with `overlapAttachedSpace` the next flowable's space before overlaps it."""
+    return float(frame._prevASpace) if frame._oASpace and not frame._atTop else 0.0
+
+
 def frame_width(frame: Frame) -> float:
     """The width flowables are wrapped at in *frame* (its width less padding)."""
     return float(frame._getAvailableWidth())
