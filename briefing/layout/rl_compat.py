@@ -596,6 +596,12 @@ def kept_content(flowable: Flowable) -> list[Flowable]:
     return list(getattr(flowable, "_content", ()))
 
 
+def forget_inset_wrap(inset: Any) -> None:
+    """Make an ImageAndFlowables set its text beside the image again at its next wrap: it
+    answers a wrap at the same size from memory, though its text was wrapped at another width since."""
+    inset._reset()
+
+
 def inset_image(flowable: Flowable) -> Flowable | None:
     """The "image" flowable an ImageAndFlowables sets its text beside."""
     return getattr(flowable, "_I", None)
