@@ -570,7 +570,7 @@ def clearance_block(signoffs: tuple[Signoff, ...], theme: Theme, styles: Styles,
         ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
         ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ]))
-    return [Spacer(0, 6), KeepTogether([label, table]), Spacer(0, 12)]
+    return [Spacer(0, 6), KeepTogether([label, table]), SpaceAfter(12)]  # overlaps a heading's space before
 
 
 def photo_credits(figure_credits: tuple[tuple[int, str], ...], styles: Styles, locale: i18n.Locale,
