@@ -30,11 +30,15 @@ def _filler(extra_paragraphs: int, extra_lines: int) -> list[str]:
     return [LONG, lines, *(f"Baris pendek nomor {i}." for i in range(extra_paragraphs))]
 
 
-def _build(tmp_path: Path, blocks: list[str]) -> Path:
+def _build(tmp_path: Path, blocks: list[str], column: tuple[int, int] | None = None) -> Path:
+    """The A5 PDF of a one-section brief of *blocks*; assets/a.png is a square image, and with
+    *column* assets/b.png one of that size."""
     body = "\n\n".join(blocks)
     root = write_brief(tmp_path / "brief", BASIC_MANIFEST, {"a.md": f"---\ntitle: Bagian\n---\n{body}\n"})
     if "assets/" in body:
         make_image(root / "assets" / "a.png", (800, 800))
+    if column is not None:
+        make_image(root / "assets" / "b.png", column)
     out = tmp_path / "o.pdf"
     build(root, out, options=BuildOptions(paper="A5"))
     return out
@@ -143,3 +147,18 @@ def test_an_inset_whose_text_came_up_is_tagged_as_one_figure_and_whole_paragraph
     build(root, whole)
     with pikepdf.open(split) as a5, pikepdf.open(whole) as a4:
         assert _roles(a5) == _roles(a4) and _roles(a5)["Figure"] == 1
+
+
+@pytest.mark.parametrize("paragraphs", range(0, 9))
+def test_a_floated_figure_and_an_inset_keep_their_order_and_leave_no_hole(tmp_path: Path, paragraphs: int) -> None:
+    """A column figure that floats to page 2 and an inset after it that does not fit either: the
+    text comes up to page 1's foot (the earlier inset moved on whole, leaving 53-184 pt), and the
+    figure still prints before the inset."""
+    column = '![Peta](assets/b.png){caption="Gambar kolom."}'
+    out = _build(tmp_path, [*_filler(paragraphs, 0)[1:], AFTER, column, AFTER, INSET, AFTER, AFTER, LONG],
+                 column=(1200, 900))
+    with pdfplumber.open(out) as pdf:
+        assert _foot_white(pdf.pages[0]) < 3 * LEADING, "a hole at page 1's foot"
+        captions = [(number, line["top"], line["text"].split(".")[0]) for number, page in enumerate(pdf.pages)
+                    for line in _lines(page) if line["text"].startswith("Gambar ")]
+    assert [caption for *_, caption in sorted(captions)] == ["Gambar 1", "Gambar 2"]
