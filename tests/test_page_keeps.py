@@ -162,3 +162,25 @@ def test_a_floated_figure_and_an_inset_keep_their_order_and_leave_no_hole(tmp_pa
         captions = [(number, line["top"], line["text"].split(".")[0]) for number, page in enumerate(pdf.pages)
                     for line in _lines(page) if line["text"].startswith("Gambar ")]
     assert [caption for *_, caption in sorted(captions)] == ["Gambar 1", "Gambar 2"]
+
+
+EVENT_TEXT = "Keterangan yang lebih panjang tentang peristiwa ini, dengan latar belakang dan akibatnya bagi kawasan. "
+ENTRY_LEADING = 12.5  # the chronology's text: the sources list's leading
+
+
+@pytest.mark.parametrize("paragraphs", range(0, 12, 2))
+def test_a_chronology_fills_each_page_before_it_continues(tmp_path: Path, paragraphs: int) -> None:
+    """Entries of one to four sentences (two to six lines): an entry splits between lines,
+    two each side, or moves on whole, so a page the chronology goes on from ends less than a
+    three-line entry short (and a line more for how the block's foot is measured)."""
+    events = "".join(f"- date: {1900 + i}-{i % 12 + 1:02d}\n  title: Peristiwa nomor {i:02d}\n"
+                     f"  text: {EVENT_TEXT * (1 + i % 4)}\n" for i in range(16))
+    body = "\n\n".join(_filler(paragraphs, 0))
+    root = write_brief(tmp_path / "brief", {**BASIC_MANIFEST, "timeline": {"file": "t.yaml", "placement": "appendix"}},
+                       {"a.md": f"---\ntitle: Bagian\n---\n{body}\n"}, **{"t.yaml": events})
+    out = tmp_path / "o.pdf"
+    build(root, out, options=BuildOptions(paper="A5"))
+    with pdfplumber.open(out) as pdf:
+        start = next(n for n, page in enumerate(pdf.pages) if any(line["text"] == "Kronologi" for line in _lines(page)))
+        whites = {number + 1: round(_foot_white(pdf.pages[number])) for number in range(start, len(pdf.pages) - 1)}
+    assert whites and all(white < 4 * ENTRY_LEADING for white in whites.values()), whites
