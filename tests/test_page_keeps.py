@@ -184,3 +184,17 @@ def test_a_chronology_fills_each_page_before_it_continues(tmp_path: Path, paragr
         start = next(n for n, page in enumerate(pdf.pages) if any(line["text"] == "Kronologi" for line in _lines(page)))
         whites = {number + 1: round(_foot_white(pdf.pages[number])) for number in range(start, len(pdf.pages) - 1)}
     assert whites and all(white < 4 * ENTRY_LEADING for white in whites.values()), whites
+
+
+@pytest.mark.parametrize("lines", range(10, 22, 2))
+def test_a_heading_before_an_inset_with_too_little_text_to_come_up_moves_on_with_it(tmp_path: Path,
+                                                                                    lines: int) -> None:
+    """A tall inset beside one short paragraph: the text cannot fill the page foot alone, so
+    the heading asks for the whole inset and never ends a page above it."""
+    tall = '![Tinggi](assets/b.png){width=inset caption="Sisipan tinggi."}'
+    out = _build(tmp_path, [*_filler(0, lines)[1:], "## Judul sisipan", tall, "Paragraf pendek di samping gambar.",
+                            "## Sesudah", LONG], column=(800, 1300))
+    with pdfplumber.open(out) as pdf:
+        number, index = _heading(pdf, "Judul sisipan")
+        page = pdf.pages[number]
+        assert page.images and index < len(_lines(page)) - 1, "the heading ends its page above the inset"

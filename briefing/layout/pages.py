@@ -668,16 +668,19 @@ def _balance_point(flowables: list[Flowable], canvas: Canvas, width: float, heig
 def _opening_height(flowable: Flowable, canvas: Canvas, width: float, frame_height: float) -> float:
     """Height of the least of *flowable* that must follow a heading on its page: the
     first lines of a paragraph that may stay behind when it splits (also the text an inset
-    lets come up before its figure), or a table, box or figure whole — but never more than
-    a third of the frame, so a heading does not leave a half-empty page for a long table."""
+    lets come up before its figure, or else the inset whole), or a table, box or figure
+    whole — but never more than a third of the frame, so a heading does not leave a
+    half-empty page for a long table."""
     if getattr(flowable, "frameAction", None):
         return 0.0
     before = flowable.getSpaceBefore()
-    lead = getattr(flowable, "text_first", None)  # an inset figure that lets its text come up first
+    lead = getattr(flowable, "text_first", None)  # an inset figure, which may let its text come up first
     first = lead(width, frame_height) if lead is not None else None
     if first is not None:
         return float(before + _opening_height(first, canvas, width, frame_height))
     height = flowable.wrapOn(canvas, width, frame_height)[1]  # kept: placing it asks again
+    if lead is not None:  # its text too short to come up alone: the inset moves on whole
+        return float(before + height)
     if isinstance(flowable, Paragraph):
         style = flowable.style
         lines = rl_compat.line_count(flowable)
