@@ -62,6 +62,7 @@ from . import rl_compat
 from .layoutlog import mark_source
 from .notes import MarginFloat
 from .rl_compat import FixedSizeFlowable
+from .tables import TableBlock
 from .theme import HAIRLINE, RULE, Styles, color, family, portion_markup
 from ..themes import BoxKind, Theme
 
@@ -157,6 +158,9 @@ class StoryBuilder:
                 index += 1 + len(beside)
                 continue
             flowables = BUILDERS[type(block)](self, block)
+            if isinstance(block, Table) and index and _introduces(blocks[index - 1], block):  # held under its introduction
+                for flowable in flowables:
+                    flowable.floats = False
             self._mark_notes(block, flowables)
             mark_source(flowables, block.pos)
             if _introduces(block, following):
@@ -369,9 +373,12 @@ class StoryBuilder:
         table = _FlexTable(data, colWidths=shares, repeatRows=1, splitInRow=1, style=self._table_style(), hAlign="LEFT")
         caption = self._table_caption(block)
         source = self._table_source(block)
-        if len(data) <= self.SMALL_TABLE_ROWS:  # a short table is read as one: never split it
-            return [Spacer(0, 2), KeepTogether([*caption, table, *source]), SpaceAfter(10)]
-        return [Spacer(0, 2), *caption, table, *source, SpaceAfter(10)]
+        continued = self._table_continued(block)
+        mark_source(continued, block.pos)
+        # a short table is read as one: moved whole, never split
+        kept = TableBlock(caption[0] if caption else None, table, source[0] if source else None, SpaceAfter(10),
+                          continued=continued[0] if continued else None, splits=len(data) > self.SMALL_TABLE_ROWS)
+        return [Spacer(0, 2), kept]
 
     def _table_style(self) -> TableStyle:
         """Booktabs: a rule above the header and below the last row, a hairline under the header,
@@ -406,8 +413,20 @@ class StoryBuilder:
             return []
         label = f"{self.locale.label('table')} {block.number}." if block.number is not None else ""
         text = f"{destination(block.label)}<b>{self.escape(label)}</b> {self.markup.write(block.caption)}".strip()
-        style = ParagraphStyle("table-caption", parent=self.styles.caption, spaceBefore=0, spaceAfter=4, keepWithNext=1)
-        return [Paragraph(text, self.styles.breakable(style, plain_text(block.caption)))]
+        return [Paragraph(text, self.styles.breakable(self._caption_style(), plain_text(block.caption)))]
+
+    def _caption_style(self) -> ParagraphStyle:
+        return ParagraphStyle("table-caption", parent=self.styles.caption, spaceBefore=0, spaceAfter=4, keepWithNext=1)
+
+    def _table_continued(self, block: Table) -> list[Flowable]:
+        """The caption over a later part of a split table: "Tabel 1 (lanjutan)"."""
+        if block.number is None and not block.caption:
+            return []
+        continued = self.escape(self.locale.label("continued"))
+        if block.number is None:
+            return [Paragraph(f"{self.markup.write(block.caption)} {continued}", self._caption_style())]
+        label = self.escape(f"{self.locale.label('table')} {block.number}")
+        return [Paragraph(f"<b>{label}</b> {continued}", self._caption_style())]
 
     def _table_source(self, block: Table) -> list[Flowable]:
         if not block.source:
