@@ -175,3 +175,13 @@ def test_a_split_table_is_one_table_element(tmp_path: Path) -> None:
     text = subprocess.run(["pdfinfo", "-struct-text", str(result.path)], capture_output=True, text=True,
                           check=True).stdout
     assert text.count('"Kolom Satu"') == 1 and "lanjutan" not in text
+
+
+def test_a_table_in_a_box_stays_in_the_box(tmp_path: Path) -> None:
+    """Only a section's own flow lets a table float: in a box it stays between the box's lines."""
+    box = f"::: warning\nAwal kotak.\n\n{_table(4, 'Pendek')}\nAkhir kotak.\n:::\n\nSesudah kotak.\n"
+    for before in range(30, 40, 2):  # the table at the page's foot (kept whole, floated it left the box at 34-38)
+        root = _brief(tmp_path / f"b{before}", before, box)
+        [result] = build(root, tmp_path / f"o{before}.pdf")
+        read = [line["text"].split()[0] for _, _, line in _placements(result.path, r"^(Awal kotak|Pendek 1|Akhir kotak|Sesudah)")]
+        assert read == ["Awal", "Pendek", "Akhir", "Sesudah"], before

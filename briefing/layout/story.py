@@ -159,8 +159,7 @@ class StoryBuilder:
                 continue
             flowables = BUILDERS[type(block)](self, block)
             if isinstance(block, Table) and index and _introduces(blocks[index - 1], block):  # held under its introduction
-                for flowable in flowables:
-                    flowable.floats = False
+                _anchored(flowables)
             self._mark_notes(block, flowables)
             mark_source(flowables, block.pos)
             if _introduces(block, following):
@@ -319,7 +318,7 @@ class StoryBuilder:
                     result.extend(self.list_block(inner, depth + 1)[:-1])
                     self._list_indent = outer
                 else:
-                    result.extend([Indenter(indent, 0), *BUILDERS[type(inner)](self, inner), Indenter(-indent, 0)])
+                    result.extend([Indenter(indent, 0), *_anchored(BUILDERS[type(inner)](self, inner)), Indenter(-indent, 0)])
                 first = False
         result.append(SpaceAfter(4))
         if depth == 0 and 1 < len(block.items) <= SHORT_LIST:  # a float may come before or after, never inside
@@ -344,7 +343,7 @@ class StoryBuilder:
             if isinstance(inner, ParaBlock):
                 result.extend(self.paragraph(inner, self.styles.quote))
             else:
-                result.extend([Indenter(14, 14), *BUILDERS[type(inner)](self, inner), Indenter(-14, -14)])
+                result.extend([Indenter(14, 14), *_anchored(BUILDERS[type(inner)](self, inner)), Indenter(-14, -14)])
         return result
 
     def code(self, block: CodeBlock) -> list[Flowable]:
@@ -451,7 +450,7 @@ class StoryBuilder:
 
     def keep(self, block: Keep) -> list[Flowable]:
         """`::: keep`: its blocks on one page (moved on whole when they do not fit)."""
-        return [KeepTogether(self.blocks(block.blocks))]
+        return [KeepTogether(_anchored(self.blocks(block.blocks)))]
 
     def page_break(self, _block: PageBreakBlock) -> list[Flowable]:
         return [PageBreak()]
@@ -462,7 +461,7 @@ class StoryBuilder:
                                leading=self.styles.quote.leading + 4, textColor=color(self.theme.accent),
                                leftIndent=0, rightIndent=0, spaceAfter=2)
         inner = [f for item in block.blocks for f in (self.paragraph(item, style) if isinstance(item, ParaBlock)
-                                                      else BUILDERS[type(item)](self, item))]
+                                                      else _anchored(BUILDERS[type(item)](self, item)))]
         rule = partial(HRFlowable, width="25%", thickness=RULE, color=color(self.theme.accent), hAlign="LEFT")
         return [KeepTogether([rule(spaceBefore=6, spaceAfter=6), *inner, rule(spaceBefore=2, spaceAfter=12)])]
 
@@ -489,7 +488,7 @@ class StoryBuilder:
             if isinstance(item, ParaBlock):
                 inner.extend(self.paragraph(item, inner_style))
             else:
-                inner.extend(BUILDERS[type(item)](self, item))
+                inner.extend(_anchored(BUILDERS[type(item)](self, item)))
         fill, stroke, label_ink = self._box_look(block.kind, own)
         pad = 9
         label_style = self.styles.box_label
@@ -746,6 +745,15 @@ def text_chunks(inlines: tuple[Inline, ...], limit: int) -> list[tuple[Inline, .
     if current:
         chunks.append(tuple(current))
     return [chunk for chunk in chunks if chunk]
+
+
+def _anchored(flowables: list[Flowable]) -> list[Flowable]:
+    """The tables among *flowables* stay where they stand (in a box, quote, list item or keep,
+    or under the paragraph introducing them): only in a section's own flow may one float."""
+    for flowable in flowables:
+        if isinstance(flowable, TableBlock):
+            flowable.floats = False
+    return flowables
 
 
 def _glue_leading(flowables: list[Flowable]) -> list[Flowable]:
