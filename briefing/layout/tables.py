@@ -16,13 +16,12 @@ caption, the repeated header row) is drawn untagged: an artifact, not read twice
 
 from __future__ import annotations
 
-import copy
-
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, FrameBreak, KeepTogether
 from reportlab.platypus import Table as RLTable
 
 from . import rl_compat
+from .tagging import as_artifact
 
 #: Body rows a split leaves at least on each side of it.
 MIN_ROWS = 2
@@ -41,8 +40,6 @@ class TableBlock(KeepTogether):
         self.floats = floats
         """Moved on (text coming up in its place) when it neither fits nor splits here; a
         continuation never floats: what follows it must not come before it."""
-        self.spaceBefore = 2
-        self.spaceAfter = 10
 
     def begins_in(self, canvas: Canvas, width: float, height: float) -> bool:
         """Does it fit in *height*, or split there with its rules kept? (Else it floats.)"""
@@ -100,8 +97,4 @@ def _artifact(cell: object) -> object:
     """A repeated header cell: the same text, drawn as an artifact (not the header's element again)."""
     if isinstance(cell, (list, tuple)):  # ReportLab holds a cell's flowables in a tuple of its own type
         return type(cell)(_artifact(item) for item in cell)
-    if not isinstance(cell, Flowable) or getattr(cell, "tag_node", None) is None:
-        return cell
-    twin = copy.copy(cell)
-    twin.tag_node = None
-    return twin
+    return as_artifact(cell) if isinstance(cell, Flowable) else cell
