@@ -185,3 +185,13 @@ def test_a_table_in_a_box_stays_in_the_box(tmp_path: Path) -> None:
         [result] = build(root, tmp_path / f"o{before}.pdf")
         read = [line["text"].split()[0] for _, _, line in _placements(result.path, r"^(Awal kotak|Pendek 1|Akhir kotak|Sesudah)")]
         assert read == ["Awal", "Pendek", "Akhir", "Sesudah"], before
+
+
+def test_a_table_introduced_by_a_colon_stays_under_its_introduction(tmp_path: Path) -> None:
+    """Floated, the text after the table came up between the words "as the table shows:" and it."""
+    introduced = f"Tabel berikut merangkum bentuk dukungan:\n\n{_table(4, 'Pendek')}\nSesudah tabel.\n"
+    for before in range(30, 40, 2):
+        root = _brief(tmp_path / f"b{before}", before, introduced)
+        [result] = build(root, tmp_path / f"o{before}.pdf")
+        read = [line["text"].split()[0] for _, _, line in _placements(result.path, r"^(Tabel berikut|Pendek 1|Sesudah)")]
+        assert read == ["Tabel", "Pendek", "Sesudah"], before
