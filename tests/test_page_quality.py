@@ -50,8 +50,6 @@ KNOWN = {
                                "block), and the column ends 44 pt short of heading 2.5 with two lines (52 pt); the "
                                "first layout's last page is 25 % full, not under SHORT_TAIL, so the pulled-in "
                                "layout (16 pages, page 4 19 %) is not tried",
-    ("empty", "duplex", "publik"): "page 2: Table 1 is kept whole and does not fit the second column's "
-                                   "foot; the section heading after it keeps the text from coming up",
 }
 
 
