@@ -198,3 +198,21 @@ def test_a_heading_before_an_inset_with_too_little_text_to_come_up_moves_on_with
         number, index = _heading(pdf, "Judul sisipan")
         page = pdf.pages[number]
         assert page.images and index < len(_lines(page)) - 1, "the heading ends its page above the inset"
+
+
+TABLE = "| Negara | Peristiwa |\n|:---|---:|\n" + "".join(f"| Negara {i} | {i} |\n" for i in range(6)) + "\n: Tabel uji"
+
+
+@pytest.mark.parametrize("lines", range(14, 24, 2))
+def test_a_heading_before_a_table_that_floats_stays_with_it(tmp_path: Path, lines: int) -> None:
+    """The table ends its section: no text of the section comes up under the heading when the
+    table floats, so the heading keeps with the table (it never ends a page above the next section)."""
+    body = "\n\n".join([*_filler(0, lines)[1:], "## Judul tabel", TABLE])
+    root = write_brief(tmp_path / "brief", BASIC_MANIFEST, {"a.md": f"---\ntitle: Bagian\n---\n{body}\n",
+                                                           "b.md": f"---\ntitle: Bagian Dua\n---\n{LONG}\n"})
+    out = tmp_path / "o.pdf"
+    build(root, out, options=BuildOptions(paper="A5"))
+    with pdfplumber.open(out) as pdf:
+        number, index = _heading(pdf, "Judul tabel")
+        below = [line["text"] for line in _lines(pdf.pages[number])[index + 1:]]
+    assert below and below[0].startswith("Tabel 1."), below[:2]

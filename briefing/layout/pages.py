@@ -595,8 +595,12 @@ class BriefDocTemplate(BaseDocTemplate):
                 need += after
             index += 1
         # A figure that does not fit floats to the next page and the text after it comes up:
-        # that text is what must have room below the heading.
-        following = next((f for f in flowables[index:] if not getattr(f, "floats", False)), None)
+        # that text is what must have room below the heading. When no text of its own comes up
+        # (a heading follows the float, or nothing), the heading keeps with the float itself.
+        rest = flowables[index:]
+        following = next((f for f in rest if not getattr(f, "floats", False)), None)
+        if rest and (following is None or isinstance(following, HeadingParagraph)):
+            following = rest[0]
         if following is not None:
             need += _opening_height(following, self.canv, width, frame_height) - min(following.getSpaceBefore(), after)
             if self.notes is not None and not self._page_margin and frame in self.pageTemplate.frames:
