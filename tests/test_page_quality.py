@@ -46,10 +46,6 @@ KNOWN = {
                               "headings and list items of A5's one wide column",
     ("empty", "A5", "publik"): "pages 6-7, 24-25 % (in holes 4-8 %): the chronology's date column, wider than "
                                "most dates, and the clearance table",
-    ("empty", "x10", "bench"): "page 4, 22 %: the margin column is empty below the timeline's end (9 % of the "
-                               "block), and the column ends 44 pt short of heading 2.5 with two lines (52 pt); the "
-                               "first layout's last page is 25 % full, not under SHORT_TAIL, so the pulled-in "
-                               "layout (16 pages, page 4 19 %) is not tried",
 }
 
 
