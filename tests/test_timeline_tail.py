@@ -145,3 +145,17 @@ def test_a_timeline_ending_near_the_foot_keeps_the_page_as_it_was(tmp_path: Path
         x0, _, bottom = _timeline_box(page)
         assert bottom > page.height * 0.6
         assert not [w for w in page.extract_words() if w["text"] == "Paragraf" and w["x0"] >= x0 - 1]
+
+
+def test_a_brief_ending_on_its_tail_page_ends_its_two_columns_level(tmp_path: Path) -> None:
+    with pdfplumber.open(_build(tmp_path, 5, paragraphs=6)) as pdf:
+        assert len(pdf.pages) == 1
+        page = pdf.pages[0]
+        _, _, bottom = _timeline_box(page)
+        below = [w for w in page.extract_words() if w["top"] > bottom + 5 and w["bottom"] < page.height - 60]
+        middle = page.width / 2
+        left = max(w["bottom"] for w in below if w["x1"] < middle)
+        right = max(w["bottom"] for w in below if w["x0"] > middle)
+        assert abs(left - right) < 16  # within a line: not one full column beside a short one
+        order = _order(page, bottom)
+        assert order == list(range(1, 7)), order

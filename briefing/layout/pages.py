@@ -472,6 +472,8 @@ class BriefDocTemplate(BaseDocTemplate):
             rl_compat.start_frame_below(self.frame, self._span_bottom)
         elif self._page_wide and len(self.pageTemplate.frames) > 1 and self.frame is self.pageTemplate.frames[0]:
             self._balance_columns()
+        elif self._page_tail and len(self.pageTemplate.frames) > 2 and self.frame is self.pageTemplate.frames[1]:
+            self._balance_columns()  # the columns under the timeline
 
     def _balance_columns(self) -> None:
         """On the brief's last page, end the two columns level: when all that is left fits on
@@ -504,7 +506,7 @@ class BriefDocTemplate(BaseDocTemplate):
     def _story_rest(self) -> list[Flowable]:
         """What is left of the story when it may all go on this page; empty when a page break
         or timeline events still to print mean more pages follow."""
-        if self._sidebar_pending():
+        if self._sidebar_pending() and not self._page_tail:  # (a tail page is the timeline's last)
             return []
         rest: list[Flowable] = []
         for flowable in self._upcoming():
@@ -576,7 +578,8 @@ class BriefDocTemplate(BaseDocTemplate):
             if self._keep_foot(frame, self._current):
                 flowables.insert(0, FrameBreak())
                 return
-        if (self._page_wide or self._page_tail) and self._current is not None and frame is not None:
+        if self._current is not None and frame is not None and (
+                self._page_wide or self._page_tail and frame is not self.pageTemplate.frames[0]):
             if self._too_wide_here(self._current, frame):
                 self._force_column = True  # a wide table or code block: on a page with the main column
                 self._moved_on = self._current
