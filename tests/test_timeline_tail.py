@@ -5,6 +5,9 @@ timeline that ends near the page's foot leaves the page as it was."""
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +100,18 @@ def test_below_the_timelines_end_the_text_block_holds_two_columns(tmp_path: Path
         page = _last_timeline_page(pdf)
         assert page.page_number == 2 and len(pdf.pages) > 2
         _assert_tail(page)
+
+
+def test_the_structure_tree_reads_the_tail_page_in_order(tmp_path: Path) -> None:
+    pdfinfo = shutil.which("pdfinfo")
+    if pdfinfo is None:
+        pytest.skip("pdfinfo (poppler-utils) is not installed")
+    out = _build(tmp_path, 26)
+    with pdfplumber.open(out) as pdf:
+        _assert_tail(_last_timeline_page(pdf))
+    text = subprocess.run([pdfinfo, "-struct-text", str(out)], capture_output=True, text=True, check=True).stdout
+    numbers = [int(n) for n in re.findall(r'"Paragraf ke-(\d+) ', text)]
+    assert numbers == list(range(1, 41))  # every paragraph, in the order written
 
 
 def test_the_timeline_ending_on_page_one_frees_its_foot_too(tmp_path: Path) -> None:
