@@ -103,7 +103,11 @@ class Sidebar:
         inner = column.width - 2 * NOMINAL.pad
         text = self.label + ("" if self.pages_drawn == 0 else f" {self.continued}")
         head = Paragraph(self.markup.escape(text), self.styles.sidebar_head).wrap(inner, column.height)[1]
-        heights = [float(event.wrap(inner, column.height)[1]) for event in self.pending]
+        heights: list[float] = []
+        for event in self.pending:  # (wrapped only as far as a column holds)
+            heights.append(float(event.wrap(inner, column.height)[1]))
+            if sum(heights) > column.height:
+                return None
         plan = plan_page(lambda i: heights[i], len(heights), [Band(column.height, True)], head, 0.0,
                          self.pages_drawn == 0)
         if plan.continues or sum(plan.counts) < len(heights):
