@@ -152,7 +152,18 @@ class NotePlacer:
         self._feet = {}
 
     def place(self, column: Rect, occupied: list[tuple[float, float]]) -> list[_Placed]:
-        """Where this page's margin material goes in *column*, clear of the (bottom, top) bands."""
+        """Where this page's margin material goes in *column*, clear of the (bottom, top) bands;
+        what crowds the column past its edge is noted for a warning."""
+        placed = self.arrange(column, occupied)
+        for note in placed:
+            clash = any(note.top - note.height < top and note.top > bottom for bottom, top in occupied)
+            if clash or note.top > column.top + 0.5:
+                self.overflow.append(self._described(note.label))
+        self._items = []
+        return placed
+
+    def arrange(self, column: Rect, occupied: list[tuple[float, float]]) -> list[_Placed]:
+        """Where this page's margin material would go in *column*, clear of the (bottom, top) bands."""
         placed: list[_Placed] = []
         cursor = column.top
         for wanted, _, flowable, label in sorted(self._items, key=lambda item: (-item[0], item[1])):
@@ -166,11 +177,6 @@ class NotePlacer:
                 break
             note.top = floor + note.height
             floor = note.top + GAP
-        for note in placed:
-            clash = any(note.top - note.height < top and note.top > bottom for bottom, top in occupied)
-            if clash or note.top > column.top + 0.5:
-                self.overflow.append(self._described(note.label))
-        self._items = []
         return placed
 
 
@@ -178,6 +184,11 @@ def draw_placed(canvas: Canvas, column: Rect, placed: list[_Placed]) -> list[tup
     """Draw the placed margin material; the (bottom, top) bands it took, for the timeline to flow around."""
     for note in placed:
         note.flowable.drawOn(canvas, column.x, note.top - note.height)
+    return placed_bands(placed)
+
+
+def placed_bands(placed: list[_Placed]) -> list[tuple[float, float]]:
+    """The (bottom, top) bands placed margin material takes, with the space around it."""
     return [(note.top - note.height - GAP, note.top + GAP) for note in placed]
 
 

@@ -22,10 +22,10 @@ from .figures import MIN_SCALE, FigureFlowable
 from .geometry import COVER_TOP, Geometry, Rect, make_geometry  # noqa: F401  (re-exported)
 from .layoutlog import LayoutLog
 from .markup import MarkupWriter
-from .notes import GAP, MarginFloat, NotePlacer, draw_placed, note_calls, too_wide
+from .notes import GAP, MarginFloat, NotePlacer, draw_placed, note_calls, placed_bands, too_wide
 from .paragraphs import Paragraph
 from .theme import RULE, Styles, color
-from .timeline import NOMINAL, Band, Spacing, foot_style, plan_page
+from .timeline import NOMINAL, Band, PagePlan, Spacing, foot_style, plan_page
 from ..themes import Theme
 
 FRAME_PADDING = 0
@@ -74,17 +74,7 @@ class Sidebar:
         (bottom, top) bands the boxes took, so that sidenotes go below them."""
         if not self.pending:
             return []
-        text = self.label + ("" if self.pages_drawn == 0 else f" {self.continued}")
-        inner = column.width - 2 * NOMINAL.pad
-        head = Paragraph(self.markup.escape(text), self.styles.sidebar_head)
-        foot = Paragraph(self.markup.escape(self.continues.format(page=canvas.getPageNumber() + 1)),
-                         self.foot_style)
-        bands = _bands(column, exclusions, self.MIN_BAND)
-        self._split_oversized(inner, column, bands, head)
-        plan = plan_page(lambda i: float(self.pending[i].wrap(inner, column.height)[1]), len(self.pending),
-                         [Band(b.height, b.height >= column.height - 1) for b in bands],
-                         head.wrap(inner, column.height)[1], foot.wrap(inner, column.height)[1] + NOMINAL.gap,
-                         self.pages_drawn == 0)
+        bands, plan, head, foot = self._plan(column, exclusions, canvas.getPageNumber())
         drawn: list[tuple[float, float]] = []
         for index, (band, count) in enumerate(zip(bands, plan.counts)):
             if count:
@@ -94,6 +84,26 @@ class Sidebar:
                 drawn.append((band.top - height, band.top))
         self.pages_drawn += bool(drawn)  # a page without room for a box does not make the next a continuation
         return drawn
+
+    def _plan(self, column: Rect, exclusions: list[tuple[float, float]],
+              page: int) -> tuple[list[Rect], PagePlan, Paragraph, Paragraph]:
+        """The bands of *column* the page's boxes go in, what each takes, the heading and the foot line."""
+        text = self.label + ("" if self.pages_drawn == 0 else f" {self.continued}")
+        inner = column.width - 2 * NOMINAL.pad
+        head = Paragraph(self.markup.escape(text), self.styles.sidebar_head)
+        foot = Paragraph(self.markup.escape(self.continues.format(page=page + 1)), self.foot_style)
+        bands = _bands(column, exclusions, self.MIN_BAND)
+        self._split_oversized(inner, column, bands, head)
+        plan = plan_page(lambda i: float(self.pending[i].wrap(inner, column.height)[1]), len(self.pending),
+                         [Band(b.height, b.height >= column.height - 1) for b in bands],
+                         head.wrap(inner, column.height)[1], foot.wrap(inner, column.height)[1] + NOMINAL.gap,
+                         self.pages_drawn == 0)
+        return bands, plan, head, foot
+
+    def ends_in(self, column: Rect, exclusions: list[tuple[float, float]], page: int) -> bool:
+        """Would the pending events all be drawn in *column* around the excluded bands?"""
+        _, plan, _, _ = self._plan(column, exclusions, page)
+        return not plan.continues and sum(plan.counts) >= len(self.pending)
 
     def closing_height(self, column: Rect) -> float | None:
         """The height of the box the events still pending take in the whole of *column* when
@@ -253,7 +263,7 @@ class BriefDocTemplate(BaseDocTemplate):
                 PageTemplate(f"column-{parity}", [_frame("body", g.main)], onPage=later,
                              onPageEnd=lambda c, _d, g=g: self._end_page(c, g.sidebar)),
                 PageTemplate(f"wide-{parity}", columns, onPage=later, onPageEnd=lambda c, _d: self._end_page(c, None)),
-                # frames and margin set for each page it is used on (`_tail_template`)
+                # frames and margin set for each page it is used on (`_set_tail`)
                 PageTemplate(f"tail-{parity}", [_frame("body", g.main)], onPage=later,
                              onPageEnd=lambda c, _d: self._end_page(c, self._tail_column)),
             ]
@@ -357,8 +367,10 @@ class BriefDocTemplate(BaseDocTemplate):
         below them the text block in the two columns of the pages that follow (else a third of
         the page under the timeline's last event stays empty). The page's frames are set here.
 
-        Its notes go to the foot of their column, as on a two-column page; the page keeps its
-        margin column when what it will hold has margin material to fill half of it."""
+        The notes called beside the timeline go into the margin under it (the switch point
+        leaves them room), those called below to the foot of their column, as on a two-column
+        page; the page keeps its margin column when what it will hold has margin material to
+        fill half of it."""
         if self.sidebar is None or not self._margin_wide_enough():
             return False
         closing = self.sidebar.closing_height(column)
@@ -559,16 +571,21 @@ class BriefDocTemplate(BaseDocTemplate):
     def _end_page(self, canvas: Canvas, column: Rect | None) -> None:
         """Draw the margin column: this page's sidenotes and margin floats beside their place
         in the text, then the timeline's next events around them. A two-column page has its
-        notes at the foot of their columns."""
+        notes at the foot of their columns; a tail page whose timeline would not end around
+        its sidenotes has its timeline first, as planned, and the notes under it."""
         if self.notes is not None:
             self.notes.draw_feet(canvas)
         self.last_page_fill = self._fill()
         if column is None:
             return
         taken = list(self._exclusions)
+        first = self._page_tail and self.sidebar is not None and self.notes is not None and not self.sidebar.ends_in(
+            column, taken + placed_bands(self.notes.arrange(column, taken)), canvas.getPageNumber())
+        if first and self.sidebar is not None:
+            taken += self.sidebar.draw(canvas, column, taken)
         if self.notes is not None and (self._page_margin or self._page_tail):
-            taken += draw_placed(canvas, column, self.notes.place(column, self._exclusions))
-        if self.sidebar is not None:
+            taken += draw_placed(canvas, column, self.notes.place(column, taken))
+        if self.sidebar is not None and not first:
             self.sidebar.draw(canvas, column, taken)
 
     def handle_flowable(self, flowables: list[Flowable]) -> None:
