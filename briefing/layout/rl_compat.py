@@ -247,6 +247,23 @@ def last_line_slack(paragraph: Paragraph) -> float:
     return float(last.extraSpace if hasattr(last, "extraSpace") else last[0])
 
 
+#: What ReportLab's `Paragraph.wrap` sets on a paragraph: its lines, sizes, and its fragments
+#: (which line breaking turns into a list of words).
+_WRAP_STATE = ("blPara", "frags", "width", "height", "_wrapWidths", "_width_max", "_hyphenations",
+               "_splitLongWordCount")
+
+
+def wrap_state(paragraph: Paragraph) -> dict[str, Any]:
+    """What a wrap left on *paragraph*, to give to another paragraph of the same text and style."""
+    state = paragraph.__dict__
+    return {name: state[name] for name in _WRAP_STATE if name in state}
+
+
+def forget_lines(paragraph: Paragraph) -> None:
+    """Drop the lines of *paragraph*, so that the next wrap breaks it again."""
+    paragraph.__dict__.pop("blPara", None)
+
+
 def use_lines(paragraph: Paragraph, lines: Any) -> None:
     """Make *lines* (what `breakLines` returned) the paragraph's lines, to inspect them."""
     paragraph.blPara = lines
