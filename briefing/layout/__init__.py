@@ -99,8 +99,7 @@ def render_pdf(document: Document, cache_dir: Path | None = None, layout_log: bo
     mode = document.printing.toc
     styles = make_styles(document.theme, document.manifest.language, document.hyphenation)  # one set: lent lines need them
     references = uses_page_numbers((document.sections, document.timeline))
-    render = _Passes(partial(_render, document, cache_dir, glyphs, styles, layout_log=layout_log),
-                     partial(_may_follow, mode, references))
+    render = _Passes(partial(_render, document, cache_dir, glyphs, styles, layout_log=layout_log), mode, references)
     rendered = render(with_toc=mode == "on")
     with_toc = mode == "on" or (mode == "auto" and rendered.pages > TOC_AFTER_PAGES)
     if with_toc and mode == "auto":
@@ -158,36 +157,38 @@ def _may_save_page(tried: RenderedPdf, pages: int) -> bool:
     return tried.tail_height <= PULL_IN_MARGIN * tried.spare_height
 
 
-def _may_follow(mode: str, references: bool, with_toc: bool, pages: int, last_fill: float) -> bool:
-    """Might another layout follow one of *pages* (its last page *last_fill* full)? False only
-    when none can: then its paragraphs need not be kept to lend their lines."""
-    return (references or (pages >= 2 and last_fill < SHORT_TAIL)
-            or (mode == "auto" and not with_toc and pages > TOC_AFTER_PAGES))
-
-
 class _Passes:
     """Counts the layout passes of one edition and logs each (`briefing -v`): each costs a full
-    layout, less the line breaks a pass lends the next (`paragraphs.LineLender`)."""
+    layout, less the line breaks a pass lends the next (`paragraphs.LineLender`).
 
-    def __init__(self, render: Callable[..., RenderedPdf], may_follow: Callable[[bool, int, float], bool]):
-        self.render, self.count, self.may_follow = render, 0, may_follow
+    The lines lent live through the next layout, so they are kept only while another layout
+    may follow: not from a pulled-in layout, which is the last unless it fails to save the page
+    (page references aside), and let go once a layout ends in a way none can follow.
+    """
+
+    def __init__(self, render: Callable[..., RenderedPdf], mode: str, references: bool):
+        self.render, self.count, self.mode, self.references = render, 0, mode, references
         self.lender = LineLender()
 
     def __call__(self, *, with_toc: bool, pages: dict[str, int] | None = None, scale: float = 1.0) -> RenderedPdf:
         self.count += 1
-
-        def laid_out(count: int, last_fill: float) -> None:  # before the PDF is written: its peak memory
-            if not self.may_follow(with_toc, count, last_fill):
-                self.lender.release()
-
+        self.lender.keeping = scale >= 1 or self.references
         with lending(self.lender):
-            rendered = self.render(with_toc=with_toc, pages=pages, scale=scale, laid_out=laid_out)
+            rendered = self.render(with_toc=with_toc, pages=pages, scale=scale,
+                                   laid_out=partial(self._laid_out, with_toc))
         self.lender.next_layout()
         why = ("page references" if pages is not None else f"pull-in {scale:g}" if scale < 1
                else "first" if self.count == 1 else "table of contents")
         logger.info("layout pass %d (%s): %d pages, last page %.0f %% full", self.count, why, rendered.pages,
                   100 * rendered.last_fill)
         return rendered
+
+    def _laid_out(self, with_toc: bool, pages: int, last_fill: float) -> None:
+        """Told before the PDF is written (its peak memory): let the lines go when no layout can follow."""
+        may_follow = (self.references or (pages >= 2 and last_fill < SHORT_TAIL)
+                      or (self.mode == "auto" and not with_toc and pages > TOC_AFTER_PAGES))
+        if not may_follow:
+            self.lender.release()
 
 
 def glyphs_for(document: Document) -> GlyphPlan:

@@ -235,12 +235,14 @@ class LineLender:
     def __init__(self) -> None:
         self.drawn: list[_Lines] = []
         """The lines of the paragraphs drawn in the current layout, to lend to the next."""
+        self.keeping = True
+        """Whether the current layout keeps its lines (False: it lends none to the next)."""
         self._lent: dict[Any, list[_Lines]] = {}
 
     def keep(self, paragraph: Paragraph) -> None:
         """*paragraph* was drawn: keep its lines for the next layout, when they can be lent."""
         memo = paragraph._wrapped
-        if (paragraph._breaks != 1 or paragraph._split_tried or memo is None or not rl_compat.has_lines(paragraph)
+        if (not self.keeping or paragraph._breaks != 1 or paragraph._split_tried or memo is None or not rl_compat.has_lines(paragraph)
                 or memo[2] != paragraph.height or getattr(paragraph, "continued_text", "")):
             return
         self.drawn.append(_Lines(paragraph._key, rl_compat.wrap_state(paragraph), memo, paragraph._refused,
@@ -256,7 +258,7 @@ class LineLender:
 
     def release(self) -> None:
         """No layout follows the current one: keep nothing to lend."""
-        self._lent, self.drawn = {}, []
+        self._lent, self.drawn, self.keeping = {}, [], False
 
     def lend(self, borrower: Paragraph, width: float) -> _Lines | None:
         """Lines of a paragraph like *borrower* broken at *width* in the layout before (lent once), or None."""
