@@ -156,3 +156,23 @@ def test_a_brief_laid_out_once_keeps_no_lines_while_its_pdf_is_written(tmp_path:
     result = run_cli("-v", "build", str(root), "-o", str(tmp_path / "out.pdf"))
     assert result.stderr.count("layout pass ") == 1, result.stderr
     assert len(released) == 1 and released[0] > 0  # the drawn paragraphs' lines, let go before writing
+
+
+def test_numbered_copies_borrow_the_lines_of_the_copy_before(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)  # one process: the copies are laid out one after another
+    root = write_brief(tmp_path / "b", {**BASIC_MANIFEST, "id": "uji"},
+                       {"a.md": "---\ntitle: A\n---\n" + "\n\n".join([TEXT] * 6) + "\n"})
+    recipients = tmp_path / "penerima.yaml"
+    recipients.write_text("- Ani\n- Budi Santoso\n- Citra\n", encoding="utf-8")
+    lent: list[Any] = []
+    lend = LineLender.lend
+    monkeypatch.setattr(LineLender, "lend", lambda self, *args: lent.append(lend(self, *args)) or lent[-1])
+    assert run_cli("build", str(root), "--copies", str(recipients)).returncode == 0
+    copies = sorted((root / "output").glob("uji-copy-*.pdf"))
+    assert len(copies) == 3 and sum(lines is not None for lines in lent) >= 2 * 6
+    borrowed = [path.read_bytes() for path in copies]
+    monkeypatch.setattr(LineLender, "lend", lambda *_: None)
+    assert run_cli("build", str(root), "--copies", str(recipients)).returncode == 0
+    assert [path.read_bytes() for path in copies] == borrowed

@@ -97,9 +97,10 @@ def render_pdf(document: Document, cache_dir: Path | None = None, layout_log: bo
     use_font_cache(cache_dir)
     glyphs = glyphs_for(document)  # registers the theme's and the brief's own fonts
     mode = document.printing.toc
-    styles = make_styles(document.theme, document.manifest.language, document.hyphenation)  # one set: lent lines need them
+    styles, lender = _lending_for(document)
     references = uses_page_numbers((document.sections, document.timeline))
-    render = _Passes(partial(_render, document, cache_dir, glyphs, styles, layout_log=layout_log), mode, references)
+    render = _Passes(partial(_render, document, cache_dir, glyphs, styles, layout_log=layout_log), mode, references,
+                     lender, copies=document.printing.copy is not None)
     rendered = render(with_toc=mode == "on")
     with_toc = mode == "on" or (mode == "auto" and rendered.pages > TOC_AFTER_PAGES)
     if with_toc and mode == "auto":
@@ -113,6 +114,28 @@ def render_pdf(document: Document, cache_dir: Path | None = None, layout_log: bo
             if settled:
                 break
     return rendered
+
+
+#: The numbered copies being laid out: their document without the copy line, the styles, and
+#: the lines the last copy's layout lends to the next copy's (`_lending_for`).
+_COPIES: list[tuple[Document, Styles, LineLender]] = []
+
+
+def _lending_for(document: Document) -> tuple[Styles, LineLender]:
+    """The styles and line lender of *document*'s layouts: one set of styles, so that a
+    paragraph has the same style object in every layout and can borrow lines.
+
+    Numbered copies differ only in the copy line (`build.prepare_copy`), so each copy's first
+    layout borrows the lines of the copy before; any other build lets them go.
+    """
+    if document.printing.copy is None:
+        _COPIES.clear()
+        return make_styles(document.theme, document.manifest.language, document.hyphenation), LineLender()
+    plain = replace(document, printing=replace(document.printing, copy=None))
+    if not _COPIES or _COPIES[0][0] != plain:
+        styles = make_styles(document.theme, document.manifest.language, document.hyphenation)
+        _COPIES[:] = [(plain, styles, LineLender())]
+    return _COPIES[0][1], _COPIES[0][2]
 
 
 def _pull_in(render: Callable[..., RenderedPdf], with_toc: bool, rendered: RenderedPdf) -> tuple[RenderedPdf, float]:
@@ -163,16 +186,18 @@ class _Passes:
 
     The lines lent live through the next layout, so they are kept only while another layout
     may follow: not from a pulled-in layout, which is the last unless it fails to save the page
-    (page references aside), and let go once a layout ends in a way none can follow.
+    (page references aside), and let go once a layout ends in a way none can follow. A numbered
+    copy's layouts always keep them: the next copy follows.
     """
 
-    def __init__(self, render: Callable[..., RenderedPdf], mode: str, references: bool):
+    def __init__(self, render: Callable[..., RenderedPdf], mode: str, references: bool, lender: LineLender,
+                 copies: bool = False):
         self.render, self.count, self.mode, self.references = render, 0, mode, references
-        self.lender = LineLender()
+        self.lender, self.copies = lender, copies
 
     def __call__(self, *, with_toc: bool, pages: dict[str, int] | None = None, scale: float = 1.0) -> RenderedPdf:
         self.count += 1
-        self.lender.keeping = scale >= 1 or self.references
+        self.lender.keeping = scale >= 1 or self.references or self.copies
         with lending(self.lender):
             rendered = self.render(with_toc=with_toc, pages=pages, scale=scale,
                                    laid_out=partial(self._laid_out, with_toc))
@@ -185,7 +210,7 @@ class _Passes:
 
     def _laid_out(self, with_toc: bool, pages: int, last_fill: float) -> None:
         """Told before the PDF is written (its peak memory): let the lines go when no layout can follow."""
-        may_follow = (self.references or (pages >= 2 and last_fill < SHORT_TAIL)
+        may_follow = (self.references or self.copies or (pages >= 2 and last_fill < SHORT_TAIL)
                       or (self.mode == "auto" and not with_toc and pages > TOC_AFTER_PAGES))
         if not may_follow:
             self.lender.release()
