@@ -176,3 +176,24 @@ def test_numbered_copies_borrow_the_lines_of_the_copy_before(tmp_path: Path, mon
     monkeypatch.setattr(LineLender, "lend", lambda *_: None)
     assert run_cli("build", str(root), "--copies", str(recipients)).returncode == 0
     assert [path.read_bytes() for path in copies] == borrowed
+
+
+def test_a_rebuild_after_an_edit_borrows_the_lines_of_the_build_before(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefing.build import build
+    from briefing.layout import lending_between_builds
+
+    root = write_brief(tmp_path / "b", {**BASIC_MANIFEST, "id": "uji"},
+                       {"a.md": "---\ntitle: A\n---\n" + "\n\n".join([TEXT] * 6) + "\n"})
+    lent: list[Any] = []
+    lend = LineLender.lend
+    monkeypatch.setattr(LineLender, "lend", lambda self, *args: lent.append(lend(self, *args)) or lent[-1])
+    with lending_between_builds():  # as `briefing watch` builds
+        build(root, tmp_path / "first.pdf")
+        section = root / "sections" / "a.md"
+        section.write_text(section.read_text(encoding="utf-8").replace("Kalimat", "Kalimat-kalimat", 1), encoding="utf-8")
+        del lent[:]
+        build(root, tmp_path / "rebuilt.pdf")
+    assert sum(lines is not None for lines in lent) == 5  # the five paragraphs not edited
+    build(root, tmp_path / "fresh.pdf")  # outside: nothing kept, nothing borrowed
+    assert (tmp_path / "rebuilt.pdf").read_bytes() == (tmp_path / "fresh.pdf").read_bytes()

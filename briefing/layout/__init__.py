@@ -14,10 +14,11 @@ import gc
 import io
 import logging
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from reportlab.lib.pagesizes import landscape
 from reportlab.lib.styles import ParagraphStyle
@@ -55,7 +56,7 @@ from .theme import Styles, color, family, make_styles
 from .timeline import (chronology_appendix, chronology_entries, chronology_placement, placement, timeline_block,
                        timeline_flowables)
 
-__all__ = ["RenderedPdf", "render_pdf", "impose_booklet", "glyphs_for"]
+__all__ = ["RenderedPdf", "render_pdf", "impose_booklet", "glyphs_for", "lending_between_builds"]
 
 logger = logging.getLogger("briefing")
 
@@ -97,10 +98,10 @@ def render_pdf(document: Document, cache_dir: Path | None = None, layout_log: bo
     use_font_cache(cache_dir)
     glyphs = glyphs_for(document)  # registers the theme's and the brief's own fonts
     mode = document.printing.toc
-    styles, lender = _lending_for(document)
+    styles, lender, keep = _lending_for(document)
     references = uses_page_numbers((document.sections, document.timeline))
     render = _Passes(partial(_render, document, cache_dir, glyphs, styles, layout_log=layout_log), mode, references,
-                     lender, copies=document.printing.copy is not None)
+                     lender, keep)
     rendered = render(with_toc=mode == "on")
     with_toc = mode == "on" or (mode == "auto" and rendered.pages > TOC_AFTER_PAGES)
     if with_toc and mode == "auto":
@@ -116,26 +117,40 @@ def render_pdf(document: Document, cache_dir: Path | None = None, layout_log: bo
     return rendered
 
 
-#: The numbered copies being laid out: their document without the copy line, the styles, and
-#: the lines the last copy's layout lends to the next copy's (`_lending_for`).
-_COPIES: list[tuple[Document, Styles, LineLender]] = []
+#: Whether each build keeps its line breaks for the next build in this process (`lending_between_builds`).
+_BETWEEN_BUILDS = [False]
+#: The styles and line lender kept for the next build or numbered copy: (what the styles are
+#: made of, the styles, the lender), at most one (`_lending_for`).
+_KEPT: list[tuple[tuple[object, ...], Styles, LineLender]] = []
 
 
-def _lending_for(document: Document) -> tuple[Styles, LineLender]:
-    """The styles and line lender of *document*'s layouts: one set of styles, so that a
-    paragraph has the same style object in every layout and can borrow lines.
+@contextmanager
+def lending_between_builds() -> Iterator[None]:
+    """Builds inside keep their line breaks for the next build in this process (`briefing watch`:
+    a rebuild after an edit breaks only the paragraphs that changed or moved to another width).
+    The next build outside lets them go."""
+    previous, _BETWEEN_BUILDS[0] = _BETWEEN_BUILDS[0], True
+    try:
+        yield
+    finally:
+        _BETWEEN_BUILDS[0] = previous
 
-    Numbered copies differ only in the copy line (`build.prepare_copy`), so each copy's first
-    layout borrows the lines of the copy before; any other build lets them go.
+
+def _lending_for(document: Document) -> tuple[Styles, LineLender, bool]:
+    """The styles and line lender of *document*'s layouts, and whether its last layout keeps its
+    lines: one set of styles, so that a paragraph has the same style object in every layout.
+
+    Numbered copies differ only in the copy line (`build.prepare_copy`), so each copy's layouts
+    borrow the lines of the copy before; so does a build after one made in `lending_between_builds`.
+    Lines are lent only between layouts made with the same styles.
     """
-    if document.printing.copy is None:
-        _COPIES.clear()
-        return make_styles(document.theme, document.manifest.language, document.hyphenation), LineLender()
-    plain = replace(document, printing=replace(document.printing, copy=None))
-    if not _COPIES or _COPIES[0][0] != plain:
-        styles = make_styles(document.theme, document.manifest.language, document.hyphenation)
-        _COPIES[:] = [(plain, styles, LineLender())]
-    return _COPIES[0][1], _COPIES[0][2]
+    made_of = (document.theme, document.manifest.language, document.hyphenation)
+    if document.printing.copy is None and not _BETWEEN_BUILDS[0]:
+        _KEPT.clear()
+        return make_styles(*made_of), LineLender(), False
+    if not _KEPT or _KEPT[0][0] != made_of:
+        _KEPT[:] = [(made_of, make_styles(*made_of), LineLender())]
+    return _KEPT[0][1], _KEPT[0][2], True
 
 
 def _pull_in(render: Callable[..., RenderedPdf], with_toc: bool, rendered: RenderedPdf) -> tuple[RenderedPdf, float]:
@@ -186,18 +201,18 @@ class _Passes:
 
     The lines lent live through the next layout, so they are kept only while another layout
     may follow: not from a pulled-in layout, which is the last unless it fails to save the page
-    (page references aside), and let go once a layout ends in a way none can follow. A numbered
-    copy's layouts always keep them: the next copy follows.
+    (page references aside), and let go once a layout ends in a way none can follow. With *keep*
+    (numbered copies, `lending_between_builds`) every layout keeps them: another build follows.
     """
 
     def __init__(self, render: Callable[..., RenderedPdf], mode: str, references: bool, lender: LineLender,
-                 copies: bool = False):
+                 keep: bool = False):
         self.render, self.count, self.mode, self.references = render, 0, mode, references
-        self.lender, self.copies = lender, copies
+        self.lender, self.keep = lender, keep
 
     def __call__(self, *, with_toc: bool, pages: dict[str, int] | None = None, scale: float = 1.0) -> RenderedPdf:
         self.count += 1
-        self.lender.keeping = scale >= 1 or self.references or self.copies
+        self.lender.keeping = scale >= 1 or self.references or self.keep
         with lending(self.lender):
             rendered = self.render(with_toc=with_toc, pages=pages, scale=scale,
                                    laid_out=partial(self._laid_out, with_toc))
@@ -210,7 +225,7 @@ class _Passes:
 
     def _laid_out(self, with_toc: bool, pages: int, last_fill: float) -> None:
         """Told before the PDF is written (its peak memory): let the lines go when no layout can follow."""
-        may_follow = (self.references or self.copies or (pages >= 2 and last_fill < SHORT_TAIL)
+        may_follow = (self.references or self.keep or (pages >= 2 and last_fill < SHORT_TAIL)
                       or (self.mode == "auto" and not with_toc and pages > TOC_AFTER_PAGES))
         if not may_follow:
             self.lender.release()
