@@ -83,7 +83,8 @@ class Paragraph(_RLParagraph):
         """Its fragments as made, while it sets borrowed lines (`LineLender`)."""
         self._borrowed_at = 0.0
         """The width it was first asked for, when it borrowed lines for it."""
-        self._key = key
+        self.line_key = key
+        """What another paragraph must share to borrow its lines (`LineLender`); None: nothing."""
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         """Lines depend on the width alone: asked again at the same width (keep-with-next,
@@ -181,7 +182,7 @@ class Paragraph(_RLParagraph):
         if lines is None:
             return False
         self._own_frags, self._borrowed_at = self.frags, width
-        self.__dict__.update(lines.state)
+        rl_compat.use_wrap_state(self, lines.state)
         self._wrapped, self._refused, self._calls = lines.wrapped, lines.refused, lines.calls
         self._breaks = 1
         return True
@@ -198,8 +199,19 @@ class Paragraph(_RLParagraph):
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802 (ReportLab's name)
         super().drawOn(canvas, x, y, _sW)
         lender = _lender.get()
-        if lender is not None and self._key is not None:
-            lender.keep(self)
+        if lender is not None and lender.keeping:
+            lines = self._lines()
+            if lines is not None:
+                lender.drawn.append(lines)
+
+    def _lines(self) -> _Lines | None:
+        """Its lines to lend, if it was broken once, never split, and still has them; else None."""
+        memo = self._wrapped
+        if (self.line_key is None or self._breaks != 1 or self._split_tried or memo is None
+                or not rl_compat.has_lines(self) or memo[2] != self.height or getattr(self, "continued_text", "")):
+            return None
+        return _Lines(self.line_key, rl_compat.wrap_state(self), memo, self._refused, self._calls,
+                      getattr(self, "tag_node", None) is not None, getattr(self, "source_text", ""))
 
     def _word_breaks(self) -> list[Any]:
         return rl_compat.line_breaks(self, self._refused[0]) if rl_compat.has_lines(self) else []
@@ -234,20 +246,11 @@ class LineLender:
 
     def __init__(self) -> None:
         self.drawn: list[_Lines] = []
-        """The lines of the paragraphs drawn in the current layout, to lend to the next."""
+        """The lines of the paragraphs drawn in the current layout, to lend to the next
+        (each adds its own when drawn whole after one line breaking)."""
         self.keeping = True
         """Whether the current layout keeps its lines (False: it lends none to the next)."""
         self._lent: dict[Any, list[_Lines]] = {}
-
-    def keep(self, paragraph: Paragraph) -> None:
-        """*paragraph* was drawn: keep its lines for the next layout, when they can be lent."""
-        memo = paragraph._wrapped
-        if (not self.keeping or paragraph._breaks != 1 or paragraph._split_tried or memo is None or not rl_compat.has_lines(paragraph)
-                or memo[2] != paragraph.height or getattr(paragraph, "continued_text", "")):
-            return
-        self.drawn.append(_Lines(paragraph._key, rl_compat.wrap_state(paragraph), memo, paragraph._refused,
-                                 paragraph._calls, getattr(paragraph, "tag_node", None) is not None,
-                                 getattr(paragraph, "source_text", "")))
 
     def next_layout(self) -> None:
         """The layout is done: what it drew lends to the next (what the one before drew is let go)."""
@@ -262,7 +265,7 @@ class LineLender:
 
     def lend(self, borrower: Paragraph, width: float) -> _Lines | None:
         """Lines of a paragraph like *borrower* broken at *width* in the layout before (lent once), or None."""
-        candidates = self._lent.get(borrower._key)
+        candidates = self._lent.get(borrower.line_key)
         if not candidates or getattr(borrower, "continued_text", None):
             return None
         tagged, source = getattr(borrower, "tag_node", None) is not None, getattr(borrower, "source_text", "")

@@ -274,6 +274,11 @@ def wrap_state(paragraph: Paragraph) -> dict[str, Any]:
     return {name: state[name] for name in _WRAP_STATE if name in state}
 
 
+def use_wrap_state(paragraph: Paragraph, state: dict[str, Any]) -> None:
+    """Give *paragraph* what a wrap left on another of the same text and style (`wrap_state`)."""
+    paragraph.__dict__.update(state)
+
+
 def forget_lines(paragraph: Paragraph) -> None:
     """Drop the lines of *paragraph*, so that the next wrap breaks it again."""
     paragraph.__dict__.pop("blPara", None)
