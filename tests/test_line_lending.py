@@ -197,3 +197,16 @@ def test_a_rebuild_after_an_edit_borrows_the_lines_of_the_build_before(tmp_path:
     assert sum(lines is not None for lines in lent) == 5  # the five paragraphs not edited
     build(root, tmp_path / "fresh.pdf")  # outside: nothing kept, nothing borrowed
     assert (tmp_path / "rebuilt.pdf").read_bytes() == (tmp_path / "fresh.pdf").read_bytes()
+
+
+@pytest.mark.parametrize("text", [TEXT, MARKUP])
+def test_a_paragraph_split_before_any_wrap_breaks_its_own_lines(text: str) -> None:
+    style = _style()
+    lender, borrower = _lent(style, 200, text)
+    fresh = Paragraph(text, style)
+    with lending(lender):
+        parts = borrower.split(200, 60)  # ReportLab's split wraps it first
+    expected = fresh.split(200, 60)
+    assert [_lines(part) for part in parts if part.wrap(200, 800)] == \
+        [_lines(part) for part in expected if part.wrap(200, 800)]
+    assert lender.lend(Paragraph(text, style), 200) is not None  # not taken by the split paragraph

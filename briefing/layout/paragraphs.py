@@ -100,7 +100,7 @@ class Paragraph(_RLParagraph):
             return self.width, self.height
         if self._own_frags is not None:  # borrowed lines, another width: first become what breaking would have made
             self._break_own()
-        elif self._breaks == 0 and self._borrow(availWidth):
+        elif self._breaks == 0 and not self._split_tried and self._borrow(availWidth):  # a split takes lines apart
             return self.width, self.height
         return self._break(availWidth, availHeight)
 
