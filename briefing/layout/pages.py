@@ -584,18 +584,25 @@ class BriefDocTemplate(BaseDocTemplate):
         if frame is None or rl_compat.frame_at_top(frame) or not flowables[0].getKeepWithNext():
             return
         width, frame_height = rl_compat.frame_width(frame), rl_compat.frame_height(frame)
-        need = 0.0
+        need, after = 0.0, rl_compat.frame_space_after(frame)
         index = 0
         while index < len(flowables) and flowables[index].getKeepWithNext():
             flowable = flowables[index]
             if not getattr(flowable, "frameAction", None):
-                need += flowable.getSpaceBefore() + flowable.wrapOn(self.canv, width, frame_height)[1] + flowable.getSpaceAfter()
+                # a space before overlaps the space after the flowable above it, as the frame sets them
+                need += max(flowable.getSpaceBefore() - after, 0) + flowable.wrapOn(self.canv, width, frame_height)[1]
+                after = flowable.getSpaceAfter()
+                need += after
             index += 1
         # A figure that does not fit floats to the next page and the text after it comes up:
-        # that text is what must have room below the heading.
-        following = next((f for f in flowables[index:] if not getattr(f, "floats", False)), None)
+        # that text is what must have room below the heading. When no text of its own comes up
+        # (a heading follows the float, or nothing), the heading keeps with the float itself.
+        rest = flowables[index:]
+        following = next((f for f in rest if not getattr(f, "floats", False)), None)
+        if rest and (following is None or isinstance(following, HeadingParagraph)):
+            following = rest[0]
         if following is not None:
-            need += _opening_height(following, self.canv, width, frame_height)
+            need += _opening_height(following, self.canv, width, frame_height) - min(following.getSpaceBefore(), after)
             if self.notes is not None and not self._page_margin and frame in self.pageTemplate.frames:
                 # and the notes it calls, at this column's foot: else it moves on and strands the heading
                 column = self.pageTemplate.frames.index(frame)
@@ -675,13 +682,20 @@ def _balance_point(flowables: list[Flowable], canvas: Canvas, width: float, heig
 
 def _opening_height(flowable: Flowable, canvas: Canvas, width: float, frame_height: float) -> float:
     """Height of the least of *flowable* that must follow a heading on its page: the
-    first lines of a paragraph that may stay behind when it splits, or a table, box or
-    figure whole — but never more than a third of the frame, so a heading does not
-    leave a half-empty page for a long table."""
+    first lines of a paragraph that may stay behind when it splits (also the text an inset
+    lets come up before its figure, or else the inset whole), or a table, box or figure
+    whole — but never more than a third of the frame, so a heading does not leave a
+    half-empty page for a long table."""
     if getattr(flowable, "frameAction", None):
         return 0.0
     before = flowable.getSpaceBefore()
+    lead = getattr(flowable, "text_first", None)  # an inset figure, which may let its text come up first
+    first = lead(width, frame_height) if lead is not None else None
+    if first is not None:
+        return float(before + _opening_height(first, canvas, width, frame_height))
     height = flowable.wrapOn(canvas, width, frame_height)[1]  # kept: placing it asks again
+    if lead is not None:  # its text too short to come up alone: the inset moves on whole
+        return float(before + height)
     if isinstance(flowable, Paragraph):
         style = flowable.style
         lines = rl_compat.line_count(flowable)

@@ -94,6 +94,12 @@ def frame_space_left(frame: Frame) -> float:
     return float(frame._y - frame._y1p)
 
 
+def frame_space_after(frame: Frame) -> float:
+    """The space after the last flowable *frame* holds, already taken from the room left:
+    with `overlapAttachedSpace` the next flowable's space before overlaps it."""
+    return float(frame._prevASpace) if frame._oASpace and not frame._atTop else 0.0
+
+
 def frame_width(frame: Frame) -> float:
     """The width flowables are wrapped at in *frame* (its width less padding)."""
     return float(frame._getAvailableWidth())
@@ -625,6 +631,12 @@ def close_page_stream(canvas: Canvas, operator: str) -> None:
 def kept_content(flowable: Flowable) -> list[Flowable]:
     """The flowables a KeepTogether (or ImageAndFlowables) holds, to tag them."""
     return list(getattr(flowable, "_content", ()))
+
+
+def forget_inset_wrap(inset: Any) -> None:
+    """Make an ImageAndFlowables set its text beside the image again at its next wrap: it
+    answers a wrap at the same size from memory, though its text was wrapped at another width since."""
+    inset._reset()
 
 
 def inset_image(flowable: Flowable) -> Flowable | None:
