@@ -36,7 +36,6 @@ CASES = [(variant, edition) for variant in PAPERS for edition in EDITIONS] + [("
 
 #: Measured breaches not yet fixed, each with its mechanism: strict, so a fix shows as XPASS.
 KNOWN = {
-    ("hyphenation", "Letter", "publik"): "11.8 % of wrapped lines hyphenated: the Letter column's measure",
     ("empty", "A5", "pimpinan"): "A5's one 65-character column: short lines, headings and list items "
                                  "leave 17 pt cells at their ends (holes alone: <= 17 %)",
     ("empty", "A5", "analis"): "as A5 pimpinan",
