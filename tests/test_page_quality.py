@@ -42,8 +42,6 @@ KNOWN = {
     ("empty", "A5", "mitra"): "as A5 pimpinan",
     ("empty", "A5", "publik"): "page 2: a heading before an inset figure asks for heading and inset "
                                "whole (_InsetRoom); 107 pt are left, so section 1 opens page 3",
-    ("empty", "duplex", "publik"): "page 2: Table 1 is kept whole and does not fit the second column's "
-                                   "foot; the section heading after it keeps the text from coming up",
 }
 
 

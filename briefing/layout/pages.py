@@ -186,6 +186,7 @@ class BriefDocTemplate(BaseDocTemplate):
         self._exclusions: list[tuple[float, float]] = []
         self._deferred: list[Flowable] = []
         self._deferred_page = 0
+        self._deferred_frame: Frame | None = None
         self._queue: list[Flowable] = []
         self._current: Flowable | None = None
         self._force_column = False
@@ -266,6 +267,9 @@ class BriefDocTemplate(BaseDocTemplate):
         if rl_compat.frame_at_top(frame):
             return False
         space = rl_compat.frame_space_left(frame) - flowable.getSpaceBefore()
+        begins_in = getattr(flowable, "begins_in", None)
+        if begins_in is not None:  # a table: it floats only when it neither fits nor splits here
+            return not begins_in(self.canv, rl_compat.frame_width(frame), space)
         _, height = flowable.wrap(rl_compat.frame_width(frame), space)
         return bool(height > space)
 
@@ -473,7 +477,7 @@ class BriefDocTemplate(BaseDocTemplate):
                 self._force_column = True  # a wide table or code block: on a page with the main column
                 self._moved_on = self._current
                 flowables.insert(0, PageBreak())
-        if self._deferred and self.page > self._deferred_page:
+        if self._deferred and self._floats_open_here():
             # floated figures open the new page, after the rest of a paragraph or short list
             at = 0 if self._page_wide else next(  # (a wide page takes a full-width figure only at its top)
                 (i for i, f in enumerate(flowables) if not getattr(f, "keeps_floats_out", False)), len(flowables))
@@ -487,6 +491,13 @@ class BriefDocTemplate(BaseDocTemplate):
         self._handle(flowables)
         if flowables and flowables[0] is not first and flowables[0] is not following and isinstance(flowables[0], Paragraph):
             flowables[0].keeps_floats_out = True  # the rest of a paragraph split at the page's foot
+
+    def _floats_open_here(self) -> bool:
+        """Floated figures open the next page; floated tables alone the next column too."""
+        if self.page > self._deferred_page:
+            return True
+        return (self.frame is not self._deferred_frame and rl_compat.frame_at_top(self.frame)
+                and all(hasattr(waiting, "begins_in") for waiting in self._deferred))
 
     def _set_before_heading(self, flowables: list[Flowable]) -> None:
         """Floated figures stay in their section: they are set before the next section's heading.
@@ -530,7 +541,7 @@ class BriefDocTemplate(BaseDocTemplate):
         first = flowables[0] if flowables else None
         if getattr(first, "floats", False) and self._should_float(first):
             self._deferred.append(flowables.pop(0))
-            self._deferred_page = self.page
+            self._deferred_page, self._deferred_frame = self.page, self.frame
             if not flowables:
                 flowables.append(PageBreak())
             return

@@ -185,6 +185,21 @@ def forget_table_widths(table: Any) -> None:
         del table._width_calculated_once
 
 
+def row_heights(table: Any) -> list[float]:
+    """The height of each row of a wrapped table, to choose where it splits."""
+    return [float(height) for height in table._rowHeights]
+
+
+def placing_frame(flowable: Flowable) -> Frame | None:
+    """The frame that is placing (or splitting) *flowable*, while it does: is it at the frame's top?"""
+    return getattr(flowable, "_frame", None)
+
+
+def set_row(table: Any, index: int, cells: list[Any]) -> None:
+    """Put *cells* in row *index* of *table* (a split part's repeated header, drawn as an artifact)."""
+    table._cellvalues[index] = cells
+
+
 def kept_flowables(flowable: KeepTogether) -> list[Flowable]:
     """What a KeepTogether holds: a table kept whole is as wide as the table."""
     return list(flowable._content)

@@ -62,6 +62,7 @@ from . import rl_compat
 from .layoutlog import mark_source
 from .notes import MarginFloat
 from .rl_compat import FixedSizeFlowable
+from .tables import TableBlock
 from .theme import HAIRLINE, RULE, Styles, color, family, portion_markup
 from ..themes import BoxKind, Theme
 
@@ -157,6 +158,8 @@ class StoryBuilder:
                 index += 1 + len(beside)
                 continue
             flowables = BUILDERS[type(block)](self, block)
+            if isinstance(block, Table) and index and _introduces(blocks[index - 1], block):  # held under its introduction
+                _anchored(flowables)
             self._mark_notes(block, flowables)
             mark_source(flowables, block.pos)
             if _introduces(block, following):
@@ -315,7 +318,7 @@ class StoryBuilder:
                     result.extend(self.list_block(inner, depth + 1)[:-1])
                     self._list_indent = outer
                 else:
-                    result.extend([Indenter(indent, 0), *BUILDERS[type(inner)](self, inner), Indenter(-indent, 0)])
+                    result.extend([Indenter(indent, 0), *_anchored(BUILDERS[type(inner)](self, inner)), Indenter(-indent, 0)])
                 first = False
         result.append(SpaceAfter(4))
         if depth == 0 and 1 < len(block.items) <= SHORT_LIST:  # a float may come before or after, never inside
@@ -340,7 +343,7 @@ class StoryBuilder:
             if isinstance(inner, ParaBlock):
                 result.extend(self.paragraph(inner, self.styles.quote))
             else:
-                result.extend([Indenter(14, 14), *BUILDERS[type(inner)](self, inner), Indenter(-14, -14)])
+                result.extend([Indenter(14, 14), *_anchored(BUILDERS[type(inner)](self, inner)), Indenter(-14, -14)])
         return result
 
     def code(self, block: CodeBlock) -> list[Flowable]:
@@ -369,9 +372,12 @@ class StoryBuilder:
         table = _FlexTable(data, colWidths=shares, repeatRows=1, splitInRow=1, style=self._table_style(), hAlign="LEFT")
         caption = self._table_caption(block)
         source = self._table_source(block)
-        if len(data) <= self.SMALL_TABLE_ROWS:  # a short table is read as one: never split it
-            return [Spacer(0, 2), KeepTogether([*caption, table, *source]), SpaceAfter(10)]
-        return [Spacer(0, 2), *caption, table, *source, SpaceAfter(10)]
+        continued = self._table_continued(block)
+        mark_source(continued, block.pos)
+        # a short table is read as one: moved whole, never split
+        kept = TableBlock(caption[0] if caption else None, table, source[0] if source else None, SpaceAfter(10),
+                          continued=continued[0] if continued else None, splits=len(data) > self.SMALL_TABLE_ROWS)
+        return [Spacer(0, 2), kept]
 
     def _table_style(self) -> TableStyle:
         """Booktabs: a rule above the header and below the last row, a hairline under the header,
@@ -406,8 +412,20 @@ class StoryBuilder:
             return []
         label = f"{self.locale.label('table')} {block.number}." if block.number is not None else ""
         text = f"{destination(block.label)}<b>{self.escape(label)}</b> {self.markup.write(block.caption)}".strip()
-        style = ParagraphStyle("table-caption", parent=self.styles.caption, spaceBefore=0, spaceAfter=4, keepWithNext=1)
-        return [Paragraph(text, self.styles.breakable(style, plain_text(block.caption)))]
+        return [Paragraph(text, self.styles.breakable(self._caption_style(), plain_text(block.caption)))]
+
+    def _caption_style(self) -> ParagraphStyle:
+        return ParagraphStyle("table-caption", parent=self.styles.caption, spaceBefore=0, spaceAfter=4, keepWithNext=1)
+
+    def _table_continued(self, block: Table) -> list[Flowable]:
+        """The caption over a later part of a split table: "Tabel 1 (lanjutan)"."""
+        if block.number is None and not block.caption:
+            return []
+        continued = self.escape(self.locale.label("continued"))
+        if block.number is None:
+            return [Paragraph(f"{self.markup.write(block.caption)} {continued}", self._caption_style())]
+        label = self.escape(f"{self.locale.label('table')} {block.number}")
+        return [Paragraph(f"<b>{label}</b> {continued}", self._caption_style())]
 
     def _table_source(self, block: Table) -> list[Flowable]:
         if not block.source:
@@ -432,7 +450,7 @@ class StoryBuilder:
 
     def keep(self, block: Keep) -> list[Flowable]:
         """`::: keep`: its blocks on one page (moved on whole when they do not fit)."""
-        return [KeepTogether(self.blocks(block.blocks))]
+        return [KeepTogether(_anchored(self.blocks(block.blocks)))]
 
     def page_break(self, _block: PageBreakBlock) -> list[Flowable]:
         return [PageBreak()]
@@ -443,7 +461,7 @@ class StoryBuilder:
                                leading=self.styles.quote.leading + 4, textColor=color(self.theme.accent),
                                leftIndent=0, rightIndent=0, spaceAfter=2)
         inner = [f for item in block.blocks for f in (self.paragraph(item, style) if isinstance(item, ParaBlock)
-                                                      else BUILDERS[type(item)](self, item))]
+                                                      else _anchored(BUILDERS[type(item)](self, item)))]
         rule = partial(HRFlowable, width="25%", thickness=RULE, color=color(self.theme.accent), hAlign="LEFT")
         return [KeepTogether([rule(spaceBefore=6, spaceAfter=6), *inner, rule(spaceBefore=2, spaceAfter=12)])]
 
@@ -470,7 +488,7 @@ class StoryBuilder:
             if isinstance(item, ParaBlock):
                 inner.extend(self.paragraph(item, inner_style))
             else:
-                inner.extend(BUILDERS[type(item)](self, item))
+                inner.extend(_anchored(BUILDERS[type(item)](self, item)))
         fill, stroke, label_ink = self._box_look(block.kind, own)
         pad = 9
         label_style = self.styles.box_label
@@ -727,6 +745,15 @@ def text_chunks(inlines: tuple[Inline, ...], limit: int) -> list[tuple[Inline, .
     if current:
         chunks.append(tuple(current))
     return [chunk for chunk in chunks if chunk]
+
+
+def _anchored(flowables: list[Flowable]) -> list[Flowable]:
+    """The tables among *flowables* stay where they stand (in a box, quote, list item or keep,
+    or under the paragraph introducing them): only in a section's own flow may one float."""
+    for flowable in flowables:
+        if isinstance(flowable, TableBlock):
+            flowable.floats = False
+    return flowables
 
 
 def _glue_leading(flowables: list[Flowable]) -> list[Flowable]:
