@@ -36,7 +36,6 @@ CASES = [(variant, edition) for variant in PAPERS for edition in EDITIONS] + [("
 
 #: Measured breaches not yet fixed, each with its mechanism: strict, so a fix shows as XPASS.
 KNOWN = {
-    ("hyphenation", "Letter", "publik"): "11.8 % of wrapped lines hyphenated: the Letter column's measure",
     ("empty", "A5", "pimpinan"): "page 3, 21 % (in holes 6 %): A5's one 65-character column, filled to its foot: "
                                  "list items, the clearance table's date column and a heading leave 17 pt cells "
                                  "at their ends",

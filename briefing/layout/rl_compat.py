@@ -68,17 +68,42 @@ def pdf_settings() -> Iterator[None]:
     Streams are Flate-compressed, never also ASCII85-encoded (`useA85`, on by default:
     a third larger and slower, in pure Python). URLs break where `urls.url_break_pairs`
     allows (before a slash), not after a slash once as ReportLab's own splitter does.
-    The previous values are restored, so importing or building changes nothing for other
-    users of ReportLab.
+    A paragraph's label ends in a space (`_spaced_bullet`). The previous values are
+    restored, so importing or building changes nothing for other users of ReportLab.
     """
-    previous, previous_split = rl_config.useA85, rl_paragraph._uri_split_pairs
+    previous, previous_split, previous_bullet = rl_config.useA85, rl_paragraph._uri_split_pairs, rl_paragraph._drawBullet
     rl_config.useA85 = 0
     rl_paragraph._uri_split_pairs = url_break_pairs
+    rl_paragraph._drawBullet = _spaced_bullet
     try:
         yield
     finally:
         rl_config.useA85 = previous
         rl_paragraph._uri_split_pairs = previous_split
+        rl_paragraph._drawBullet = previous_bullet
+
+
+_draw_bullet = rl_paragraph._drawBullet
+
+
+def _spaced_bullet(canvas: Canvas, offset: float, cur_y: float, bullet_text: Any, style: ParagraphStyle,
+                   rtl: Any) -> float:
+    """ReportLab's `_drawBullet`, its text object ending in a space: a label (a heading's
+    number, a list's "1.") is drawn as a text object of its own, and readers and text
+    extraction joined it to the first word ("4Outlook"). The space draws nothing, and the
+    text cursor is set back, so the label and the line after it stay where they were."""
+    def draw_spaced(text: Any) -> None:
+        x = text.getX()
+        text.textOut(" ")
+        text._x = x
+        draw(text)
+
+    draw = canvas.drawText
+    canvas.drawText = draw_spaced
+    try:
+        return float(_draw_bullet(canvas, offset, cur_y, bullet_text, style, rtl))
+    finally:
+        del canvas.drawText
 
 
 # ---------------------------------------------------------------------------- frames and templates
