@@ -225,7 +225,8 @@ def _cited_everywhere(brief: Brief) -> set[str]:
 
 def check_glyphs(brief: Brief, document: Document, reporter: Reporter) -> None:
     """Every printed character has a font: a located warning for each run that none has (see glyphs.py)."""
-    for warning in reporter.attempt(partial(glyph_warnings, document, brief.manifest_path)) or ():
+    cache_dir = brief.root / OUTPUT_DIR / ".cache"
+    for warning in reporter.attempt(partial(glyph_warnings, document, brief.manifest_path, cache_dir)) or ():
         reporter.warn(warning)
 
 

@@ -233,3 +233,17 @@ def test_a_brief_local_font_changed_on_disk_is_registered_again(tmp_path: Path) 
     shutil.copyfile(packaged("Sans"), local)  # the same path, another font
     fonts.register_local_fonts(family)
     assert pdfmetrics.getFont("HouseTest").face.name.ustr != "IBMPlexSerif-Regular"
+
+
+def test_a_build_keeps_the_parsed_font_tables_in_its_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The glyph check registers the fonts first, before the layout: it must already use the brief's cache."""
+    from functools import lru_cache
+
+    from briefing.layout import fonts
+
+    fresh = lru_cache(maxsize=None)(fonts._register_family.__wrapped__)  # as a new process: nothing registered
+    monkeypatch.setattr(fonts, "_register_family", fresh)
+    root = write_brief(tmp_path / "brief", BASIC_MANIFEST, {"a.md": "---\ntitle: A\n---\nTeks.\n"})
+    build(root, tmp_path / "a.pdf")
+    assert fresh.cache_info().currsize >= 1
+    assert len(list((root / "output" / ".cache").glob("font-*.bin"))) >= 4  # a family's four faces at least
