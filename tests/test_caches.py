@@ -167,11 +167,10 @@ def _plex_serif() -> str:
 
 
 def _text_pdf(font: object) -> bytes:
-    """A page of text in *font* (registered as 'T'), as ReportLab writes it."""
-    from reportlab.pdfbase import pdfmetrics
+    """A page of text in *font* (registered as 'T', in place of any font of that name), as ReportLab writes it."""
     from reportlab.pdfgen.canvas import Canvas
 
-    pdfmetrics.registerFont(font)
+    rl_compat.register_font_again(font)  # pdfmetrics.registerFont would keep the first font named 'T'
     out = io.BytesIO()
     canvas = Canvas(out, invariant=1)
     canvas.setFont("T", 11)
@@ -247,3 +246,29 @@ def test_a_build_keeps_the_parsed_font_tables_in_its_cache(tmp_path: Path, monke
     build(root, tmp_path / "a.pdf")
     assert fresh.cache_info().currsize >= 1
     assert len(list((root / "output" / ".cache").glob("font-*.bin"))) >= 4  # a family's four faces at least
+
+
+def test_font_subsets_are_made_and_compressed_once_and_written_as_reportlab_writes_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pulled-in layout, and every rebuild in one process, ask for the same subsets again."""
+    from reportlab.pdfbase import pdfdoc
+    from reportlab.pdfbase.ttfonts import TTFont, TTFontFace
+
+    path = _plex_serif()
+    reference = _text_pdf(TTFont("T", path))
+    kept = rl_compat.truetype_font("T", path, None)
+    made: list[int] = []
+    packed: list[int] = []
+    real_subset, real_encode = TTFontFace.makeSubset, pdfdoc.PDFStreamFilterZCompress.encode
+    monkeypatch.setattr(TTFontFace, "makeSubset", lambda self, subset: made.append(1) or real_subset(self, subset))
+    monkeypatch.setattr(pdfdoc.PDFStreamFilterZCompress, "encode",
+                        lambda self, text: packed.append(len(text)) or real_encode(self, text))
+    first = _text_pdf(kept)
+    program = max(packed)  # the font program, beside the page and its character map
+    assert made and len(packed) >= 2
+    first_packed = sorted(packed)
+    made.clear()
+    packed.clear()
+    again = _text_pdf(kept)
+    assert again == first == reference
+    assert made == [] and sorted(packed) == [n for n in first_packed if n != program]
