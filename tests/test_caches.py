@@ -272,3 +272,28 @@ def test_font_subsets_are_made_and_compressed_once_and_written_as_reportlab_writ
     again = _text_pdf(kept)
     assert again == first == reference
     assert made == [] and sorted(packed) == [n for n in first_packed if n != program]
+
+
+def test_the_layout_keeps_what_was_loaded_before_it_out_of_its_collections(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Frozen for the layout (gc.freeze), and handed back to the collector after, even when it fails."""
+    import gc
+
+    import briefing.layout
+
+    real = briefing.layout.render_pdf
+    frozen: list[int] = []
+
+    def render(*args: object, **kwargs: object) -> object:
+        frozen.append(gc.get_freeze_count())
+        if len(frozen) == 2:
+            raise RuntimeError("a layout that fails")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(briefing.layout, "render_pdf", render)
+    root = write_brief(tmp_path / "brief", BASIC_MANIFEST, {"a.md": "---\ntitle: A\n---\nTeks.\n"})
+    build(root, tmp_path / "a.pdf")
+    assert frozen[0] > 1000 and gc.get_freeze_count() == 0
+    with pytest.raises(RuntimeError, match="a layout that fails"):
+        build(root, tmp_path / "b.pdf")
+    assert len(frozen) == 2 and gc.get_freeze_count() == 0
