@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import struct
+import sys
 import zlib
 from pathlib import Path
 
@@ -276,7 +277,7 @@ def test_font_subsets_are_made_and_compressed_once_and_written_as_reportlab_writ
 
 def test_the_layout_keeps_what_was_loaded_before_it_out_of_its_collections(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Frozen for the layout (gc.freeze), and handed back to the collector after, even when it fails."""
+    """Frozen (gc.freeze) from the glyph check to the end of the layout, and handed back after, even when it fails."""
     import gc
 
     import briefing.layout
@@ -290,10 +291,20 @@ def test_the_layout_keeps_what_was_loaded_before_it_out_of_its_collections(
             raise RuntimeError("a layout that fails")
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
+    build_module = sys.modules["briefing.build"]  # `briefing.build` is also the function's name
+    real_glyphs = build_module.glyph_warnings
+    at_glyphs: list[int] = []
+
+    def glyphs(*args: object) -> object:
+        at_glyphs.append(gc.get_freeze_count())
+        return real_glyphs(*args)
+
     monkeypatch.setattr(briefing.layout, "render_pdf", render)
+    monkeypatch.setattr(build_module, "glyph_warnings", glyphs)
     root = write_brief(tmp_path / "brief", BASIC_MANIFEST, {"a.md": "---\ntitle: A\n---\nTeks.\n"})
     build(root, tmp_path / "a.pdf")
-    assert frozen[0] > 1000 and gc.get_freeze_count() == 0
+    assert at_glyphs[0] > 1000 and frozen[0] > at_glyphs[0]  # and again once the fonts are loaded
+    assert gc.get_freeze_count() == 0
     with pytest.raises(RuntimeError, match="a layout that fails"):
         build(root, tmp_path / "b.pdf")
     assert len(frozen) == 2 and gc.get_freeze_count() == 0
