@@ -256,6 +256,25 @@ def test_pyphen_pattern_cache() -> None:
             pyphen.hdcache[path] = saved
 
 
+def test_packed_patterns_hyphenate_as_the_parsed_table() -> None:
+    path = pyphen.LANGUAGES["id_ID"]
+    saved = pyphen.hdcache.pop(path, None)
+    words = ["pemerintahan", "kebijakan", "internasional", "perekonomian", "ketidakpastian", "diplomatik"]
+    try:
+        patterns, maxlen = rl_compat.pattern_data(rl_compat.load_patterns(path))
+        expected = [pyphen.Pyphen(lang="id_ID").inserted(word) for word in words]
+        packed = {key: f"{start} {''.join(map(str, values))}" for key, (start, values) in patterns.items()}
+        pyphen.hdcache.pop(path)
+        rl_compat.store_patterns(path, rl_compat.PackedPatterns(packed), maxlen)
+        assert [pyphen.Pyphen(lang="id_ID").inserted(word) for word in words] == expected
+        assert isinstance(pyphen.Pyphen(lang="id_ID").hd.patterns, rl_compat.PackedPatterns)
+        assert "-" in "".join(expected)
+    finally:
+        pyphen.hdcache.pop(path, None)
+        if saved is not None:
+            pyphen.hdcache[path] = saved
+
+
 #: ReportLab/pyphen internals the layout once used directly.
 INTERNALS = re.compile(r"\b(?:rl_config|hdcache|HyphDict|ParaParser|known_entities|cleanBlockQuotedText|"
                        r"textTransformFrags|blPara|PDFImageXObject|__dict__)\b")

@@ -588,12 +588,27 @@ def pattern_data(table: Any) -> tuple[dict[str, tuple[int, tuple[int, ...]]], in
     return table.patterns, table.maxlen
 
 
-def store_patterns(path: Any, patterns: dict[str, tuple[int, tuple[int, ...]]], maxlen: int) -> None:
+def store_patterns(path: Any, patterns: Any, maxlen: int) -> None:
     """Put a table rebuilt from cached data in pyphen's cache, as if *path* had been parsed
-    (pyphen has no constructor from data; parsing the file is the cost being saved)."""
+    (pyphen has no constructor from data; parsing the file is the cost being saved).
+    *patterns* needs only the `get` of a dict of (start, values), pyphen's one use of it."""
     table = pyphen.HyphDict.__new__(pyphen.HyphDict)
     table.patterns, table.cache, table.maxlen = patterns, {}, maxlen
     pyphen.hdcache[path] = table
+
+
+class PackedPatterns:
+    """pyphen's patterns as stored text, {letters: "start digits"}, decoded when looked up."""
+
+    def __init__(self, packed: dict[str, str]):
+        self.packed = packed
+
+    def get(self, key: str, default: Any = None) -> Any:
+        text = self.packed.get(key)
+        if text is None:
+            return default
+        start, _, digits = text.partition(" ")
+        return int(start), tuple(map(int, digits))
 
 
 # ---------------------------------------------------------------------------- tagging
