@@ -96,8 +96,9 @@ def test_hyphenation_patterns_are_cached_as_checked_text_and_survive_tampering(t
         entry_file.write_bytes(entry_file.read_bytes().replace(b"\nab", b"\nxb", 1))  # damaged: parsed again
         prime_patterns("id", tmp_path)
         assert pyphen.hdcache[path].patterns == parsed.patterns
-        assert _stored_patterns(({"maxlen": 3}, b"ab one 1\n")) is None  # not the shape: parsed again
-        assert _stored_patterns(({"maxlen": "3"}, b"ab 0 1\n")) is None
+        assert _stored_patterns(({"maxlen": 3}, b"ab\nba\x000 1")) is None  # not the shape: parsed again
+        assert _stored_patterns(({"maxlen": "3"}, b"ab\x000 1")) is None
+        assert _stored_patterns(({"maxlen": 3}, b"ab\nba\x000 1\n1 1")) == ({"ab": "0 1", "ba": "1 1"}, 3)
         rl_compat.store_patterns(path, rl_compat.PackedPatterns({"ab": "99 9", "ba": "0 0"}), 3)  # the shape, poisoned
         split = hyphenator.__wrapped__("id")  # a fresh hyphenator over the poisoned table
         assert split("abababab") == []  # bad data spoils hyphenation, it never crashes the build

@@ -192,9 +192,7 @@ def call_of(breaks: list[rl_compat.LineBreak], target: rl_compat.LineBreak, call
 
 
 #: Bump when the stored form of a pattern table changes.
-PATTERNS_CACHE = "hyph-2"
-#: A stored table: one pattern a line, `letters start digits` (pyphen's offset and values).
-_PACKED = re.compile(r"(?:\S+ \d+ \d+\n)*")
+PATTERNS_CACHE = "hyph-3"
 
 
 def prime_patterns(language: str, cache_dir: Path | None) -> None:
@@ -202,8 +200,9 @@ def prime_patterns(language: str, cache_dir: Path | None) -> None:
 
     Parsing the Indonesian `.dic` file takes ~40 ms of every cold build. The cache entry
     (`diskcache`: checksummed, keyed by the language and pyphen's version; never pickle,
-    output/ may be shared) holds a pattern a line, and pyphen gets a table that decodes a
-    pattern only when a word looks it up: decoding all 11,700 as JSON lists cost ~20 ms.
+    output/ may be shared) holds the patterns' letters, a NUL, and their "start digits"
+    (pyphen's offset and values), a line each; pyphen gets a table that decodes a pattern
+    only when a word looks it up: decoding all 11,700 as JSON lists cost ~20 ms.
     """
     lang = PYPHEN_LANGUAGES.get(language)
     if lang is None or cache_dir is None:
@@ -218,9 +217,12 @@ def prime_patterns(language: str, cache_dir: Path | None) -> None:
         return
     patterns, maxlen = rl_compat.pattern_data(rl_compat.load_patterns(path))
     if all(type(v) is int and 0 <= v <= 9 for _, values in patterns.values() for v in values):
-        text = "".join(f"{k} {start} {''.join(map(str, values))}\n" for k, (start, values) in patterns.items())
-        if _PACKED.fullmatch(text):  # letters without spaces: it reads back as it was
-            diskcache.store(cache_dir, "hyph", key, {"maxlen": maxlen}, text.encode("utf-8"))
+        text = "\n".join(patterns) + "\0" + "\n".join(f"{start} {''.join(map(str, values))}"
+                                                   for start, values in patterns.values())
+        entry = ({"maxlen": maxlen}, text.encode("utf-8"))
+        table = _stored_patterns(entry)
+        if table is not None and {k: rl_compat.PackedPatterns(table[0]).get(k) for k in table[0]} == patterns:
+            diskcache.store(cache_dir, "hyph", key, *entry)  # only a table that reads back as it was
 
 
 def _stored_patterns(entry: tuple[dict[str, Any], bytes] | None) -> tuple[dict[str, str], int] | None:
@@ -235,9 +237,10 @@ def _stored_patterns(entry: tuple[dict[str, Any], bytes] | None) -> tuple[dict[s
     fields, payload = entry
     maxlen = fields.get("maxlen")
     try:
-        text = payload.decode("utf-8")
+        letters, _, values = payload.decode("utf-8").partition("\0")
     except UnicodeDecodeError:
         return None
-    if type(maxlen) is not int or maxlen <= 0 or not text or not _PACKED.fullmatch(text):
+    keys, packed = letters.split("\n"), values.split("\n")
+    if type(maxlen) is not int or maxlen <= 0 or not letters or len(keys) != len(packed):
         return None
-    return dict(line.split(" ", 1) for line in text.splitlines()), maxlen
+    return dict(zip(keys, packed)), maxlen
