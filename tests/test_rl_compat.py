@@ -332,3 +332,22 @@ def test_members_the_page_grid_and_notes_use() -> None:
     assert table.wrap(200, 100)[0] == 200
     rl_compat.forget_table_widths(table)
     assert table.wrap(100, 100)[0] == 100
+    tall = Table([["h"], ["a"], ["b\nc"]], repeatRows=1)
+    tall.wrap(100, 100)
+    heights = rl_compat.row_heights(tall)
+    assert len(heights) == 3 and heights[2] > heights[1] > 0
+    rl_compat.set_row(tall, 0, ["H"])
+    assert rl_compat.table_cells(tall)[0] == ["H"]
+    assert rl_compat.placing_frame(tall) is None
+    placing: list[object] = []
+
+    class Probe(Flowable):
+        def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+            placing.append(rl_compat.placing_frame(self))
+            return avail_width, 10
+
+        def draw(self) -> None:
+            pass
+
+    frame.add(Probe(), canvas)
+    assert placing == [frame]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import ActionFlowable, Flowable, KeepTogether
+from reportlab.platypus import ActionFlowable, Flowable, ImageAndFlowables, KeepTogether
 
 from .. import i18n
 from ..errors import BriefingWarning
@@ -227,7 +227,7 @@ def _clear(top: float, height: float, occupied: list[tuple[float, float]]) -> fl
 
 def too_wide(flowable: Flowable, width: float, canvas: Canvas, height: float) -> bool:
     """Would *flowable* overrun a body column *width* points wide (a table, a full-width figure, an inset)?"""
-    if getattr(flowable, "span", None) is not None or type(flowable).__name__ == "ImageAndFlowables":
+    if getattr(flowable, "span", None) is not None or isinstance(flowable, ImageAndFlowables):
         return True
     inner = rl_compat.kept_flowables(flowable) if isinstance(flowable, KeepTogether) else [flowable]
     return any(item.wrapOn(canvas, width, height)[0] > width + 0.5 for item in inner

@@ -186,6 +186,7 @@ class BriefDocTemplate(BaseDocTemplate):
         self._exclusions: list[tuple[float, float]] = []
         self._deferred: list[Flowable] = []
         self._deferred_page = 0
+        self._deferred_frame: Frame | None = None
         self._queue: list[Flowable] = []
         self._current: Flowable | None = None
         self._force_column = False
@@ -266,6 +267,9 @@ class BriefDocTemplate(BaseDocTemplate):
         if rl_compat.frame_at_top(frame):
             return False
         space = rl_compat.frame_space_left(frame) - flowable.getSpaceBefore()
+        begins_in = getattr(flowable, "begins_in", None)
+        if begins_in is not None:  # a table: it floats only when it neither fits nor splits here
+            return not begins_in(self.canv, rl_compat.frame_width(frame), space)
         _, height = flowable.wrap(rl_compat.frame_width(frame), space)
         return bool(height > space)
 
@@ -473,7 +477,7 @@ class BriefDocTemplate(BaseDocTemplate):
                 self._force_column = True  # a wide table or code block: on a page with the main column
                 self._moved_on = self._current
                 flowables.insert(0, PageBreak())
-        if self._deferred and self.page > self._deferred_page:
+        if self._deferred and self._floats_open_here():
             # floated figures open the new page, after the rest of a paragraph or short list
             at = 0 if self._page_wide else next(  # (a wide page takes a full-width figure only at its top)
                 (i for i, f in enumerate(flowables) if not getattr(f, "keeps_floats_out", False)), len(flowables))
@@ -487,6 +491,13 @@ class BriefDocTemplate(BaseDocTemplate):
         self._handle(flowables)
         if flowables and flowables[0] is not first and flowables[0] is not following and isinstance(flowables[0], Paragraph):
             flowables[0].keeps_floats_out = True  # the rest of a paragraph split at the page's foot
+
+    def _floats_open_here(self) -> bool:
+        """Floated figures open the next page; floated tables alone the next column too."""
+        if self.page > self._deferred_page:
+            return True
+        return (self.frame is not self._deferred_frame and rl_compat.frame_at_top(self.frame)
+                and all(hasattr(waiting, "begins_in") for waiting in self._deferred))
 
     def _set_before_heading(self, flowables: list[Flowable]) -> None:
         """Floated figures stay in their section: they are set before the next section's heading.
@@ -530,7 +541,7 @@ class BriefDocTemplate(BaseDocTemplate):
         first = flowables[0] if flowables else None
         if getattr(first, "floats", False) and self._should_float(first):
             self._deferred.append(flowables.pop(0))
-            self._deferred_page = self.page
+            self._deferred_page, self._deferred_frame = self.page, self.frame
             if not flowables:
                 flowables.append(PageBreak())
             return
@@ -573,18 +584,25 @@ class BriefDocTemplate(BaseDocTemplate):
         if frame is None or rl_compat.frame_at_top(frame) or not flowables[0].getKeepWithNext():
             return
         width, frame_height = rl_compat.frame_width(frame), rl_compat.frame_height(frame)
-        need = 0.0
+        need, after = 0.0, rl_compat.frame_space_after(frame)
         index = 0
         while index < len(flowables) and flowables[index].getKeepWithNext():
             flowable = flowables[index]
             if not getattr(flowable, "frameAction", None):
-                need += flowable.getSpaceBefore() + flowable.wrapOn(self.canv, width, frame_height)[1] + flowable.getSpaceAfter()
+                # a space before overlaps the space after the flowable above it, as the frame sets them
+                need += max(flowable.getSpaceBefore() - after, 0) + flowable.wrapOn(self.canv, width, frame_height)[1]
+                after = flowable.getSpaceAfter()
+                need += after
             index += 1
         # A figure that does not fit floats to the next page and the text after it comes up:
-        # that text is what must have room below the heading.
-        following = next((f for f in flowables[index:] if not getattr(f, "floats", False)), None)
+        # that text is what must have room below the heading. When no text of its own comes up
+        # (a heading follows the float, or nothing), the heading keeps with the float itself.
+        rest = flowables[index:]
+        following = next((f for f in rest if not getattr(f, "floats", False)), None)
+        if rest and (following is None or isinstance(following, HeadingParagraph)):
+            following = rest[0]
         if following is not None:
-            need += _opening_height(following, self.canv, width, frame_height)
+            need += _opening_height(following, self.canv, width, frame_height) - min(following.getSpaceBefore(), after)
             if self.notes is not None and not self._page_margin and frame in self.pageTemplate.frames:
                 # and the notes it calls, at this column's foot: else it moves on and strands the heading
                 column = self.pageTemplate.frames.index(frame)
@@ -664,13 +682,20 @@ def _balance_point(flowables: list[Flowable], canvas: Canvas, width: float, heig
 
 def _opening_height(flowable: Flowable, canvas: Canvas, width: float, frame_height: float) -> float:
     """Height of the least of *flowable* that must follow a heading on its page: the
-    first lines of a paragraph that may stay behind when it splits, or a table, box or
-    figure whole — but never more than a third of the frame, so a heading does not
-    leave a half-empty page for a long table."""
+    first lines of a paragraph that may stay behind when it splits (also the text an inset
+    lets come up before its figure, or else the inset whole), or a table, box or figure
+    whole — but never more than a third of the frame, so a heading does not leave a
+    half-empty page for a long table."""
     if getattr(flowable, "frameAction", None):
         return 0.0
     before = flowable.getSpaceBefore()
+    lead = getattr(flowable, "text_first", None)  # an inset figure, which may let its text come up first
+    first = lead(width, frame_height) if lead is not None else None
+    if first is not None:
+        return float(before + _opening_height(first, canvas, width, frame_height))
     height = flowable.wrapOn(canvas, width, frame_height)[1]  # kept: placing it asks again
+    if lead is not None:  # its text too short to come up alone: the inset moves on whole
+        return float(before + height)
     if isinstance(flowable, Paragraph):
         style = flowable.style
         lines = rl_compat.line_count(flowable)

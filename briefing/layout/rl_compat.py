@@ -94,6 +94,12 @@ def frame_space_left(frame: Frame) -> float:
     return float(frame._y - frame._y1p)
 
 
+def frame_space_after(frame: Frame) -> float:
+    """The space after the last flowable *frame* holds, already taken from the room left:
+    with `overlapAttachedSpace` the next flowable's space before overlaps it."""
+    return float(frame._prevASpace) if frame._oASpace and not frame._atTop else 0.0
+
+
 def frame_width(frame: Frame) -> float:
     """The width flowables are wrapped at in *frame* (its width less padding)."""
     return float(frame._getAvailableWidth())
@@ -158,6 +164,21 @@ def forget_table_widths(table: Any) -> None:
     """Make a Table work out its column widths again at the next wrap: it keeps the first."""
     if hasattr(table, "_width_calculated_once"):
         del table._width_calculated_once
+
+
+def row_heights(table: Any) -> list[float]:
+    """The height of each row of a wrapped table, to choose where it splits."""
+    return [float(height) for height in table._rowHeights]
+
+
+def placing_frame(flowable: Flowable) -> Frame | None:
+    """The frame that is placing (or splitting) *flowable*, while it does: is it at the frame's top?"""
+    return getattr(flowable, "_frame", None)
+
+
+def set_row(table: Any, index: int, cells: list[Any]) -> None:
+    """Put *cells* in row *index* of *table* (a split part's repeated header, drawn as an artifact)."""
+    table._cellvalues[index] = cells
 
 
 def kept_flowables(flowable: KeepTogether) -> list[Flowable]:
@@ -634,6 +655,12 @@ def close_page_stream(canvas: Canvas, operator: str) -> None:
 def kept_content(flowable: Flowable) -> list[Flowable]:
     """The flowables a KeepTogether (or ImageAndFlowables) holds, to tag them."""
     return list(getattr(flowable, "_content", ()))
+
+
+def forget_inset_wrap(inset: Any) -> None:
+    """Make an ImageAndFlowables set its text beside the image again at its next wrap: it
+    answers a wrap at the same size from memory, though its text was wrapped at another width since."""
+    inset._reset()
 
 
 def inset_image(flowable: Flowable) -> Flowable | None:

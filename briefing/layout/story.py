@@ -9,13 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
-    CondPageBreak,
     Flowable,
     FrameBG,
     ImageAndFlowables,
@@ -62,6 +61,7 @@ from . import rl_compat
 from .layoutlog import mark_source
 from .notes import MarginFloat
 from .rl_compat import FixedSizeFlowable
+from .tables import TableBlock
 from .theme import HAIRLINE, RULE, Styles, color, family, portion_markup
 from ..themes import BoxKind, Theme
 
@@ -107,7 +107,6 @@ class StoryBuilder:
         self._figures = 0
         self._credits: list[tuple[int, str]] = []
         self._warnings: list[BriefingWarning] = []
-        self._inset_room: _InsetRoom | None = None
         self._hanging_styles: dict[tuple[str, int, float], ParagraphStyle] = {}
         self._cell_styles: dict[tuple[str, str], ParagraphStyle] = {}
 
@@ -129,17 +128,8 @@ class StoryBuilder:
                                    style, title, 0, section.pos.path, bulletText=section.number)
         heading.section_language = section.language  # a section in another language is tagged with it
         mark_source([heading], section.pos)
-        first = section.blocks[0] if section.blocks else None
         start = [PageBreak()] if section.break_before else []
-        return [*start, *self._room_for_inset(first, [heading]), heading, *self.blocks(section.blocks)]
-
-    def _room_for_inset(self, following: Block | None, lead: list[Flowable]) -> list[Flowable]:
-        """Keep-with-next cannot hold an inset (ImageAndFlowables refuses to be kept together),
-        so a heading before one asks for the room the heading and the inset need, or a new page."""
-        if isinstance(following, Figure) and following.width == "inset" and self.geometry.sidebar is None:
-            self._inset_room = _InsetRoom(lead)
-            return [self._inset_room]
-        return []
+        return [*start, heading, *self.blocks(section.blocks)]
 
     def blocks(self, blocks: tuple[Block, ...]) -> list[Flowable]:
         result: list[Flowable] = []
@@ -157,12 +147,12 @@ class StoryBuilder:
                 index += 1 + len(beside)
                 continue
             flowables = BUILDERS[type(block)](self, block)
+            if isinstance(block, Table) and index and _introduces(blocks[index - 1], block):  # held under its introduction
+                _anchored(flowables)
             self._mark_notes(block, flowables)
             mark_source(flowables, block.pos)
             if _introduces(block, following):
                 flowables[-1].keepWithNext = 1
-            if isinstance(block, Heading):
-                result.extend(self._room_for_inset(following, flowables))
             result.extend(_glue_leading(flowables))
             index += 1
         return result
@@ -208,11 +198,7 @@ class StoryBuilder:
             mark_source(text, paragraph.pos)
         side = block.side
         padding = {"imageLeftPadding": 9 if side == "right" else 0, "imageRightPadding": 9 if side == "left" else 0}
-        holder = _SizedBox(figure, width)
-        if self._inset_room is not None:  # the heading before it asks for this much room
-            self._inset_room.inset = holder
-            self._inset_room = None
-        flowables = [Spacer(0, 4), ImageAndFlowables(holder, text, imageSide=side, imageBottomPadding=6, **padding)]
+        flowables = [Spacer(0, 4), _Inset(_SizedBox(figure, width), text, imageSide=side, imageBottomPadding=6, **padding)]
         mark_source(flowables, block.pos)
         return flowables
 
@@ -315,7 +301,7 @@ class StoryBuilder:
                     result.extend(self.list_block(inner, depth + 1)[:-1])
                     self._list_indent = outer
                 else:
-                    result.extend([Indenter(indent, 0), *BUILDERS[type(inner)](self, inner), Indenter(-indent, 0)])
+                    result.extend([Indenter(indent, 0), *_anchored(BUILDERS[type(inner)](self, inner)), Indenter(-indent, 0)])
                 first = False
         result.append(SpaceAfter(4))
         if depth == 0 and 1 < len(block.items) <= SHORT_LIST:  # a float may come before or after, never inside
@@ -340,7 +326,7 @@ class StoryBuilder:
             if isinstance(inner, ParaBlock):
                 result.extend(self.paragraph(inner, self.styles.quote))
             else:
-                result.extend([Indenter(14, 14), *BUILDERS[type(inner)](self, inner), Indenter(-14, -14)])
+                result.extend([Indenter(14, 14), *_anchored(BUILDERS[type(inner)](self, inner)), Indenter(-14, -14)])
         return result
 
     def code(self, block: CodeBlock) -> list[Flowable]:
@@ -369,9 +355,12 @@ class StoryBuilder:
         table = _FlexTable(data, colWidths=shares, repeatRows=1, splitInRow=1, style=self._table_style(), hAlign="LEFT")
         caption = self._table_caption(block)
         source = self._table_source(block)
-        if len(data) <= self.SMALL_TABLE_ROWS:  # a short table is read as one: never split it
-            return [Spacer(0, 2), KeepTogether([*caption, table, *source]), SpaceAfter(10)]
-        return [Spacer(0, 2), *caption, table, *source, SpaceAfter(10)]
+        continued = self._table_continued(block)
+        mark_source(continued, block.pos)
+        # a short table is read as one: moved whole, never split
+        kept = TableBlock(caption[0] if caption else None, table, source[0] if source else None, SpaceAfter(10),
+                          continued=continued[0] if continued else None, splits=len(data) > self.SMALL_TABLE_ROWS)
+        return [Spacer(0, 2), kept]
 
     def _table_style(self) -> TableStyle:
         """Booktabs: a rule above the header and below the last row, a hairline under the header,
@@ -406,8 +395,20 @@ class StoryBuilder:
             return []
         label = f"{self.locale.label('table')} {block.number}." if block.number is not None else ""
         text = f"{destination(block.label)}<b>{self.escape(label)}</b> {self.markup.write(block.caption)}".strip()
-        style = ParagraphStyle("table-caption", parent=self.styles.caption, spaceBefore=0, spaceAfter=4, keepWithNext=1)
-        return [Paragraph(text, self.styles.breakable(style, plain_text(block.caption)))]
+        return [Paragraph(text, self.styles.breakable(self._caption_style(), plain_text(block.caption)))]
+
+    def _caption_style(self) -> ParagraphStyle:
+        return ParagraphStyle("table-caption", parent=self.styles.caption, spaceBefore=0, spaceAfter=4, keepWithNext=1)
+
+    def _table_continued(self, block: Table) -> list[Flowable]:
+        """The caption over a later part of a split table: "Tabel 1 (lanjutan)"."""
+        if block.number is None and not block.caption:
+            return []
+        continued = self.escape(self.locale.label("continued"))
+        if block.number is None:
+            return [Paragraph(f"{self.markup.write(block.caption)} {continued}", self._caption_style())]
+        label = self.escape(f"{self.locale.label('table')} {block.number}")
+        return [Paragraph(f"<b>{label}</b> {continued}", self._caption_style())]
 
     def _table_source(self, block: Table) -> list[Flowable]:
         if not block.source:
@@ -432,7 +433,7 @@ class StoryBuilder:
 
     def keep(self, block: Keep) -> list[Flowable]:
         """`::: keep`: its blocks on one page (moved on whole when they do not fit)."""
-        return [KeepTogether(self.blocks(block.blocks))]
+        return [KeepTogether(_anchored(self.blocks(block.blocks)))]
 
     def page_break(self, _block: PageBreakBlock) -> list[Flowable]:
         return [PageBreak()]
@@ -443,7 +444,7 @@ class StoryBuilder:
                                leading=self.styles.quote.leading + 4, textColor=color(self.theme.accent),
                                leftIndent=0, rightIndent=0, spaceAfter=2)
         inner = [f for item in block.blocks for f in (self.paragraph(item, style) if isinstance(item, ParaBlock)
-                                                      else BUILDERS[type(item)](self, item))]
+                                                      else _anchored(BUILDERS[type(item)](self, item)))]
         rule = partial(HRFlowable, width="25%", thickness=RULE, color=color(self.theme.accent), hAlign="LEFT")
         return [KeepTogether([rule(spaceBefore=6, spaceAfter=6), *inner, rule(spaceBefore=2, spaceAfter=12)])]
 
@@ -470,7 +471,7 @@ class StoryBuilder:
             if isinstance(item, ParaBlock):
                 inner.extend(self.paragraph(item, inner_style))
             else:
-                inner.extend(BUILDERS[type(item)](self, item))
+                inner.extend(_anchored(BUILDERS[type(item)](self, item)))
         fill, stroke, label_ink = self._box_look(block.kind, own)
         pad = 9
         label_style = self.styles.box_label
@@ -587,7 +588,7 @@ def clearance_block(signoffs: tuple[Signoff, ...], theme: Theme, styles: Styles,
         ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
         ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ]))
-    return [Spacer(0, 6), KeepTogether([label, table]), Spacer(0, 12)]
+    return [Spacer(0, 6), KeepTogether([label, table]), SpaceAfter(12)]  # overlaps a heading's space before
 
 
 def photo_credits(figure_credits: tuple[tuple[int, str], ...], styles: Styles, locale: i18n.Locale,
@@ -653,21 +654,45 @@ class _Marker(Flowable):
 SHORT_LIST = 6
 
 
-class _InsetRoom(CondPageBreak):
-    """Before a heading followed by an inset figure: a new page unless the heading and the whole
-    inset fit in what is left (measured when placed, not a fixed share of the page)."""
+class _Inset(ImageAndFlowables):
+    """An inset figure with its text beside it. Where the figure does not fit in what is left
+    of the column, the text comes up at full measure to fill it, and the figure opens the next
+    column with the rest of its text beside it, so a heading before an inset needs room only
+    for its text's opening lines and no hole opens above the figure."""
 
-    def __init__(self, lead: list[Flowable]):
-        super().__init__(0)
-        self.lead = lead
-        self.inset: Flowable | None = None
+    def __init__(self, image: Flowable, text: list[Flowable], **options: Any):
+        super().__init__(image, text, **options)
+        self.image, self.text, self.options = image, text, options
 
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        need = sum(f.getSpaceBefore() + f.wrap(avail_width, avail_height)[1] + f.getSpaceAfter() for f in self.lead)
-        if self.inset is not None:
-            need += 4 + self.inset.wrap(avail_width, avail_height)[1] + 6  # its spacer and bottom padding
-        self.height = need
-        return super().wrap(avail_width, avail_height)  # type: ignore[no-any-return]
+    def text_first(self, width: float, height: float) -> Paragraph | None:
+        """The paragraph that comes up before the figure when the figure does not fit: the
+        first, when it can split at full measure (a whole one needs another beside the figure)."""
+        first = self.text[0] if self.text else None
+        if not isinstance(first, Paragraph):
+            return None
+        first.wrap(width, height)
+        rl_compat.forget_inset_wrap(self)  # its text is wrapped beside the figure again when set
+        return first if len(self.text) > 1 or rl_compat.line_count(first) >= 4 else None
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803 (ReportLab's names)
+        parts: list[Flowable] = super().split(availWidth, availHeight)
+        if parts or self.text_first(availWidth, availHeight) is None:
+            return parts
+        before: list[Flowable] = []
+        text, room = list(self.text), availHeight
+        while len(text) > 1 and isinstance(text[0], Paragraph):  # whole paragraphs, while one stays for the figure
+            tall = text[0].getSpaceBefore() + text[0].wrap(availWidth, room)[1]
+            if tall > room:
+                break
+            before.append(text.pop(0))
+            room -= tall + before[-1].getSpaceAfter()
+        if room > 0 and isinstance(text[0], Paragraph):
+            pieces = text[0].split(availWidth, room - text[0].getSpaceBefore())
+            if len(pieces) == 2:
+                before.append(pieces[0])
+                text[0] = pieces[1]
+        rl_compat.forget_inset_wrap(self)
+        return [*before, _Inset(self.image, text, **self.options)] if before else []
 
 
 class _SizedBox(FixedSizeFlowable):
@@ -727,6 +752,15 @@ def text_chunks(inlines: tuple[Inline, ...], limit: int) -> list[tuple[Inline, .
     if current:
         chunks.append(tuple(current))
     return [chunk for chunk in chunks if chunk]
+
+
+def _anchored(flowables: list[Flowable]) -> list[Flowable]:
+    """The tables among *flowables* stay where they stand (in a box, quote, list item or keep,
+    or under the paragraph introducing them): only in a section's own flow may one float."""
+    for flowable in flowables:
+        if isinstance(flowable, TableBlock):
+            flowable.floats = False
+    return flowables
 
 
 def _glue_leading(flowables: list[Flowable]) -> list[Flowable]:

@@ -16,6 +16,7 @@ exported as a `tagged.TagTree`; the write stage builds the PDF structure tree fr
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -109,6 +110,16 @@ def tag(flowable: Flowable, node: Node) -> Flowable:
         flowable.__class__ = sub
     flowable.tag_node = node
     return flowable
+
+
+def as_artifact(flowable: Flowable) -> Flowable:
+    """A copy of tagged *flowable* drawn as an artifact: what only repeats for the eye (a split
+    table's header row again) is not its element's content twice."""
+    if getattr(flowable, "tag_node", None) is None:
+        return flowable
+    twin = copy.copy(flowable)
+    twin.tag_node = None
+    return twin
 
 
 def tag_note(canvas: Canvas, paragraph: Paragraph) -> Paragraph:
