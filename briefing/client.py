@@ -38,6 +38,13 @@ def run() -> None:
     """The console entry point: the worker's build when one answers, else the command in this process."""
     code = None if os.environ.get(NO_WORKER) else worker_build(sys.argv[1:])
     if code is None:
+        # A build allocates hundreds of thousands of small objects that live until the PDF is
+        # written; collecting the youngest generation every 700 allocations walks them again
+        # and again (~3% of a large build, measured). Raised before the command's modules are
+        # imported, whose objects were otherwise walked ~20 times more (~2.5 ms).
+        import gc
+
+        gc.set_threshold(50_000, 20, 20)
         from .cli import run as run_here
 
         run_here()

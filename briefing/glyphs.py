@@ -30,11 +30,16 @@ _MANIFEST_FIELDS = ("title", "subtitle", "organisation", "authors", "marking", "
                     "control_number", "version")
 
 
-def glyph_warnings(document: Document, manifest_path: Path) -> list[BriefingWarning]:
-    """A warning for every run of characters no font has, and every too-long right-to-left run."""
-    from .layout import glyphs_for
+def glyph_warnings(document: Document, manifest_path: Path, cache_dir: Path | None = None) -> list[BriefingWarning]:
+    """A warning for every run of characters no font has, and every too-long right-to-left run.
+
+    This is where a build registers its fonts first, so their parsed tables are kept in
+    *cache_dir* (the brief's output/.cache) from here on.
+    """
+    from .layout import fonts, glyphs_for
     from .layout.bidi import RTL_CHARS
 
+    fonts.use_cache_dir(cache_dir)
     plan = glyphs_for(document)
     long_rtl = re.compile(f"[{RTL_CHARS}][^A-Za-z\n]{{{MAX_RTL_RUN - 2},}}[{RTL_CHARS}]")
     warnings: list[BriefingWarning] = []

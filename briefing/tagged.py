@@ -11,11 +11,11 @@ comes from the PDF's own Info dictionary.
 
 from __future__ import annotations
 
+import html
 import importlib.util
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape as xml_escape
 
 from .errors import BriefingError, BriefingWarning
 from .model import Block, Callout, Document, Figure, Heading, ListBlock, Quote, plain_text
@@ -141,22 +141,27 @@ def _all_blocks(blocks: tuple[Block, ...]) -> list[Block]:
     return out
 
 
+def _escape(text: str) -> str:
+    """XML character data: &, < and > escaped (as `xml.sax.saxutils.escape`, which imports urllib)."""
+    return html.escape(text, quote=False)
+
+
 def xmp_packet(info: dict[str, str], lang: str, ua: bool, pdfa: str | None = None) -> bytes:
     """An XMP packet saying what the Info dictionary says (so its dates are the PDF's own),
     with the language and the PDF/UA and PDF/A claims."""
     fields = [
-        f"<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">{xml_escape(info.get('Title', ''))}</rdf:li></rdf:Alt></dc:title>",
-        f"<dc:language><rdf:Bag><rdf:li>{xml_escape(lang)}</rdf:li></rdf:Bag></dc:language>",
-        f"<pdf:Producer>{xml_escape(info.get('Producer', ''))}</pdf:Producer>",
-        f"<xmp:CreatorTool>{xml_escape(info.get('Creator', ''))}</xmp:CreatorTool>",
+        f"<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">{_escape(info.get('Title', ''))}</rdf:li></rdf:Alt></dc:title>",
+        f"<dc:language><rdf:Bag><rdf:li>{_escape(lang)}</rdf:li></rdf:Bag></dc:language>",
+        f"<pdf:Producer>{_escape(info.get('Producer', ''))}</pdf:Producer>",
+        f"<xmp:CreatorTool>{_escape(info.get('Creator', ''))}</xmp:CreatorTool>",
     ]
     if info.get("Author"):
-        fields.append(f"<dc:creator><rdf:Seq><rdf:li>{xml_escape(info['Author'])}</rdf:li></rdf:Seq></dc:creator>")
+        fields.append(f"<dc:creator><rdf:Seq><rdf:li>{_escape(info['Author'])}</rdf:li></rdf:Seq></dc:creator>")
     if info.get("Subject"):
-        fields.append(f"<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">{xml_escape(info['Subject'])}"
+        fields.append(f"<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">{_escape(info['Subject'])}"
                       "</rdf:li></rdf:Alt></dc:description>")
     if info.get("Keywords"):
-        fields.append(f"<pdf:Keywords>{xml_escape(info['Keywords'])}</pdf:Keywords>")
+        fields.append(f"<pdf:Keywords>{_escape(info['Keywords'])}</pdf:Keywords>")
     for key, name in (("CreationDate", "CreateDate"), ("ModDate", "ModifyDate"), ("ModDate", "MetadataDate")):
         if key in info:
             fields.append(f"<xmp:{name}>{_xmp_date(info[key])}</xmp:{name}>")

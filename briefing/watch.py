@@ -54,10 +54,13 @@ def _say_failure(result: BuildResult, say: Callable[[str, bool], None]) -> None:
 
 def _build_once(root: Path, options: BuildOptions, audiences: tuple[str, ...], say: Callable[[str, bool], None],
                 on_built: Built | None = None) -> None:
+    from .layout import lending_between_builds
+
     started = time.perf_counter()
     try:
-        results: list[BuildResult] = build(root, audiences=audiences, options=options,
-                                           on_done=lambda result: _say_failure(result, say))
+        with lending_between_builds():  # a rebuild breaks into lines only the paragraphs that changed
+            results: list[BuildResult] = build(root, audiences=audiences, options=options,
+                                               on_done=lambda result: _say_failure(result, say))
     except BriefingError as error:
         for line in error.format(Path.cwd()).splitlines():
             say(f"error: {line}", False)

@@ -2,9 +2,13 @@
 
 The text block is the area inside the page margins (body and side column), found from
 the footer's rule. It is cut into cells of CELL points; a
-cell is used when a character, an image or a filled box (a tinted box, the timeline,
-the title band) touches it. The empty fraction of a page is its share of unused cells:
-a full page of text scores a few per cent (ragged line ends, the gutter), a page whose
+cell is used when a line of text, an image or a filled box (a tinted box, the timeline,
+the title band) touches it. A line of text takes its column's measure: its ragged end
+(a paragraph's last line, a heading, a list item) is part of the text, not empty block.
+The measure of a line is the widest line starting where it starts within MEASURE_REACH
+above or below it, so a column that ends short, an empty side column or a gap around a
+float stay empty. The empty fraction of a page is its share of unused cells: a full page
+of text scores a few per cent (the gutter, the space between paragraphs), a page whose
 side column is empty about a third.
 
 Run as a script to print the figures: python tests/pagefill.py FILE.pdf ...
@@ -35,8 +39,36 @@ def block(page: Any) -> tuple[float, float, float, float]:
     return (float(foot["x0"]), MARGIN_TOP, float(foot["x1"]), float(foot["top"]) - FOOTER_RULE)
 
 
+#: Words on one baseline further apart than this are in different columns (a word space is
+#: ~3 pt, the narrowest gutter 14 pt).
+COLUMN_GAP = 10.0
+#: How far up and down (points) the lines that give a line its measure may be.
+MEASURE_REACH = 60.0
+
+
+def text_lines(page: Any) -> list[tuple[float, float, float, float]]:
+    """(x0, top, x1, bottom) of every run of words on one baseline within one column."""
+    lines: list[list[float]] = []
+    for word in sorted(page.extract_words(), key=lambda w: (round(w["top"]), w["x0"])):
+        last = lines[-1] if lines else None
+        if last and abs(word["top"] - last[1]) < 2 and word["x0"] - last[2] < COLUMN_GAP:
+            last[2], last[3] = max(last[2], word["x1"]), max(last[3], word["bottom"])
+        else:
+            lines.append([word["x0"], word["top"], word["x1"], word["bottom"]])
+    return [(x0, top, x1, bottom) for x0, top, x1, bottom in lines]
+
+
+def measured_lines(page: Any) -> list[tuple[float, float, float, float]]:
+    """Each text line widened to its measure: the widest line that starts where it starts
+    (within a point) and lies within MEASURE_REACH of it."""
+    lines = text_lines(page)
+    return [(x0, top, max(x1 for ox0, otop, x1, _ in lines if abs(ox0 - x0) < 1 and abs(otop - top) <= MEASURE_REACH),
+             bottom) for x0, top, _, bottom in lines]
+
+
 def _boxes(page: Any) -> list[tuple[float, float, float, float]]:
     boxes = [(c["x0"], c["top"], c["x1"], c["bottom"]) for c in page.chars if c["text"].strip()]
+    boxes += measured_lines(page)
     boxes += [(i["x0"], i["top"], i["x1"], i["bottom"]) for i in page.images]
     boxes += [(r["x0"], r["top"], r["x1"], r["bottom"]) for r in page.rects
               if r.get("fill") and r["width"] > 20 and r["height"] > 20]

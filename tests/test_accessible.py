@@ -17,6 +17,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import pdfplumber
 import pikepdf
 import pikepdf.pdfa
 import pytest
@@ -26,6 +27,7 @@ from pypdf import PdfReader
 
 from briefing.build import build
 from briefing.cli import main
+from briefing.layout import rl_compat
 
 from .conftest import REPO, write_brief
 
@@ -137,6 +139,29 @@ def test_struct_text_shows_the_structure(default_pdf: Path) -> None:
         assert f'"{label}"' in text, label
     assert '"KCNA: Rusia dan Korea Utara akan Perluas Kerja Sama Bilateral [6]"' in text  # a read-also box
     assert "\u00ad" not in text or "invasi\u00adnya" in text
+
+
+def test_labels_are_words_of_their_own_and_stay_in_place(tmp_path: Path, default_pdf: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A heading's number and a list's "1." are drawn in a text object of their own: each
+    ends in a space, so the structure text (what a screen reader reads) and copied text
+    have "4 Prospek", not "4Prospek". Built again without that space, every printed
+    character is at the same place."""
+    text = subprocess.run([_tool("pdfinfo"), "-struct-text", str(default_pdf)], capture_output=True, text=True,
+                          check=True).stdout
+    quoted = re.findall(r'^\s*"(.*)"$', text, flags=re.M)
+    assert "4 Prospek" in quoted and "1.1 Menyeimbangkan Beijing dan Moskow" in quoted
+    assert any(line.startswith("2. bukti pengiriman amunisi") for line in quoted)
+    assert [line for line in quoted if re.match(r"\d+(\.\d+)*\.?[^\W\d_]", line)] == []
+    monkeypatch.setattr(rl_compat, "_spaced_bullet", rl_compat._draw_bullet)
+    [plain] = build(REPO, tmp_path / "plain.pdf", audiences=("analis",))
+
+    def printed(path: Path) -> list[tuple[int, str, float, float, str, float]]:
+        with pdfplumber.open(path) as pdf:
+            return [(n, c["text"], round(c["x0"], 3), round(c["top"], 3), c["fontname"], round(c["size"], 2))
+                    for n, page in enumerate(pdf.pages) for c in page.chars if c["text"].strip()]
+
+    assert printed(default_pdf) == printed(plain.path)
 
 
 def _source_words() -> set[str]:

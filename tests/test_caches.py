@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import struct
+import sys
 import zlib
 from pathlib import Path
 
@@ -167,11 +168,10 @@ def _plex_serif() -> str:
 
 
 def _text_pdf(font: object) -> bytes:
-    """A page of text in *font* (registered as 'T'), as ReportLab writes it."""
-    from reportlab.pdfbase import pdfmetrics
+    """A page of text in *font* (registered as 'T', in place of any font of that name), as ReportLab writes it."""
     from reportlab.pdfgen.canvas import Canvas
 
-    pdfmetrics.registerFont(font)
+    rl_compat.register_font_again(font)  # pdfmetrics.registerFont would keep the first font named 'T'
     out = io.BytesIO()
     canvas = Canvas(out, invariant=1)
     canvas.setFont("T", 11)
@@ -233,3 +233,78 @@ def test_a_brief_local_font_changed_on_disk_is_registered_again(tmp_path: Path) 
     shutil.copyfile(packaged("Sans"), local)  # the same path, another font
     fonts.register_local_fonts(family)
     assert pdfmetrics.getFont("HouseTest").face.name.ustr != "IBMPlexSerif-Regular"
+
+
+def test_a_build_keeps_the_parsed_font_tables_in_its_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The glyph check registers the fonts first, before the layout: it must already use the brief's cache."""
+    from functools import lru_cache
+
+    from briefing.layout import fonts
+
+    fresh = lru_cache(maxsize=None)(fonts._register_family.__wrapped__)  # as a new process: nothing registered
+    monkeypatch.setattr(fonts, "_register_family", fresh)
+    root = write_brief(tmp_path / "brief", BASIC_MANIFEST, {"a.md": "---\ntitle: A\n---\nTeks.\n"})
+    build(root, tmp_path / "a.pdf")
+    assert fresh.cache_info().currsize >= 1
+    assert len(list((root / "output" / ".cache").glob("font-*.bin"))) >= 4  # a family's four faces at least
+
+
+def test_font_subsets_are_made_and_compressed_once_and_written_as_reportlab_writes_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pulled-in layout, and every rebuild in one process, ask for the same subsets again."""
+    from reportlab.pdfbase import pdfdoc
+    from reportlab.pdfbase.ttfonts import TTFont, TTFontFace
+
+    path = _plex_serif()
+    reference = _text_pdf(TTFont("T", path))
+    kept = rl_compat.truetype_font("T", path, None)
+    made: list[int] = []
+    packed: list[int] = []
+    real_subset, real_encode = TTFontFace.makeSubset, pdfdoc.PDFStreamFilterZCompress.encode
+    monkeypatch.setattr(TTFontFace, "makeSubset", lambda self, subset: made.append(1) or real_subset(self, subset))
+    monkeypatch.setattr(pdfdoc.PDFStreamFilterZCompress, "encode",
+                        lambda self, text: packed.append(len(text)) or real_encode(self, text))
+    first = _text_pdf(kept)
+    program = max(packed)  # the font program, beside the page and its character map
+    assert made and len(packed) >= 2
+    first_packed = sorted(packed)
+    made.clear()
+    packed.clear()
+    again = _text_pdf(kept)
+    assert again == first == reference
+    assert made == [] and sorted(packed) == [n for n in first_packed if n != program]
+
+
+def test_the_layout_keeps_what_was_loaded_before_it_out_of_its_collections(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Frozen (gc.freeze) from the glyph check to the end of the layout, and handed back after, even when it fails."""
+    import gc
+
+    import briefing.layout
+
+    real = briefing.layout.render_pdf
+    frozen: list[int] = []
+
+    def render(*args: object, **kwargs: object) -> object:
+        frozen.append(gc.get_freeze_count())
+        if len(frozen) == 2:
+            raise RuntimeError("a layout that fails")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    build_module = sys.modules["briefing.build"]  # `briefing.build` is also the function's name
+    real_glyphs = build_module.glyph_warnings
+    at_glyphs: list[int] = []
+
+    def glyphs(*args: object) -> object:
+        at_glyphs.append(gc.get_freeze_count())
+        return real_glyphs(*args)
+
+    monkeypatch.setattr(briefing.layout, "render_pdf", render)
+    monkeypatch.setattr(build_module, "glyph_warnings", glyphs)
+    root = write_brief(tmp_path / "brief", BASIC_MANIFEST, {"a.md": "---\ntitle: A\n---\nTeks.\n"})
+    build(root, tmp_path / "a.pdf")
+    assert at_glyphs[0] > 1000 and frozen[0] > at_glyphs[0]  # and again once the fonts are loaded
+    assert gc.get_freeze_count() == 0
+    with pytest.raises(RuntimeError, match="a layout that fails"):
+        build(root, tmp_path / "b.pdf")
+    assert len(frozen) == 2 and gc.get_freeze_count() == 0

@@ -171,3 +171,17 @@ def test_a_failed_edition_does_not_make_its_sources_never_cited(tmp_path: Path) 
     result = CliRunner().invoke(main, ["build", str(root)])
     assert result.exit_code == 1 and "over its page_budget of 1" in result.output, result.output
     assert "never cited" not in result.output
+
+
+def test_a_plan_covers_as_its_sets_of_characters_say() -> None:
+    """The ASCII shortcut holds only for a set with every printable ASCII character, whichever plan made it."""
+    from briefing.layout.fonts import GlyphPlan
+
+    ascii_set = frozenset(chr(code) for code in range(32, 127))
+    for _ in range(2):  # each build makes a new plan, with sets equal to the last one's
+        plan = GlyphPlan({"A": ascii_set | frozenset("—“”"), "B": frozenset("abc é")}, [])
+        assert plan.covers("Teks — “kutipan”", "A") and not plan.covers("abé", "A")
+        assert plan.covers("abé cab", "B") and not plan.covers("abd", "B") and not plan.covers("a—b", "B")
+        assert plan.covers("abc") and not plan.covers("abd") and not plan.covers("a—")  # unknown font: both
+        assert plan.covers("a b", "C") and not plan.covers("é", "C")
+        assert plan.covers("tab\there", "A") and not plan.covers("bell\x07", "A")

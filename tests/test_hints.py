@@ -36,6 +36,8 @@ class Case:
     extra: dict[str, str] = field(default_factory=dict)
     args: tuple[str, ...] = ()
     code: int = 1
+    level: str = "error"
+    """A warning is printed as such and the PDF is written (exit 0); `--strict` would fail it."""
 
 
 CASES = [
@@ -108,6 +110,25 @@ CASES = [
          "unknown audience 'leadershp' (did you mean 'leadership'?) (valid: leadership, analysts)",
          "Use an audience id from `audiences:` in brief.yaml (`briefing audiences` lists them).",
          args=("-a", "leadershp"), code=2),
+    Case("an image without alt text", "sections/01-a.md", FRONT + "Text.\n\n![](assets/basin-map.png)\n",
+         "![](assets/basin-map.png)",
+         "sections/01-a.md:6: image 'basin-map.png' has no alt text: describe what it shows in ![…](…), "
+         "for readers who cannot see it",
+         "Describe the image between the brackets; with `pdf_standard: ua-1` this is an error.",
+         {"assets/basin-map.png": ""}, code=0, level="warning"),
+    Case("alt text that repeats the caption", "sections/01-a.md",
+         FRONT + "Text.\n\n![The basin.](assets/basin-map.png){caption=\"The basin\"}\n",
+         "![The basin.](assets/basin-map.png){caption=\"The basin\"}",
+         "sections/01-a.md:6: the alt text of image 'basin-map.png' repeats its caption: describe what the image "
+         "shows instead",
+         "Say what a reader would see (the shapes, the trend), not the caption again.",
+         {"assets/basin-map.png": ""}, code=0, level="warning"),
+    Case("a theme text colour with too little contrast", "pale.yaml", "base: formal\ndanger: '#ff8080'\n",
+         "danger: '#ff8080'",
+         "pale.yaml:2: theme colour 'danger' (#ff8080) on 'paper' (#ffffff) has a contrast of 2.4:1, under the 4.5:1 "
+         "WCAG AA asks of text: make 'danger' darker or 'paper' lighter",
+         "Darken the text colour (or lighten its background) until the ratio is at least 4.5:1.",
+         {"brief.yaml": MANIFEST + "theme: pale.yaml\n"}, code=0, level="warning"),
 ]
 
 
@@ -117,8 +138,8 @@ def _make(root: Path, case: Case) -> None:
     for name, text in files.items():
         target = root / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        if name.endswith(".png"):
-            Image.new("RGB", (600, 400), "navy").save(target, dpi=(300, 300))
+        if name.endswith(".png"):  # wide enough for any column at 150 dpi: no other warning
+            Image.new("RGB", (1800, 1200), "navy").save(target, dpi=(300, 300))
         else:
             target.write_text(text, encoding="utf-8")
 
@@ -129,8 +150,8 @@ def test_message(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["build", ".", *case.args])
     assert result.exit_code == case.code, result.output
-    assert result.stderr.splitlines() == [f"error: {case.message}"]
-    assert not (tmp_path / "output" / "t.pdf").exists()
+    assert result.stderr.splitlines() == [f"{case.level}: {case.message}"]
+    assert bool(list((tmp_path / "output").glob("*.pdf"))) == (case.level == "warning")
 
 
 def _cell(text: str) -> str:
@@ -146,6 +167,8 @@ def render_doc() -> str:
         "each. Every message names the file and line (and column, for YAML). This table is",
         "generated from `tests/test_hints.py`, which checks each message word for word",
         "(`BRIEFING_WRITE_DOCS=1 pytest tests/test_hints.py` rewrites it). `→` stands for a tab.",
+        "The last rows are warnings: printed as `warning: …`, the PDF is still written; `--strict`",
+        "makes them errors.",
         "",
         "| Mistake | Example | Message | Fix |",
         "|---|---|---|---|",

@@ -71,35 +71,39 @@ def test_long_table_repeats_header_on_next_page(tmp_path: Path) -> None:
     assert all(f"Baris {i} " in "".join(texts) for i in range(90))
 
 
-def test_hyphenation_pattern_cache_is_plain_json_and_survives_tampering(tmp_path: Path) -> None:
-    import json
-
+def test_hyphenation_patterns_are_cached_as_checked_text_and_survive_tampering(tmp_path: Path) -> None:
     import pyphen
 
-    from briefing.layout.hyphenation import _read_patterns, prime_patterns
+    from briefing import diskcache
+    from briefing.layout import rl_compat
+    from briefing.layout.hyphenation import _stored_patterns, hyphenator, prime_patterns
 
     path = pyphen.LANGUAGES["id_ID"]
     saved = pyphen.hdcache.pop(path, None)
     try:
         prime_patterns("id", tmp_path)
-        (cache,) = tmp_path.glob("hyph-id_ID-*.json")
-        data = json.loads(cache.read_text())
-        assert data["maxlen"] > 0 and data["patterns"]
-        loaded = _read_patterns(cache)
-        assert loaded is not None and loaded[0] == pyphen.hdcache[path].patterns
-        cache.write_text('{"maxlen": "x", "patterns": {"a": [0, ["evil"]]}}')
-        assert _read_patterns(cache) is None  # malformed: ignored and rebuilt
-        cache.write_text('{"maxlen": 3, "patterns": {"ab": [0, ["evil", null]]}}')
-        bad = _read_patterns(cache)
-        assert bad is not None  # the right shape, poisoned values
-        from briefing.layout import rl_compat
-        from briefing.layout.hyphenation import hyphenator
-
-        rl_compat.store_patterns(path, *bad)
-
+        parsed = pyphen.hdcache.pop(path)
+        (entry_file,) = tmp_path.glob("hyph-*.bin")
+        key = entry_file.stem.split("-", 1)[1]
+        entry = diskcache.load(tmp_path, "hyph", key)
+        assert entry is not None and entry[0] == {"maxlen": parsed.maxlen}
+        stored = _stored_patterns(entry)
+        assert stored is not None and stored[1] == parsed.maxlen
+        assert {k: rl_compat.PackedPatterns(stored[0]).get(k) for k in parsed.patterns} == parsed.patterns
+        prime_patterns("id", tmp_path)  # a new process: the table comes from the cache
+        assert isinstance(pyphen.hdcache[path].patterns, rl_compat.PackedPatterns)
+        pyphen.hdcache.pop(path)
+        entry_file.write_bytes(entry_file.read_bytes().replace(b"\nab", b"\nxb", 1))  # damaged: parsed again
+        prime_patterns("id", tmp_path)
+        assert pyphen.hdcache[path].patterns == parsed.patterns
+        assert _stored_patterns(({"maxlen": 3}, b"ab\nba\x000 1")) is None  # not the shape: parsed again
+        assert _stored_patterns(({"maxlen": "3"}, b"ab\x000 1")) is None
+        assert _stored_patterns(({"maxlen": 3}, b"ab\nba\x000 1\n1 1")) == ({"ab": "0 1", "ba": "1 1"}, 3)
+        rl_compat.store_patterns(path, rl_compat.PackedPatterns({"ab": "99 9", "ba": "0 0"}), 3)  # the shape, poisoned
         split = hyphenator.__wrapped__("id")  # a fresh hyphenator over the poisoned table
         assert split("abababab") == []  # bad data spoils hyphenation, it never crashes the build
     finally:
+        pyphen.hdcache.pop(path, None)
         if saved is not None:
             pyphen.hdcache[path] = saved
 

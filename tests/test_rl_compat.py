@@ -200,6 +200,44 @@ def test_held_pages_and_image_objects() -> None:
     assert next(iter(objects[0].values())).idnum == next(iter(objects[1].values())).idnum  # embedded once
 
 
+def _jpeg(mode: str, **options: object) -> bytes:
+    out = io.BytesIO()
+    Image.new(mode, (40, 30), "red" if mode != "L" else 128).save(out, "JPEG", **options)
+    return out.getvalue()
+
+
+def _written(xobject: object) -> bytes:
+    from reportlab.pdfbase import pdfdoc
+
+    return xobject.format(pdfdoc.PDFDocument())  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("data", [_jpeg("RGB"), _jpeg("L"), _jpeg("CMYK"), _jpeg("RGB", progressive=True)],
+                         ids=["rgb", "gray", "cmyk", "progressive"])
+def test_a_jpeg_image_object_is_the_one_reportlab_makes_through_pillow(data: bytes) -> None:
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfbase.pdfdoc import PDFImageXObject
+
+    assert rl_compat._single_picture_jpeg(data)
+    ours = rl_compat.image_xobject("im", data)
+    assert _written(ours) == _written(PDFImageXObject("im", ImageReader(io.BytesIO(data)), mask=None))
+
+
+def test_a_multi_picture_jpeg_is_left_to_pillow_as_reportlab_does() -> None:
+    """Pillow opens a JPEG with several pictures as an MPO, whose pixels ReportLab decodes."""
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfbase.pdfdoc import PDFImageXObject
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), "red").save(out, "MPO", save_all=True, append_images=[Image.new("RGB", (40, 30))])
+    data = out.getvalue()
+    assert data.startswith(b"\xff\xd8") and not rl_compat._single_picture_jpeg(data)
+    ours = rl_compat.image_xobject("im", data)
+    assert "FlateDecode" in ours._filters
+    assert _written(ours) == _written(PDFImageXObject("im", ImageReader(io.BytesIO(data)), mask=None))
+    assert not rl_compat._single_picture_jpeg(b"\xff\xd8\xff\xe0\x00")  # cut short: left to Pillow too
+
+
 def test_pyphen_pattern_cache() -> None:
     path = pyphen.LANGUAGES["en_GB"]
     saved = pyphen.hdcache.pop(path, None)
@@ -212,6 +250,25 @@ def test_pyphen_pattern_cache() -> None:
         assert rl_compat.cached_patterns(path)
         assert pyphen.Pyphen(lang="en_GB").inserted("hyphenation") == pyphen.Pyphen(lang="en_GB").inserted("hyphenation")
         assert pyphen.Pyphen(lang="en_GB").hd is pyphen.hdcache[path]
+    finally:
+        pyphen.hdcache.pop(path, None)
+        if saved is not None:
+            pyphen.hdcache[path] = saved
+
+
+def test_packed_patterns_hyphenate_as_the_parsed_table() -> None:
+    path = pyphen.LANGUAGES["id_ID"]
+    saved = pyphen.hdcache.pop(path, None)
+    words = ["pemerintahan", "kebijakan", "internasional", "perekonomian", "ketidakpastian", "diplomatik"]
+    try:
+        patterns, maxlen = rl_compat.pattern_data(rl_compat.load_patterns(path))
+        expected = [pyphen.Pyphen(lang="id_ID").inserted(word) for word in words]
+        packed = {key: f"{start} {''.join(map(str, values))}" for key, (start, values) in patterns.items()}
+        pyphen.hdcache.pop(path)
+        rl_compat.store_patterns(path, rl_compat.PackedPatterns(packed), maxlen)
+        assert [pyphen.Pyphen(lang="id_ID").inserted(word) for word in words] == expected
+        assert isinstance(pyphen.Pyphen(lang="id_ID").hd.patterns, rl_compat.PackedPatterns)
+        assert "-" in "".join(expected)
     finally:
         pyphen.hdcache.pop(path, None)
         if saved is not None:

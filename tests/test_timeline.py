@@ -203,3 +203,16 @@ def test_bad_timeline_option_names_manifest_line(tmp_path: Path) -> None:
     with pytest.raises(BriefingError) as info:
         load_brief(tmp_path)
     assert info.value.format(tmp_path) == "brief.yaml:5: 'timeline.side' must be one of right, left"
+
+
+@pytest.mark.parametrize("language", ["id", "en", "fr"])
+def test_dates_read_as_babel_writes_them(language: str) -> None:
+    """The month table is CLDR's: Babel's "d MMMM y" and "MMMM y" in id, and in en_GB for every other language."""
+    from babel.dates import format_date
+
+    locale = {"id": "id"}.get(language, "en_GB")
+    for month in range(1, 13):
+        day = dt.date(2022, month, 7 + month)
+        assert i18n.format_date(day, language) == format_date(day, "d MMMM y", locale=locale)
+        assert i18n.format_date(day, language, "month") == format_date(day, "MMMM y", locale=locale)
+    assert i18n.format_date(dt.date(987, 1, 1), language) == format_date(dt.date(987, 1, 1), "d MMMM y", locale=locale)

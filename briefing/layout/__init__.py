@@ -14,10 +14,11 @@ import gc
 import io
 import logging
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from reportlab.lib.pagesizes import landscape
 from reportlab.lib.styles import ParagraphStyle
@@ -45,7 +46,7 @@ from .layoutlog import LayoutLog, Placement
 from .markup import MarkupWriter
 from .notes import NotePlacer, endnote_flowables, note_texts, sidenote_style
 from .pages import BriefDocTemplate, DeferredCanvas, RectoBreak, Sidebar, SidebarFlush
-from .paragraphs import Paragraph
+from .paragraphs import LineLender, Paragraph, lending
 from .sources import appendix_flowables
 from .story import Story, StoryBuilder, clearance_block, photo_credits
 from .structure import finish_document
@@ -55,7 +56,7 @@ from .theme import Styles, color, family, make_styles
 from .timeline import (chronology_appendix, chronology_entries, chronology_placement, placement, timeline_block,
                        timeline_flowables)
 
-__all__ = ["RenderedPdf", "render_pdf", "impose_booklet", "glyphs_for"]
+__all__ = ["RenderedPdf", "render_pdf", "impose_booklet", "glyphs_for", "lending_between_builds"]
 
 logger = logging.getLogger("briefing")
 
@@ -97,13 +98,16 @@ def render_pdf(document: Document, cache_dir: Path | None = None, layout_log: bo
     use_font_cache(cache_dir)
     glyphs = glyphs_for(document)  # registers the theme's and the brief's own fonts
     mode = document.printing.toc
-    render = _Passes(partial(_render, document, cache_dir, glyphs, layout_log=layout_log))
+    styles, lender, keep = _lending_for(document)
+    references = uses_page_numbers((document.sections, document.timeline))
+    render = _Passes(partial(_render, document, cache_dir, glyphs, styles, layout_log=layout_log), mode, references,
+                     lender, keep)
     rendered = render(with_toc=mode == "on")
     with_toc = mode == "on" or (mode == "auto" and rendered.pages > TOC_AFTER_PAGES)
     if with_toc and mode == "auto":
         rendered = render(with_toc=True)
     rendered, scale = _pull_in(render, with_toc, rendered)
-    if uses_page_numbers((document.sections, document.timeline)):  # page references print the pages the last pass found
+    if references:  # page references print the pages the last pass found
         for _ in range(MAX_REFERENCE_PASSES - 1):
             again = render(with_toc=with_toc, pages=rendered.destinations, scale=scale)
             settled = again.destinations == rendered.destinations
@@ -111,6 +115,42 @@ def render_pdf(document: Document, cache_dir: Path | None = None, layout_log: bo
             if settled:
                 break
     return rendered
+
+
+#: Whether each build keeps its line breaks for the next build in this process (`lending_between_builds`).
+_BETWEEN_BUILDS = [False]
+#: The styles and line lender kept for the next build or numbered copy: (what the styles are
+#: made of, the styles, the lender), at most one (`_lending_for`).
+_KEPT: list[tuple[tuple[object, ...], Styles, LineLender]] = []
+
+
+@contextmanager
+def lending_between_builds() -> Iterator[None]:
+    """Builds inside keep their line breaks for the next build in this process (`briefing watch`:
+    a rebuild after an edit breaks only the paragraphs that changed or moved to another width).
+    The next build outside lets them go."""
+    previous, _BETWEEN_BUILDS[0] = _BETWEEN_BUILDS[0], True
+    try:
+        yield
+    finally:
+        _BETWEEN_BUILDS[0] = previous
+
+
+def _lending_for(document: Document) -> tuple[Styles, LineLender, bool]:
+    """The styles and line lender of *document*'s layouts, and whether its last layout keeps its
+    lines: one set of styles, so that a paragraph has the same style object in every layout.
+
+    Numbered copies differ only in the copy line (`build.prepare_copy`), so each copy's layouts
+    borrow the lines of the copy before; so does a build after one made in `lending_between_builds`.
+    Lines are lent only between layouts made with the same styles.
+    """
+    made_of = (document.theme, document.manifest.language, document.hyphenation)
+    if document.printing.copy is None and not _BETWEEN_BUILDS[0]:
+        _KEPT.clear()
+        return make_styles(*made_of), LineLender(), False
+    if not _KEPT or _KEPT[0][0] != made_of:
+        _KEPT[:] = [(made_of, make_styles(*made_of), LineLender())]
+    return _KEPT[0][1], _KEPT[0][2], True
 
 
 def _pull_in(render: Callable[..., RenderedPdf], with_toc: bool, rendered: RenderedPdf) -> tuple[RenderedPdf, float]:
@@ -156,19 +196,39 @@ def _may_save_page(tried: RenderedPdf, pages: int) -> bool:
 
 
 class _Passes:
-    """Counts the layout passes of one edition and logs each (`briefing -v`): each costs a full layout."""
+    """Counts the layout passes of one edition and logs each (`briefing -v`): each costs a full
+    layout, less the line breaks a pass lends the next (`paragraphs.LineLender`).
 
-    def __init__(self, render: Callable[..., RenderedPdf]):
-        self.render, self.count = render, 0
+    The lines lent live through the next layout, so they are kept only while another layout
+    may follow: not from a pulled-in layout, which is the last unless it fails to save the page
+    (page references aside), and let go once a layout ends in a way none can follow. With *keep*
+    (numbered copies, `lending_between_builds`) every layout keeps them: another build follows.
+    """
+
+    def __init__(self, render: Callable[..., RenderedPdf], mode: str, references: bool, lender: LineLender,
+                 keep: bool = False):
+        self.render, self.count, self.mode, self.references = render, 0, mode, references
+        self.lender, self.keep = lender, keep
 
     def __call__(self, *, with_toc: bool, pages: dict[str, int] | None = None, scale: float = 1.0) -> RenderedPdf:
         self.count += 1
-        rendered = self.render(with_toc=with_toc, pages=pages, scale=scale)
+        self.lender.keeping = scale >= 1 or self.references or self.keep
+        with lending(self.lender):
+            rendered = self.render(with_toc=with_toc, pages=pages, scale=scale,
+                                   laid_out=partial(self._laid_out, with_toc))
+        self.lender.next_layout()
         why = ("page references" if pages is not None else f"pull-in {scale:g}" if scale < 1
                else "first" if self.count == 1 else "table of contents")
         logger.info("layout pass %d (%s): %d pages, last page %.0f %% full", self.count, why, rendered.pages,
                   100 * rendered.last_fill)
         return rendered
+
+    def _laid_out(self, with_toc: bool, pages: int, last_fill: float) -> None:
+        """Told before the PDF is written (its peak memory): let the lines go when no layout can follow."""
+        may_follow = (self.references or self.keep or (pages >= 2 and last_fill < SHORT_TAIL)
+                      or (self.mode == "auto" and not with_toc and pages > TOC_AFTER_PAGES))
+        if not may_follow:
+            self.lender.release()
 
 
 def glyphs_for(document: Document) -> GlyphPlan:
@@ -183,12 +243,12 @@ def page_size(paper: str, orientation: str) -> tuple[float, float]:
     return landscape(size) if orientation == "landscape" else size
 
 
-def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, with_toc: bool,
-            pages: dict[str, int] | None = None, scale: float = 1.0, layout_log: bool = False) -> RenderedPdf:
-    """One layout; *scale* below 1 pulls it in: figures at that share of their size, sources closer."""
+def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, base_styles: Styles, with_toc: bool,
+            pages: dict[str, int] | None = None, scale: float = 1.0, layout_log: bool = False,
+            laid_out: Callable[[int, float], None] | None = None) -> RenderedPdf:
+    """One layout (*scale* below 1 pulls it in: figures that much smaller, sources closer)."""
     manifest, theme, printing = document.manifest, document.theme, document.printing
-    locale = i18n.Locale(manifest.language, tuple(manifest.labels.items()))
-    styles = _styles(document, scale)
+    locale, styles = i18n.Locale(manifest.language, tuple(manifest.labels.items())), _styles(base_styles, scale)
     size = page_size(printing.paper, printing.orientation)
     notes = numbered_notes(document.sections)
     endnotes = manifest.footnotes == "endnotes"
@@ -218,6 +278,7 @@ def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, with_
     destinations: dict[str, int] = {}
     tagger = _tagger(cover, flowables, sidebar, document) if printing.tagged else None
     canvasmaker = partial(_RecordingCanvas, finish_page=doc.decor.finish_page, destinations=destinations,
+                          laid_out=laid_out and partial(_laid_out, laid_out, doc),
                           tagger=tagger, finish_document=partial(_finish_document, tagger, document))
     try:
         with rl_compat.pdf_settings():
@@ -232,6 +293,11 @@ def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, with_
     return RenderedPdf(buffer.getvalue(), doc.page, warnings, destinations,
                        placements=tuple(log.placements if log else ()), last_fill=doc.last_page_fill,
                        **_room(doc))
+
+
+def _laid_out(tell: Callable[[int, float], None], doc: BriefDocTemplate, pages: int) -> None:
+    """Tell *tell* the page count and the last page's fill, once every page is laid out."""
+    tell(pages, doc.last_page_fill)
 
 
 def _room(doc: BriefDocTemplate) -> dict[str, float]:
@@ -282,9 +348,8 @@ def _chronology(document: Document, where: str, geometry: Geometry, styles: Styl
     return _Chronology(appendix=chronology_appendix(entries, locale.label("chronology"), styles, markup))
 
 
-def _styles(document: Document, scale: float) -> Styles:
+def _styles(styles: Styles, scale: float) -> Styles:
     """The build's styles; in a pulled-in layout (*scale* below 1) the sources set closer."""
-    styles = make_styles(document.theme, document.manifest.language, document.hyphenation)
     if scale >= 1:
         return styles
     closer = ParagraphStyle("source_entry-closer", parent=styles.source_entry, leading=11.5, spaceAfter=3)
@@ -309,11 +374,19 @@ def _tagger(cover: Cover, flowables: list[Flowable], sidebar: Sidebar | None, do
 
 
 class _RecordingCanvas(DeferredCanvas):
-    """Notes the page of every named destination made during layout, for page references."""
+    """Notes the page of every named destination made during layout, for page references, and
+    says when the layout is done (*laid_out*, with the page count), before the PDF is written."""
 
-    def __init__(self, *args: object, destinations: dict[str, int], **kwargs: object):
+    def __init__(self, *args: object, destinations: dict[str, int], laid_out: Callable[[int], None] | None = None,
+                 **kwargs: object):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.destinations = destinations
+        self.laid_out = laid_out
+
+    def save(self) -> None:
+        if self.laid_out is not None:
+            self.laid_out(len(self._pages))
+        super().save()
 
     def bookmarkPage(self, key: str, *args: object, **kwargs: object) -> object:  # noqa: N802 (ReportLab's name)
         self.destinations.setdefault(key, self.getPageNumber())

@@ -17,7 +17,10 @@ from __future__ import annotations
 import html
 import re
 import weakref
-from typing import Any
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any, Iterator
 
 from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.lib.styles import ParagraphStyle
@@ -46,6 +49,11 @@ _prototypes: "weakref.WeakKeyDictionary[ParagraphStyle, dict[tuple[str, ...], li
     weakref.WeakKeyDictionary()
 
 
+#: The height a borrowed paragraph is broken again at (line breaking depends on the width alone).
+_ANY_HEIGHT = 1e6
+#: The lending of line breaks between layouts in progress in this thread (`lending`), if any.
+_lender: ContextVar[LineLender | None] = ContextVar("line_lender", default=None)
+
 #: Widths closer than this (points) are one width: a billionth of a point, far below what
 #: a PDF coordinate records (four decimals) or a line's fit could notice.
 SAME_WIDTH = 1e-9
@@ -58,6 +66,7 @@ class Paragraph(_RLParagraph):
 
     def __init__(self, text: str | None, style: ParagraphStyle | None = None, bulletText: Any = None,
                  frags: list[Any] | None = None, **kwargs: Any):
+        key = (type(self), text, style, bulletText) if frags is None and not kwargs else None
         if frags is None and ENABLED and style is not None and text is not None:
             parsed = _parse(text, style)
             if parsed is not None:
@@ -67,6 +76,15 @@ class Paragraph(_RLParagraph):
         self._refused: tuple[Any, frozenset[int]] = (None, frozenset())
         """Hyphenator calls answered with no break, and the line widths they apply to."""
         self._calls: list[str] = []
+        self._breaks = 0
+        """How many times the paragraph was broken into lines (borrowed lines count as one)."""
+        self._split_tried = False
+        self._own_frags: list[Any] | None = None
+        """Its fragments as made, while it sets borrowed lines (`LineLender`)."""
+        self._borrowed_at = 0.0
+        """The width it was first asked for, when it borrowed lines for it."""
+        self.line_key = key
+        """What another paragraph must share to borrow its lines (`LineLender`); None: nothing."""
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         """Lines depend on the width alone: asked again at the same width (keep-with-next,
@@ -80,6 +98,14 @@ class Paragraph(_RLParagraph):
         if (memo is not None and abs(memo[0] - availWidth) <= SAME_WIDTH and memo[2] == self.height
                 and rl_compat.has_lines(self)):
             return self.width, self.height
+        if self._own_frags is not None:  # borrowed lines, another width: first become what breaking would have made
+            self._break_own()
+        elif self._breaks == 0 and not self._split_tried and self._borrow(availWidth):  # a split takes lines apart
+            return self.width, self.height
+        return self._break(availWidth, availHeight)
+
+    def _break(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        self._breaks += 1
         width, height = super().wrap(availWidth, availHeight)
         # a width with no room for a letter sets no lines and no height: nothing to reuse
         self._wrapped = (availWidth, width, height) if hasattr(self, "height") else None
@@ -125,6 +151,9 @@ class Paragraph(_RLParagraph):
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
         """ReportLab's split, never leaving a broken word at the foot of a page or column:
         the break is refused and the paragraph broken again before it is split."""
+        self._split_tried = True
+        if self._own_frags is not None:  # ReportLab's split takes the lines apart: they must be its own
+            self._break_own()
         hyphenate = self.style.hyphenationLang
         if not isinstance(hyphenate, Hyphenator):
             return list(super().split(availWidth, availHeight))
@@ -146,8 +175,114 @@ class Paragraph(_RLParagraph):
             parts = super().split(availWidth, availHeight)
         return parts
 
+    def _borrow(self, width: float) -> bool:
+        """Take the lines of the same paragraph broken at *width* in the layout before, if any."""
+        lender = _lender.get()
+        lines = None if lender is None else lender.lend(self, width)
+        if lines is None:
+            return False
+        self._own_frags, self._borrowed_at = self.frags, width
+        rl_compat.use_wrap_state(self, lines.state)
+        self._wrapped, self._refused, self._calls = lines.wrapped, lines.refused, lines.calls
+        self._breaks = 1
+        return True
+
+    def _break_own(self) -> None:
+        """Give back borrowed lines and break the paragraph's own fragments at that width, as
+        the first wrap would have: it is then exactly the paragraph that never borrowed."""
+        assert self._own_frags is not None
+        self.frags, self._own_frags = self._own_frags, None
+        self._wrapped, self._refused, self._calls, self._breaks = None, (None, frozenset()), [], 0
+        rl_compat.forget_lines(self)
+        self._break(self._borrowed_at, _ANY_HEIGHT)
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802 (ReportLab's name)
+        super().drawOn(canvas, x, y, _sW)
+        lender = _lender.get()
+        if lender is not None and lender.keeping:
+            lines = self._lines()
+            if lines is not None:
+                lender.drawn.append(lines)
+
+    def _lines(self) -> _Lines | None:
+        """Its lines to lend, if it was broken once, never split, and still has them; else None."""
+        memo = self._wrapped
+        if (self.line_key is None or self._breaks != 1 or self._split_tried or memo is None
+                or not rl_compat.has_lines(self) or memo[2] != self.height or getattr(self, "continued_text", "")):
+            return None
+        return _Lines(self.line_key, rl_compat.wrap_state(self), memo, self._refused, self._calls,
+                      getattr(self, "tag_node", None) is not None, getattr(self, "source_text", ""))
+
     def _word_breaks(self) -> list[Any]:
         return rl_compat.line_breaks(self, self._refused[0]) if rl_compat.has_lines(self) else []
+
+
+@dataclass(frozen=True)
+class _Lines:
+    """What a wrap left on a drawn paragraph, to be lent: its lines, fragments and sizes."""
+
+    key: Any
+    state: dict[str, Any]
+    wrapped: tuple[float, float, float]
+    refused: tuple[Any, frozenset[int]]
+    calls: list[str]
+    tagged: bool
+    source_text: str
+
+
+class LineLender:
+    """The line breaks of one layout's paragraphs, lent to the same paragraphs of the next.
+
+    A pulled-in layout (figures smaller, sources closer) or a page-reference layout sets
+    nearly every paragraph again, most at the width it had before: line breaking is the
+    largest part of a layout. A paragraph drawn whole, broken once, lends its lines: a new
+    paragraph of the same markup, style object and bullet, asked first for that width,
+    takes them instead of breaking its own. Drawing changes lines only by marking their
+    ends for tagging, once and alike for both, so borrower and lender must be tagged alike
+    and know the same text. Anything else asked of a borrower (another width, a split)
+    first breaks its own, untouched fragments at the borrowed width, as its first wrap
+    would have: the layout is the same with or without lending.
+    """
+
+    def __init__(self) -> None:
+        self.drawn: list[_Lines] = []
+        """The lines of the paragraphs drawn in the current layout, to lend to the next
+        (each adds its own when drawn whole after one line breaking)."""
+        self.keeping = True
+        """Whether the current layout keeps its lines (False: it lends none to the next)."""
+        self._lent: dict[Any, list[_Lines]] = {}
+
+    def next_layout(self) -> None:
+        """The layout is done: what it drew lends to the next (what the one before drew is let go)."""
+        lent: dict[Any, list[_Lines]] = {}
+        for lines in self.drawn:
+            lent.setdefault(lines.key, []).append(lines)
+        self._lent, self.drawn = lent, []
+
+    def release(self) -> None:
+        """No layout follows the current one: keep nothing to lend."""
+        self._lent, self.drawn, self.keeping = {}, [], False
+
+    def lend(self, borrower: Paragraph, width: float) -> _Lines | None:
+        """Lines of a paragraph like *borrower* broken at *width* in the layout before (lent once), or None."""
+        candidates = self._lent.get(borrower.line_key)
+        if not candidates or getattr(borrower, "continued_text", None):
+            return None
+        tagged, source = getattr(borrower, "tag_node", None) is not None, getattr(borrower, "source_text", "")
+        for index, lines in enumerate(candidates):
+            if abs(lines.wrapped[0] - width) <= SAME_WIDTH and lines.tagged == tagged and lines.source_text == source:
+                return candidates.pop(index)
+        return None
+
+
+@contextmanager
+def lending(lender: LineLender | None) -> Iterator[None]:
+    """Paragraphs drawn and wrapped inside take part in *lender*'s lending (None: none does)."""
+    token = _lender.set(lender)
+    try:
+        yield
+    finally:
+        _lender.reset(token)
 
 
 def fragments(markup: str, style: ParagraphStyle) -> list[Any] | None:

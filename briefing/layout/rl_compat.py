@@ -68,17 +68,42 @@ def pdf_settings() -> Iterator[None]:
     Streams are Flate-compressed, never also ASCII85-encoded (`useA85`, on by default:
     a third larger and slower, in pure Python). URLs break where `urls.url_break_pairs`
     allows (before a slash), not after a slash once as ReportLab's own splitter does.
-    The previous values are restored, so importing or building changes nothing for other
-    users of ReportLab.
+    A paragraph's label ends in a space (`_spaced_bullet`). The previous values are
+    restored, so importing or building changes nothing for other users of ReportLab.
     """
-    previous, previous_split = rl_config.useA85, rl_paragraph._uri_split_pairs
+    previous, previous_split, previous_bullet = rl_config.useA85, rl_paragraph._uri_split_pairs, rl_paragraph._drawBullet
     rl_config.useA85 = 0
     rl_paragraph._uri_split_pairs = url_break_pairs
+    rl_paragraph._drawBullet = _spaced_bullet
     try:
         yield
     finally:
         rl_config.useA85 = previous
         rl_paragraph._uri_split_pairs = previous_split
+        rl_paragraph._drawBullet = previous_bullet
+
+
+_draw_bullet = rl_paragraph._drawBullet
+
+
+def _spaced_bullet(canvas: Canvas, offset: float, cur_y: float, bullet_text: Any, style: ParagraphStyle,
+                   rtl: Any) -> float:
+    """ReportLab's `_drawBullet`, its text object ending in a space: a label (a heading's
+    number, a list's "1.") is drawn as a text object of its own, and readers and text
+    extraction joined it to the first word ("4Outlook"). The space draws nothing, and the
+    text cursor is set back, so the label and the line after it stay where they were."""
+    def draw_spaced(text: Any) -> None:
+        x = text.getX()
+        text.textOut(" ")
+        text._x = x
+        draw(text)
+
+    draw = canvas.drawText
+    canvas.drawText = draw_spaced
+    try:
+        return float(_draw_bullet(canvas, offset, cur_y, bullet_text, style, rtl))
+    finally:
+        del canvas.drawText
 
 
 # ---------------------------------------------------------------------------- frames and templates
@@ -266,6 +291,28 @@ def last_line_slack(paragraph: Paragraph) -> float:
     entry's dot leader starts."""
     last = paragraph.blPara.lines[-1]
     return float(last.extraSpace if hasattr(last, "extraSpace") else last[0])
+
+
+#: What ReportLab's `Paragraph.wrap` sets on a paragraph: its lines, sizes, and its fragments
+#: (which line breaking turns into a list of words).
+_WRAP_STATE = ("blPara", "frags", "width", "height", "_wrapWidths", "_width_max", "_hyphenations",
+               "_splitLongWordCount")
+
+
+def wrap_state(paragraph: Paragraph) -> dict[str, Any]:
+    """What a wrap left on *paragraph*, to give to another paragraph of the same text and style."""
+    state = paragraph.__dict__
+    return {name: state[name] for name in _WRAP_STATE if name in state}
+
+
+def use_wrap_state(paragraph: Paragraph, state: dict[str, Any]) -> None:
+    """Give *paragraph* what a wrap left on another of the same text and style (`wrap_state`)."""
+    paragraph.__dict__.update(state)
+
+
+def forget_lines(paragraph: Paragraph) -> None:
+    """Drop the lines of *paragraph*, so that the next wrap breaks it again."""
+    paragraph.__dict__.pop("blPara", None)
 
 
 def use_lines(paragraph: Paragraph, lines: Any) -> None:
@@ -473,8 +520,14 @@ def image_xobject(name: str, data: bytes, cache_dir: Path | None = None) -> Any:
 
     Decoding a PNG and compressing its pixels again is most of a small build's image
     work, so the stream is kept in *cache_dir* between processes. A JPEG is its own
-    stream (read, never decoded): it is not cached.
+    stream (read, never decoded): it is not cached, and is read as ReportLab reads one
+    once Pillow has named it a JPEG, without Pillow (whose first `open` imports its
+    format plugins, ~6 ms).
     """
+    if _single_picture_jpeg(data):
+        xobject = pdfdoc.PDFImageXObject(name, None, mask=None)
+        if xobject.loadImageFromJPEG(io.BytesIO(data)):
+            return xobject
     key = diskcache.content_key(name, reportlab.Version, str(rl_config.useA85), "xobject-1")
     if not data.startswith(b"\xff\xd8") and (xobject := _stored_xobject(name, cache_dir, key)) is not None:
         return xobject
@@ -485,6 +538,31 @@ def image_xobject(name: str, data: bytes, cache_dir: Path | None = None) -> Any:
         diskcache.store(cache_dir, "xobject", key, {field: getattr(xobject, field, None) for field in _XOBJECT_FIELDS},
                         xobject.streamContent)
     return xobject
+
+
+def _single_picture_jpeg(data: bytes) -> bool:
+    """A JPEG that Pillow opens as format "JPEG": no multi-picture (MPF) segment before the
+    scan, which would make it an MPO, whose pixels ReportLab decodes and compresses anew."""
+    if not data.startswith(b"\xff\xd8"):
+        return False
+    at = 2
+    while at + 4 <= len(data):
+        if data[at] != 0xFF:
+            return False
+        marker = data[at + 1]
+        if marker == 0xFF:  # fill byte
+            at += 1
+            continue
+        if marker == 0xDA:  # start of scan: every header segment seen
+            return True
+        if 0xD0 <= marker <= 0xD8 or marker == 0x01:
+            at += 2
+            continue
+        length = int.from_bytes(data[at + 2:at + 4], "big")
+        if marker == 0xE2 and data[at + 4:at + 8] == b"MPF\0":
+            return False
+        at += 2 + length
+    return False
 
 
 #: What PDFImageXObject.format writes besides the stream, for an image without a mask.
@@ -578,12 +656,27 @@ def pattern_data(table: Any) -> tuple[dict[str, tuple[int, tuple[int, ...]]], in
     return table.patterns, table.maxlen
 
 
-def store_patterns(path: Any, patterns: dict[str, tuple[int, tuple[int, ...]]], maxlen: int) -> None:
+def store_patterns(path: Any, patterns: Any, maxlen: int) -> None:
     """Put a table rebuilt from cached data in pyphen's cache, as if *path* had been parsed
-    (pyphen has no constructor from data; parsing the file is the cost being saved)."""
+    (pyphen has no constructor from data; parsing the file is the cost being saved).
+    *patterns* needs only the `get` of a dict of (start, values), pyphen's one use of it."""
     table = pyphen.HyphDict.__new__(pyphen.HyphDict)
     table.patterns, table.cache, table.maxlen = patterns, {}, maxlen
     pyphen.hdcache[path] = table
+
+
+class PackedPatterns:
+    """pyphen's patterns as stored text, {letters: "start digits"}, decoded when looked up."""
+
+    def __init__(self, packed: dict[str, str]):
+        self.packed = packed
+
+    def get(self, key: str, default: Any = None) -> Any:
+        text = self.packed.get(key)
+        if text is None:
+            return default
+        start, _, digits = text.partition(" ")
+        return int(start), tuple(map(int, digits))
 
 
 # ---------------------------------------------------------------------------- tagging
@@ -796,11 +889,41 @@ def truetype_font(name: str, path: str, cache_dir: Path | None, subfont_index: i
     return font
 
 
+#: Font subsets kept per face: the program of the glyphs of each recent subset.
+SUBSETS_KEPT = 16
+
+
 class _CachedFace(TTFontFace):
     def __init__(self, path: str, cache_dir: Path | None, subfont_index: int):
         self._cache_dir = cache_dir
         self._subfont = subfont_index
+        self._subsets: dict[tuple[int, ...], bytes] = {}
+        self._compressed: dict[bytes, bytes] = {}
         super().__init__(path, validate=0, subfontIndex=subfont_index)
+
+    def makeSubset(self, subset: list[int]) -> bytes:  # noqa: N802  (ReportLab's name)
+        """The font program of *subset* (characters in the order they were first drawn).
+
+        It depends only on the face and that list, and the same list comes back in every
+        layout of a pulled-in brief and every rebuild in one process (`serve`, `watch`):
+        ~0.5 ms a subset, each time, for each face.
+        """
+        key = tuple(subset)
+        program = self._subsets.get(key)
+        if program is None:
+            program = super().makeSubset(subset)
+            if len(self._subsets) >= SUBSETS_KEPT:
+                del self._subsets[next(iter(self._subsets))]
+            self._subsets[key] = program
+        return program
+
+    def addSubsetObjects(self, doc: Any, fontname: str, subset: list[int]) -> Any:  # noqa: N802
+        """ReportLab's font file and descriptor, with the font file compressed once per subset kept."""
+        descriptor = super().addSubsetObjects(doc, fontname, subset)
+        stream = doc.idToObject.get(f"fontFile:{self.filename}({fontname})")
+        if stream is not None and stream.filters == [pdfdoc.PDFZCompress]:
+            stream.filters = [_KeptFlate(self._compressed)]
+        return descriptor
 
     def extractInfo(self, charInfo: int = 1) -> None:  # noqa: N802, N803  (ReportLab's names)
         key = diskcache.content_key(FONT_CACHE_VERSION, reportlab.Version, str(self._subfont), str(charInfo),
@@ -813,6 +936,22 @@ class _CachedFace(TTFontFace):
         fields = _face_fields(self) if set(self.__dict__) - before <= _EXTRACTED else None
         if fields is not None:  # in the payload: the header's fields are checked with a slower digest
             diskcache.store(self._cache_dir, "font", key, {}, json.dumps(fields, separators=(",", ":")).encode())
+
+
+class _KeptFlate(pdfdoc.PDFStreamFilterZCompress):
+    """ReportLab's Flate filter, remembering what it compressed: a kept subset's font program."""
+
+    def __init__(self, kept: dict[bytes, bytes]):
+        self.kept = kept
+
+    def encode(self, text: bytes) -> bytes:
+        packed = self.kept.get(text)
+        if packed is None:
+            packed = super().encode(text)
+            if len(self.kept) >= SUBSETS_KEPT:
+                del self.kept[next(iter(self.kept))]
+            self.kept[text] = packed
+        return packed
 
 
 def _face_fields(face: Any) -> dict[str, Any] | None:

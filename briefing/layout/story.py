@@ -160,6 +160,8 @@ class StoryBuilder:
     def _mark_notes(self, block: Block, flowables: list[Flowable]) -> None:
         """Tell the page which footnotes these flowables call, so a two-column page keeps
         room for them at the column's foot before it sets the text."""
+        if not self.markup.notes:  # a brief without footnotes: no block need be searched
+            return
         numbers = tuple(self.markup.notes[ref.key] for ref in iter_footnotes(block) if ref.key in self.markup.notes)
         if numbers:
             for flowable in flowables:
