@@ -1,5 +1,5 @@
 """Every measure of a finished page, on every edition of every print variant, read back from
-the PDF: the default brief's four editions on A4, A5, Letter, in duplex and with a
+the PDF: the default brief's four editions on A4, A5, Letter, landscape, in duplex and with a
 90-character title, and the ×10 benchmark brief. Each variant is built once per session.
 
 Run as a script to print the table of measurements (building the variants into a
@@ -21,13 +21,14 @@ import pytest
 from briefing.build import BuildOptions, build
 
 from .conftest import REPO
-from .pagecheck import figures_outside_their_section, measure_hyphenation, overlaps
+from .pagecheck import figures_outside_their_section, measure_hyphenation, overlaps, reading_order
 from .pagefill import block, empty_fraction
 
 EDITIONS = {"pimpinan": "id", "analis": "id", "publik": "id", "mitra": "en"}
 #: Print variants of the default brief: the build options each overrides.
 PAPERS: dict[str, dict[str, Any]] = {"A4": {}, "A5": {"paper": "A5"}, "Letter": {"paper": "Letter"},
-                                     "duplex": {"duplex": True}, "long-title": {}}
+                                     "landscape": {"orientation": "landscape"}, "duplex": {"duplex": True},
+                                     "long-title": {}}
 LONG_TITLES = {"Rusia dan Korea Utara Kian Merapat":
                "Rusia dan Korea Utara Kian Merapat: Dukungan Politik, Perang di Ukraina dan Ekonomi Kedua Negara",
                "Russia and North Korea Draw Closer":
@@ -35,7 +36,13 @@ LONG_TITLES = {"Rusia dan Korea Utara Kian Merapat":
 CASES = [(variant, edition) for variant in PAPERS for edition in EDITIONS] + [("x10", "bench")]
 
 #: Measured breaches not yet fixed, each with its mechanism: strict, so a fix shows as XPASS.
-KNOWN: dict[tuple[str, str, str], str] = {}
+KNOWN: dict[tuple[str, str, str], str] = {
+    ("empty", "landscape", "mitra"):
+        "page 2 (where the timeline ends) keeps three holes the keeps make: under the body column a heading "
+        "that must take its three-line paragraph, which cannot split; above the next column a three-line "
+        "paragraph; and at the end of section 1 the map, taller at a column's width than a whole column, "
+        "held for the next page so it stays in its section",
+}
 
 
 def cases(rule: str) -> list[Any]:
@@ -108,6 +115,12 @@ class PageQuality:
     figures_outside_section: list[str]
     tables: list[str]
     """Table captions as printed, in order."""
+    figures: list[int]
+    """Figure numbers as their captions print, in reading order."""
+    headings: int
+    """How many numbered headings there are."""
+    holes_under_headings: list[str]
+    """Numbered headings with no text or figure within two lines under them in their column."""
 
 
 def figure_sections(variant: str, edition: str, pdf_path: Path) -> dict[str, str]:
@@ -145,9 +158,34 @@ def measure(variant: str, edition: str, pdf_path: Path) -> PageQuality:
             outside += _outside_block(page, number)
             tables += [line["text"] for line in page.extract_text_lines() if re.match(r"(Tabel|Table) \d+\. ", line["text"])]
     worst = max(empties[:-1], key=lambda e: e[1], default=(0, 0.0))
+    rows = reading_order(pdf_path)
+    figures = [int(m.group(1)) for *_, text, _ in rows if (m := re.match(r"(?:Gambar|Figure) (\d+)\. ", text))]
+    headings, holes = _holes_under_headings(pdf_path, rows)
     return PageQuality(len(empties), hyphens.share, hyphens.longest_run, hyphens.short_fragments, hyphens.last_words,
                        hyphens.page_ends, worst, clashes, outside,
-                       figures_outside_their_section(pdf_path, figure_sections(variant, edition, pdf_path)), tables)
+                       figures_outside_their_section(pdf_path, figure_sections(variant, edition, pdf_path)), tables,
+                       figures, headings, holes)
+
+
+HEADING_SIZES = (16.0, 12.0)  # the default theme's section and subsection headings
+UNDER_HEADING = 45.0  # from a heading's top to the next line's: the heading, its space, a line to spare
+
+
+def _holes_under_headings(pdf_path: Path, rows: list[tuple[int, int, float, str, float]]) -> tuple[int, list[str]]:
+    """How many numbered headings there are, and those under which the next thing in their
+    column (a line or an image) is further than UNDER_HEADING down, or nothing at all."""
+    with pdfplumber.open(pdf_path) as pdf:
+        images = [[(int(i["x0"] > page.width / 2), float(i["top"])) for i in page.images] for page in pdf.pages]
+    count, holes = 0, []
+    for index, (page, column, top, text, size) in enumerate(rows):
+        if not (any(abs(size - heading) < 0.05 for heading in HEADING_SIZES) and re.match(r"\d+(\.\d+)* ", text)):
+            continue
+        count += 1
+        below = [t for p, c, t, _, _ in rows[index + 1:] if p == page and c == column and t > top + 1]
+        below += [t for c, t in images[page - 1] if c == column and t > top]
+        if not below or min(below) - top > UNDER_HEADING:
+            holes.append(f"p{page}: {text!r}" + (f" {min(below) - top:.0f} pt above the next line" if below else " alone"))
+    return count, holes
 
 
 @pytest.fixture(scope="session")
@@ -214,6 +252,21 @@ def test_duplex_has_figures_on_recto_and_verso(variant_pdfs: Callable[[str, str]
 def test_figures_print_in_their_own_section(quality: Callable[[str, str], PageQuality], variant: str,
                                             edition: str) -> None:
     assert quality(variant, edition).figures_outside_section == []
+
+
+@pytest.mark.parametrize(("variant", "edition"), CASES)
+def test_figures_print_in_their_order(quality: Callable[[str, str], PageQuality], variant: str, edition: str) -> None:
+    figures = quality(variant, edition).figures
+    assert figures == list(range(1, len(figures) + 1))
+
+
+@pytest.mark.parametrize(("variant", "edition"), CASES)
+def test_a_heading_has_text_under_it_not_a_hole(quality: Callable[[str, str], PageQuality], variant: str,
+                                               edition: str) -> None:
+    """A figure that does not fit under a heading lets the section's text come up under it."""
+    q = quality(variant, edition)
+    assert q.headings > 0 or variant == "x10"
+    assert q.holes_under_headings == []
 
 
 @pytest.mark.parametrize(("variant", "edition"), CASES)

@@ -606,8 +606,10 @@ class BriefDocTemplate(BaseDocTemplate):
                 self._moved_on = self._current
                 flowables.insert(0, PageBreak())
         if self._deferred and self._floats_open_here():
-            # floated figures open the new page, after the rest of a paragraph or short list
-            at = 0 if self._page_wide else next(  # (a wide page takes a full-width figure only at its top)
+            # floated figures open the new page or column, after the rest of a paragraph or short
+            # list (a wide page takes a full-width figure only at its top)
+            across = any(getattr(waiting, "span", None) is not None for waiting in self._deferred)
+            at = 0 if self._page_wide and across else next(
                 (i for i, f in enumerate(flowables) if not getattr(f, "keeps_floats_out", False)), len(flowables))
             flowables[at:at] = self._deferred
             self._deferred = []
@@ -621,11 +623,18 @@ class BriefDocTemplate(BaseDocTemplate):
             flowables[0].keeps_floats_out = True  # the rest of a paragraph split at the page's foot
 
     def _floats_open_here(self) -> bool:
-        """Floated figures open the next page; floated tables alone the next column too."""
+        """Floated figures open the next page, or the next column of a page with several when
+        none of them spans the text block (across it, one could only open a page)."""
         if self.page > self._deferred_page:
             return True
         return (self.frame is not self._deferred_frame and rl_compat.frame_at_top(self.frame)
-                and all(hasattr(waiting, "begins_in") for waiting in self._deferred))
+                and all(getattr(waiting, "span", None) is None for waiting in self._deferred))
+
+    def _floats(self, flowable: Flowable) -> bool:
+        """May *flowable* wait for the next column while text comes up? A figure or table
+        may; so may margin material set in the text, on a page without a margin column."""
+        return bool(getattr(flowable, "floats", False)) or (
+            isinstance(flowable, MarginFloat) and not self.page_has_margin)
 
     def _set_before_heading(self, flowables: list[Flowable]) -> None:
         """Floated figures stay in their section: they are set before the next section's heading.
@@ -667,7 +676,7 @@ class BriefDocTemplate(BaseDocTemplate):
 
     def _handle(self, flowables: list[Flowable]) -> None:
         first = flowables[0] if flowables else None
-        if getattr(first, "floats", False) and self._should_float(first):
+        if self._floats(first) and self._should_float(first):
             self._deferred.append(flowables.pop(0))
             self._deferred_page, self._deferred_frame = self.page, self.frame
             if not flowables:
@@ -726,7 +735,7 @@ class BriefDocTemplate(BaseDocTemplate):
         # that text is what must have room below the heading. When no text of its own comes up
         # (a heading follows the float, or nothing), the heading keeps with the float itself.
         rest = flowables[index:]
-        following = next((f for f in rest if not getattr(f, "floats", False)), None)
+        following = next((f for f in rest if not self._floats(f)), None)
         if rest and (following is None or isinstance(following, HeadingParagraph)):
             following = rest[0]
         if following is not None:
