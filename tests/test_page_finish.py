@@ -171,7 +171,8 @@ def test_a_heading_before_an_inset_asks_only_for_the_room_the_inset_needs(editio
 def test_spaces_collapse_after_a_box_and_rules_come_in_two_weights(tmp_path: Path) -> None:
     body = (f"{PARAGRAPH}\n\n::: note\nCatatan singkat di dalam kotak.\n:::\n\n## Sesudah kotak\n\n{PARAGRAPH}\n\n"
             f"## Sesudah paragraf\n\n{PARAGRAPH}\n\n---\n\n::: readalso\nBaca juga bagian lain.\n:::\n\n{PARAGRAPH}\n")
-    events = "- {date: 2020, title: Peristiwa satu}\n- {date: 2021, title: Peristiwa dua}\n"
+    # a timeline down the page: page 1 keeps its one body column (under a short one the text is set in two)
+    events = "".join(f"- {{date: {2000 + i}, title: Peristiwa {i}, text: Keterangan peristiwa {i}.}}\n" for i in range(14))
     root = write_brief(tmp_path, {**BASIC_MANIFEST, "timeline": "t.yaml"}, {"a.md": f"---\ntitle: A\n---\n{body}"},
                        **{"t.yaml": events})
     out = tmp_path / "o.pdf"

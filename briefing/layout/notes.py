@@ -58,6 +58,7 @@ class NotePlacer:
         self._done: set[int] = set()
         self._origin = (0.0, 0.0, 1.0)
         self._columns: list[Rect] = []
+        self._margin_from: float | None = None
         self._feet: dict[int, list[Paragraph]] = {}
         self._reserved: set[tuple[int, int]] = set()
         self.overflow: list[tuple[str, SourcePos | None]] = []
@@ -66,8 +67,11 @@ class NotePlacer:
     def reset(self) -> None:
         self._items, self._done, self.overflow = [], set(), []
 
-    def begin_page(self, canvas: Canvas, columns: list[tuple[float, float, float, float]]) -> None:
-        """Start a page; *columns* are its body columns when its notes go to their feet."""
+    def begin_page(self, canvas: Canvas, columns: list[tuple[float, float, float, float]],
+                   margin_from: float | None = None) -> None:
+        """Start a page; *columns* are its body columns when its notes go to their feet, except
+        those called at or above *margin_from* (a page's height): they go into the margin."""
+        self._margin_from = margin_from
         canvas.setNamedCB(NOTE_CALLBACK, self.called)
         base_x, base_y = canvas.absolutePosition(0, 0)
         self._origin = (base_x, base_y, canvas.absolutePosition(0, 1)[1] - base_y)
@@ -108,8 +112,10 @@ class NotePlacer:
         base_x, base_y, scale = self._origin
         at_x, at_y = canvas.absolutePosition(x, y)
         page_x, page_y = (at_x - base_x) / (scale or 1.0), (at_y - base_y) / (scale or 1.0)
-        if self._columns:
-            index = max((i for i, c in enumerate(self._columns) if c.x <= page_x + 1), default=0)
+        if self._columns and (self._margin_from is None or page_y < self._margin_from - 1):
+            index = next((i for i, c in enumerate(self._columns)  # (a page's columns may stand one above another)
+                          if c.x <= page_x + 1 <= c.x + c.width + 2 and c.y - 1 <= page_y <= c.top + 1),
+                         max((i for i, c in enumerate(self._columns) if c.x <= page_x + 1), default=0))
             self._feet.setdefault(index, []).append(tag_note(canvas, self._paragraph(number, self._columns[index].width)))
             return
         note = tag_note(canvas, Paragraph(self.notes[number], self.style))
@@ -146,7 +152,18 @@ class NotePlacer:
         self._feet = {}
 
     def place(self, column: Rect, occupied: list[tuple[float, float]]) -> list[_Placed]:
-        """Where this page's margin material goes in *column*, clear of the (bottom, top) bands."""
+        """Where this page's margin material goes in *column*, clear of the (bottom, top) bands;
+        what crowds the column past its edge is noted for a warning."""
+        placed = self.arrange(column, occupied)
+        for note in placed:
+            clash = any(note.top - note.height < top and note.top > bottom for bottom, top in occupied)
+            if clash or note.top > column.top + 0.5:
+                self.overflow.append(self._described(note.label))
+        self._items = []
+        return placed
+
+    def arrange(self, column: Rect, occupied: list[tuple[float, float]]) -> list[_Placed]:
+        """Where this page's margin material would go in *column*, clear of the (bottom, top) bands."""
         placed: list[_Placed] = []
         cursor = column.top
         for wanted, _, flowable, label in sorted(self._items, key=lambda item: (-item[0], item[1])):
@@ -160,11 +177,6 @@ class NotePlacer:
                 break
             note.top = floor + note.height
             floor = note.top + GAP
-        for note in placed:
-            clash = any(note.top - note.height < top and note.top > bottom for bottom, top in occupied)
-            if clash or note.top > column.top + 0.5:
-                self.overflow.append(self._described(note.label))
-        self._items = []
         return placed
 
 
@@ -172,6 +184,11 @@ def draw_placed(canvas: Canvas, column: Rect, placed: list[_Placed]) -> list[tup
     """Draw the placed margin material; the (bottom, top) bands it took, for the timeline to flow around."""
     for note in placed:
         note.flowable.drawOn(canvas, column.x, note.top - note.height)
+    return placed_bands(placed)
+
+
+def placed_bands(placed: list[_Placed]) -> list[tuple[float, float]]:
+    """The (bottom, top) bands placed margin material takes, with the space around it."""
     return [(note.top - note.height - GAP, note.top + GAP) for note in placed]
 
 

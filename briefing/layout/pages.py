@@ -22,16 +22,19 @@ from .figures import MIN_SCALE, FigureFlowable
 from .geometry import COVER_TOP, Geometry, Rect, make_geometry  # noqa: F401  (re-exported)
 from .layoutlog import LayoutLog
 from .markup import MarkupWriter
-from .notes import GAP, MarginFloat, NotePlacer, draw_placed, note_calls, too_wide
+from .notes import GAP, MarginFloat, NotePlacer, draw_placed, note_calls, placed_bands, too_wide
 from .paragraphs import Paragraph
 from .theme import RULE, Styles, color
-from .timeline import NOMINAL, Band, Spacing, foot_style, plan_page
+from .timeline import NOMINAL, Band, PagePlan, Spacing, foot_style, plan_page
 from ..themes import Theme
 
 FRAME_PADDING = 0
 #: The first column of a brief's last page is set this much longer than half of what is left:
 #: less than a line, so the second column never ends below the first.
 BALANCE_SLACK = 6.0
+#: A page on which the timeline ends sets the text block under it in two columns when they
+#: would be at least this share of the block tall (a timeline ending near the foot changes nothing).
+TAIL_SHARE = 0.25
 
 
 # ---------------------------------------------------------------------------- sidebar
@@ -71,17 +74,7 @@ class Sidebar:
         (bottom, top) bands the boxes took, so that sidenotes go below them."""
         if not self.pending:
             return []
-        text = self.label + ("" if self.pages_drawn == 0 else f" {self.continued}")
-        inner = column.width - 2 * NOMINAL.pad
-        head = Paragraph(self.markup.escape(text), self.styles.sidebar_head)
-        foot = Paragraph(self.markup.escape(self.continues.format(page=canvas.getPageNumber() + 1)),
-                         self.foot_style)
-        bands = _bands(column, exclusions, self.MIN_BAND)
-        self._split_oversized(inner, column, bands, head)
-        plan = plan_page(lambda i: float(self.pending[i].wrap(inner, column.height)[1]), len(self.pending),
-                         [Band(b.height, b.height >= column.height - 1) for b in bands],
-                         head.wrap(inner, column.height)[1], foot.wrap(inner, column.height)[1] + NOMINAL.gap,
-                         self.pages_drawn == 0)
+        bands, plan, head, foot = self._plan(column, exclusions, canvas.getPageNumber())
         drawn: list[tuple[float, float]] = []
         for index, (band, count) in enumerate(zip(bands, plan.counts)):
             if count:
@@ -91,6 +84,46 @@ class Sidebar:
                 drawn.append((band.top - height, band.top))
         self.pages_drawn += bool(drawn)  # a page without room for a box does not make the next a continuation
         return drawn
+
+    def _plan(self, column: Rect, exclusions: list[tuple[float, float]],
+              page: int) -> tuple[list[Rect], PagePlan, Paragraph, Paragraph]:
+        """The bands of *column* the page's boxes go in, what each takes, the heading and the foot line."""
+        text = self.label + ("" if self.pages_drawn == 0 else f" {self.continued}")
+        inner = column.width - 2 * NOMINAL.pad
+        head = Paragraph(self.markup.escape(text), self.styles.sidebar_head)
+        foot = Paragraph(self.markup.escape(self.continues.format(page=page + 1)), self.foot_style)
+        bands = _bands(column, exclusions, self.MIN_BAND)
+        self._split_oversized(inner, column, bands, head)
+        plan = plan_page(lambda i: float(self.pending[i].wrap(inner, column.height)[1]), len(self.pending),
+                         [Band(b.height, b.height >= column.height - 1) for b in bands],
+                         head.wrap(inner, column.height)[1], foot.wrap(inner, column.height)[1] + NOMINAL.gap,
+                         self.pages_drawn == 0)
+        return bands, plan, head, foot
+
+    def ends_in(self, column: Rect, exclusions: list[tuple[float, float]], page: int) -> bool:
+        """Would the pending events all be drawn in *column* around the excluded bands?"""
+        _, plan, _, _ = self._plan(column, exclusions, page)
+        return not plan.continues and sum(plan.counts) >= len(self.pending)
+
+    def closing_height(self, column: Rect) -> float | None:
+        """The height of the box the events still pending take in the whole of *column* when
+        they all fit there (the timeline ends on that page); None when some carry over."""
+        if not self.pending:
+            return None
+        inner = column.width - 2 * NOMINAL.pad
+        text = self.label + ("" if self.pages_drawn == 0 else f" {self.continued}")
+        head = Paragraph(self.markup.escape(text), self.styles.sidebar_head).wrap(inner, column.height)[1]
+        heights: list[float] = []
+        for event in self.pending:  # (wrapped only as far as a column holds)
+            heights.append(float(event.wrap(inner, column.height)[1]))
+            if sum(heights) > column.height:
+                return None
+        plan = plan_page(lambda i: heights[i], len(heights), [Band(column.height, True)], head, 0.0,
+                         self.pages_drawn == 0)
+        if plan.continues or sum(plan.counts) < len(heights):
+            return None
+        spacing = plan.spacing
+        return float(2 * spacing.pad + head + spacing.head + sum(heights) + spacing.gap * (len(heights) - 1))
 
     def _split_oversized(self, inner: float, column: Rect, bands: list[Rect], head: Paragraph) -> None:
         """An event taller than the whole column is split the way a Frame would split it."""
@@ -190,6 +223,10 @@ class BriefDocTemplate(BaseDocTemplate):
         self._queue: list[Flowable] = []
         self._current: Flowable | None = None
         self._force_column = False
+        self._story: list[Flowable] = []
+        self._tail_column: Rect | None = None
+        """The margin column of the next "tail" page, down to where its timeline ends."""
+        self._page_tail = False
         self._moved_on: Flowable | None = None
         self._page_wide = False
         self._page_margin = False
@@ -213,7 +250,7 @@ class BriefDocTemplate(BaseDocTemplate):
         pages (two body columns across the block) for pages with nothing in the margin."""
         templates = [PageTemplate("first", [_frame("body", geometry.main_first())],
                                   onPage=lambda c, _d: decor.first_page(c, geometry),
-                                  onPageEnd=lambda c, _d: self._end_page(c, geometry.sidebar_first()))]
+                                  onPageEnd=lambda c, _d: self._end_page(c, self._tail_column or geometry.sidebar_first()))]
         self.verso_geometry = geometry.mirrored() if mirror_pages else geometry
         for parity, g in (("odd", geometry), ("even", self.verso_geometry)):
             later = lambda c, d, g=g: decor.later_page(c, g, d.page)  # noqa: E731
@@ -226,10 +263,17 @@ class BriefDocTemplate(BaseDocTemplate):
                 PageTemplate(f"column-{parity}", [_frame("body", g.main)], onPage=later,
                              onPageEnd=lambda c, _d, g=g: self._end_page(c, g.sidebar)),
                 PageTemplate(f"wide-{parity}", columns, onPage=later, onPageEnd=lambda c, _d: self._end_page(c, None)),
+                # frames and margin set for each page it is used on (`_set_tail`)
+                PageTemplate(f"tail-{parity}", [_frame("body", g.main)], onPage=later,
+                             onPageEnd=lambda c, _d: self._end_page(c, self._tail_column)),
             ]
         return templates
 
     # -- flow control
+
+    def build(self, flowables: list[Flowable], *args: Any, **kwargs: Any) -> None:
+        self._story = flowables
+        super().build(flowables, *args, **kwargs)
 
     def beforeDocument(self) -> None:
         """Start the layout afresh; date the PDF and open it with its outline shown."""
@@ -239,6 +283,7 @@ class BriefDocTemplate(BaseDocTemplate):
         self.canv.showOutline()
         self._exclusions, self._deferred, self._deferred_page = [], [], 0
         self._queue, self._current, self._force_column, self._page_wide, self._span_bottom = [], None, False, False, None
+        self._tail_column = None
         if self.notes is not None:
             self.notes.reset()
         self.heading_pages.clear()
@@ -256,6 +301,8 @@ class BriefDocTemplate(BaseDocTemplate):
         if self._deferred:
             return True
         frame = self.frame
+        if self._page_tail and getattr(flowable, "span", None) is not None:
+            flowable.span = None  # across the page it would run into the timeline: a column's width
         if self._page_wide and len(self.pageTemplate.frames) > 1 and getattr(flowable, "span", None) is not None:
             # Across both columns of a two-column page only at its top: else it opens the next page,
             # unless its section ends on this page: then it is set at a column's width, in its section.
@@ -301,8 +348,60 @@ class BriefDocTemplate(BaseDocTemplate):
             kind = "column"
         else:
             kind = "wide"
+        if kind == "column" and not self._force_column and self._tail_template(parity):
+            kind = "tail"
         self._force_column = False
         self.handle_nextPageTemplate(f"{kind}-{parity}")
+
+    def _tail_template(self, parity: str) -> bool:
+        """Set up the next page as a "tail" page if the timeline ends well above its foot."""
+        g = self.verso_geometry if parity == "even" else self.geometry
+        if g.sidebar is None:
+            return False
+        template = next(t for t in self.pageTemplates if t.id == f"tail-{parity}")
+        return self._set_tail(template, g, g.main, g.sidebar)
+
+    def _set_tail(self, template: PageTemplate, g: Geometry, body: Rect, column: Rect) -> bool:
+        """Does the timeline end well above the foot of the page *template* will lay out? Then
+        the page is a "tail" page: the body column and the timeline down to the timeline's end,
+        below them the text block in the two columns of the pages that follow (else a third of
+        the page under the timeline's last event stays empty). The page's frames are set here.
+
+        The notes called beside the timeline go into the margin under it (the switch point
+        leaves them room), those called below to the foot of their column, as on a two-column
+        page; the page keeps its margin column when what it will hold has margin material to
+        fill half of it."""
+        if self.sidebar is None or not self._margin_wide_enough():
+            return False
+        closing = self.sidebar.closing_height(column)
+        if closing is None or self._margin_ahead():
+            return False
+        cut = column.top - closing
+        for _ in range(2):  # the notes called beside the timeline go under it: the body column grows with them
+            cut = column.top - closing - self._notes_above(body.width, body.top - cut, column.width)
+        below = cut - self.geometry.gutter - g.block.y
+        if below < g.block.height * TAIL_SHARE:
+            return False  # the timeline ends near the foot: the page keeps its column
+        lower = [Rect(r.x, r.y, r.width, below) for r in g.columns()]
+        template.frames = [_frame("body", Rect(body.x, cut, body.width, body.top - cut)),
+                           *(_frame(f"body-{i + 2}", r) for i, r in enumerate(lower))]
+        self._tail_column = Rect(column.x, cut, column.width, column.top - cut)
+        return True
+
+    def _notes_above(self, width: float, room: float, margin_width: float) -> float:
+        """The height in the margin of the notes that the text filling *room* points of a
+        column *width* wide will call (as far as the flowables that begin there)."""
+        if self.notes is None:
+            return 0.0
+        numbers: list[int] = []
+        for flowable in self._upcoming():
+            if room <= 0 or isinstance(flowable, (PageBreak, RectoBreak, SidebarFlush)):
+                break
+            if getattr(flowable, "frameAction", None) or isinstance(flowable, ActionFlowable):
+                continue
+            numbers += note_calls(flowable, self.canv, width)
+            room -= flowable.getSpaceBefore() + flowable.wrapOn(self.canv, width, room)[1] + flowable.getSpaceAfter()
+        return self.notes.notes_height(tuple(numbers), margin_width)
 
     def _margin_ahead(self) -> bool:
         """Should the next page keep its margin column? Yes when what it will hold has margin
@@ -340,9 +439,11 @@ class BriefDocTemplate(BaseDocTemplate):
     def beforePage(self) -> None:
         self._exclusions = []
         self._page_wide = self.pageTemplate.id.startswith("wide")
+        self._page_tail = self.pageTemplate.id.startswith("tail") or self.page == 1 and self._first_tail()
         # A page with a margin column sets its notes there, beside their calls, the timeline
         # flowing around them; its floats go there once the timeline is done, before it in the text.
-        self._page_margin = not self._page_wide and self.geometry.sidebar is not None and self._margin_wide_enough()
+        self._page_margin = (not self._page_wide and not self._page_tail and self.geometry.sidebar is not None
+                             and self._margin_wide_enough())
         self._floats_out = self._page_margin and not self._sidebar_pending()
         self._span_bottom = None
         self._lowest = {}
@@ -350,7 +451,26 @@ class BriefDocTemplate(BaseDocTemplate):
             rl_compat.reset_frame_foot(frame)
         if self.notes is not None:
             feet = [] if self._page_margin else self.pageTemplate.frames
-            self.notes.begin_page(self.canv, [rl_compat.frame_rect(frame) for frame in feet])
+            # a tail page: the notes called beside the timeline go into the margin, the others to their column's foot
+            margin_from = self._tail_column.y if self._page_tail and self._tail_column is not None else None
+            self.notes.begin_page(self.canv, [rl_compat.frame_rect(frame) for frame in feet], margin_from)
+
+    def _first_tail(self) -> bool:
+        """Page 1 is a tail page too when the whole timeline ends well above its foot."""
+        g, template = self.geometry, self.pageTemplate
+        template.frames = [_frame("body", g.main_first())]
+        column = g.sidebar_first()
+        if column is None:
+            return False
+        self._queue = self._story  # what page 1 will hold (nothing is placed yet)
+        return self._set_tail(template, g, g.main_first(), column)
+
+    def _notes_at_foot(self, frame: Frame | None) -> bool:
+        """Do the notes *frame* calls go to its foot (a page without a margin column, or the
+        columns under a tail page's timeline)?"""
+        if frame is None or self._page_margin:
+            return False
+        return not (self._page_tail and frame is self.pageTemplate.frames[0])
 
     def _margin_wide_enough(self) -> bool:
         """On paper too narrow for two body columns (A5) the margin is too narrow for notes too."""
@@ -368,6 +488,8 @@ class BriefDocTemplate(BaseDocTemplate):
             rl_compat.start_frame_below(self.frame, self._span_bottom)
         elif self._page_wide and len(self.pageTemplate.frames) > 1 and self.frame is self.pageTemplate.frames[0]:
             self._balance_columns()
+        elif self._page_tail and len(self.pageTemplate.frames) > 2 and self.frame is self.pageTemplate.frames[1]:
+            self._balance_columns()  # the columns under the timeline
 
     def _balance_columns(self) -> None:
         """On the brief's last page, end the two columns level: when all that is left fits on
@@ -400,7 +522,7 @@ class BriefDocTemplate(BaseDocTemplate):
     def _story_rest(self) -> list[Flowable]:
         """What is left of the story when it may all go on this page; empty when a page break
         or timeline events still to print mean more pages follow."""
-        if self._sidebar_pending():
+        if self._sidebar_pending() and not self._page_tail:  # (a tail page is the timeline's last)
             return []
         rest: list[Flowable] = []
         for flowable in self._upcoming():
@@ -449,16 +571,21 @@ class BriefDocTemplate(BaseDocTemplate):
     def _end_page(self, canvas: Canvas, column: Rect | None) -> None:
         """Draw the margin column: this page's sidenotes and margin floats beside their place
         in the text, then the timeline's next events around them. A two-column page has its
-        notes at the foot of their columns."""
+        notes at the foot of their columns; a tail page whose timeline would not end around
+        its sidenotes has its timeline first, as planned, and the notes under it."""
         if self.notes is not None:
             self.notes.draw_feet(canvas)
         self.last_page_fill = self._fill()
         if column is None:
             return
         taken = list(self._exclusions)
-        if self.notes is not None and self._page_margin:
-            taken += draw_placed(canvas, column, self.notes.place(column, self._exclusions))
-        if self.sidebar is not None:
+        first = self._page_tail and self.sidebar is not None and self.notes is not None and not self.sidebar.ends_in(
+            column, taken + placed_bands(self.notes.arrange(column, taken)), canvas.getPageNumber())
+        if first and self.sidebar is not None:
+            taken += self.sidebar.draw(canvas, column, taken)
+        if self.notes is not None and (self._page_margin or self._page_tail):
+            taken += draw_placed(canvas, column, self.notes.place(column, taken))
+        if self.sidebar is not None and not first:
             self.sidebar.draw(canvas, column, taken)
 
     def handle_flowable(self, flowables: list[Flowable]) -> None:
@@ -468,11 +595,12 @@ class BriefDocTemplate(BaseDocTemplate):
         self._queue = flowables
         self._current = flowables[0] if flowables else None
         frame = getattr(self, "frame", None)
-        if not self._page_margin and self._current is not None and frame is not None:
+        if self._notes_at_foot(frame) and self._current is not None:
             if self._keep_foot(frame, self._current):
                 flowables.insert(0, FrameBreak())
                 return
-        if self._page_wide and self._current is not None and frame is not None:
+        if self._current is not None and frame is not None and (
+                self._page_wide or self._page_tail and frame is not self.pageTemplate.frames[0]):
             if self._too_wide_here(self._current, frame):
                 self._force_column = True  # a wide table or code block: on a page with the main column
                 self._moved_on = self._current
@@ -512,7 +640,7 @@ class BriefDocTemplate(BaseDocTemplate):
         """
         waiting, self._deferred = self._deferred, []
         frame = self.frame
-        if self._page_wide:
+        if self._page_wide or self._page_tail:
             for figure in waiting:
                 if getattr(figure, "span", None) is not None:
                     figure.span = None  # a column's width
@@ -603,7 +731,7 @@ class BriefDocTemplate(BaseDocTemplate):
             following = rest[0]
         if following is not None:
             need += _opening_height(following, self.canv, width, frame_height) - min(following.getSpaceBefore(), after)
-            if self.notes is not None and not self._page_margin and frame in self.pageTemplate.frames:
+            if self.notes is not None and self._notes_at_foot(frame) and frame in self.pageTemplate.frames:
                 # and the notes it calls, at this column's foot: else it moves on and strands the heading
                 column = self.pageTemplate.frames.index(frame)
                 need += self.notes.foot_room(note_calls(following, self.canv, width), column, width)[1]
