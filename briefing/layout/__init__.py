@@ -38,7 +38,7 @@ from .booklet import impose_booklet
 from .contents import ContentsTable, Entry, assign_outline
 from .cover import Cover
 from .decor import PageDecor
-from .fonts import GlyphPlan, face, glyph_plan, register_local_fonts
+from .fonts import GlyphPlan, face, glyph_plan, local_font_versions, register_local_fonts
 from .fonts import use_cache_dir as use_font_cache
 from .geometry import Geometry, make_geometry
 from .hyphenation import prime_patterns
@@ -142,14 +142,15 @@ def _lending_for(document: Document) -> tuple[Styles, LineLender, bool]:
 
     Numbered copies differ only in the copy line (`build.prepare_copy`), so each copy's layouts
     borrow the lines of the copy before; so does a build after one made in `lending_between_builds`.
-    Lines are lent only between layouts made with the same styles.
+    Lines are lent only between layouts made with the same styles and the same font files.
     """
     made_of = (document.theme, document.manifest.language, document.hyphenation)
     if document.printing.copy is None and not _BETWEEN_BUILDS[0]:
         _KEPT.clear()
         return make_styles(*made_of), LineLender(), False
-    if not _KEPT or _KEPT[0][0] != made_of:
-        _KEPT[:] = [(made_of, make_styles(*made_of), LineLender())]
+    measured_in = (*made_of, local_font_versions(document.theme.font_files))  # a font file replaced: new lines
+    if not _KEPT or _KEPT[0][0] != measured_in:
+        _KEPT[:] = [(measured_in, make_styles(*made_of), LineLender())]
     return _KEPT[0][1], _KEPT[0][2], True
 
 
