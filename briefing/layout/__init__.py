@@ -14,6 +14,7 @@ import gc
 import io
 import logging
 import os
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -288,12 +289,18 @@ def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, base_
         heading, path = doc.last_heading
         where = f"after the heading '{heading}' (page {doc.page})" if heading else f"on page {doc.page}"
         raise LayoutError(
-            f"an element {where} is too large for any page ({str(exc).splitlines()[0][:160]}); "
+            f"an element {where} is too large for any page ({_described(exc)}); "
             "split it into smaller parts or make it smaller", path) from None
     warnings = story.warnings + (placer.warnings() if placer else ())
     return RenderedPdf(buffer.getvalue(), doc.page, warnings, destinations,
                        placements=tuple(log.placements if log else ()), last_fill=doc.last_page_fill,
                        **_room(doc))
+
+
+def _described(exc: RLLayoutError) -> str:
+    """ReportLab's account of the element, without the memory address it names the element by
+    (which would make the message differ from run to run)."""
+    return re.sub(r"@0x[0-9A-Fa-f]+", "", str(exc).splitlines()[0])[:160]
 
 
 def _laid_out(tell: Callable[[int, float], None], doc: BriefDocTemplate, pages: int) -> None:
