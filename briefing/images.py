@@ -246,21 +246,15 @@ def prepare(info: ImageInfo, placed_width_pt: float, cache_dir: Path | None, gra
     if key in _PREPARED:
         log.info("image cache hit (memory): %s", info.path.name)
         return _PREPARED[key]
-    cached = cache_dir / f"{key}.img" if cache_dir else None
-    if cached is not None and cached.is_file():
+    entry = diskcache.load(cache_dir, "img", key)  # checksummed: a damaged entry is a miss, never read as an image
+    if entry is not None:
         log.info("image cache hit (disk): %s", info.path.name)
-        data = cached.read_bytes()
-        _remember(key, data)
-        return data
+        _remember(key, entry[1])
+        return entry[1]
     log.info("image converted for print: %s", info.path.name)
     data = _convert(source, info, target_px, grayscale, cmyk)
     _remember(key, data)
-    if cached is not None:
-        try:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            cached.write_bytes(data)
-        except OSError:
-            pass  # a cache we cannot write is only slower
+    diskcache.store(cache_dir, "img", key, {}, data)
     return data
 
 

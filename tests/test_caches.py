@@ -158,6 +158,28 @@ def test_a_build_from_the_caches_is_byte_identical(tmp_path: Path) -> None:
     assert warm == cold
 
 
+def test_a_damaged_cache_entry_of_any_kind_is_made_again(tmp_path: Path) -> None:
+    """Every entry in output/.cache cut short (a full disk, a copy interrupted): the next build
+    makes them again and writes the same PDF (a prepared image kept as bare bytes was read as
+    they were, and the build failed with an internal error)."""
+    root = write_brief(tmp_path / "brief", BASIC_MANIFEST, {"a.md": "---\ntitle: A\n---\n![Peta](assets/map.png)\n\nTeks.\n"})
+    (root / "assets").mkdir()
+    Image.effect_noise((300, 200), 60).convert("RGB").save(root / "assets" / "map.png")
+    cold = build(root, tmp_path / "cold.pdf")[0].path.read_bytes()
+    entries = [path for path in (root / "output" / ".cache").iterdir() if path.is_file()]
+    assert len(entries) >= 3
+    for entry in entries:
+        entry.write_bytes(entry.read_bytes()[: entry.stat().st_size // 2])
+    images._inspect_cached.cache_clear()
+    images._PREPARED.clear()
+    from briefing.layout import figures
+
+    figures._PRINT_IMAGES.clear()  # as a new process: only the damaged disk caches remain
+    result = build(root, tmp_path / "warm.pdf")[0]
+    assert result.status == "written", result.error
+    assert result.path.read_bytes() == cold
+
+
 def _plex_serif() -> str:
     from importlib import resources
 

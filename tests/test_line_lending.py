@@ -210,3 +210,30 @@ def test_a_paragraph_split_before_any_wrap_breaks_its_own_lines(text: str) -> No
     assert [_lines(part) for part in parts if part.wrap(200, 800)] == \
         [_lines(part) for part in expected if part.wrap(200, 800)]
     assert lender.lend(Paragraph(text, style), 200) is not None  # not taken by the split paragraph
+
+
+def test_a_rebuild_after_a_font_file_is_replaced_breaks_its_lines_again(tmp_path: Path) -> None:
+    """The brief's own body font replaced on disk between two builds of `watch`: the lines
+    measured in the old font are not lent (they were, and the rebuild set the condensed
+    font's text in the serif's short lines)."""
+    import shutil
+    from importlib import resources
+
+    from briefing.build import build
+    from briefing.layout import fonts, lending_between_builds
+
+    def packaged(family: str) -> Path:
+        package, files = fonts.FONT_FILES[family]
+        return Path(str(resources.files(package) / "files" / files["regular"]))
+
+    root = write_brief(tmp_path / "b", {**BASIC_MANIFEST, "id": "uji", "theme": "house.yaml"},
+                       {"a.md": "---\ntitle: A\n---\n" + "\n\n".join([TEXT] * 6) + "\n"},
+                       **{"house.yaml": "base: formal\nbody_font:\n  regular: fonts/house.ttf\n"})
+    (root / "fonts").mkdir()
+    shutil.copyfile(packaged("Serif"), root / "fonts" / "house.ttf")
+    with lending_between_builds():  # as `briefing watch` builds
+        build(root, tmp_path / "first.pdf")
+        shutil.copyfile(packaged("Sans"), root / "fonts" / "house.ttf")  # same path, narrower letters
+        build(root, tmp_path / "rebuilt.pdf")
+    build(root, tmp_path / "fresh.pdf")  # outside: nothing kept, nothing borrowed
+    assert (tmp_path / "rebuilt.pdf").read_bytes() == (tmp_path / "fresh.pdf").read_bytes()

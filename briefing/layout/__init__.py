@@ -14,6 +14,7 @@ import gc
 import io
 import logging
 import os
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -38,7 +39,7 @@ from .booklet import impose_booklet
 from .contents import ContentsTable, Entry, assign_outline
 from .cover import Cover
 from .decor import PageDecor
-from .fonts import GlyphPlan, face, glyph_plan, register_local_fonts
+from .fonts import GlyphPlan, face, glyph_plan, local_font_versions, register_local_fonts
 from .fonts import use_cache_dir as use_font_cache
 from .geometry import Geometry, make_geometry
 from .hyphenation import prime_patterns
@@ -142,14 +143,15 @@ def _lending_for(document: Document) -> tuple[Styles, LineLender, bool]:
 
     Numbered copies differ only in the copy line (`build.prepare_copy`), so each copy's layouts
     borrow the lines of the copy before; so does a build after one made in `lending_between_builds`.
-    Lines are lent only between layouts made with the same styles.
+    Lines are lent only between layouts made with the same styles and the same font files.
     """
     made_of = (document.theme, document.manifest.language, document.hyphenation)
     if document.printing.copy is None and not _BETWEEN_BUILDS[0]:
         _KEPT.clear()
         return make_styles(*made_of), LineLender(), False
-    if not _KEPT or _KEPT[0][0] != made_of:
-        _KEPT[:] = [(made_of, make_styles(*made_of), LineLender())]
+    measured_in = (*made_of, local_font_versions(document.theme.font_files))  # a font file replaced: new lines
+    if not _KEPT or _KEPT[0][0] != measured_in:
+        _KEPT[:] = [(measured_in, make_styles(*made_of), LineLender())]
     return _KEPT[0][1], _KEPT[0][2], True
 
 
@@ -287,12 +289,18 @@ def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, base_
         heading, path = doc.last_heading
         where = f"after the heading '{heading}' (page {doc.page})" if heading else f"on page {doc.page}"
         raise LayoutError(
-            f"an element {where} is too large for any page ({str(exc).splitlines()[0][:160]}); "
+            f"an element {where} is too large for any page ({_described(exc)}); "
             "split it into smaller parts or make it smaller", path) from None
     warnings = story.warnings + (placer.warnings() if placer else ())
     return RenderedPdf(buffer.getvalue(), doc.page, warnings, destinations,
                        placements=tuple(log.placements if log else ()), last_fill=doc.last_page_fill,
                        **_room(doc))
+
+
+def _described(exc: RLLayoutError) -> str:
+    """ReportLab's account of the element, without the memory address it names the element by
+    (which would make the message differ from run to run)."""
+    return re.sub(r"@0x[0-9A-Fa-f]+", "", str(exc).splitlines()[0])[:160]
 
 
 def _laid_out(tell: Callable[[int, float], None], doc: BriefDocTemplate, pages: int) -> None:

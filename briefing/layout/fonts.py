@@ -137,6 +137,12 @@ def register_local_fonts(font_files: tuple[tuple[str, tuple[tuple[str, str], ...
             addMapping(family, int("bold" in style), int("italic" in style), face(family, style))
 
 
+def local_font_versions(font_files: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]) -> tuple[object, ...]:
+    """The files, sizes and times of change of a theme's brief-local families as registered:
+    the same theme may name a font file that was replaced since (what lines were measured in)."""
+    return tuple((family, sorted(_LOCAL_VERSIONS.get(family, {}).items())) for family, _ in font_files)
+
+
 @lru_cache(maxsize=None)
 def _register_family(family: str) -> None:
     if family in _LOCAL:

@@ -54,6 +54,8 @@ CASES: list[tuple[str, dict[str, str | bytes], int, tuple[str, ...]]] = [
     ("CRLF line endings", {"sections/a.md": section("Baris satu.\r\n\r\nBaris dua.").replace("\n", "\r\n")}, 0, ()),
     ("right-to-left and combining text", {"sections/a.md": section("مرحبا שלום e\u0301 a\u0308 \u202eterbalik\u202c")}, 0, ()),
     ("emoji", {"sections/a.md": section("Salam 🙂🇮🇩👍🏽")}, 0, ()),
+    ("table row taller than a page", {"sections/a.md": section("| " + "kata " * 2500 + "| b |\n|---|---|\n| 1 | 2 |\n")},
+     1, ("a.md", "too large for any page")),
     ("truncated image", {"sections/a.md": figure("t.jpg"), "assets/t.jpg": image(fmt="JPEG")[:900]}, 1, ("a.md:6", "t.jpg")),
     ("CMYK image", {"sections/a.md": figure("c.jpg"), "assets/c.jpg": image("CMYK", fmt="JPEG")}, 0, ()),
     ("16-bit image", {"sections/a.md": figure("d.png"), "assets/d.png": image("I;16")}, 0, ()),
