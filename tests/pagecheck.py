@@ -236,6 +236,16 @@ def overlaps(chars: list[dict[str, Any]]) -> list[tuple[str, str, float, float]]
                     found.append((a["text"], b["text"], round(a["x0"]), round(a["top"])))
     return found
 
+
+def assert_no_word_overlap(page: Any) -> None:
+    """No two printed words of *page* overlap by more than a point both ways."""
+    words = [w for w in page.extract_words() if w["text"].strip()]
+    for index, a in enumerate(words):
+        for b in words[index + 1:]:
+            overlap_x = min(a["x1"], b["x1"]) - max(a["x0"], b["x0"])
+            overlap_y = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+            assert not (overlap_x > 1 and overlap_y > 1), f"{a['text']!r} overlaps {b['text']!r}"
+
 if __name__ == "__main__":
     for name in sys.argv[1:]:
         print(f"{name}: {measure_hyphenation(Path(name)).summary()}, widest word gap {widest_word_gap(Path(name)):.2f} em")

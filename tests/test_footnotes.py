@@ -13,6 +13,7 @@ from briefing.build import build
 from briefing.cli import main
 
 from .conftest import BASIC_MANIFEST, normalise, write_brief
+from .pagecheck import assert_no_word_overlap
 from .pagefill import empty_fractions
 
 SOURCES = """\
@@ -66,15 +67,6 @@ def _lines(page: Any) -> list[dict[str, Any]]:
     return page.extract_words(use_text_flow=True, extra_attrs=["size"])
 
 
-def _assert_no_overlap(page: Any) -> None:
-    words = [w for w in page.extract_words() if w["text"].strip()]
-    for index, a in enumerate(words):
-        for b in words[index + 1:]:
-            overlap_x = min(a["x1"], b["x1"]) - max(a["x0"], b["x0"])
-            overlap_y = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
-            assert not (overlap_x > 1 and overlap_y > 1), f"{a['text']!r} overlaps {b['text']!r}"
-
-
 def test_sidenotes_sit_beside_their_call_numbered_in_order(tmp_path: Path) -> None:
     root = write_brief(tmp_path, {**BASIC_MANIFEST, "timeline": "timeline.yaml"}, {"01-tepi.md": MARGIN_SECTION},
                        **{"timeline.yaml": TIMELINE})
@@ -93,7 +85,7 @@ def test_sidenotes_sit_beside_their_call_numbered_in_order(tmp_path: Path) -> No
                 note = next(w for w in words if w["text"] == "nomor" and words[words.index(w) + 1]["text"] == f"{i}")
                 assert note["x0"] > body_right, f"note {i} is not in the margin column"
                 assert abs(note["top"] - call["top"]) < 40, f"note {i} is not beside its call"
-            _assert_no_overlap(page)
+            assert_no_word_overlap(page)
     assert seen == list(range(1, 10))
 
 
@@ -110,7 +102,7 @@ def test_a_note_on_a_timeline_page_sits_beside_its_call_the_timeline_around_it(t
         call = next(w for i, w in enumerate(words) if w["text"] == "1" and w["size"] < 9 and words[i - 1]["text"] == "catatan.")
         note = next(w for w in words if w["text"] == "nomor" and w["size"] < 9.5 and w["x0"] > page.width * 0.6
                     and words[words.index(w) + 1]["text"] == "1")
-        _assert_no_overlap(page)
+        assert_no_word_overlap(page)
     assert events_on_page, "the timeline runs on this page"
     body_right = max(w["x1"] for w in words if w["text"] == "Paragraf")
     assert note["x0"] > body_right and abs(note["top"] - call["top"]) < 40  # in the margin, beside its call
@@ -141,7 +133,7 @@ def test_crowded_notes_never_overlap(tmp_path: Path) -> None:
         found = 0
         for page in pdf.pages:
             found += sum(1 for w in page.extract_words() if w["text"] == "nomor")
-            _assert_no_overlap(page)
+            assert_no_word_overlap(page)
         assert found == 8  # every note printed, none lost
 
 

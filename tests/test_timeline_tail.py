@@ -17,6 +17,7 @@ import pytest
 from briefing.build import BuildOptions, build
 
 from .conftest import BASIC_MANIFEST, write_brief
+from .pagecheck import assert_no_word_overlap
 from .pagefill import empty_fraction
 
 TEXT = ("membahas hubungan kedua negara dengan kalimat yang cukup panjang agar baris-baris teks "
@@ -69,15 +70,6 @@ def _order(page: Any, cut: float) -> list[int]:
     return [n for _, n in top + left + right]
 
 
-def _assert_no_overlap(page: Any) -> None:
-    words = [w for w in page.extract_words() if w["text"].strip()]
-    for index, a in enumerate(words):
-        for b in words[index + 1:]:
-            overlap_x = min(a["x1"], b["x1"]) - max(a["x0"], b["x0"])
-            overlap_y = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
-            assert not (overlap_x > 1 and overlap_y > 1), f"{a['text']!r} overlaps {b['text']!r}"
-
-
 def _assert_tail(page: Any, *, side_left: bool = False) -> None:
     """Below the timeline's end: body text in two columns, one of them under the timeline."""
     x0, x1, bottom = _timeline_box(page)
@@ -90,7 +82,7 @@ def _assert_tail(page: Any, *, side_left: bool = False) -> None:
     above = [w for w in page.extract_words() if w["bottom"] < bottom - 5 and w["text"] == "Paragraf"]
     assert all((w["x0"] >= x1 if side_left else w["x1"] <= x0) for w in above)  # the body column beside it
     assert empty_fraction(page) <= 0.20
-    _assert_no_overlap(page)
+    assert_no_word_overlap(page)
     order = _order(page, bottom)
     assert order == sorted(order) and order == list(range(order[0], order[0] + len(order))), order
 

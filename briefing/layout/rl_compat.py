@@ -18,7 +18,8 @@ from fnmatch import fnmatch
 from weakref import WeakKeyDictionary
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from functools import partial
+from typing import Any, Callable, Iterator, TypeVar
 
 import pyphen
 import reportlab
@@ -908,14 +909,7 @@ class _CachedFace(TTFontFace):
         layout of a pulled-in brief and every rebuild in one process (`serve`, `watch`):
         ~0.5 ms a subset, each time, for each face.
         """
-        key = tuple(subset)
-        program = self._subsets.get(key)
-        if program is None:
-            program = super().makeSubset(subset)
-            if len(self._subsets) >= SUBSETS_KEPT:
-                del self._subsets[next(iter(self._subsets))]
-            self._subsets[key] = program
-        return program
+        return _kept(self._subsets, tuple(subset), partial(super().makeSubset, subset))
 
     def addSubsetObjects(self, doc: Any, fontname: str, subset: list[int]) -> Any:  # noqa: N802
         """ReportLab's font file and descriptor, with the font file compressed once per subset kept."""
@@ -938,6 +932,9 @@ class _CachedFace(TTFontFace):
             diskcache.store(self._cache_dir, "font", key, {}, json.dumps(fields, separators=(",", ":")).encode())
 
 
+K = TypeVar("K")
+V = TypeVar("V")
+
 class _KeptFlate(pdfdoc.PDFStreamFilterZCompress):
     """ReportLab's Flate filter, remembering what it compressed: a kept subset's font program."""
 
@@ -945,13 +942,18 @@ class _KeptFlate(pdfdoc.PDFStreamFilterZCompress):
         self.kept = kept
 
     def encode(self, text: bytes) -> bytes:
-        packed = self.kept.get(text)
-        if packed is None:
-            packed = super().encode(text)
-            if len(self.kept) >= SUBSETS_KEPT:
-                del self.kept[next(iter(self.kept))]
-            self.kept[text] = packed
-        return packed
+        return _kept(self.kept, text, partial(super().encode, text))
+
+
+def _kept(kept: dict[K, V], key: K, make: Callable[[], V]) -> V:
+    """*kept*[*key*], made by *make* when missing; the oldest of SUBSETS_KEPT entries goes first."""
+    value = kept.get(key)
+    if value is None:
+        value = make()
+        if len(kept) >= SUBSETS_KEPT:
+            del kept[next(iter(kept))]
+        kept[key] = value
+    return value
 
 
 def _face_fields(face: Any) -> dict[str, Any] | None:
