@@ -226,10 +226,29 @@ def _cited_everywhere(brief: Brief) -> set[str]:
     return cited
 
 
+#: The glyph warnings of the last numbered copies' document: (what they were found in, the warnings).
+_GLYPHS_OF_COPIES: list[tuple[tuple[object, ...], list[BriefingWarning]]] = []
+
+
 def check_glyphs(brief: Brief, document: Document, reporter: Reporter) -> None:
-    """Every printed character has a font: a located warning for each run that none has (see glyphs.py)."""
+    """Every printed character has a font: a located warning for each run that none has (see glyphs.py).
+
+    Numbered copies share their document (`prepare_copy`) and `glyph_warnings` reads no copy
+    line, so they are found once for all the copies.
+    """
     cache_dir = brief.root / OUTPUT_DIR / ".cache"
-    for warning in reporter.attempt(partial(glyph_warnings, document, brief.manifest_path, cache_dir)) or ():
+    find = partial(reporter.attempt, partial(glyph_warnings, document, brief.manifest_path, cache_dir))
+    if document.printing.copy is None:
+        _GLYPHS_OF_COPIES.clear()
+        warnings = find()
+    else:
+        key = (brief, *(getattr(document, f.name) for f in dataclasses.fields(document) if f.name != "printing"))
+        if _GLYPHS_OF_COPIES and all(a is b for a, b in zip(_GLYPHS_OF_COPIES[0][0], key)):
+            warnings = _GLYPHS_OF_COPIES[0][1]
+        else:
+            warnings = find()  # an error is not kept: each copy reports it
+            _GLYPHS_OF_COPIES[:] = [(key, warnings)] if warnings is not None else []
+    for warning in warnings or ():
         reporter.warn(warning)
 
 

@@ -165,7 +165,8 @@ def test_numbered_copies_borrow_the_lines_of_the_copy_before(tmp_path: Path, mon
     root = write_brief(tmp_path / "b", {**BASIC_MANIFEST, "id": "uji"},
                        {"a.md": "---\ntitle: A\n---\n" + "\n\n".join([TEXT] * 6) + "\n"})
     recipients = tmp_path / "penerima.yaml"
-    recipients.write_text("- Ani\n- Budi Santoso\n- Citra\n", encoding="utf-8")
+    long = "Direktur Jenderal Asia Pasifik dan Afrika, Kementerian Luar Negeri, " * 2  # no one-line slot: laid out
+    recipients.write_text(f"- {long}Ani\n- {long}Budi Santoso\n- {long}Citra\n", encoding="utf-8")
     lent: list[Any] = []
     lend = LineLender.lend
     monkeypatch.setattr(LineLender, "lend", lambda self, *args: lent.append(lend(self, *args)) or lent[-1])

@@ -34,11 +34,12 @@ from ..errors import BriefingWarning, LayoutError
 from ..model import Document, SourcesOptions
 from ..notes import numbered_notes
 from ..themes import Theme
-from . import rl_compat
+from . import copyline, rl_compat
 from .booklet import impose_booklet
 from .contents import ContentsTable, Entry, assign_outline
+from .copyline import Holder
 from .cover import Cover
-from .decor import PageDecor
+from .decor import COPY_LINE_SIZE, PageDecor
 from .fonts import GlyphPlan, face, glyph_plan, local_font_versions, register_local_fonts
 from .fonts import use_cache_dir as use_font_cache
 from .geometry import Geometry, make_geometry
@@ -79,6 +80,8 @@ class RenderedPdf:
     data: bytes
     pages: int
     warnings: tuple[BriefingWarning, ...] = ()
+    copy_slot: Holder | None = field(default=None, compare=False)
+    """The copy line's objects when it had its slot (`copyline.py`): later copies are stamped from this PDF."""
     destinations: dict[str, int] = field(default_factory=dict, compare=False)
     """The page of each named destination (headings, labelled figures and tables, sources)."""
     placements: tuple[Placement, ...] = field(default=(), compare=False)
@@ -94,7 +97,18 @@ class RenderedPdf:
 
 def render_pdf(document: Document, cache_dir: Path | None = None, layout_log: bool = False) -> RenderedPdf:
     """Lay out *document* and return the finished PDF (and layout warnings, e.g. low dpi);
-    with *layout_log*, also where the last layout pass placed every flowable."""
+    with *layout_log*, also where the last layout pass placed every flowable.
+
+    A numbered copy is the copy before with its copy line stamped in, when both lines have
+    their slot (`copyline.py`); else it is laid out in full.
+    """
+    text = copy_text(document)
+    if text is None:
+        copyline.forget()
+    else:
+        stamped = copyline.stamped(document, text, (cache_dir, layout_log))
+        if stamped is not None:
+            return stamped  # type: ignore[no-any-return]
     prime_patterns(document.manifest.language, cache_dir)
     use_font_cache(cache_dir)
     glyphs = glyphs_for(document)  # registers the theme's and the brief's own fonts
@@ -115,7 +129,18 @@ def render_pdf(document: Document, cache_dir: Path | None = None, layout_log: bo
             rendered = again
             if settled:
                 break
+    if text is not None:
+        copyline.keep(document, rendered, rendered.copy_slot, (cache_dir, layout_log))
     return rendered
+
+
+def copy_text(document: Document) -> str | None:
+    """The copy line of a numbered copy ("Salinan 3 dari 12 — name"), else None."""
+    if document.printing.copy is None:
+        return None
+    number, total, name = document.printing.copy
+    locale = i18n.Locale(document.manifest.language, tuple(document.manifest.labels.items()))
+    return locale.label("copy_of").format(number=number, total=total, name=name)
 
 
 #: Whether each build keeps its line breaks for the next build in this process (`lending_between_builds`).
@@ -259,7 +284,10 @@ def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, base_
     markup.pages = pages or {}
     where = _timeline_placement(document, styles, size, side)
     provisional = make_geometry(theme, size, where == "sidebar", 0, side, printing.duplex)
-    cover = Cover(document, theme, styles, locale, size, provisional.block, markup, cache_dir)
+    meta = styles.cover_meta
+    slot = copyline.holder_for(copy_text(document), (meta.fontName, meta.fontSize, meta.textColor),
+                               (styles.sidebar_date.fontName, COPY_LINE_SIZE, color(theme.ink)), provisional.block.width)
+    cover = Cover(document, theme, styles, locale, size, provisional.block, markup, cache_dir, slot)
     geometry = make_geometry(theme, size, where == "sidebar", cover.height, side, printing.duplex)
     sidebar = _sidebar(document, geometry, styles, locale, markup)
     chronology = _chronology(document, where, geometry, styles, locale, markup)
@@ -272,7 +300,7 @@ def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, base_
         placer = NotePlacer(texts, sidenote_style(styles), {number: call.pos for number, call in notes.values()})
 
     buffer, log = io.BytesIO(), LayoutLog() if layout_log else None
-    doc = _doc_template(buffer, document, geometry, _decor(document, locale, styles, size, cover, geometry, glyphs),
+    doc = _doc_template(buffer, document, geometry, _decor(document, locale, styles, size, cover, geometry, glyphs, slot),
                         sidebar, placer, log)
     flowables = story.flowables
     if with_toc:
@@ -292,7 +320,7 @@ def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, base_
             f"an element {where} is too large for any page ({_described(exc)}); "
             "split it into smaller parts or make it smaller", path) from None
     warnings = story.warnings + (placer.warnings() if placer else ())
-    return RenderedPdf(buffer.getvalue(), doc.page, warnings, destinations,
+    return RenderedPdf(buffer.getvalue(), doc.page, warnings, slot, destinations,
                        placements=tuple(log.placements if log else ()), last_fill=doc.last_page_fill,
                        **_room(doc))
 
@@ -469,15 +497,11 @@ def _contents(entries: list[Entry], pages: dict[str, int], locale: i18n.Locale, 
 
 
 def _decor(document: Document, locale: i18n.Locale, styles: Styles, size: tuple[float, float], cover: Cover,
-           geometry: Geometry, glyphs: GlyphPlan) -> PageDecor:
+           geometry: Geometry, glyphs: GlyphPlan, slot: Holder | None) -> PageDecor:
     m, printing = document.manifest, document.printing
     after = [locale.label("edition").format(name=document.edition_label)] if document.edition_label else []
     if printing.control_number:
         after.append(f"{locale.label('control_number')} {printing.control_number}")
-    copy_line = None
-    if printing.copy:
-        number, total, name = printing.copy
-        copy_line = locale.label("copy_of").format(number=number, total=total, name=name)
     return PageDecor(
         theme=document.theme,
         styles=styles,
@@ -489,10 +513,11 @@ def _decor(document: Document, locale: i18n.Locale, styles: Styles, size: tuple[
         marking=m.marking,
         page_label=locale.label("page_of"),
         draft_label=locale.label("draft"),
-        copy_line=copy_line,
+        copy_line=copy_text(document),
         cover=cover.draw,
         geometries=(geometry, geometry.mirrored() if printing.duplex else geometry),
         glyphs=glyphs,
+        copy_slot=slot,
     )
 
 

@@ -13,6 +13,7 @@ from .. import i18n
 from ..images import inspect
 from ..model import Document
 from .caps import caps_label
+from .copyline import CopySlot, Holder
 from .figures import PrintImage, draw_print_image, prepared_image
 from .vector import draw_drawing, svg_drawing
 from .markup import MarkupWriter
@@ -32,7 +33,8 @@ class Cover:
     PAD = 6 * mm
 
     def __init__(self, document: Document, theme: Theme, styles: Styles, locale: i18n.Locale,
-                 page_size: tuple[float, float], block: Rect, markup: MarkupWriter, cache_dir: Path | None = None):
+                 page_size: tuple[float, float], block: Rect, markup: MarkupWriter, cache_dir: Path | None = None,
+                 copy_slot: Holder | None = None):
         m = document.manifest
         self.logo = _logo(document, cache_dir, styles.cover_title.fontName, block.width * LOGO_SHARE)
         """(image or vector drawing, width, height) of the cover logo, right-aligned in the band, or None."""
@@ -56,7 +58,9 @@ class Cover:
             meta_bits.append(f"{locale.label('authors')}: {', '.join(m.authors)}")
         below = [Paragraph(escape("  ·  ".join(meta_bits)), styles.cover_meta)]
         copy = document.printing.copy
-        if copy:
+        if copy_slot is not None:  # one line, whatever the name: later copies are stamped (copyline.py)
+            below.append(CopySlot(copy_slot, styles.cover_meta.leading))
+        elif copy:
             text = locale.label("copy_of").format(number=copy[0], total=copy[1], name=copy[2])
             below.append(Paragraph(f"<b>{escape(text)}</b>", styles.cover_meta))
         if m.recipients:

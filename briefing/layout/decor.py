@@ -13,6 +13,7 @@ from reportlab.pdfgen.canvas import Canvas
 from ..model import PrintSettings
 from ..themes import Theme
 from .bidi import visual
+from .copyline import Holder, draw_head
 from .fonts import GlyphPlan
 from .geometry import Geometry
 from .theme import HAIRLINE, Styles, color, marking_color
@@ -21,6 +22,8 @@ BLEED = 3 * mm
 #: Size of the running head and footer text, and the least space between their two ends.
 FURNITURE_SIZE = 8.0
 FURNITURE_GAP = 6 * mm
+#: Size of the copy line at the head of every page.
+COPY_LINE_SIZE = 7.5
 #: Room outside the trim for the bleed and the crop marks.
 SLUG = 12 * mm
 
@@ -47,6 +50,8 @@ class PageDecor:
     """(recto, verso) geometry: where "page X of Y" goes on each kind of page."""
     glyphs: GlyphPlan | None = None
     """Fallback fonts for characters the theme's fonts lack, as in the body text."""
+    copy_slot: Holder | None = None
+    """The copy line's own objects, when it has its slot (`copyline.py`): drawn instead of *copy_line*."""
     _font: tuple[str, float] = ("", 0.0)
     """The font last set, which `_text` returns to after a fallback run."""
 
@@ -188,8 +193,10 @@ class PageDecor:
             canvas.setFillColor(marking_color(t, self.marking))
             self._text(canvas, width / 2, height - 10 * mm, self.marking, "centre")
             self._text(canvas, width / 2, 7 * mm, self.marking, "centre")
-        if self.copy_line:
-            self._set_font(canvas, self.styles.sidebar_date.fontName, 7.5)
+        if self.copy_slot is not None:
+            draw_head(canvas, self.copy_slot, width / 2, height - 13.5 * mm)
+        elif self.copy_line:
+            self._set_font(canvas, self.styles.sidebar_date.fontName, COPY_LINE_SIZE)
             canvas.setFillColor(color(t.ink))
             self._text(canvas, width / 2, height - 13.5 * mm, self.copy_line, "centre")
         canvas.restoreState()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from contextlib import contextmanager
 from fnmatch import fnmatch
 from weakref import WeakKeyDictionary
@@ -25,11 +26,12 @@ import pyphen
 import reportlab
 from reportlab import rl_config
 from reportlab.lib.abag import ABag
+from reportlab.lib.fonts import ps2tt, tt2ps
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfbase.ttfonts import TTEncoding, TTFNameBytes, TTFont, TTFontFace
+from reportlab.pdfbase.ttfonts import TTEncoding, TTFNameBytes, TTFont, TTFontFace, makeToUnicodeCMap
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, Paragraph
 from reportlab.platypus.doctemplate import PageBegin
@@ -1003,3 +1005,83 @@ def register_font_again(font: TTFont) -> None:
     if old is not None and pdfmetrics._dynFaceNames.get(getattr(old.face, "name", None)) is old:
         del pdfmetrics._dynFaceNames[old.face.name]
     pdfmetrics.registerFont(font)
+
+
+# ---------------------------------------------------------------------------- the copy line's objects
+
+class RawObject(pdfdoc.PDFObject):
+    """A PDF object whose body is bytes made as the file is written, by *body* (given the document)."""
+
+    def __init__(self, body: Callable[[Any], bytes]):
+        self.body = body
+
+    def format(self, document: Any) -> bytes:
+        return self.body(document)
+
+
+def truetype_face(font: str) -> Any:
+    """The TrueType face of the registered font *font*, or None (not a TrueType font)."""
+    try:
+        registered = pdfmetrics.getFont(font)
+    except KeyError:
+        return None
+    return registered.face if isinstance(registered, TTFont) else None
+
+
+def bold_of(font: str) -> str | None:
+    """The bold face of *font*'s family, as `<b>` in a paragraph sets it (None: no such family)."""
+    try:
+        family, _, italic = ps2tt(font)
+        return str(tt2ps(family, 1, italic))
+    except ValueError:
+        return None
+
+
+def to_unicode_cmap(name: str, subset: list[int]) -> str:
+    """ReportLab's ToUnicode map of a subset (code *i* is the character *subset[i]*)."""
+    return str(makeToUnicodeCMap(name, subset))
+
+
+def fill_operator(canvas: Canvas, color: Any) -> str:
+    """The operator that sets *color* as the fill colour, as this canvas writes it (its colour
+    space enforced); the canvas is left as it was."""
+    code = canvas._code
+    at = len(code)
+    canvas.saveState()
+    canvas.setFillColor(color)
+    operator = " ".join(code[at + 1:])
+    canvas.restoreState()
+    del code[at:]
+    return operator
+
+
+def has_object(canvas: Canvas, name: str) -> bool:
+    return name in canvas._doc.idToObject
+
+
+def add_objects(canvas: Canvas, objects: list[tuple[str, Any]]) -> int:
+    """Register *objects* (name, object) with the canvas's document, numbered in a row; the first number."""
+    doc = canvas._doc
+    for name, obj in objects:
+        doc.Reference(obj, name)
+    number: int = doc.idToObjectNumberAndVersion[objects[0][0]][0]
+    return number
+
+
+def sign_copy(document: Any, text: str) -> Any:
+    """Add *text* to the signature the file's /ID is made from; the signature as it was before."""
+    before = document.signature.copy()
+    document.updateSignature(text)
+    return before
+
+
+def copy_file_id(signature: Any, text: str) -> bytes:
+    """The /ID ReportLab writes for a signature *signature* followed by *text* (`sign_copy`)."""
+    signature = signature.copy()
+    signature.update(text.encode("utf-8"))
+    return pdfdoc.PDFText(signature.digest(), enc="raw").format(pdfdoc.DummyDoc())  # type: ignore[no-any-return]
+
+
+def with_file_id(trailer: bytes, file_id: bytes) -> bytes:
+    """A written trailer with both halves of its /ID replaced."""
+    return re.sub(rb"\[<[0-9a-fA-F]+><[0-9a-fA-F]+>\]", lambda _: b"[" + file_id + file_id + b"]", trailer, count=1)

@@ -233,10 +233,9 @@ def record_builds(root: Path, results: list[BuildResult]) -> None:
     if not copies:
         return
     manifest, _ = load_manifest(root)
-    register_file = register_path(root)
-    for result, (number, total, recipient) in copies:
-        digest = hashlib.sha256(result.path.read_bytes()).hexdigest()
-        register.append(register_file, register.Row(
-            register.now(), "build", manifest.id, manifest.version or "", result.edition, result.marking or "",
-            f"{number}/{total}", recipient, "", "", "built", digest))
+    rows = [register.Row(register.now(), "build", manifest.id, manifest.version or "", result.edition,
+                         result.marking or "", f"{number}/{total}", recipient, "", "", "built",
+                         hashlib.sha256(result.path.read_bytes()).hexdigest())
+            for result, (number, total, recipient) in copies]
+    register.append(register_path(root), *rows)  # one locked write for the build's rows
 

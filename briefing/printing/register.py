@@ -52,9 +52,8 @@ def now() -> str:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def append(path: Path, row: Row) -> None:
-    """Add *row* at the end of the register (with a header when the file is new)."""
-    values = {k: " ".join(str(v).split()) for k, v in asdict(row).items()}  # one physical line per row
+def append(path: Path, *rows: Row) -> None:
+    """Add *rows* at the end of the register, in one write (with a header when the file is new)."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, COLUMNS, lineterminator="\n")
     try:
@@ -67,7 +66,8 @@ def append(path: Path, row: Row) -> None:
         size = _cut_torn_tail(fd)
         if size == 0:
             writer.writeheader()
-        writer.writerow(values)
+        for row in rows:  # one physical line per row
+            writer.writerow({k: " ".join(str(v).split()) for k, v in asdict(row).items()})
         os.write(fd, buffer.getvalue().encode("utf-8"))
         os.fsync(fd)
     except OSError as exc:
