@@ -284,9 +284,7 @@ def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, base_
     markup.pages = pages or {}
     where = _timeline_placement(document, styles, size, side)
     provisional = make_geometry(theme, size, where == "sidebar", 0, side, printing.duplex)
-    meta = styles.cover_meta
-    slot = copyline.holder_for(copy_text(document), (meta.fontName, meta.fontSize, meta.textColor),
-                               (styles.sidebar_date.fontName, COPY_LINE_SIZE, color(theme.ink)), provisional.block.width)
+    slot = _copy_slot(document, styles, provisional.block.width)
     cover = Cover(document, theme, styles, locale, size, provisional.block, markup, cache_dir, slot)
     geometry = make_geometry(theme, size, where == "sidebar", cover.height, side, printing.duplex)
     sidebar = _sidebar(document, geometry, styles, locale, markup)
@@ -298,7 +296,6 @@ def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, base_
     if geometry.sidebar is not None or (notes and not endnotes):  # margin material and notes at a column's foot
         texts = {} if endnotes else note_texts(notes, markup)
         placer = NotePlacer(texts, sidenote_style(styles), {number: call.pos for number, call in notes.values()})
-
     buffer, log = io.BytesIO(), LayoutLog() if layout_log else None
     doc = _doc_template(buffer, document, geometry, _decor(document, locale, styles, size, cover, geometry, glyphs, slot),
                         sidebar, placer, log)
@@ -323,6 +320,14 @@ def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, base_
     return RenderedPdf(buffer.getvalue(), doc.page, warnings, slot, destinations,
                        placements=tuple(log.placements if log else ()), last_fill=doc.last_page_fill,
                        **_room(doc))
+
+
+def _copy_slot(document: Document, styles: Styles, width: float) -> Holder | None:
+    """The copy line's slot: on the cover in the title block's meta style (bold), at the head
+    as `decor.py` sets it; None when the edition is no numbered copy or its line has none."""
+    meta = styles.cover_meta
+    return copyline.holder_for(copy_text(document), (meta.fontName, meta.fontSize, meta.textColor),
+                               (styles.sidebar_date.fontName, COPY_LINE_SIZE, color(document.theme.ink)), width)
 
 
 def _described(exc: RLLayoutError) -> str:

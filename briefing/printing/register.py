@@ -1,10 +1,11 @@
 """The distribution register, `output/register.csv`: which copy went to whom, and how.
 
 One CSV row per numbered copy built and per job printed. Rows are only ever appended:
-each is encoded whole, then written with one `write()` to a file opened `O_APPEND`,
-under an exclusive lock, and flushed to disk. A process killed in the middle of that
-write can leave at most a fragment without its final newline; the next append cuts
-that fragment off (never a complete row) before writing, and readers ignore it.
+a build's rows (or a job's row) are encoded whole, then written with one `write()` to a
+file opened `O_APPEND`, under an exclusive lock, and flushed to disk. A process killed in
+the middle of that write can leave whole rows and at most a fragment without its final
+newline; the next append cuts that fragment off (never a complete row) before writing,
+and readers ignore it.
 """
 
 from __future__ import annotations
