@@ -175,7 +175,7 @@ def _n(*values: float) -> str:
 class _Master:
     """The PDF of the first copy set from its slot, split where the six objects are."""
 
-    key: tuple[Any, ...]
+    key: tuple[tuple[Any, ...], tuple[Any, ...]]
     rendered: Any
     """Its `RenderedPdf`."""
     line: CopyLine
@@ -192,15 +192,17 @@ class _Master:
 _KEPT: list[_Master] = []
 
 
-def _key(document: Document, made_with: tuple[Any, ...]) -> tuple[Any, ...]:
-    """What a layout depends on but the copy line: the document's parts (shared by the
-    copies, `build.prepare_copy`, and held here so they cannot be freed), its print settings."""
+def _key(document: Document, made_with: tuple[Any, ...]) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """What a layout depends on but the copy line: the document's parts, the very objects
+    (the copies of one build share them, `build.prepare_copy`; another build, even of equal
+    text, may read changed images or fonts), held here so they cannot be freed; and its print
+    settings and *made_with*, by value."""
     parts = tuple(getattr(document, f.name) for f in dataclasses.fields(document) if f.name != "printing")
-    return (*parts, dataclasses.replace(document.printing, copy=None), *made_with)
+    return parts, (dataclasses.replace(document.printing, copy=None), *made_with)
 
 
-def _same(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
-    return len(a) == len(b) and all(x is y or x == y for x, y in zip(a, b))
+def _same(a: tuple[tuple[Any, ...], tuple[Any, ...]], b: tuple[tuple[Any, ...], tuple[Any, ...]]) -> bool:
+    return len(a[0]) == len(b[0]) and all(x is y for x, y in zip(a[0], b[0])) and a[1] == b[1]
 
 
 def keep(document: Document, rendered: Any, holder: Holder | None, made_with: tuple[Any, ...]) -> None:
