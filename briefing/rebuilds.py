@@ -27,8 +27,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("briefing")
 
-#: Layouts kept (a brief's editions and the options it is built with; each holds its PDF's bytes).
-MAX_KEPT = 8
+#: Layouts kept, the most recently used: a brief's four editions, or an edit and its undo. Each
+#: holds its PDF's bytes (the anchors' large brief: ~5 MB), which a worker keeps between builds.
+MAX_KEPT = 4
 #: Whether builds keep their layouts for the next build in this process (`between_builds`).
 _ON = [False]
 #: (key, layout), the most recent first.
