@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("briefing")
 
 #: Layouts kept, the most recently used: a brief's four editions, or an edit and its undo. Each
-#: holds its PDF's bytes (the anchors' large brief: ~5 MB), which a worker keeps between builds.
+#: holds its PDF's bytes (the anchors' large brief: ~9 MB), which a worker keeps between builds.
 MAX_KEPT = 4
 #: Whether builds keep their layouts for the next build in this process (`between_builds`).
 _ON = [False]
