@@ -324,11 +324,11 @@ def serve_command(ctx: click.Context, brief_dir: Path | None) -> None:
         say(ctx, line)
         sys.stdout.flush()  # a line per build, as it happens, also into a log file
 
-    def build(args: list[str], prog_name: str) -> int:
+    def invoke_warm(args: list[str], prog_name: str) -> int:
         with between_builds():  # an unchanged brief is not laid out again (rebuilds.py)
             return invoke(args, prog_name)
 
-    run_action(ctx, lambda: serve(root, build, report, warm), root)
+    run_action(ctx, lambda: serve(root, invoke_warm, report, warm), root)
 
 
 add_commands(main)
