@@ -17,6 +17,8 @@ import argparse
 import compileall
 import json
 import os
+import shlex
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -40,33 +42,52 @@ def prepare(shared: Path, work: Path, sizes: list[str]) -> None:
                         str(work / "brief" / size), "--id", size], check=True, stdout=subprocess.DEVNULL)
 
 
+#: `warm-edit` changes this word of this section before each build, to a word it never was
+#: (the worker reuses the layout of a brief it built before: `briefing/rebuilds.py`).
+EDITED_SECTION, EDITED_WORD = "sections/02.md", "Negara"
+
+
 def time_size(shared: Path, work: Path, size: str, rounds: int) -> dict[str, dict[str, float]]:
     """alt_bench's results for one size: briefing, Typst and the tuned floor, in turns."""
     bench, python, out = shared / "bench", sys.executable, work / "out"
     out.mkdir(exist_ok=True)
     report = work / f"{size}.json"
-    brief = work / "brief" / size
+    brief, edited = work / "brief" / size, work / "brief" / f"{size}-edited"
+    shutil.copytree(brief, edited)
+    section = edited / EDITED_SECTION
+    assert f"{EDITED_WORD} " in section.read_text(encoding="utf-8"), f"{size}: nothing to edit in {section}"
+    client = Path(python).parent / "briefing"  # the installed command, as a user runs it
+    edit = f'sed -i "s/{EDITED_WORD}[0-9]* /{EDITED_WORD}$(date +%N) /" {section}'
     commands = [
         f"briefing=env BRIEFING_NO_WORKER=1 {python} -m briefing build {brief} -o {out / (size + '-briefing.pdf')}",
         f"typst={python} {bench / 'typst_build.py'} doc.typ {out / (size + '-typst.pdf')}",
         f"floor=env RL_useA85=0 {python} {bench / 'rl_build.py'} content.json {out / (size + '-floor.pdf')}",
-        # the console script, as a user runs it, handing the build to `briefing serve`
-        f"warm={Path(python).parent / 'briefing'} build {brief} -o {out / (size + '-warm.pdf')}",
+        # handing the build to `briefing serve`: the same brief again, and after a one-word edit
+        f"warm={client} build {brief} -o {out / (size + '-warm.pdf')}",
+        "warm-edit=" + shlex.join(["sh", "-c", f"{edit} && {client} build {edited} -o {out / (size + '-warm-edit.pdf')}"]),
     ]
-    worker = subprocess.Popen([python, "-m", "briefing", "serve", str(brief)], stdout=subprocess.PIPE, text=True)
-    assert worker.stdout is not None and "serving builds" in worker.stdout.readline()
+    workers = [subprocess.Popen([python, "-m", "briefing", "serve", str(b)], stdout=subprocess.PIPE, text=True)
+               for b in (brief, edited)]
+    for worker in workers:
+        assert worker.stdout is not None and "serving builds" in worker.stdout.readline()
     try:
         subprocess.run([python, str(bench / "alt_bench.py"), "--rounds", str(rounds), "--ref", "typst",
                         "--json", str(report), *commands], check=True, cwd=work / "in" / size)
     finally:
-        worker.terminate()
-        lines = worker.communicate()[0].splitlines()
+        for worker in workers:
+            worker.terminate()
+        logs = [worker.communicate()[0].splitlines() for worker in workers]
     if (out / f"{size}-warm.pdf").read_bytes() != (out / f"{size}-briefing.pdf").read_bytes():
         raise SystemExit(f"{size}: the worker's PDF differs from the cold build's")
+    subprocess.run([python, "-m", "briefing", "build", str(edited), "-q", "-o", str(out / f"{size}-edited-cold.pdf")],
+                   check=True, env={**os.environ, "BRIEFING_NO_WORKER": "1"})
+    if (out / f"{size}-warm-edit.pdf").read_bytes() != (out / f"{size}-edited-cold.pdf").read_bytes():
+        raise SystemExit(f"{size}: the worker's PDF after the last edit differs from a cold build of it")
     results: dict[str, dict[str, float]] = json.loads(report.read_text(encoding="utf-8"))["results"]
-    # the worker's own time per build, from its log lines ("…: exit 0, 0.120 s, 0.065 s CPU")
-    cpu = sorted(float(line.split(", ")[-1].split()[0]) for line in lines if line.endswith(" s CPU"))
-    results["warm"]["worker_cpu_median"] = cpu[len(cpu) // 2] if cpu else float("nan")
+    for name, lines in zip(("warm", "warm-edit"), logs):
+        # the worker's own time per build, from its log lines ("…: exit 0, 0.120 s, 0.065 s CPU")
+        cpu = sorted(float(line.split(", ")[-1].split()[0]) for line in lines if line.endswith(" s CPU"))
+        results[name]["worker_cpu_median"] = cpu[len(cpu) // 2] if cpu else float("nan")
     floor_runs = results["floor"]["runs"]
     for name in results:  # alt_bench pairs against one reference: the floor's pairs are computed here
         runs = results[name]["runs"]
@@ -78,10 +99,8 @@ def time_size(shared: Path, work: Path, size: str, rounds: int) -> dict[str, dic
 
 def watch_rebuild(work: Path, rounds: int) -> list[float]:
     """Seconds of in-process rebuilds of the large brief after a one-word edit in one section, as `watch` runs them."""
-    import shutil
-
     from briefing.build import BuildOptions, build
-    from briefing.layout import lending_between_builds
+    from briefing.layout import lending_between_builds  # not `rebuilds.between_builds`: its edits alternate
 
     brief = work / "watched"
     shutil.copytree(work / "brief" / "large", brief)
@@ -109,21 +128,24 @@ def table(measured: dict[str, dict[str, dict[str, float]]], rounds: int) -> str:
              "alike. CPU is user + system time of the process: on a busy machine it is steadier than wall time. "
              "`warm` is `briefing build` handing the build to a running `briefing serve` (its CPU is the client's "
              "only; the worker's own CPU per build is given below); its PDF is checked byte-identical to the cold "
-             "build's.", "",
+             "build's. The worker keeps the layout of a brief it built (`briefing/rebuilds.py`): `warm-edit` "
+             "changes one word of a section to a new one before each build (`sed` in the timed command), so "
+             "that the worker lays it out again; its last PDF is checked byte-identical to a cold build of it.", "",
              "| document | tool | wall median | CPU median | peak MB | ÷ Typst wall / CPU | ÷ floor wall / CPU |",
              "|---|---|---|---|---|---|---|"]
     for size, results in measured.items():
-        for name in ("briefing", "warm", "typst", "floor"):
+        for name in ("briefing", "warm", "warm-edit", "typst", "floor"):
             r = results[name]
             lines.append(f"| {size} | {name} | {r['wall_median']:.3f} s | {r['cpu_median']:.3f} s | {r['peak_rss_mb']:.0f} | "
                          f"{r['paired_wall_ratio_vs_ref']:.2f}× / {r['paired_cpu_ratio_vs_ref']:.2f}× | "
                          f"{r['paired_wall_ratio_vs_floor']:.2f}× / {r['paired_cpu_ratio_vs_floor']:.2f}× |")
     lines.append("")
     for size, results in measured.items():
-        warm, typst = results["warm"], results["typst"]
-        total = warm["cpu_median"] + warm["worker_cpu_median"]
-        lines.append(f"- {size}, warm: the worker's CPU per build {warm['worker_cpu_median']:.3f} s (median); client + "
-                     f"worker {total:.3f} s CPU, {total / typst['cpu_median']:.2f}× Typst's cold CPU.")
+        for name in ("warm", "warm-edit"):
+            warm, typst = results[name], results["typst"]
+            total = warm["cpu_median"] + warm["worker_cpu_median"]
+            lines.append(f"- {size}, {name}: the worker's CPU per build {warm['worker_cpu_median']:.3f} s (median); "
+                         f"client + worker {total:.3f} s CPU, {total / typst['cpu_median']:.2f}× Typst's cold CPU.")
     return "\n".join(lines) + "\n"
 
 

@@ -507,10 +507,12 @@ def lay_out(brief: Brief, document: Document, reporter: Reporter, layout_log: bo
     the layout: it is frozen out of the collections the layout makes (see `_frozen`).
     """
     from .layout import render_pdf
+    from .rebuilds import lay_out_once
 
     gc.freeze()
     try:
-        pdf = render_pdf(document, cache_dir=brief.root / OUTPUT_DIR / ".cache", layout_log=layout_log)
+        pdf = lay_out_once(document, layout_log, partial(render_pdf, document, cache_dir=brief.root / OUTPUT_DIR / ".cache",
+                                                         layout_log=layout_log))
     finally:
         gc.unfreeze()  # everything frozen, also by `_frozen`: a long-lived process collects it again
     for warning in pdf.warnings:

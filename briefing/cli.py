@@ -308,6 +308,7 @@ def serve_command(ctx: click.Context, brief_dir: Path | None) -> None:
     from .build import warm_up
     from .check import check_brief
     from .errors import BriefingError
+    from .rebuilds import between_builds
     from .serve import serve
 
     root = find_brief_dir(brief_dir)
@@ -323,7 +324,11 @@ def serve_command(ctx: click.Context, brief_dir: Path | None) -> None:
         say(ctx, line)
         sys.stdout.flush()  # a line per build, as it happens, also into a log file
 
-    run_action(ctx, lambda: serve(root, invoke, report, warm), root)
+    def invoke_warm(args: list[str], prog_name: str) -> int:
+        with between_builds():  # an unchanged brief is not laid out again (rebuilds.py)
+            return invoke(args, prog_name)
+
+    run_action(ctx, lambda: serve(root, invoke_warm, report, warm), root)
 
 
 add_commands(main)

@@ -54,11 +54,12 @@ def _say_failure(result: BuildResult, say: Callable[[str, bool], None]) -> None:
 
 def _build_once(root: Path, options: BuildOptions, audiences: tuple[str, ...], say: Callable[[str, bool], None],
                 on_built: Built | None = None) -> None:
-    from .layout import lending_between_builds
+    from .rebuilds import between_builds
 
     started = time.perf_counter()
     try:
-        with lending_between_builds():  # a rebuild breaks into lines only the paragraphs that changed
+        with between_builds():  # an unchanged edition is not laid out again, a changed one
+            # breaks into lines only the paragraphs that changed (rebuilds.py)
             results: list[BuildResult] = build(root, audiences=audiences, options=options,
                                                on_done=lambda result: _say_failure(result, say))
     except BriefingError as error:

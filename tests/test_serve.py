@@ -6,6 +6,7 @@ which a CliRunner cannot give it); the client is the real `python -m briefing`.
 
 from __future__ import annotations
 
+import ast
 import os
 import signal
 import socket
@@ -20,8 +21,10 @@ from briefing import client, serve, workersocket
 from briefing.cli import build as build_command
 from briefing.cli import main
 
-from .conftest import BASIC_MANIFEST, write_brief
+from .conftest import BASIC_MANIFEST, REPO, write_brief
 
+#: The `briefing` command of the environment running the tests.
+COMMAND = Path(sys.executable).parent / "briefing"
 SECTION = "---\ntitle: Ringkasan\n---\nRusia dan Korea Utara mempererat hubungan [@voa].\n"
 SOURCES = "- id: voa\n  title: Rusia dan Korea Utara\n  publisher: VOA Indonesia\n  date: 2022-10-07\n"
 
@@ -38,6 +41,14 @@ def _briefing(*args: str, cwd: Path, worker: bool = True) -> subprocess.Complete
         env[client.NO_WORKER] = "1"
     return subprocess.run([sys.executable, "-m", "briefing", *args], cwd=cwd, env=env, capture_output=True,
                           text=True, timeout=120)
+
+
+def _command(*args: str, worker: bool = True) -> subprocess.CompletedProcess[str]:
+    """The installed `briefing` command (bin/briefing)."""
+    env = {k: v for k, v in os.environ.items() if k != client.NO_WORKER}
+    if not worker:
+        env[client.NO_WORKER] = "1"
+    return subprocess.run([str(COMMAND), *args], env=env, capture_output=True, text=True, timeout=120)
 
 
 def _start(root: Path, log: Path) -> subprocess.Popen[bytes]:
@@ -98,6 +109,16 @@ def test_worker_builds_are_byte_identical_and_a_failed_one_breaks_nothing(tmp_pa
         assert (warm.returncode, warm.stdout, warm.stderr) == (cold.returncode, cold.stdout, cold.stderr)
         assert warm.returncode == 2 and "Usage: python -m briefing build" in warm.stderr and "'B5'" in warm.stderr
         assert log.read_text().count(": exit ") == 4
+
+        for worker_on in (True, False):  # the installed command, as people type it
+            command = _command("build", str(root), "-a", "a", "-o", str(tmp_path / f"command-{worker_on}.pdf"),
+                               worker=worker_on)
+            assert (command.returncode, command.stderr) == (0, "")
+            usage = _command("build", str(root), "--paper", "B5", worker=worker_on)
+            assert usage.returncode == 2 and usage.stderr.startswith("Usage: briefing build [OPTIONS] [BRIEF_DIR]")
+        assert (tmp_path / "command-True.pdf").read_bytes() == (tmp_path / "command-False.pdf").read_bytes() \
+            == (tmp_path / "good-cold/brief.pdf").read_bytes()
+        assert log.read_text().count(": exit ") == 6
     finally:
         assert _stop(worker) == 0
     assert not (root / "output" / ".cache" / "serve" / "build.sock").exists()
@@ -193,3 +214,13 @@ def test_the_client_imports_almost_nothing() -> None:
             "print(' '.join(sorted(set(sys.modules) - before)))")
     added = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert set(added) <= {"briefing", "briefing.version", "briefing.client", "briefing.workersocket", "_socket"}
+
+
+def test_the_command_is_the_script_that_imports_only_the_client() -> None:
+    """`[project.scripts]` would install a wrapper that imports `re` before the client (~9 ms)."""
+    script = REPO / "bin" / "briefing"
+    tree = ast.parse(script.read_text(encoding="utf-8"))
+    imported = [(node.module, [a.name for a in node.names]) for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
+    assert imported == [("briefing.client", ["run"])]
+    assert not any(isinstance(node, ast.Import) for node in ast.walk(tree))
+    assert COMMAND.read_text(encoding="utf-8").split("\n", 1)[1] == script.read_text(encoding="utf-8").split("\n", 1)[1]
