@@ -37,7 +37,7 @@ from ..themes import Theme
 from . import copyline, rl_compat
 from .booklet import impose_booklet
 from .contents import ContentsTable, Entry, assign_outline
-from .copyline import Holder
+from .copyline import Holder, copy_text
 from .cover import Cover
 from .decor import COPY_LINE_SIZE, PageDecor
 from .fonts import GlyphPlan, face, glyph_plan, local_font_versions, register_local_fonts
@@ -108,7 +108,7 @@ def render_pdf(document: Document, cache_dir: Path | None = None, layout_log: bo
     else:
         stamped = copyline.stamped(document, text, (cache_dir, layout_log))
         if stamped is not None:
-            return stamped  # type: ignore[no-any-return]
+            return stamped
     prime_patterns(document.manifest.language, cache_dir)
     use_font_cache(cache_dir)
     glyphs = glyphs_for(document)  # registers the theme's and the brief's own fonts
@@ -132,15 +132,6 @@ def render_pdf(document: Document, cache_dir: Path | None = None, layout_log: bo
     if text is not None:
         copyline.keep(document, rendered, rendered.copy_slot, (cache_dir, layout_log))
     return rendered
-
-
-def copy_text(document: Document) -> str | None:
-    """The copy line of a numbered copy ("Salinan 3 dari 12 — name"), else None."""
-    if document.printing.copy is None:
-        return None
-    number, total, name = document.printing.copy
-    locale = i18n.Locale(document.manifest.language, tuple(document.manifest.labels.items()))
-    return locale.label("copy_of").format(number=number, total=total, name=name)
 
 
 #: Whether each build keeps its line breaks for the next build in this process (`lending_between_builds`).

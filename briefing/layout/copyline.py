@@ -20,21 +20,34 @@ import re
 import zlib
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reportlab.lib.colors import Color
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
+from .. import i18n
 from ..model import Document
 from . import rl_compat
 from .bidi import visual
+
+if TYPE_CHECKING:
+    from . import RenderedPdf
 
 COVER_FORM, HEAD_FORM = "BriefingCopyCover", "BriefingCopyHead"
 #: The subset tag of the copy line's font (its own: the body's subsets are AAAAAA+, AAAAAB+, …).
 TAG = "BRFCPY"
 _NAMES = (f"FormXob.{COVER_FORM}", f"FormXob.{HEAD_FORM}", "BriefingCopyFont", "BriefingCopyDescriptor",
           "BriefingCopyFontFile", "BriefingCopyToUnicode")
+
+
+def copy_text(document: Document) -> str | None:
+    """The copy line of a numbered copy ("Salinan 3 dari 12 — name"), else None."""
+    if document.printing.copy is None:
+        return None
+    number, total, name = document.printing.copy
+    locale = i18n.Locale(document.manifest.language, tuple(document.manifest.labels.items()))
+    return locale.label("copy_of").format(number=number, total=total, name=name)
 
 
 @dataclass(frozen=True)
@@ -176,8 +189,7 @@ class _Master:
     """The PDF of the first copy set from its slot, split where the six objects are."""
 
     key: tuple[tuple[Any, ...], tuple[Any, ...]]
-    rendered: Any
-    """Its `RenderedPdf`."""
+    rendered: RenderedPdf
     line: CopyLine
     room: float
     fills: tuple[str, str]
@@ -205,7 +217,7 @@ def _same(a: tuple[tuple[Any, ...], tuple[Any, ...]], b: tuple[tuple[Any, ...], 
     return len(a[0]) == len(b[0]) and all(x is y for x, y in zip(a[0], b[0])) and a[1] == b[1]
 
 
-def keep(document: Document, rendered: Any, holder: Holder | None, made_with: tuple[Any, ...]) -> None:
+def keep(document: Document, rendered: RenderedPdf, holder: Holder | None, made_with: tuple[Any, ...]) -> None:
     """Keep *rendered* (a copy's PDF) for stamping the next copies, when its line had the slot
     and its file splits as expected (a copy set without the slot keeps the one kept before)."""
     key = _key(document, made_with)
@@ -233,7 +245,7 @@ def forget() -> None:
     _KEPT.clear()
 
 
-def stamped(document: Document, text: str, made_with: tuple[Any, ...]) -> Any:
+def stamped(document: Document, text: str, made_with: tuple[Any, ...]) -> RenderedPdf | None:
     """The kept copy's PDF with *text* as its copy line, or None (lay this copy out in full)."""
     if not _KEPT or not _same(_KEPT[0].key, _key(document, made_with)):
         return None

@@ -13,7 +13,7 @@ from .. import i18n
 from ..images import inspect
 from ..model import Document
 from .caps import caps_label
-from .copyline import CopySlot, Holder
+from .copyline import CopySlot, Holder, copy_text
 from .figures import PrintImage, draw_print_image, prepared_image
 from .vector import draw_drawing, svg_drawing
 from .markup import MarkupWriter
@@ -57,12 +57,11 @@ class Cover:
         if m.authors:
             meta_bits.append(f"{locale.label('authors')}: {', '.join(m.authors)}")
         below = [Paragraph(escape("  ·  ".join(meta_bits)), styles.cover_meta)]
-        copy = document.printing.copy
+        copy_line = copy_text(document)
         if copy_slot is not None:  # one line, whatever the name: later copies are stamped (copyline.py)
             below.append(CopySlot(copy_slot, styles.cover_meta.leading))
-        elif copy:
-            text = locale.label("copy_of").format(number=copy[0], total=copy[1], name=copy[2])
-            below.append(Paragraph(f"<b>{escape(text)}</b>", styles.cover_meta))
+        elif copy_line:
+            below.append(Paragraph(f"<b>{escape(copy_line)}</b>", styles.cover_meta))
         if m.recipients:
             label = locale.label("recipients")
             below.append(Paragraph(f"<b>{escape(label)}:</b> {escape('; '.join(m.recipients))}", styles.cover_meta))
