@@ -106,7 +106,7 @@ def render_pdf(document: Document, cache_dir: Path | None = None, layout_log: bo
     if text is None:
         copyline.forget()
     else:
-        stamped = copyline.stamped(document, text, (cache_dir, layout_log))
+        stamped: RenderedPdf | None = copyline.stamped(document, text, (cache_dir, layout_log))
         if stamped is not None:
             return stamped
     prime_patterns(document.manifest.language, cache_dir)

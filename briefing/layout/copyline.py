@@ -20,7 +20,7 @@ import re
 import zlib
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from reportlab.lib.colors import Color
 from reportlab.pdfgen.canvas import Canvas
@@ -30,9 +30,6 @@ from .. import i18n
 from ..model import Document
 from . import rl_compat
 from .bidi import visual
-
-if TYPE_CHECKING:
-    from . import RenderedPdf
 
 COVER_FORM, HEAD_FORM = "BriefingCopyCover", "BriefingCopyHead"
 #: The subset tag of the copy line's font (its own: the body's subsets are AAAAAA+, AAAAAB+, …).
@@ -189,7 +186,8 @@ class _Master:
     """The PDF of the first copy set from its slot, split where the six objects are."""
 
     key: tuple[tuple[Any, ...], tuple[Any, ...]]
-    rendered: RenderedPdf
+    rendered: Any
+    """Its `RenderedPdf` (typed loosely: this module is imported by the one that defines it)."""
     line: CopyLine
     room: float
     fills: tuple[str, str]
@@ -217,7 +215,7 @@ def _same(a: tuple[tuple[Any, ...], tuple[Any, ...]], b: tuple[tuple[Any, ...], 
     return len(a[0]) == len(b[0]) and all(x is y for x, y in zip(a[0], b[0])) and a[1] == b[1]
 
 
-def keep(document: Document, rendered: RenderedPdf, holder: Holder | None, made_with: tuple[Any, ...]) -> None:
+def keep(document: Document, rendered: Any, holder: Holder | None, made_with: tuple[Any, ...]) -> None:
     """Keep *rendered* (a copy's PDF) for stamping the next copies, when its line had the slot
     and its file splits as expected (a copy set without the slot keeps the one kept before)."""
     key = _key(document, made_with)
@@ -245,7 +243,7 @@ def forget() -> None:
     _KEPT.clear()
 
 
-def stamped(document: Document, text: str, made_with: tuple[Any, ...]) -> RenderedPdf | None:
+def stamped(document: Document, text: str, made_with: tuple[Any, ...]) -> Any:
     """The kept copy's PDF with *text* as its copy line, or None (lay this copy out in full)."""
     if not _KEPT or not _same(_KEPT[0].key, _key(document, made_with)):
         return None
