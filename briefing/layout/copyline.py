@@ -62,7 +62,7 @@ def slot_line(text: str, font: str, cover_size: float, head_size: float, room: f
     alone, left to right; else None (the copy is set as before)."""
     text = text.replace("\u00a0", " ")
     face = rl_compat.truetype_face(font)
-    if (face is None or visual(text) != text or len(set(text)) > 254
+    if (face is None or visual(text) != text or sum(not _ascii(char) for char in set(text)) > len(_FREE_CODES)
             or not re.fullmatch(r"[A-Za-z0-9_.-]+", face.name.decode("latin-1"))
             or any(ord(char) not in face.charToGlyph for char in text)):
         return None
@@ -136,12 +136,11 @@ class Holder:
 
 def bodies(line: CopyLine, base: int, fills: tuple[str, str]) -> list[bytes]:
     """The six objects' bodies for *line*, numbered from *base*: both forms, the font, its
-    descriptor, program and ToUnicode map (the subset holds the line's characters in order)."""
+    descriptor, program and ToUnicode map (`_subset`)."""
     face = rl_compat.truetype_face(line.font)
     assert face is not None
-    chars = list(dict.fromkeys(line.text))
-    subset = [0, *map(ord, chars)]
-    codes = "".join(f"{chars.index(char) + 1:02X}" for char in line.text)
+    subset = _subset(line.text)
+    codes = "".join(f"{subset.index(ord(char)):02X}" for char in line.text)
     width = sum(face.getCharWidth(ord(char)) for char in line.text) / 1000
     name = f"{TAG}+{face.name.decode('latin-1')}"
     forms = [_form(f"{fills[0]} BT /C {_n(line.cover_size)} Tf <{codes}> Tj ET", width * line.cover_size, 0.0,
@@ -159,6 +158,28 @@ def bodies(line: CopyLine, base: int, fills: tuple[str, str]) -> list[bytes]:
     program = face.makeSubset(subset)
     return [*forms, font, descriptor, _stream(program, Length1=len(program)),
             _stream(rl_compat.to_unicode_cmap(name, subset).encode("latin-1"))]
+
+
+_FREE_CODES = (*range(1, 32), *range(128, 256))
+"""The codes the other characters take, in order, as in ReportLab's first subset."""
+
+
+def _ascii(char: str) -> bool:
+    return 32 <= ord(char) < 127
+
+
+def _subset(text: str) -> list[int]:
+    """The character of each code of the line's font: printable ASCII at its own code, as
+    ReportLab lays out its first subset, the rest from `_FREE_CODES`; 0 (.notdef) elsewhere.
+    A printer's PostScript path drops the ToUnicode map and reads text off the codes, so
+    "Salinan 3 dari 12" must stay readable there (cups-pdf; tests/test_printing.py)."""
+    subset = [0] * 128
+    free = iter(_FREE_CODES)
+    for char in dict.fromkeys(text):
+        code = ord(char) if _ascii(char) else next(free)
+        subset.extend([0] * (code + 1 - len(subset)))
+        subset[code] = ord(char)
+    return subset
 
 
 def _form(code: str, width: float, left: float, size: float, base: int) -> bytes:
