@@ -148,3 +148,20 @@ def test_stamped_pdfa_and_ua_copies_validate_and_match_the_copy_alone(tmp_path: 
         pdf.Root.Metadata.write(xmp.replace("<pdfuaid:part>1</pdfuaid:part>", "").encode("utf-8"))
         pdf.save(tmp_path / "without-ua-claim.pdf", deterministic_id=True)
     assert pikepdf.pdfa.validate_written(tmp_path / "without-ua-claim.pdf", "2b").passed
+
+
+def test_the_copy_line_reads_off_its_codes_without_the_tounicode_map(stamped: tuple[Path, list[Path], list[str]]) -> None:
+    """A printer's PostScript path (cups-pdf) drops the ToUnicode map and reads text off the
+    codes: printable ASCII must sit at its own code, as in ReportLab's first subset."""
+    _, copies, _ = stamped
+    line = f"Salinan 2 dari {len(NAMES)} — {NAMES[1]}"
+    with pikepdf.open(copies[1]) as pdf:
+        forms = {str(name): form for name, form in pdf.pages[0].Resources.XObject.items() if "BriefingCopy" in str(name)}
+        assert forms, "the copy line is drawn from its forms"
+        for form in forms.values():
+            shown = [operands[0] for operands, operator in pikepdf.parse_content_stream(form) if str(operator) == "Tj"]
+            assert len(shown) == 1
+            codes = bytes(shown[0])
+            assert len(codes) == len(line)
+            assert "".join(chr(code) if 32 <= code < 127 else "?" for code in codes) == \
+                "".join(char if 32 <= ord(char) < 127 else "?" for char in line)
