@@ -136,11 +136,14 @@ class Holder:
 
 def bodies(line: CopyLine, base: int, fills: tuple[str, str]) -> list[bytes]:
     """The six objects' bodies for *line*, numbered from *base*: both forms, the font, its
-    descriptor, program and ToUnicode map (`_subset`)."""
+    descriptor, program and ToUnicode map (codes from `_codes`, 0 for .notdef elsewhere)."""
     face = rl_compat.truetype_face(line.font)
     assert face is not None
-    subset = _subset(line.text)
-    codes = "".join(f"{subset.index(ord(char)):02X}" for char in line.text)
+    code_of = _codes(line.text)
+    subset = [0] * (max([127, *code_of.values()]) + 1)
+    for char, code in code_of.items():
+        subset[code] = ord(char)
+    codes = "".join(f"{code_of[char]:02X}" for char in line.text)
     width = sum(face.getCharWidth(ord(char)) for char in line.text) / 1000
     name = f"{TAG}+{face.name.decode('latin-1')}"
     forms = [_form(f"{fills[0]} BT /C {_n(line.cover_size)} Tf <{codes}> Tj ET", width * line.cover_size, 0.0,
@@ -168,18 +171,13 @@ def _ascii(char: str) -> bool:
     return 32 <= ord(char) < 127
 
 
-def _subset(text: str) -> list[int]:
-    """The character of each code of the line's font: printable ASCII at its own code, as
-    ReportLab lays out its first subset, the rest from `_FREE_CODES`; 0 (.notdef) elsewhere.
-    A printer's PostScript path drops the ToUnicode map and reads text off the codes, so
-    "Salinan 3 dari 12" must stay readable there (cups-pdf; tests/test_printing.py)."""
-    subset = [0] * 128
+def _codes(text: str) -> dict[str, int]:
+    """The code of each character of the line's font: printable ASCII its own, as ReportLab
+    lays out its first subset, the rest from `_FREE_CODES`. A printer's PostScript path drops
+    the ToUnicode map and reads text off the codes, so "Salinan 3 dari 12" must stay readable
+    there (cups-pdf; tests/test_printing.py)."""
     free = iter(_FREE_CODES)
-    for char in dict.fromkeys(text):
-        code = ord(char) if _ascii(char) else next(free)
-        subset.extend([0] * (code + 1 - len(subset)))
-        subset[code] = ord(char)
-    return subset
+    return {char: ord(char) if _ascii(char) else next(free) for char in dict.fromkeys(text)}
 
 
 def _form(code: str, width: float, left: float, size: float, base: int) -> bytes:
