@@ -374,14 +374,16 @@ class BriefDocTemplate(BaseDocTemplate):
         if self.sidebar is None or not self._margin_wide_enough():
             return False
         closing = self.sidebar.closing_height(column)
-        if closing is None or self._margin_ahead():
+        if closing is None:
             return False
         cut = column.top - closing
         for _ in range(2):  # the notes called beside the timeline go under it: the body column grows with them
             cut = column.top - closing - self._notes_above(body.width, body.top - cut, column.width)
         below = cut - self.geometry.gutter - g.block.y
-        if below < g.block.height * TAIL_SHARE:
-            return False  # the timeline ends near the foot: the page keeps its column
+        # (asked last: it wraps two columns' worth of text at their width, which a page that keeps
+        # its column never sets)
+        if below < g.block.height * TAIL_SHARE or self._margin_ahead():
+            return False  # the timeline ends near the foot, or margin material: the page keeps its column
         lower = [Rect(r.x, r.y, r.width, below) for r in g.columns()]
         template.frames = [_frame("body", Rect(body.x, cut, body.width, body.top - cut)),
                            *(_frame(f"body-{i + 2}", r) for i, r in enumerate(lower))]
