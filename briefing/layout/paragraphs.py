@@ -156,10 +156,10 @@ class Paragraph(_RLParagraph):
             self._break_own()
         hyphenate = self.style.hyphenationLang
         if not isinstance(hyphenate, Hyphenator):
-            return list(super().split(availWidth, availHeight))
+            return self._refusable_split(availWidth, availHeight)
         # read before the split: ReportLab's split marks the broken word in place as a last-line word
         frags, breaks = rl_compat.kept_frags(self), self._word_breaks()
-        parts: list[Any] = super().split(availWidth, availHeight)
+        parts = self._refusable_split(availWidth, availHeight)
         while len(parts) == 2:
             widths, refused = self._refused
             last = rl_compat.line_count(parts[0]) - 1
@@ -172,7 +172,17 @@ class Paragraph(_RLParagraph):
             rl_compat.restore_frags(self, frags)  # as they were, so the refused break can be undone
             self.wrap(availWidth, availHeight)
             frags, breaks = rl_compat.kept_frags(self), self._word_breaks()
-            parts = super().split(availWidth, availHeight)
+            parts = self._refusable_split(availWidth, availHeight)
+        return parts
+
+    def _refusable_split(self, availWidth: float, availHeight: float) -> list[Any]:  # noqa: N803
+        """ReportLab's split; when it refuses (no room for the lines it must keep together), the
+        paragraph keeps its lines, which ReportLab drops unchanged: the next column asks for the
+        same width, and breaking them again there cost ~4 % of a large brief's line breakings."""
+        lines = self.__dict__.get("blPara")  # (what `rl_compat.has_lines` looks for)
+        parts: list[Any] = super().split(availWidth, availHeight)
+        if not parts and lines is not None and not rl_compat.has_lines(self):
+            rl_compat.use_lines(self, lines)
         return parts
 
     def _borrow(self, width: float) -> bool:
