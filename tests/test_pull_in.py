@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from pypdf import PdfReader
+from reportlab.pdfgen.canvas import Canvas
 
 import briefing.layout
+from briefing.build import build
 
 from .conftest import BASIC_MANIFEST, run_cli, write_brief
 
@@ -56,3 +58,19 @@ def test_a_tail_that_might_be_saved_tries_every_scale(tmp_path: Path) -> None:
     result = run_cli("-v", "build", str(root), "-o", str(tmp_path / "out.pdf"))
     assert _passes(result.stderr) == [("first", "4"), ("pull-in 0.85", "4"), ("pull-in 0.7", "4")]
     assert "skipped" not in result.stderr
+
+
+def test_a_pulled_in_layout_that_does_not_save_the_page_is_not_written(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _brief(tmp_path / "b")
+    written: list[int] = []
+    save = Canvas.save
+
+    def counted(canvas: Canvas) -> None:
+        written.append(canvas.getPageNumber())
+        save(canvas)
+
+    monkeypatch.setattr(Canvas, "save", counted)
+    [result] = build(root, output=tmp_path / "out.pdf")
+    assert result.pages == 4 and len(PdfReader(tmp_path / "out.pdf").pages) == 4
+    assert len(written) == 1  # the first layout, kept; not the pulled-in one of as many pages

@@ -177,7 +177,8 @@ def _pull_in(render: Callable[..., RenderedPdf], with_toc: bool, rendered: Rende
     layout that saves the page is kept, with the figures' scale, else the first one (1.0).
 
     A page holding three sources reads as if something were missing; two or three lines won
-    back on every earlier page bring them in, at the cost of an extra layout only for such briefs.
+    back on every earlier page bring them in, at the cost of an extra layout only for such briefs
+    (less its writing: one that does not save the page is laid out but never written).
     """
     if rendered.pages < 2 or rendered.last_fill >= SHORT_TAIL:
         return rendered, 1.0
@@ -190,7 +191,7 @@ def _pull_in(render: Callable[..., RenderedPdf], with_toc: bool, rendered: Rende
         # the layout before holds its PDF objects in reference cycles, which the build's raised
         # collection threshold would keep alive through this one: ~18 MB of the large brief's peak
         gc.collect(1)
-        again = render(with_toc=with_toc, scale=scale)
+        again = render(with_toc=with_toc, scale=scale, written_below=rendered.pages)
         if again.pages < rendered.pages:
             return again, scale
     return rendered, 1.0
@@ -228,12 +229,15 @@ class _Passes:
         self.render, self.count, self.mode, self.references = render, 0, mode, references
         self.lender, self.keep = lender, keep
 
-    def __call__(self, *, with_toc: bool, pages: dict[str, int] | None = None, scale: float = 1.0) -> RenderedPdf:
+    def __call__(self, *, with_toc: bool, pages: dict[str, int] | None = None, scale: float = 1.0,
+                 written_below: int | None = None) -> RenderedPdf:
+        """One layout; with *written_below*, its PDF is written only when it has fewer pages
+        (a pulled-in layout that does not save the page is discarded: `RenderedPdf.data` is empty)."""
         self.count += 1
         self.lender.keeping = scale >= 1 or self.references or self.keep
         with lending(self.lender):
             rendered = self.render(with_toc=with_toc, pages=pages, scale=scale,
-                                   laid_out=partial(self._laid_out, with_toc))
+                                   laid_out=partial(self._laid_out, with_toc, written_below))
         self.lender.next_layout()
         why = ("page references" if pages is not None else f"pull-in {scale:g}" if scale < 1
                else "first" if self.count == 1 else "table of contents")
@@ -241,12 +245,14 @@ class _Passes:
                   100 * rendered.last_fill)
         return rendered
 
-    def _laid_out(self, with_toc: bool, pages: int, last_fill: float) -> None:
-        """Told before the PDF is written (its peak memory): let the lines go when no layout can follow."""
+    def _laid_out(self, with_toc: bool, written_below: int | None, pages: int, last_fill: float) -> bool:
+        """Told before the PDF is written (its peak memory): let the lines go when no layout can
+        follow; whether to write the PDF (not when it has *written_below* pages or more)."""
         may_follow = (self.references or self.keep or (pages >= 2 and last_fill < SHORT_TAIL)
                       or (self.mode == "auto" and not with_toc and pages > TOC_AFTER_PAGES))
         if not may_follow:
             self.lender.release()
+        return written_below is None or pages < written_below
 
 
 def glyphs_for(document: Document) -> GlyphPlan:
@@ -263,7 +269,7 @@ def page_size(paper: str, orientation: str) -> tuple[float, float]:
 
 def _render(document: Document, cache_dir: Path | None, glyphs: GlyphPlan, base_styles: Styles, with_toc: bool,
             pages: dict[str, int] | None = None, scale: float = 1.0, layout_log: bool = False,
-            laid_out: Callable[[int, float], None] | None = None) -> RenderedPdf:
+            laid_out: Callable[[int, float], bool] | None = None) -> RenderedPdf:
     """One layout (*scale* below 1 pulls it in: figures that much smaller, sources closer)."""
     manifest, theme, printing = document.manifest, document.theme, document.printing
     locale, styles = i18n.Locale(manifest.language, tuple(manifest.labels.items())), _styles(base_styles, scale)
@@ -327,9 +333,10 @@ def _described(exc: RLLayoutError) -> str:
     return re.sub(r"@0x[0-9A-Fa-f]+", "", str(exc).splitlines()[0])[:160]
 
 
-def _laid_out(tell: Callable[[int, float], None], doc: BriefDocTemplate, pages: int) -> None:
-    """Tell *tell* the page count and the last page's fill, once every page is laid out."""
-    tell(pages, doc.last_page_fill)
+def _laid_out(tell: Callable[[int, float], bool], doc: BriefDocTemplate, pages: int) -> bool:
+    """Tell *tell* the page count and the last page's fill, once every page is laid out; whether
+    to write the PDF, as *tell* answers."""
+    return tell(pages, doc.last_page_fill)
 
 
 def _room(doc: BriefDocTemplate) -> dict[str, float]:
@@ -407,17 +414,18 @@ def _tagger(cover: Cover, flowables: list[Flowable], sidebar: Sidebar | None, do
 
 class _RecordingCanvas(DeferredCanvas):
     """Notes the page of every named destination made during layout, for page references, and
-    says when the layout is done (*laid_out*, with the page count), before the PDF is written."""
+    says when the layout is done (*laid_out*, with the page count), before the PDF is written;
+    the PDF is not written when *laid_out* answers False (a layout that will be discarded)."""
 
-    def __init__(self, *args: object, destinations: dict[str, int], laid_out: Callable[[int], None] | None = None,
+    def __init__(self, *args: object, destinations: dict[str, int], laid_out: Callable[[int], bool] | None = None,
                  **kwargs: object):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.destinations = destinations
         self.laid_out = laid_out
 
     def save(self) -> None:
-        if self.laid_out is not None:
-            self.laid_out(len(self._pages))
+        if self.laid_out is not None and not self.laid_out(len(self._pages)):
+            return
         super().save()
 
     def bookmarkPage(self, key: str, *args: object, **kwargs: object) -> object:  # noqa: N802 (ReportLab's name)
