@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Spacer
+from reportlab.platypus import FrameBreak, PageBreak, Spacer
+from reportlab.platypus.flowables import SlowPageBreak
 
-from briefing.layout.pages import _stacked_height
+from briefing.layout.pages import BriefDocTemplate, SidebarFlush, _stacked_height
 
 
 class _Counted(Spacer):
@@ -33,3 +35,18 @@ def test_stacked_height_stops_wrapping_once_past_the_limit() -> None:
     height = _stacked_height(items, Canvas("/dev/null"), 200, 700, limit=250)
     assert height == 300  # the first that takes it past the limit is counted, no more
     assert [item.asked for item in items] == [1, 1, 1] + [0] * 7
+
+
+def _rest(upcoming: list[Any]) -> list[Any]:
+    doc = SimpleNamespace(_sidebar_pending=lambda: False, _page_tail=False, _upcoming=lambda: upcoming)
+    return BriefDocTemplate._story_rest(doc)  # type: ignore[arg-type]
+
+
+def test_the_story_rest_is_all_up_to_the_end_of_the_story_unless_a_break_comes_first() -> None:
+    a, b, flush = _Counted(10), _Counted(20), SidebarFlush()
+    assert _rest([a, b, flush]) == [a, b]
+    assert _rest([FrameBreak, a, flush]) == [a]  # a column break left at a column's top does nothing
+    assert _rest([a, FrameBreak, b, flush]) == []
+    assert _rest([a, SlowPageBreak(), b, flush]) == []  # (a kind of page break)
+    assert _rest([a, b, flush, PageBreak()]) == [a, b]
+    assert _rest([a, b]) == []

@@ -9,7 +9,7 @@ long as events remain.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (ActionFlowable, BaseDocTemplate, Flowable, Frame, FrameBreak, KeepTogether, PageBreak,
@@ -506,12 +506,13 @@ class BriefDocTemplate(BaseDocTemplate):
             return  # more pages follow
         frame = self.frame
         width, height = rl_compat.frame_width(frame), rl_compat.frame_height(frame)
-        spans = [f for f in rest if getattr(f, "span", None) is not None]
-        flowing = [f for f in rest if f not in spans]
         # measured only as far as two columns: most of the story is left on most pages
-        text = _stacked_height(flowing, self.canv, width, height, limit=2 * (height - BALANCE_SLACK))
+        text = _stacked_height((f for f in rest if getattr(f, "span", None) is None), self.canv, width, height,
+                               limit=2 * (height - BALANCE_SLACK))
         if text > 2 * (height - BALANCE_SLACK) or self.notes is not None and any(note_calls(f) for f in rest):
             return  # more than the page holds, or notes at a column's foot would sit below short text
+        spans = [f for f in rest if getattr(f, "span", None) is not None]
+        flowing = [f for f in rest if f not in spans]
         across = _stacked_height(spans, self.canv, width, height)
         # what opens the column goes in it (ReportLab refuses a flowable the second column it fails in)
         lead = next((f for f in flowing if not getattr(f, "frameAction", None) and not isinstance(f, ActionFlowable)), None)
@@ -526,8 +527,18 @@ class BriefDocTemplate(BaseDocTemplate):
         or timeline events still to print mean more pages follow."""
         if self._sidebar_pending() and not self._page_tail:  # (a tail page is the timeline's last)
             return []
+        upcoming = self._upcoming()
+        # Asked at the top of every two-column page, with the whole story still to come: its kinds
+        # are told apart by class first (a walk of it in Python cost ~1 % of a large build).
+        kinds = list(map(type, upcoming))
+        ends = [kinds.index(kind) for kind in set(kinds) if issubclass(kind, SidebarFlush)]
+        if not ends:
+            return []
+        end = min(ends)
+        if not any(issubclass(kind, (PageBreak, RectoBreak, type(FrameBreak))) for kind in set(kinds[:end])):
+            return upcoming[:end]
         rest: list[Flowable] = []
-        for flowable in self._upcoming():
+        for flowable in upcoming:
             if isinstance(flowable, SidebarFlush):
                 return rest
             if isinstance(flowable, type(FrameBreak)) and not rest:
@@ -779,7 +790,7 @@ class BriefDocTemplate(BaseDocTemplate):
         self.canv.addOutlineEntry(title, key, level=level, closed=level > 0)
 
 
-def _stacked_height(flowables: list[Flowable], canvas: Canvas, width: float, height: float,
+def _stacked_height(flowables: Iterable[Flowable], canvas: Canvas, width: float, height: float,
                     limit: float = float("inf")) -> float:
     """The height *flowables* take one below the other in a column *width* wide, the space
     between two the larger of the one's space after and the next one's space before; once
