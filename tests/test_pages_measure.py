@@ -9,6 +9,10 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import FrameBreak, PageBreak, Spacer
 from reportlab.platypus.flowables import SlowPageBreak
 
+from briefing.layout.geometry import make_geometry
+from briefing.layout.notes import MarginFloat
+from briefing.layout.theme import DEFAULT_THEME
+from briefing.paper import SIZES as PAPER_SIZES
 from briefing.layout.pages import BriefDocTemplate, SidebarFlush, _stacked_height
 
 
@@ -50,3 +54,12 @@ def test_the_story_rest_is_all_up_to_the_end_of_the_story_unless_a_break_comes_f
     assert _rest([a, SlowPageBreak(), b, flush]) == []  # (a kind of page break)
     assert _rest([a, b, flush, PageBreak()]) == [a, b]
     assert _rest([a, b]) == []
+
+
+def test_the_margin_check_stops_once_margin_material_fills_half_the_column() -> None:
+    geometry = make_geometry(DEFAULT_THEME, PAPER_SIZES["A4"], True, 0)
+    text = [_Counted(100) for _ in range(5)]
+    aside = MarginFloat(Spacer(10, geometry.main.height / 2), "read-also box")
+    doc = SimpleNamespace(geometry=geometry, notes=None, canv=Canvas("/dev/null"), _upcoming=lambda: [aside, *text])
+    assert BriefDocTemplate._margin_ahead(doc)  # type: ignore[arg-type]
+    assert [item.asked for item in text] == [0] * 5  # none wrapped at a width the next page will not have

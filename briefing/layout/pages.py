@@ -414,7 +414,9 @@ class BriefDocTemplate(BaseDocTemplate):
         assert self.geometry.sidebar is not None
         margin_width = self.geometry.sidebar.width
         room, margin = len(self.geometry.columns()) * height, 0.0
-        for index, flowable in enumerate(self._upcoming()):
+        for flowable in self._upcoming():
+            if margin >= height / 2:
+                return True  # (it only grows: what follows is not wrapped for a page that keeps its column)
             if isinstance(flowable, (PageBreak, RectoBreak, SidebarFlush)):
                 break
             if getattr(flowable, "frameAction", None) or isinstance(flowable, ActionFlowable):
