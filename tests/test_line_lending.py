@@ -238,3 +238,14 @@ def test_a_rebuild_after_a_font_file_is_replaced_breaks_its_lines_again(tmp_path
         build(root, tmp_path / "rebuilt.pdf")
     build(root, tmp_path / "fresh.pdf")  # outside: nothing kept, nothing borrowed
     assert (tmp_path / "rebuilt.pdf").read_bytes() == (tmp_path / "fresh.pdf").read_bytes()
+
+
+@pytest.mark.parametrize("text", [TEXT, MARKUP])
+def test_a_paragraph_refused_a_split_keeps_its_lines_for_the_next_column(text: str) -> None:
+    style = _style()
+    paragraph, fresh = Paragraph(text, style), Paragraph(text, style)
+    paragraph.wrap(200, 800)
+    assert paragraph.split(200, style.leading * 1.5) == []  # room for one line: it moves on whole
+    assert paragraph.wrap(200, 800) == fresh.wrap(200, 800)
+    assert paragraph._breaks == 1  # the next column's wrap at that width broke no lines again
+    assert _lines(paragraph) == _lines(fresh)

@@ -179,10 +179,10 @@ class Paragraph(_RLParagraph):
         """ReportLab's split; when it refuses (no room for the lines it must keep together), the
         paragraph keeps its lines, which ReportLab drops unchanged: the next column asks for the
         same width, and breaking them again there cost ~4 % of a large brief's line breakings."""
-        lines = self.__dict__.get("blPara")  # (what `rl_compat.has_lines` looks for)
+        wrapped = rl_compat.wrap_state(self) if rl_compat.has_lines(self) else None
         parts: list[Any] = super().split(availWidth, availHeight)
-        if not parts and lines is not None and not rl_compat.has_lines(self):
-            rl_compat.use_lines(self, lines)
+        if not parts and wrapped is not None and not rl_compat.has_lines(self):
+            rl_compat.use_wrap_state(self, wrapped)  # (of which only the lines went)
         return parts
 
     def _borrow(self, width: float) -> bool:
