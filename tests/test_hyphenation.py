@@ -174,3 +174,24 @@ def test_fragments_shorter_than_three_letters_are_never_offered() -> None:
             assert len(head) >= 3 and len(tail) >= 3, (word, head, tail)
     assert split("wilayah-wilayah") == [("wilayah-", "wilayah")]
     assert split("se-Asia") == []
+
+
+def test_each_word_is_looked_up_in_the_patterns_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every line breaking of a paragraph asks again for the words it breaks: the answer is kept."""
+    import pyphen
+
+    from briefing.layout.hyphenation import hyphenator
+
+    looked_up: list[str] = []
+    iterate = pyphen.Pyphen.iterate
+
+    def counting(self: pyphen.Pyphen, word: str) -> object:
+        looked_up.append(word)
+        return iterate(self, word)
+
+    monkeypatch.setattr(pyphen.Pyphen, "iterate", counting)
+    split = hyphenator("id", ("kata-yang-di-uji-se-ka-li",))  # its own hyphenator, not one used before
+    assert split is not None
+    first = split("pemerintahan")
+    assert first and split("pemerintahan") == first and split("kementerian")
+    assert looked_up == ["pemerintahan", "kementerian"]

@@ -351,3 +351,41 @@ def test_members_the_page_grid_and_notes_use() -> None:
 
     frame.add(Probe(), canvas)
     assert placing == [frame]
+
+
+def test_paragraphs_measure_through_memos_only_inside_a_build() -> None:
+    from reportlab.lib.rl_accel import sameFrag
+    from reportlab.pdfbase.pdfmetrics import getAscentDescent
+    from reportlab.platypus import paragraph
+
+    originals = (paragraph.stringWidth, paragraph.getAscentDescent, paragraph.sameFrag)
+    with rl_compat.pdf_settings():
+        measure, extent = paragraph.stringWidth, paragraph.getAscentDescent
+        assert (measure, extent, paragraph.sameFrag) != originals
+        assert measure("kata", "Helvetica", 10) == measure("kata", "Helvetica", 10) == stringWidth("kata", "Helvetica", 10)
+        assert measure("kata", "Helvetica", 12.5) == stringWidth("kata", "Helvetica", 12.5)
+        assert extent("Helvetica", 10) == getAscentDescent("Helvetica", 10)
+        with rl_compat.pdf_settings():  # a build inside a build keeps its own memos
+            assert paragraph.stringWidth is not measure
+        assert paragraph.stringWidth is measure
+    assert (paragraph.stringWidth, paragraph.getAscentDescent, paragraph.sameFrag) == originals
+    assert paragraph.sameFrag is sameFrag
+
+
+def test_fragments_compare_as_reportlab_compares_them() -> None:
+    from reportlab.lib.colors import CMYKColor, Color
+    from reportlab.lib.rl_accel import sameFrag
+
+    style = ParagraphStyle("t", fontName="Helvetica", fontSize=10, leading=12)
+    frags = [frag for markup in ('a <b>b</b> <i>c</i> <font color="#ff0000">d</font> <font size="12">e</font>',
+                                 '<a href="https://example.org/">f</a> <a href="#x">g</a> <u>h</u> <strike>i</strike>',
+                                 'j<br/>k <font backColor="#00ff00">l</font> m<super>2</super> <a name="n"/>o')
+             for frag in rl_compat.parse_fragments(markup, style) or []]
+    red, same_red, cyan = Color(1, 0, 0), Color(1, 0, 0), CMYKColor(1, 0, 0, 0)
+    for colour in (red, same_red, cyan):  # equal colours that are not one object, and one of another kind
+        frags.append(frags[0].clone(textColor=colour))
+    frags.append(frags[0].clone(cbDefn=object()))
+    assert len(frags) > 15
+    answers = {(i, j): rl_compat._same_frag(f, g) for i, f in enumerate(frags) for j, g in enumerate(frags)}
+    assert answers == {(i, j): sameFrag(f, g) for i, f in enumerate(frags) for j, g in enumerate(frags)}
+    assert 0 < sum(answers.values()) < len(answers)

@@ -120,7 +120,17 @@ def hyphenator(language: str, entries: tuple[str, ...] = ()) -> Hyphenator | Non
     exceptions = {word: _pairs(split) for word, split in EXCEPTIONS.get(language, {}).items()}
     exceptions.update((entry.replace("-", "").lower(), _pairs(entry.lower())) for entry in entries)
 
+    found: dict[str, list[tuple[str, str]]] = {}
+
     def split_points(word: str) -> list[tuple[str, str]]:
+        """The word's allowed breaks, each word's worked out once (every line breaking of a
+        paragraph asks again for the words it breaks; ReportLab does not change the list)."""
+        points = found.get(word)
+        if points is None:
+            points = found[word] = _split_points(word)
+        return points
+
+    def _split_points(word: str) -> list[tuple[str, str]]:
         if "-" in word:
             return _compound_points(word)
         if len(word) < MIN_WORD or not word.isalpha() or not word.islower():

@@ -14,6 +14,7 @@ import re
 
 BREAK_BEFORE = frozenset("/.,-_~#%?=&")
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S+")
+_SPACE = re.compile(r"\s")  # the characters of str.isspace
 
 
 def url_break_pairs(word: str) -> list[tuple[str, str]] | None:
@@ -31,8 +32,11 @@ def url_break_pairs(word: str) -> list[tuple[str, str]] | None:
 
 
 def _first_break(word: str) -> int | None:
-    """Where breaks may start: after `scheme://` in a URL, anywhere in the rest of a broken one."""
-    if len(word) < 2 or any(char.isspace() for char in word):
+    """Where breaks may start: after `scheme://` in a URL, anywhere in the rest of a broken one.
+
+    ReportLab asks for every word too long for its line's rest, so most are no URL: those
+    are told apart first, without looking at each character."""
+    if len(word) < 2 or (word[0] not in BREAK_BEFORE and "://" not in word) or _SPACE.search(word):
         return None
     if _URL.fullmatch(word):
         return word.index("://") + 3
