@@ -19,6 +19,7 @@ from .hyphenlist import FILE_NAME as HYPHENATION_FILE
 from .hyphenlist import load_hyphenation
 from .manifest import LANGUAGES, check_references, load_manifest
 from .model import Brief, Manifest, SectionSource, Source, TimelineEvent
+from .rebuilds import load_once
 from .sources import load_sources
 from .schema import Field, Record, boolean, level_name, names, one_of, parse, text
 from .themes import Theme, load_theme
@@ -126,10 +127,10 @@ def _load_sources(root: Path, manifest: Manifest, origin: Path, languages: list[
     if not manifest.sources:
         return (), {}
     path = resolve_inside(root, manifest.sources.file, origin)
-    sources = reporter.attempt(partial(load_sources, path)) or ()
+    sources = reporter.attempt(partial(load_once, load_sources, path)) or ()
     variants = {}
     for language, variant in _language_variants(root, path, languages, origin):
-        variants[language] = reporter.attempt(partial(load_sources, variant)) or ()
+        variants[language] = reporter.attempt(partial(load_once, load_sources, variant)) or ()
     return sources, variants
 
 
@@ -202,7 +203,7 @@ def _language_variants(root: Path, path: Path, languages: list[str], origin: Pat
 
 
 def _timeline(path: Path, order: str) -> tuple[TimelineEvent, ...]:
-    events = load_timeline(path)
+    events = load_once(load_timeline, path)
     return events[::-1] if order == "reverse" else events
 
 

@@ -103,3 +103,31 @@ def test_source_date_epoch_is_part_of_what_a_layout_is_made_of(tmp_path: Path, l
         stamped = build(root, tmp_path / "2.pdf")[0].path.read_bytes()
     assert len(layouts) == 2 and stamped != first
     assert stamped == _cold(root, tmp_path / "cold.pdf", SOURCE_DATE_EPOCH="1700000000")
+
+
+def _timeline(title: str) -> str:
+    return f'- date: "2019-04-25"\n  title: "{title}"\n- date: "2022-02-24"\n  title: "Rusia menginvasi Ukraina."\n'
+
+
+def test_timeline_and_sources_are_parsed_again_only_when_their_text_changed(tmp_path: Path) -> None:
+    """Inside `between_builds` an unchanged file's events and sources are those of the build before."""
+    from briefing.brief import load_brief
+    from briefing.errors import BriefingError
+
+    sources = "- id: s1\n  publisher: VOA\n  title: Hubungan\n  url: https://example.org/1\n"
+    root = write_brief(tmp_path / "brief", {**BASIC_MANIFEST, "timeline": "timeline.yaml", "sources": "sources.yaml"},
+                       {"a.md": _section("hubungan")}, **{"timeline.yaml": _timeline("KTT Kim-Putin."),
+                                                          "sources.yaml": sources})
+    with between_builds():
+        first, again = load_brief(root), load_brief(root)
+        (root / "timeline.yaml").write_text(_timeline("KTT Kim-Xi!."), encoding="utf-8")  # same size, new text
+        edited = load_brief(root)
+        (root / "sources.yaml").write_text(sources.replace("url:", "url: [", 1), encoding="utf-8")
+        for _ in range(2):  # a file that fails is reported by every build
+            with pytest.raises(BriefingError, match="sources.yaml"):
+                load_brief(root)
+    assert again.timeline is first.timeline and again.sources is first.sources
+    assert edited.timeline is not first.timeline and edited.sources is first.sources
+    assert [e.title for e in edited.timeline] == ["KTT Kim-Xi!.", "Rusia menginvasi Ukraina."]
+    (root / "sources.yaml").write_text(sources, encoding="utf-8")
+    assert load_brief(root).timeline is not edited.timeline  # outside: nothing kept
