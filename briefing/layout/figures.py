@@ -30,9 +30,11 @@ class PrintImage:
     with *cache_dir* it is kept between processes too.
     """
 
-    def __init__(self, data: bytes, cache_dir: Path | None = None):
+    def __init__(self, data: bytes, cache_dir: Path | None = None, digest: str | None = None):
         self.data = data
-        self.name = "img" + hashlib.sha256(data).hexdigest()[:24]
+        self.name = "img" + (digest or hashlib.sha256(data).hexdigest())[:24]
+        """(*digest*: the SHA-256 of *data* in hex, when the caller has it: a large brief's photos
+        are megabytes, hashed once.)"""
         self.cache_dir = cache_dir
         self._xobject: Any = None
 
@@ -53,7 +55,7 @@ def print_image(data: bytes, cache_dir: Path | None = None) -> PrintImage:
     if image is None:
         if len(_PRINT_IMAGES) > 64:
             _PRINT_IMAGES.clear()
-        image = _PRINT_IMAGES[key] = PrintImage(data, cache_dir)
+        image = _PRINT_IMAGES[key] = PrintImage(data, cache_dir, key)
     return image
 
 
