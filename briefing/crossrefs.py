@@ -132,14 +132,18 @@ class _Resolver:
         if isinstance(node, CrossRef):
             return self.reference(node)
         if isinstance(node, tuple):
-            return tuple(self.node(item) for item in node)
+            items = tuple(self.node(item) for item in node)
+            return node if all(new is old for new, old in zip(items, node)) else items
         if not dataclasses.is_dataclass(node) or isinstance(node, SourcePos):
             return node
-        changes = {f.name: self.node(getattr(node, f.name)) for f in dataclasses.fields(node)
-                   if isinstance(getattr(node, f.name), tuple)}
+        changes: dict[str, Any] = {}
+        for field in dataclasses.fields(node):
+            value = getattr(node, field.name)
+            if isinstance(value, tuple) and (new := self.node(value)) is not value:
+                changes[field.name] = new
         if isinstance(node, Heading) and node.label and node.anchor is None:
             changes["anchor"] = node.label
-        return dataclasses.replace(node, **changes) if changes else node
+        return dataclasses.replace(node, **changes) if changes else node  # unchanged: itself, not a copy
 
     def reference(self, ref: CrossRef) -> CrossRef:
         target = self.targets.get(ref.label)

@@ -96,7 +96,8 @@ class _Resolver:
 
     def block(self, block: Block) -> Block:
         if isinstance(block, (Paragraph, Heading)):
-            return dataclasses.replace(block, children=self.inlines(block.children))
+            children = self.inlines(block.children)
+            return block if children is block.children else dataclasses.replace(block, children=children)
         if isinstance(block, (Callout, Quote, Restricted, Keep)):
             return dataclasses.replace(block, blocks=self.blocks(block.blocks))
         if isinstance(block, ListBlock):
@@ -119,10 +120,12 @@ class _Resolver:
             elif isinstance(node, FootnoteRef):  # links inside a note lead where links in the text do
                 result.append(dataclasses.replace(node, note=self.inlines(node.note)))
             elif children is not None:
-                result.append(dataclasses.replace(node, children=self.inlines(children)))  # type: ignore[arg-type]  # a union of dataclasses
+                inner = self.inlines(children)
+                result.append(node if inner is children else dataclasses.replace(node, children=inner))  # type: ignore[arg-type]  # a union of dataclasses
             else:
                 result.append(node)
-        return tuple(result)
+        unchanged = len(result) == len(inlines) and all(new is old for new, old in zip(result, inlines))
+        return inlines if unchanged else tuple(result)  # unchanged: the same tuple, its nodes not copied
 
     def link(self, node: Link) -> list[Inline]:
         target = unquote(node.url[1:])  # markdown-it percent-encodes what is not ASCII

@@ -371,6 +371,8 @@ class _Converter:
     def _check_footnote_calls(self, node: SyntaxTreeNode) -> None:
         """`[^id]` with no `[^id]: …` note in the file stays text to markdown-it: an error here."""
         start, end = node.map if node.map else (0, 0)
+        if not any("[^" in line for line in self.lines[start:end]):
+            return
         node_text = "".join(c.content for c in node.walk() if c.type == "text")
         for offset, text in enumerate(self.lines[start:end]):
             for match in _UNKNOWN_NOTE_RE.finditer(text):

@@ -578,3 +578,25 @@ def test_theme_box_colours_turn_gray_with_the_theme(tmp_path: Path) -> None:
         (box,) = [r for r in doc.pages[0].rects if r["fill"] and r["x0"] > 0]
     fill, stroke = box["non_stroking_color"], box["stroking_color"]
     assert len(set(fill)) == 1 and len(set(stroke)) == 1 and fill[0] > 0.9 > 0.5 > stroke[0]
+
+
+def test_blocks_without_references_or_internal_links_come_back_as_they_were() -> None:
+    """Resolving copies only what it changes: a paragraph with no reference and no `#` link is
+    the same object afterwards (a large brief's thousands of paragraphs were all rebuilt)."""
+    from briefing.crossrefs import resolve_crossrefs
+    from briefing.errors import Reporter
+    from briefing.links import resolve_links
+    from briefing.markdown import parse_markdown
+    from briefing.model import Section, SourcePos
+
+    path = Path("sections/01.md")
+    blocks = parse_markdown("Plain *words* and [a site](https://example.org).\n\n## Heading {#sec-h}\n\n"
+                            "See @sec-h and [the heading](#heading).\n", path)
+    sections = [Section("s1", "One", blocks, SourcePos(path, 1))]
+    reporter = Reporter()
+    linked = resolve_links(sections, ("s1",), reporter)
+    resolved, _ = resolve_crossrefs(linked, (), "id", {}, reporter)
+    plain, heading, referring = resolved[0].blocks
+    assert plain is blocks[0]
+    assert heading is not blocks[1] and heading.anchor is not None
+    assert referring is not blocks[2] and referring != blocks[2]
