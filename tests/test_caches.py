@@ -330,3 +330,49 @@ def test_the_layout_keeps_what_was_loaded_before_it_out_of_its_collections(
     with pytest.raises(RuntimeError, match="a layout that fails"):
         build(root, tmp_path / "b.pdf")
     assert len(frozen) == 2 and gc.get_freeze_count() == 0
+
+
+def test_kept_regular_expressions_are_compiled_once_and_match_as_compiled(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+    import uuid
+    from re import _compiler  # type: ignore[attr-defined]
+
+    from briefing import regexcache
+
+    pattern = rf"(?P<word>[\w\u0400-\u04ff]+)-{uuid.uuid4().hex}|[^\W\d]{{2,}}"  # new to this process
+    with regexcache.compiled_from(tmp_path):
+        first = re.compile(pattern)
+    assert list(tmp_path.glob("regex-*.bin"))
+    re.purge()
+
+    def refuse(*_: object) -> None:
+        raise AssertionError("compiled again")
+
+    monkeypatch.setattr(_compiler, "compile", refuse)
+    with regexcache.compiled_from(tmp_path):
+        kept = re.compile(pattern)
+    monkeypatch.undo()
+    assert kept is not first and kept == first  # Pattern equality: same text, flags and matcher code
+    assert kept.groupindex == first.groupindex and kept.groups == first.groups
+    text = "Привет, мир 42 ok"
+    assert [m.group() for m in kept.finditer(text)] == [m.group() for m in first.finditer(text)] == ["Привет", "мир", "ok"]
+
+
+def test_a_kept_regular_expression_the_matcher_refuses_is_compiled_as_usual(tmp_path: Path) -> None:
+    import re
+    import sys
+
+    import _sre
+
+    from briefing import regexcache
+    from briefing.version import __version__
+
+    pattern = r"ab+c(?#refused)"
+    key = diskcache.content_key(sys.version, str(_sre.MAGIC), str(_sre.CODESIZE), __version__, regexcache.FORMAT)
+    bad = [[pattern, 0, 32, [1, 2, 3], 0, {}, []]]  # checksummed, but not matcher code
+    diskcache.store(tmp_path, regexcache.KIND, key, {}, json.dumps(bad).encode())
+    re.purge()
+    with regexcache.compiled_from(tmp_path):
+        compiled = re.compile(pattern)
+    assert compiled.fullmatch("abbbc") and not compiled.fullmatch("ac")

@@ -1,0 +1,81 @@
+"""Regular expressions that importing the layout stage compiles, kept compiled in `output/.cache`.
+
+Importing ReportLab compiles ~190 patterns, a few over large Unicode classes
+(`platypus.paragraph`'s nine, ~55 ms CPU): a fifth of a small brief's cold build, in every
+process, as `re` keeps compiled patterns per process only. What `re` compiles a pattern to
+is a list of integers for its matcher, `_sre`, fixed by the pattern, its flags and the
+Python build. Those lists are kept here (JSON, checksummed by `diskcache`, keyed by the
+Python build and `_sre`'s format) and handed to `_sre.compile`, as `re` itself does after
+compiling; `_sre` checks a list before it accepts it, so a damaged entry is only a miss.
+The patterns are put in `re`'s own cache, where `re.compile` looks first.
+"""
+
+from __future__ import annotations
+
+import _sre  # type: ignore[import-not-found]  # re's matcher, no stubs
+import json
+import re
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from re import _compiler, _parser  # type: ignore[attr-defined]  # re's own compiler, to keep its output
+from typing import Any, Iterator
+
+from . import diskcache
+from .version import __version__
+
+KIND = "regex"
+#: Bump when the stored record changes shape.
+FORMAT = "1"
+
+_Key = tuple[type, str, int]
+
+
+@contextmanager
+def compiled_from(cache_dir: Path | None) -> Iterator[None]:
+    """Inside, `re.compile` finds the patterns kept in *cache_dir* compiled; when none were
+    kept, what it compiles inside is kept after.
+
+    Kept once per Python build and version of ours, not rewritten when a pattern is new:
+    ReportLab's `rl_safe_eval` joins a set into one, in a new order in every process.
+    """
+    cache = getattr(re, "_cache", None)
+    if cache_dir is None or not isinstance(cache, dict):
+        yield
+        return
+    key = diskcache.content_key(sys.version, str(_sre.MAGIC), str(_sre.CODESIZE), __version__, FORMAT)
+    entry = diskcache.load(cache_dir, KIND, key)
+    if entry is not None:
+        _install(cache, entry[1])
+        yield
+        return
+    before = set(cache)
+    yield
+    records = [_record(k[1], k[2]) for k in list(cache) if k not in before and k[0] is str and isinstance(k[2], int)]
+    diskcache.store(cache_dir, KIND, key, {"count": len(records)}, json.dumps(records, separators=(",", ":")).encode())
+
+
+def _record(pattern: str, flags: int) -> list[Any]:
+    """What `re._compiler.compile` hands `_sre.compile` for *pattern*, as JSON values."""
+    parsed = _parser.parse(pattern, flags)
+    indexgroup = [None] * parsed.state.groups
+    for name, index in parsed.state.groupdict.items():
+        indexgroup[index] = name
+    return [pattern, flags, flags | parsed.state.flags, _compiler._code(parsed, flags), parsed.state.groups - 1,
+            parsed.state.groupdict, indexgroup]
+
+
+def _install(cache: dict[_Key, re.Pattern[str]], payload: bytes) -> None:
+    """Put the stored patterns in `re`'s cache; a record `_sre` refuses is skipped."""
+    try:
+        records = json.loads(payload)
+    except ValueError:
+        return
+    for record in records if isinstance(records, list) else ():
+        try:
+            pattern, flags, full_flags, code, groups, groupindex, indexgroup = record
+            compiled = _sre.compile(pattern, full_flags, code, groups, groupindex, tuple(indexgroup))
+        except (TypeError, ValueError, RuntimeError, OverflowError):
+            continue
+        if compiled.pattern == pattern and isinstance(flags, int) and (str, pattern, flags) not in cache:
+            cache[str, pattern, flags] = compiled
