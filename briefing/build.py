@@ -8,7 +8,7 @@ import logging
 import os
 import sys
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
@@ -492,17 +492,17 @@ def _frozen(cache_dir: Path) -> Iterator[None]:
     In a new process they are all young: the first young collection walked them (~25 ms
     of the anchors' small brief), and the collection before a pulled-in layout again.
     `gc.unfreeze` hands them back, also when a stage fails, so serve and watch collect as before.
-    The first import finds the regular expressions it compiles kept in *cache_dir* (`regexcache`).
+    A new process finds the regular expressions its imports and stages compile kept in
+    *cache_dir* (`regexcache`).
     """
-    if "briefing.layout" not in sys.modules:
-        with compiled_from(cache_dir):
-            from . import layout  # noqa: F401  (imported first: its code lives as long as the process)
+    with compiled_from(cache_dir) if "briefing.layout" not in sys.modules else nullcontext():
+        from . import layout  # noqa: F401  (imported first: its code lives as long as the process)
 
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
+        gc.freeze()
+        try:
+            yield
+        finally:
+            gc.unfreeze()
 
 
 def lay_out(brief: Brief, document: Document, reporter: Reporter, layout_log: bool = False) -> RenderedPdf:

@@ -1,8 +1,10 @@
-"""Regular expressions that importing the layout stage compiles, kept compiled in `output/.cache`.
+"""Regular expressions a build's imports compile, kept compiled in the brief's `output/.cache`.
 
-Importing ReportLab compiles ~190 patterns, a few over large Unicode classes
-(`platypus.paragraph`'s nine, ~55 ms CPU): a fifth of a small brief's cold build, in every
-process, as `re` keeps compiled patterns per process only. What `re` compiles a pattern to
+A cold build compiles ~140 patterns as it imports ReportLab, PyYAML, markdown-it and ours,
+a few over large Unicode classes (ReportLab's `platypus.paragraph`, ~55 ms CPU): a fifth
+of a small brief's cold build, in every process, as `re` keeps compiled patterns per
+process only. The command's entry (`client.run`) and the layout stage's first import
+(`build._frozen`) put the kept ones in place. What `re` compiles a pattern to
 is a list of integers for its matcher, `_sre`, fixed by the pattern, its flags and the
 Python build. Those lists are kept here (JSON, checksummed by `diskcache`, keyed by the
 Python build and `_sre`'s format) and handed to `_sre.compile`, as `re` itself does after
@@ -31,28 +33,34 @@ FORMAT = "1"
 _Key = tuple[type, str, int]
 
 
+def install(cache_dir: Path | str) -> bool:
+    """Put the patterns kept in *cache_dir* in `re`'s cache, where `re.compile` looks first;
+    False when none are kept (or `re` keeps its cache otherwise than this module knows)."""
+    cache = getattr(re, "_cache", None)
+    if not isinstance(cache, dict) or (entry := diskcache.load(Path(cache_dir), KIND, _key())) is None:
+        return False
+    _install(cache, entry[1])
+    return True
+
+
 @contextmanager
 def compiled_from(cache_dir: Path | None) -> Iterator[None]:
     """Inside, `re.compile` finds the patterns kept in *cache_dir* compiled; when none were
-    kept, what it compiles inside is kept after.
+    kept, every pattern `re` holds after is kept (the command's imports compiled some before).
 
     Kept once per Python build and version of ours, not rewritten when a pattern is new:
     ReportLab's `rl_safe_eval` joins a set into one, in a new order in every process.
     """
-    cache = getattr(re, "_cache", None)
-    if cache_dir is None or not isinstance(cache, dict):
+    if cache_dir is None or install(cache_dir) or not isinstance(cache := getattr(re, "_cache", None), dict):
         yield
         return
-    key = diskcache.content_key(sys.version, str(_sre.MAGIC), str(_sre.CODESIZE), __version__, FORMAT)
-    entry = diskcache.load(cache_dir, KIND, key)
-    if entry is not None:
-        _install(cache, entry[1])
-        yield
-        return
-    before = set(cache)
     yield
-    records = [_record(k[1], k[2]) for k in list(cache) if k not in before and k[0] is str and isinstance(k[2], int)]
-    diskcache.store(cache_dir, KIND, key, {"count": len(records)}, json.dumps(records, separators=(",", ":")).encode())
+    records = [_record(k[1], k[2]) for k in list(cache) if k[0] is str and isinstance(k[2], int)]
+    diskcache.store(cache_dir, KIND, _key(), {"count": len(records)}, json.dumps(records, separators=(",", ":")).encode())
+
+
+def _key() -> str:
+    return diskcache.content_key(sys.version, str(_sre.MAGIC), str(_sre.CODESIZE), __version__, FORMAT)
 
 
 def _record(pattern: str, flags: int) -> list[Any]:
@@ -74,8 +82,10 @@ def _install(cache: dict[_Key, re.Pattern[str]], payload: bytes) -> None:
     for record in records if isinstance(records, list) else ():
         try:
             pattern, flags, full_flags, code, groups, groupindex, indexgroup = record
+            if (str, pattern, flags) in cache:
+                continue
             compiled = _sre.compile(pattern, full_flags, code, groups, groupindex, tuple(indexgroup))
         except (TypeError, ValueError, RuntimeError, OverflowError):
             continue
-        if compiled.pattern == pattern and isinstance(flags, int) and (str, pattern, flags) not in cache:
+        if compiled.pattern == pattern and isinstance(flags, int):
             cache[str, pattern, flags] = compiled

@@ -376,3 +376,35 @@ def test_a_kept_regular_expression_the_matcher_refuses_is_compiled_as_usual(tmp_
     with regexcache.compiled_from(tmp_path):
         compiled = re.compile(pattern)
     assert compiled.fullmatch("abbbc") and not compiled.fullmatch("ac")
+
+
+_COUNT_COMPILES = """
+import os, re._compiler, sys
+compile, count = re._compiler.compile, [0]
+def counted(*args):
+    count[0] += 1
+    return compile(*args)
+re._compiler.compile = counted
+leave = os._exit
+os._exit = lambda code: (print(count[0]), leave(code))
+sys.argv = ["briefing", *sys.argv[1:]]
+from briefing.client import run
+run()
+"""
+
+
+def test_a_new_process_finds_the_patterns_a_build_before_compiled(tmp_path: Path) -> None:
+    import os
+    import subprocess
+
+    root = write_brief(tmp_path / "brief", BASIC_MANIFEST, {"01.md": "---\ntitle: Satu\n---\nTeks yang pendek.\n"})
+    env = {**os.environ, "BRIEFING_NO_WORKER": "1", "PYTHONPATH": str(Path(__file__).parents[1])}
+
+    def compiles() -> int:
+        done = subprocess.run([sys.executable, "-c", _COUNT_COMPILES, "build", str(root), "-q"], env=env,
+                              capture_output=True, text=True, timeout=120, check=True)
+        return int(done.stdout.split()[-1])
+
+    first, second = compiles(), compiles()
+    assert len(list((root / "output" / ".cache").glob("regex-*.bin"))) == 1
+    assert first > 100 and second < first / 5  # those left: a few bytes patterns and ones joined from sets
