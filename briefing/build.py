@@ -496,10 +496,11 @@ def _frozen(cache_dir: Path) -> Iterator[None]:
     *cache_dir* (`regexcache`).
     """
     with compiled_from(cache_dir) if "briefing.layout" not in sys.modules else nullcontext():
-        from . import layout  # noqa: F401  (imported first: its code lives as long as the process)
-
-        gc.freeze()
+        gc.freeze()  # before the import too: the young collection its allocations set off walked it all (~30 ms)
         try:
+            from . import layout  # noqa: F401  (imported first: its code lives as long as the process)
+
+            gc.freeze()
             yield
         finally:
             gc.unfreeze()

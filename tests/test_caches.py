@@ -408,3 +408,32 @@ def test_a_new_process_finds_the_patterns_a_build_before_compiled(tmp_path: Path
     first, second = compiles(), compiles()
     assert len(list((root / "output" / ".cache").glob("regex-*.bin"))) == 1
     assert first > 100 and second < first / 5  # those left: a few bytes patterns and ones joined from sets
+
+
+_COLLECTIONS_IN_IMPORT = """
+import gc, os, sys
+during = []
+def noted(phase, info):
+    layout = sys.modules.get("briefing.layout")
+    if phase == "start" and layout is not None and not hasattr(layout, "render_pdf"):
+        during.append(info["generation"])
+gc.callbacks.append(noted)
+leave = os._exit
+os._exit = lambda code: (print(len(during)), leave(code))
+sys.argv = ["briefing", *sys.argv[1:]]
+from briefing.client import run
+run()
+"""
+
+
+def test_a_new_process_does_not_collect_while_it_imports_the_layout(tmp_path: Path) -> None:
+    """What the command and the brief loaded before is frozen first: a young collection set off by the
+    layout stage's imports walked all of it (~30 ms of the anchors' small brief)."""
+    import os
+    import subprocess
+
+    root = write_brief(tmp_path / "brief", BASIC_MANIFEST, {"01.md": "---\ntitle: Satu\n---\nTeks yang pendek.\n"})
+    env = {**os.environ, "BRIEFING_NO_WORKER": "1", "PYTHONPATH": str(Path(__file__).parents[1])}
+    done = subprocess.run([sys.executable, "-c", _COLLECTIONS_IN_IMPORT, "build", str(root), "-q"], env=env,
+                          capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.split()[-1] == "0"
