@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import _sre  # type: ignore[import-not-found]  # re's matcher, no stubs
 import json
+import os
 import re
 import sys
 from contextlib import contextmanager
@@ -31,15 +32,20 @@ KIND = "regex"
 FORMAT = "1"
 
 _Key = tuple[type, str, int]
+#: The folders whose patterns this process has put in place.
+_INSTALLED: set[str] = set()
 
 
 def install(cache_dir: Path | str) -> bool:
     """Put the patterns kept in *cache_dir* in `re`'s cache, where `re.compile` looks first;
     False when none are kept (or `re` keeps its cache otherwise than this module knows)."""
-    cache = getattr(re, "_cache", None)
+    cache, folder = getattr(re, "_cache", None), os.path.realpath(cache_dir)
+    if folder in _INSTALLED:  # by the command's entry, before the layout stage asks again
+        return True
     if not isinstance(cache, dict) or (entry := diskcache.load(Path(cache_dir), KIND, _key())) is None:
         return False
     _install(cache, entry[1])
+    _INSTALLED.add(folder)
     return True
 
 
