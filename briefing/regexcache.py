@@ -57,8 +57,9 @@ def compiled_from(cache_dir: Path | None) -> Iterator[None]:
     Kept once per Python build and version of ours, not rewritten when a pattern is new:
     ReportLab's `rl_safe_eval` joins a set into one, in a new order in every process.
     """
-    if cache_dir is None or install(cache_dir) or not isinstance(cache := getattr(re, "_cache", None), dict):
-        yield
+    cache = getattr(re, "_cache", None)
+    if cache_dir is None or install(cache_dir) or not isinstance(cache, dict) or not hasattr(_compiler, "_code"):
+        yield  # kept, or this Python's `re` is not the one this module knows
         return
     yield
     records = [_record(k[1], k[2]) for k in list(cache) if k[0] is str and isinstance(k[2], int)]
