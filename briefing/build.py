@@ -6,8 +6,9 @@ import dataclasses
 import gc
 import logging
 import os
+import sys
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
@@ -29,6 +30,7 @@ from .model import (Block, Brief, Document, Figure, Inline, Manifest, PrintSetti
 from .templating import Rendered, SectionRenderer, template_context
 from .themes import Theme, to_cmyk, to_grayscale
 from .outputs import sweep_stale_outputs
+from .regexcache import compiled_from
 from . import schema
 from .write import sweep_temp_files, write_if_changed
 
@@ -184,7 +186,7 @@ def build_edition(brief: Brief, audience_id: str | None, output: Path | None, op
     audience = next((a for a in brief.manifest.audiences if a.id == audience_id), None)
     edition = stage("plan", plan_edition, brief, audience)                              # 1b plan
     document, omitted = prepare_copy(brief, edition, options, reporter, copy, stage)     # 2 render .. 3b tailor
-    with _frozen():
+    with _frozen(brief.root / OUTPUT_DIR / ".cache"):
         stage("glyphs", check_glyphs, brief, document, reporter)                      # 3c glyph coverage
         check_accessibility(brief, document, reporter)
         reporter.raise_if_errors()
@@ -483,21 +485,25 @@ def edition_theme(brief: Brief, edition: Edition, options: BuildOptions) -> tupl
 
 
 @contextmanager
-def _frozen() -> Iterator[None]:
+def _frozen(cache_dir: Path) -> Iterator[None]:
     """The layout stage's modules, the brief and the document kept out of the collector's walks
     (`gc.freeze`) until the layout is done, as they outlive it; `lay_out` adds the fonts.
 
     In a new process they are all young: the first young collection walked them (~25 ms
     of the anchors' small brief), and the collection before a pulled-in layout again.
     `gc.unfreeze` hands them back, also when a stage fails, so serve and watch collect as before.
+    A new process finds the regular expressions its imports and stages compile kept in
+    *cache_dir* (`regexcache`).
     """
-    from . import layout  # noqa: F401  (imported first: its code lives as long as the process)
+    with compiled_from(cache_dir) if "briefing.layout" not in sys.modules else nullcontext():
+        gc.freeze()  # before the import too: the young collection its allocations set off walked it all (~30 ms)
+        try:
+            from . import layout  # noqa: F401  (imported first: its code lives as long as the process)
 
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
+            gc.freeze()
+            yield
+        finally:
+            gc.unfreeze()
 
 
 def lay_out(brief: Brief, document: Document, reporter: Reporter, layout_log: bool = False) -> RenderedPdf:

@@ -45,6 +45,11 @@ def run() -> None:
         import gc
 
         gc.set_threshold(50_000, 20, 20)
+        root = brief_root(sys.argv[1:], os.getcwd())
+        if root is not None:  # the regular expressions the command's imports compile, kept by a build before
+            from .regexcache import install
+
+            install(os.path.join(root, "output", ".cache"))
         from .cli import run as run_here
 
         run_here()

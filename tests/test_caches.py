@@ -330,3 +330,110 @@ def test_the_layout_keeps_what_was_loaded_before_it_out_of_its_collections(
     with pytest.raises(RuntimeError, match="a layout that fails"):
         build(root, tmp_path / "b.pdf")
     assert len(frozen) == 2 and gc.get_freeze_count() == 0
+
+
+def test_kept_regular_expressions_are_compiled_once_and_match_as_compiled(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+    import uuid
+    from re import _compiler  # type: ignore[attr-defined]
+
+    from briefing import regexcache
+
+    pattern = rf"(?P<word>[\w\u0400-\u04ff]+)-{uuid.uuid4().hex}|[^\W\d]{{2,}}"  # new to this process
+    with regexcache.compiled_from(tmp_path):
+        first = re.compile(pattern)
+    assert list(tmp_path.glob("regex-*.bin"))
+    re.purge()
+
+    def refuse(*_: object) -> None:
+        raise AssertionError("compiled again")
+
+    monkeypatch.setattr(_compiler, "compile", refuse)
+    with regexcache.compiled_from(tmp_path):
+        kept = re.compile(pattern)
+    monkeypatch.undo()
+    assert kept is not first and kept == first  # Pattern equality: same text, flags and matcher code
+    assert kept.groupindex == first.groupindex and kept.groups == first.groups
+    text = "Привет, мир 42 ok"
+    assert [m.group() for m in kept.finditer(text)] == [m.group() for m in first.finditer(text)] == ["Привет", "мир", "ok"]
+
+
+def test_a_kept_regular_expression_the_matcher_refuses_is_compiled_as_usual(tmp_path: Path) -> None:
+    import re
+    import sys
+
+    import _sre
+
+    from briefing import regexcache
+    from briefing.version import __version__
+
+    pattern = r"ab+c(?#refused)"
+    key = diskcache.content_key(sys.version, str(_sre.MAGIC), str(_sre.CODESIZE), __version__, regexcache.FORMAT)
+    bad = [[pattern, 0, 32, [1, 2, 3], 0, {}, []]]  # checksummed, but not matcher code
+    diskcache.store(tmp_path, regexcache.KIND, key, {}, json.dumps(bad).encode())
+    re.purge()
+    with regexcache.compiled_from(tmp_path):
+        compiled = re.compile(pattern)
+    assert compiled.fullmatch("abbbc") and not compiled.fullmatch("ac")
+
+
+_COUNT_COMPILES = """
+import os, re._compiler, sys
+compile, count = re._compiler.compile, [0]
+def counted(*args):
+    count[0] += 1
+    return compile(*args)
+re._compiler.compile = counted
+leave = os._exit
+os._exit = lambda code: (print(count[0]), leave(code))
+sys.argv = ["briefing", *sys.argv[1:]]
+from briefing.client import run
+run()
+"""
+
+
+def test_a_new_process_finds_the_patterns_a_build_before_compiled(tmp_path: Path) -> None:
+    import os
+    import subprocess
+
+    root = write_brief(tmp_path / "brief", BASIC_MANIFEST, {"01.md": "---\ntitle: Satu\n---\nTeks yang pendek.\n"})
+    env = {**os.environ, "BRIEFING_NO_WORKER": "1", "PYTHONPATH": str(Path(__file__).parents[1])}
+
+    def compiles() -> int:
+        done = subprocess.run([sys.executable, "-c", _COUNT_COMPILES, "build", str(root), "-q"], env=env,
+                              capture_output=True, text=True, timeout=120, check=True)
+        return int(done.stdout.split()[-1])
+
+    first, second = compiles(), compiles()
+    assert len(list((root / "output" / ".cache").glob("regex-*.bin"))) == 1
+    assert first > 100 and second < first / 5  # those left: a few bytes patterns and ones joined from sets
+
+
+_COLLECTIONS_IN_IMPORT = """
+import gc, os, sys
+during = []
+def noted(phase, info):
+    layout = sys.modules.get("briefing.layout")
+    if phase == "start" and layout is not None and not hasattr(layout, "render_pdf"):
+        during.append(info["generation"])
+gc.callbacks.append(noted)
+leave = os._exit
+os._exit = lambda code: (print(len(during)), leave(code))
+sys.argv = ["briefing", *sys.argv[1:]]
+from briefing.client import run
+run()
+"""
+
+
+def test_a_new_process_does_not_collect_while_it_imports_the_layout(tmp_path: Path) -> None:
+    """What the command and the brief loaded before is frozen first: a young collection set off by the
+    layout stage's imports walked all of it (~30 ms of the anchors' small brief)."""
+    import os
+    import subprocess
+
+    root = write_brief(tmp_path / "brief", BASIC_MANIFEST, {"01.md": "---\ntitle: Satu\n---\nTeks yang pendek.\n"})
+    env = {**os.environ, "BRIEFING_NO_WORKER": "1", "PYTHONPATH": str(Path(__file__).parents[1])}
+    done = subprocess.run([sys.executable, "-c", _COLLECTIONS_IN_IMPORT, "build", str(root), "-q"], env=env,
+                          capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.split()[-1] == "0"
