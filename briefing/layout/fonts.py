@@ -282,10 +282,21 @@ def _register_fallback(name: str, package: str, filename: str) -> bool:
     return True
 
 
-@lru_cache(maxsize=None)
+#: The brief's fallback font files registered in this process: name -> (file, size, time of change).
+_FILE_VERSIONS: dict[str, tuple[str, int, int]] = {}
+
+
 def _register_file(name: str, path: Path) -> bool:
+    """Register a brief's fallback font file, again when it was replaced since (`watch`, `serve`):
+    kept by name alone, the first file's glyphs and widths printed in every later build."""
+    version = (str(path), *_version(str(path)))
+    if _FILE_VERSIONS.get(name) == version:
+        return True
     try:
-        pdfmetrics.registerFont(truetype_font(name, str(path), _CACHE_DIR[0]))
+        register_font_again(truetype_font(name, str(path), _CACHE_DIR[0]))
     except Exception as exc:  # ReportLab raises TTFError and plain errors for bad files
         raise BriefingError(f"fallback font cannot be used: {exc}", path) from None
+    if _FILE_VERSIONS.pop(name, None) is not None:
+        coverage.cache_clear()  # the old file's characters
+    _FILE_VERSIONS[name] = version
     return True
