@@ -32,6 +32,7 @@ from .themes import Theme, to_cmyk, to_grayscale
 from .outputs import sweep_stale_outputs
 from .regexcache import compiled_from
 from . import schema
+from .workersocket import CACHE_DIR
 from .write import sweep_temp_files, write_if_changed
 
 if TYPE_CHECKING:
@@ -127,7 +128,7 @@ def build(root: Path, output: Path | None = None, strict: bool = False, audience
     if strict or report:
         options = dataclasses.replace(options, strict=options.strict or strict, report=options.report or report)
     brief = Stages(root.resolve().name)("load", load_brief, root)
-    use_cache_dir(brief.root / OUTPUT_DIR / ".cache")
+    use_cache_dir(brief.root / CACHE_DIR)
     if output is not None:
         check_output_path(brief, output)
     if options.layout_log is not None:
@@ -186,7 +187,7 @@ def build_edition(brief: Brief, audience_id: str | None, output: Path | None, op
     audience = next((a for a in brief.manifest.audiences if a.id == audience_id), None)
     edition = stage("plan", plan_edition, brief, audience)                              # 1b plan
     document, omitted = prepare_copy(brief, edition, options, reporter, copy, stage)     # 2 render .. 3b tailor
-    with _frozen(brief.root / OUTPUT_DIR / ".cache"):
+    with _frozen(brief.root / CACHE_DIR):
         stage("glyphs", check_glyphs, brief, document, reporter)                      # 3c glyph coverage
         check_accessibility(brief, document, reporter)
         reporter.raise_if_errors()
@@ -238,7 +239,7 @@ def check_glyphs(brief: Brief, document: Document, reporter: Reporter) -> None:
     Numbered copies share their document (`prepare_copy`) and `glyph_warnings` reads no copy
     line, so they are found once for all the copies.
     """
-    cache_dir = brief.root / OUTPUT_DIR / ".cache"
+    cache_dir = brief.root / CACHE_DIR
     find = partial(reporter.attempt, partial(glyph_warnings, document, brief.manifest_path, cache_dir))
     if document.printing.copy is None:
         _GLYPHS_OF_COPIES.clear()
@@ -517,7 +518,7 @@ def lay_out(brief: Brief, document: Document, reporter: Reporter, layout_log: bo
 
     gc.freeze()
     try:
-        pdf = lay_out_once(document, layout_log, partial(render_pdf, document, cache_dir=brief.root / OUTPUT_DIR / ".cache",
+        pdf = lay_out_once(document, layout_log, partial(render_pdf, document, cache_dir=brief.root / CACHE_DIR,
                                                          layout_log=layout_log))
     finally:
         gc.unfreeze()  # everything frozen, also by `_frozen`: a long-lived process collects it again
@@ -752,7 +753,7 @@ def _run_jobs(brief: Brief, jobs: list[Job]) -> Iterator[BuildResult]:
         return
     global _WORKER_BRIEF
     _WORKER_BRIEF = brief  # inherited by the forked workers: the brief is loaded once
-    _warm_up(brief.root / OUTPUT_DIR / ".cache")
+    _warm_up(brief.root / CACHE_DIR)
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         futures = [pool.submit(_worker, *job) for job in jobs]

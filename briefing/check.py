@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from .brief import load_brief
-from .build import (OUTPUT_DIR, BuildOptions, Stages, check_accessibility, check_budget, check_glyphs, lay_out,
+from .build import (BuildOptions, Stages, check_accessibility, check_budget, check_glyphs, lay_out,
                     never_cited, prepare_document)
 from .edition import plan_edition, select_audiences
 from .errors import BriefingWarning, Reporter
 from .images import use_cache_dir
 from .model import Audience, Brief, Document
+from .workersocket import CACHE_DIR
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ def check_brief(root: Path) -> list[Diagnostic]:
     _add(found, reporter, root, "")
     if brief is None or reporter.errors:
         return _finish(found, set())
-    use_cache_dir(brief.root / OUTPUT_DIR / ".cache")  # this brief's image checks, not the last build's
+    use_cache_dir(brief.root / CACHE_DIR)  # this brief's image checks, not the last build's
     audiences = select_audiences(brief.manifest, ())
     cited: set[str] = set()
     for audience in audiences:

@@ -19,7 +19,7 @@ import _socket as socket
 import os
 import sys
 
-from .workersocket import PROTOCOL, socket_path
+from .workersocket import CACHE_DIR, PROTOCOL, socket_path
 
 #: Set (to anything but empty) to build in this process even when a worker runs.
 NO_WORKER = "BRIEFING_NO_WORKER"
@@ -49,7 +49,7 @@ def run() -> None:
         if root is not None:  # the regular expressions the command's imports compile, kept by a build before
             from .regexcache import install
 
-            install(os.path.join(root, "output", ".cache"))
+            install(os.path.join(root, CACHE_DIR))
         from .cli import run as run_here
 
         run_here()

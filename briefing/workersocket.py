@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import os
 
+#: The brief's cache folder, relative to its root (the build's OUTPUT_DIR/.cache).
+CACHE_DIR = os.path.join("output", ".cache")
 #: The worker's folder inside the brief folder (the owner's only: 0700) and its socket (0600).
-SOCKET_DIR = os.path.join("output", ".cache", "serve")
+SOCKET_DIR = os.path.join(CACHE_DIR, "serve")
 SOCKET_NAME = "build.sock"
 #: First field of every request; the worker declines any other (an older or newer client).
 PROTOCOL = b"briefing-serve 2"

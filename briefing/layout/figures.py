@@ -32,9 +32,9 @@ class PrintImage:
 
     def __init__(self, data: bytes, cache_dir: Path | None = None, digest: str | None = None):
         self.data = data
+        # (*digest*: the SHA-256 of *data* in hex, when the caller has it: a large brief's
+        # photos are megabytes, hashed once)
         self.name = "img" + (digest or hashlib.sha256(data).hexdigest())[:24]
-        """(*digest*: the SHA-256 of *data* in hex, when the caller has it: a large brief's photos
-        are megabytes, hashed once.)"""
         self.cache_dir = cache_dir
         self._xobject: Any = None
 
